@@ -1,0 +1,160 @@
+"""Extract stage: Transcript -> Extraction, with the LLM when one is configured, else `local`.
+
+Public entry: `extract(...) -> ExtractRun`. `estimate(...) -> DryRunEstimate` answers a dry run
+(calls, tokens, cost) before anything is sent.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Callable, Optional
+
+from pydantic import BaseModel, Field
+
+from synth.extract.chunking import chunk_transcript
+from synth.extract.llm import (PROMPT_FILE, ChunkFailed, FatalProviderError, LlmCaller, build_messages,
+                               cache_key, load_prices)
+from synth.extract.provider import ProviderConfig
+from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
+from synth.tokens import count_tokens
+from synth.workspace import Workspace
+
+Progress = Callable[[str, int], None]
+
+
+class ExtractOptions(BaseModel):
+    concurrency: int = Field(8, ge=1, le=256)
+    redact: bool = False
+    budget_tokens: int = Field(3000, ge=300)
+    overlap_turns: int = Field(2, ge=0)
+    prices_path: Optional[Path] = None
+    embedding_model: Optional[str] = None
+
+
+class FileFailure(BaseModel):
+    file: str
+    error: str
+
+
+class ExtractRun(BaseModel):
+    extractor: str
+    model: Optional[str]
+    extractions: list[Extraction] = Field(default_factory=list)
+    failures: list[FileFailure] = Field(default_factory=list)
+    totals: ExtractionStats = Field(default_factory=ExtractionStats)
+    fatal: Optional[str] = None
+
+
+class DryRunEstimate(BaseModel):
+    model: str
+    chunks: int
+    cached: int
+    calls: int
+    tokens_in: int
+    tokens_out_estimate: int
+    cost_usd: float
+    prices_version: str
+
+
+def _totals(exs: list[Extraction]) -> ExtractionStats:
+    tot = ExtractionStats()
+    for e in exs:
+        for f in ExtractionStats.model_fields:
+            setattr(tot, f, getattr(tot, f) + getattr(e.stats, f))
+    return tot
+
+
+def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderConfig,
+             options: ExtractOptions) -> DryRunEstimate:
+    """What a real run would send: cached chunks are free, the rest are counted with the tokenizer."""
+    prices = load_prices(options.prices_path)
+    from synth.extract.llm_run import redactor_for
+
+    chunks = cached = tin = 0
+    system_tokens = count_tokens(build_messages("")[0]["content"], cfg.model)
+    for t in transcripts:
+        red = redactor_for(t) if options.redact else None
+        for ch in chunk_transcript(t, options.budget_tokens, options.overlap_turns, cfg.model):
+            chunks += 1
+            text = red.redact(ch.text) if red else ch.text
+            if workspace.cache_get(cache_key(text, cfg, options.redact)) is not None:
+                cached += 1
+                continue
+            tin += ch.tokens + system_tokens + 60
+    calls = chunks - cached
+    # structured output is usually a fraction of the input; 35% with a floor per call is conservative
+    tout = max(int(tin * 0.35), calls * 400)
+    return DryRunEstimate(model=cfg.model, chunks=chunks, cached=cached, calls=calls, tokens_in=tin,
+                          tokens_out_estimate=tout, cost_usd=round(prices.cost(cfg.model, tin, tout), 4),
+                          prices_version=prices.version)
+
+
+def extract(transcripts: list[Transcript], workspace: Workspace, accounts: dict[str, AccountRow],
+            provider: Optional[ProviderConfig] = None, options: Optional[ExtractOptions] = None,
+            progress: Optional[Progress] = None, client=None) -> ExtractRun:
+    """Extract every transcript; a failed file is reported and the others go on."""
+    options = options or ExtractOptions()
+    if provider is None:
+        run = _extract_local(transcripts, workspace, accounts, options, progress)
+    else:
+        run = asyncio.run(_extract_llm(transcripts, workspace, accounts, provider, options, progress, client))
+    run.totals = _totals(run.extractions)
+    return run
+
+
+def _extract_local(transcripts, workspace, accounts, options, progress) -> ExtractRun:
+    from synth.embed import Embedder
+    from synth.extract.local import examples_version, extract_local
+
+    emb = Embedder(workspace, options.embedding_model)
+    run = ExtractRun(extractor="local", model=emb.model_name)
+    key = f"local|{examples_version()}|{emb.model_name}"
+    for t in transcripts:
+        try:
+            ex = extract_local(t, accounts.get(t.file_name), emb)
+            workspace.put_extraction(ex, key)
+            run.extractions.append(ex)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the study
+            run.failures.append(FileFailure(file=t.file_name, error=f"{type(exc).__name__}: {exc}"))
+        if progress:
+            progress("transcripts", 1)
+    return run
+
+
+async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress, client) -> ExtractRun:
+    from synth.extract.llm_run import extract_transcript_llm
+    from synth.prompts import load_prompt
+
+    caller = LlmCaller(cfg, workspace, concurrency=options.concurrency, redact=options.redact,
+                       prices=load_prices(options.prices_path), client=client)
+    run = ExtractRun(extractor="llm", model=cfg.model)
+    key = f"llm|{load_prompt(PROMPT_FILE).version}|{cfg.model}|redact={options.redact}"
+
+    async def one(t: Transcript):
+        try:
+            ex = await extract_transcript_llm(t, caller, accounts.get(t.file_name),
+                                              budget=options.budget_tokens, overlap=options.overlap_turns,
+                                              progress=progress)
+            workspace.put_extraction(ex, key)
+            return ex
+        finally:
+            if progress:
+                progress("transcripts", 1)
+
+    tasks = [asyncio.ensure_future(one(t)) for t in transcripts]
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for t, r in zip(transcripts, results):
+        if isinstance(r, FatalProviderError):
+            run.fatal = str(r)
+        elif isinstance(r, BaseException):
+            run.failures.append(FileFailure(file=t.file_name, error=str(r)))
+        else:
+            run.extractions.append(r)
+    if run.fatal:
+        # one bad key must not become a storm of identical failures: report it once
+        run.failures = [f for f in run.failures if f.error != run.fatal]
+    return run
+
+
+__all__ = ["extract", "estimate", "ExtractOptions", "ExtractRun", "DryRunEstimate", "FileFailure",
+           "ChunkFailed", "FatalProviderError"]

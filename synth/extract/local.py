@@ -1,0 +1,264 @@
+"""The offline `local` extractor: no LLM, no network, quotes verbatim by construction.
+
+Each interviewee sentence is embedded with the bundled MiniLM and scored against example sentences
+per category (`prompts/local_examples_v1.yaml`: mean of the top-3 cosine similarities), then nudged by
+lexical cues: quantities and money (pains), time expressions and event words (triggers), tool and
+vendor names (alternatives), job titles and decision verbs (DMU). Fields are filled by rules.
+It is a baseline measured by `python -m evals`, not a stand-in for the LLM path.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+import numpy as np
+
+from synth.embed import Embedder
+from synth.extract.consolidate import consolidate, embedding_similarity
+from synth.extract.grounding import evidence_turns
+from synth.extract.traits import base_traits
+from synth.extract.when import days_before
+from synth.models import (AccountRow, Alternative, DmuMember, Evidence, Extraction, ExtractionStats,
+                          Item, PainPoint, Quantity, Transcript, Trigger)
+from synth.prompts import load_data
+
+EXAMPLES_FILE = "local_examples_v1.yaml"
+CATEGORIES = ["pain", "trigger", "alternative", "dmu", "none"]
+THRESHOLD = 0.30
+MERGE_SIMILARITY = 0.82
+
+_SENT = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+_FILLER = re.compile(r"\b(?:um+|uh+|erm|you know|i mean|like,|kind of|sort of|basically|honestly|"
+                     r"actually|yeah|so yeah)\b[,]?\s*", re.I)
+_NUMWORD = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+            "fifty": 50, "hundred": 100, "a couple of": 2, "a few": 3, "half a": 0.5}
+_N = r"(\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(_NUMWORD, key=len, reverse=True)) + r")"
+_MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|thousand|million|grand)?\b"
+                    r"|(\d[\d,]*(?:\.\d+)?)\s?(k|thousand|million)\s+(?:dollars|bucks|usd)", re.I)
+_UNIT = re.compile(_N + r"\s+(?:full[- ]time\s+)?(hours?|days?|weeks?|months?|engineers?|people|"
+                   r"developers?|outages?|incidents?|customers?|tickets?|percent|%|fte)\b", re.I)
+_PERIOD = re.compile(r"\b(?:a|per|every|each|a single)\s+(day|week|month|quarter|year|sprint|release)\b"
+                     r"|\b(daily|weekly|monthly|quarterly|annually|yearly)\b", re.I)
+_PERIOD_NORM = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+                "annually": "year", "yearly": "year"}
+_PAIN_CUE = re.compile(r"\b(nightmare|painful|pain|manual(?:ly)?|forever|waste|broke|break|outage|"
+                       r"frustrat\w*|headache|hate|struggl\w*|problem|slow|error[- ]prone|mess|chaos|"
+                       r"tedious|stuck|scramble|chasing|can't|cannot|no visibility|risk\w*)\b", re.I)
+_STRONG = re.compile(r"\b(nightmare|critical|outage|broke|lost|blocked|killing|huge|terrible|"
+                     r"disaster|scary|terrifying|every single|nobody|breach|leak\w*)\b", re.I)
+_MILD = re.compile(r"\b(a bit|slightly|minor|a little|kind of annoying|not a big deal)\b", re.I)
+_DISMISS = re.compile(r"(not really (?:a|an|that much of a) (?:problem|issue|concern)|isn't really|"
+                      r"is not really|not a big deal|doesn't (?:really )?bother|we're fine with|"
+                      r"not (?:a|an) (?:problem|issue|concern) for us|don't really care)", re.I)
+_TIME = re.compile(r"\b(\w+\s+(?:days?|weeks?|months?|quarters?|years?)\s+(?:ago|back)|last\s+(?:week|"
+                   r"month|quarter|year)|(?:in|since|back in|early|late|end of)\s+(?:january|february|"
+                   r"march|april|may|june|july|august|september|october|november|december)|recently|"
+                   r"next\s+(?:week|month|quarter|year)|coming up|this\s+(?:quarter|year))\b", re.I)
+_TRIGGER_KINDS = [
+    ("funding", r"series [a-e]\b|raised|funding|round|investors?|board"),
+    ("executive_hire", r"\bnew (?:cto|cfo|ciso|vp|head|director|ceo)|hired|joined|came on board|came in as"),
+    ("vendor_renewal", r"renewal|renew|contract (?:is )?up|price (?:hike|increase)|raised (?:the|their) price|licen[cs]e"),
+    ("audit_or_regulation", r"audit|soc ?2|iso ?27001|gdpr|hipaa|regulat|complian|auditor"),
+    ("incident", r"incident|breach|leak|outage|went down|compromised|postmortem"),
+    ("blocked_deal", r"deal|questionnaire|prospect|enterprise customer|lost a customer|procurement asked"),
+    ("migration_or_deprecation", r"migrat|moving to|move to|deprecat|sunset|end of life|kubernetes|switching"),
+    ("scaling_wall", r"scale|scaling|grew|growing|doubled|hit a wall|outgrew"),
+]
+_TRIGGER_CUE = re.compile("|".join(p for _, p in _TRIGGER_KINDS), re.I)
+_ALT_KINDS = [
+    ("spreadsheet", r"spreadsheet|excel|google sheets?|\bsheets?\b|csv"),
+    ("homegrown", r"homegrown|home-grown|in-house|built (?:our|it) own|our own|internal tool|script|bot\b|cron"),
+    ("manual", r"manual(?:ly)?|by hand|copy[- ]paste"),
+    ("nothing", r"do nothing|nothing right now|live with it|don't have anything"),
+]
+_ALT_CUE = re.compile(r"\b(use|using|used|tried|switched|moved|evaluated|looked at|pay for|built|"
+                      r"relying on|rely on)\b|" + "|".join(p for _, p in _ALT_KINDS), re.I)
+_TITLE = re.compile(r"\b((?:chief \w+ officer|c[tefi]s?o|cio|cfo|ceo|coo|ciso|vp(?: of)? \w+(?: \w+)?|"
+                    r"vice president of \w+|head of \w+|director of \w+|\w+ director|\w+ manager|"
+                    r"(?:staff|senior|lead|principal) \w+ engineer|founder|co-founder|controller|"
+                    r"procurement|legal|security team|finance team|revops|it team|platform team))\b", re.I)
+_ROLE_CUES = [
+    ("economic_buyer", r"sign(?:s)? off|signs? the|budget|approve|final call|pays? for|owns the money|purse"),
+    ("blocker", r"block|veto|push(?:ed)? back|slow it down|procurement|legal|security review|skeptic|against"),
+    ("champion", r"champion|push(?:ing)? for|i'd be the one|i'm the one|drove|driving|sponsor|advocate"),
+    ("user", r"use it every|day-to-day|daily users?|would use|end users?|on my team would"),
+]
+_DMU_CUE = re.compile(_TITLE.pattern + "|" + "|".join(p for _, p in _ROLE_CUES), re.I)
+_CAP_AFTER = re.compile(r"\b(?:use|using|used|tried|switched to|moved to|evaluated|looked at|on|with)\s+"
+                        r"((?:[A-Z][\w.-]*|\d\w*)(?:\s+[A-Z][\w.-]*){0,2})")
+
+
+@lru_cache(maxsize=2)
+def _examples(model_name: str) -> tuple[dict[str, np.ndarray], list[str]]:
+    data = load_data(EXAMPLES_FILE)
+    emb = Embedder()
+    return {c: emb.encode(list(data[c])) for c in CATEGORIES}, list(data.get("vendors", []))
+
+
+def examples_version() -> str:
+    return str(load_data(EXAMPLES_FILE)["version"])
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _SENT.finditer(text):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if len(text[a:b].split()) >= 5:
+            out.append((a, b))
+    return out
+
+
+def clean_statement(s: str) -> str:
+    s = _FILLER.sub("", s)
+    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    s = re.sub(r",([.!?])", r"\1", s).strip(" ,-—")
+    return (s[:1].upper() + s[1:]) if s else s
+
+
+def _num(tok: str) -> float:
+    t = tok.lower().replace(",", "")
+    return float(_NUMWORD[t]) if t in _NUMWORD else float(t)
+
+
+def find_quantity(s: str) -> Optional[Quantity]:
+    per = _PERIOD.search(s)
+    period = (per.group(1) or _PERIOD_NORM.get((per.group(2) or "").lower())) if per else None
+    m = _MONEY.search(s)
+    if m:
+        raw, mult = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        v = float(raw.replace(",", "")) * {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6,
+                                           "million": 1e6}.get((mult or "").lower(), 1)
+        end = per.end() if per and per.start() >= m.end() and per.start() - m.end() < 25 else m.end()
+        return Quantity(value=v, unit="usd", period=period and period.lower(), text=s[m.start():end])
+    m = _UNIT.search(s)
+    if m:
+        unit = m.group(2).lower().rstrip("s") if m.group(2) != "%" else "percent"
+        end = per.end() if per and per.start() >= m.end() and per.start() - m.end() < 25 else m.end()
+        return Quantity(value=_num(m.group(1)), unit=unit, period=period and period.lower(),
+                        text=s[m.start():end])
+    return None
+
+
+def _kind(s: str, table: list[tuple[str, str]], default: str) -> str:
+    for kind, pat in table:
+        if re.search(pat, s, re.I):
+            return kind
+    return default
+
+
+def _vendor(s: str, vendors: list[str]) -> Optional[str]:
+    low = s.lower()
+    for v in sorted(vendors, key=len, reverse=True):
+        if re.search(r"\b" + re.escape(v.lower()) + r"\b", low):
+            return v
+    m = _CAP_AFTER.search(s)
+    if m and m.group(1).split()[0] not in {"I", "We", "The", "It", "That", "This", "And", "But", "So"}:
+        return m.group(1).strip(" .,")
+    return None
+
+
+def classify(sentences: list[str], vectors: np.ndarray, model_name: str) -> list[list[str]]:
+    """Categories for each sentence (a sentence may be both a pain and an alternative)."""
+    ex, _ = _examples(model_name)
+    scores = {}
+    for c in CATEGORIES:
+        sims = vectors @ ex[c].T
+        k = min(3, sims.shape[1])
+        scores[c] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+    out: list[list[str]] = []
+    for i, s in enumerate(sentences):
+        sc = {c: float(scores[c][i]) for c in CATEGORIES}
+        if _MONEY.search(s) or _UNIT.search(s):
+            sc["pain"] += 0.08
+        elif _PAIN_CUE.search(s):
+            sc["pain"] += 0.06
+        if _TIME.search(s) and _TRIGGER_CUE.search(s):
+            sc["trigger"] += 0.08
+        elif _TRIGGER_CUE.search(s):
+            sc["trigger"] += 0.03
+        if _ALT_CUE.search(s):
+            sc["alternative"] += 0.05
+        if _DMU_CUE.search(s) and _TITLE.search(s):
+            sc["dmu"] += 0.07
+        best = max(CATEGORIES, key=lambda c: sc[c])
+        cats: list[str] = []
+        if best != "none" and sc[best] >= THRESHOLD and sc[best] - sc["none"] >= 0.02:
+            cats.append(best)
+            second = max((c for c in CATEGORIES if c not in (best, "none")), key=lambda c: sc[c])
+            if sc[second] >= THRESHOLD + 0.04 and sc[best] - sc[second] <= 0.03:
+                cats.append(second)
+        out.append(cats)
+    return out
+
+
+def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedder) -> Extraction:
+    """Extract items from one transcript with no LLM."""
+    _, vendors = _examples(embedder.model_name)
+    spans: list[tuple[int, int, int]] = []  # (turn index, start, end) in turn text
+    turns = evidence_turns(t)
+    for turn in turns:
+        for a, b in _sentences(turn.text):
+            spans.append((turn.index, a, b))
+    texts = [t.turns[i].text[a:b] for i, a, b in spans]
+    vecs = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    cats = classify(texts, vecs, embedder.model_name) if texts else []
+    interview_date = account.interview_date if account and account.interview_date else t.meta.date
+    stats = ExtractionStats()
+    items: list[Item] = []
+    for (ti, a, b), s, cs in zip(spans, texts, cats):
+        turn = t.turns[ti]
+        ev = Evidence(quote=s, file=t.file_name, transcript_hash=t.content_hash, speaker=turn.speaker,
+                      turn_index=ti, char_start=turn.char_start + a, char_end=turn.char_start + b,
+                      start=turn.start, match="exact")
+        stmt = clean_statement(s)
+        for c in cs:
+            stats.items_proposed += 1
+            stats.items_grounded += 1
+            stats.quotes_proposed += 1
+            stats.quotes_grounded += 1
+            dismissed = bool(_DISMISS.search(s))
+            if c == "pain":
+                q = find_quantity(s)
+                sev = 3 + (1 if _STRONG.search(s) else 0) + (1 if q else 0) - (1 if _MILD.search(s) else 0)
+                items.append(PainPoint(statement=stmt, severity=max(1, min(5, sev)), quantity=q,
+                                       dismissed=dismissed, evidence=[ev]))
+            elif c == "trigger":
+                m = _TIME.search(s)
+                when = m.group(0) if m else None
+                items.append(Trigger(statement=stmt, kind=_kind(s, _TRIGGER_KINDS, "other"), when=when,
+                                     days_before_interview=days_before(when, interview_date),
+                                     dismissed=dismissed, evidence=[ev]))
+            elif c == "alternative":
+                name = _vendor(s, vendors)
+                kind = "competitor" if name else _kind(s, _ALT_KINDS, "manual")
+                if not name:
+                    name = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown tool",
+                            "manual": "Manual process", "nothing": "Nothing"}[kind]
+                items.append(Alternative(statement=stmt, name=name, kind=kind, dismissed=dismissed,
+                                         evidence=[ev]))
+            elif c == "dmu":
+                m = _TITLE.search(s)
+                title = m.group(1) if m else None
+                role = _kind(s, _ROLE_CUES, "influencer")
+                items.append(DmuMember(statement=" ".join(x for x in [title, role.replace("_", " ")] if x),
+                                       title=title, role=role, dismissed=dismissed, evidence=[ev]))
+    # the same point made twice in one interview is one item with two quotes
+    stmts = list(dict.fromkeys(i.statement for i in items))
+    similar = embedding_similarity(stmts, embedder.encode(stmts), MERGE_SIMILARITY) if stmts else None
+    merged = consolidate([i for i in items if not isinstance(i, (Alternative, DmuMember))], similar)
+    merged += consolidate([i for i in items if isinstance(i, (Alternative, DmuMember))])
+    ex = Extraction(file=t.file_name, transcript_hash=t.content_hash, extractor="local",
+                    model=embedder.model_name, prompt_version=examples_version(),
+                    traits=base_traits(account, t, []), stats=stats)
+    for it in merged:
+        it.id = it.stable_id(it.category, t.content_hash)  # type: ignore[attr-defined]
+        getattr(ex, {"pain": "pains", "trigger": "triggers", "alternative": "alternatives",
+                     "dmu": "dmu"}[it.category]).append(it)  # type: ignore[attr-defined]
+    return ex

@@ -1,0 +1,66 @@
+"""What the LLM is asked to return for one chunk: the contract instructor validates against.
+
+Quotes are plain strings here; grounding turns them into `Evidence` with spans, or drops them.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, Field, field_validator
+
+from synth.models import AlternativeKind, DmuRole, Quantity, TriggerKind
+
+Quote = str
+
+
+class _Quoted(BaseModel):
+    quotes: list[Quote] = Field(description="verbatim spans from INTERVIEWEE lines, 6-40 words each")
+    dismissed: bool = Field(False, description="raised then dismissed by the speaker")
+
+    @field_validator("quotes")
+    @classmethod
+    def _need_quote(cls, v: list[str]) -> list[str]:
+        v = [q.strip() for q in v if q and q.strip()]
+        if not v:
+            raise ValueError("every item needs at least one verbatim quote")
+        return v
+
+
+class PainOut(_Quoted):
+    statement: str = Field(description="short plain statement of the operational problem")
+    severity: int = Field(ge=1, le=5)
+    quantity: Optional[Quantity] = None
+
+
+class TriggerOut(_Quoted):
+    event: str
+    kind: TriggerKind
+    when: Optional[str] = None
+
+
+class AlternativeOut(_Quoted):
+    name: str
+    kind: AlternativeKind
+    shortfall: Optional[str] = None
+
+
+class DmuOut(_Quoted):
+    name: Optional[str] = None
+    title: Optional[str] = None
+    role: DmuRole
+
+
+class TraitOut(BaseModel):
+    field: Literal["employees", "industry", "country", "stage", "tech_stack", "budget"]
+    value: str
+    quote: Quote
+
+
+class ChunkExtraction(BaseModel):
+    """Everything the interviewee said in this chunk about pains, triggers, alternatives and buyers."""
+
+    pains: list[PainOut] = Field(default_factory=list)
+    triggers: list[TriggerOut] = Field(default_factory=list)
+    alternatives: list[AlternativeOut] = Field(default_factory=list)
+    dmu: list[DmuOut] = Field(default_factory=list)
+    traits: list[TraitOut] = Field(default_factory=list)

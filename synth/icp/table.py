@@ -1,0 +1,295 @@
+"""Accounts table: column-oriented, dictionary-encoded, read from a CSV in one streaming pass.
+
+Every column keeps `codes` (int32, one per row) into `categories` (distinct cell texts, whitespace
+collapsed, first spelling kept). Code 0 is "missing": an empty cell or one of NULL_TOKENS. Numbers,
+case-folded texts and list items are derived once per category, so evaluating a rule over a million
+rows is one table lookup (`lut[codes]`).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from .rules import column_map_for, normalize_name
+from ..models import AccountRow
+
+NULL_TOKENS = frozenset({"", "n/a", "na", "null", "none", "nan", "unknown", "-", "--", "?", "#n/a"})
+LIST_SPLIT = re.compile(r"[;|,]")
+_NUM = r"[0-9]*\.?[0-9]+"
+_NUMBER = re.compile(rf"^[$€£]?({_NUM})([kmb]?)\+?$")
+_RANGE = re.compile(rf"^[$€£]?({_NUM})([kmb]?)(?:-|–|to)[$€£]?({_NUM})([kmb]?)$")
+_MULT = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9}
+_OUTCOMES = {
+    "won": "won", "win": "won", "closed won": "won", "closedwon": "won", "closed-won": "won",
+    "customer": "won", "evangelist": "won", "1": "won", "true": "won", "yes": "won",
+    "lost": "lost", "loss": "lost", "closed lost": "lost", "closedlost": "lost", "closed-lost": "lost",
+    "churned": "lost", "former customer": "lost", "0": "lost", "false": "lost", "no": "lost",
+    "open": "open",
+}
+CHUNK = 65536
+
+
+def norm_text(s: str) -> str:
+    return " ".join(str(s).split()).casefold()
+
+
+def parse_number(s: str) -> float:
+    """'1,200' -> 1200, '5k' -> 5000, '51-200' -> 125.5 (midpoint), '10001+' -> 10001; else NaN."""
+    t = str(s).strip().casefold().replace(",", "").replace("_", "").replace(" ", "")
+    m = _NUMBER.match(t)
+    if m:
+        return float(m.group(1)) * _MULT[m.group(2)]
+    m = _RANGE.match(t)
+    if m:
+        return (float(m.group(1)) * _MULT[m.group(2)] + float(m.group(3)) * _MULT[m.group(4)]) / 2
+    return float("nan")
+
+
+def normalize_outcome(s: Optional[str]) -> Optional[str]:
+    """'won' | 'lost' | 'open' (any other non-empty value, e.g. a pipeline stage) | None (missing)."""
+    if s is None or norm_text(s) in NULL_TOKENS:
+        return None
+    t = norm_text(s)
+    if t in _OUTCOMES:
+        return _OUTCOMES[t]
+    if t.startswith("customer"):
+        return "won"
+    return "open"
+
+
+class Column(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    name: str
+    codes: np.ndarray = Field(description="int32 per row; 0 = missing")
+    categories: list[str] = Field(description="categories[0] is '' (missing)")
+    _numbers: Optional[np.ndarray] = PrivateAttr(None)
+    _norm: Optional[list[str]] = PrivateAttr(None)
+    _items: Optional[list[frozenset]] = PrivateAttr(None)
+
+    def numbers(self) -> np.ndarray:
+        """float64 per category (NaN where missing or not a number)."""
+        if self._numbers is None:
+            self._numbers = np.array([np.nan] + [parse_number(c) for c in self.categories[1:]])
+        return self._numbers
+
+    def normalized(self) -> list[str]:
+        if self._norm is None:
+            self._norm = [norm_text(c) for c in self.categories]
+        return self._norm
+
+    def items(self) -> list[frozenset]:
+        """Per category, the set of normalized list items (split on ';', '|' or ',')."""
+        if self._items is None:
+            self._items = [frozenset(x for x in (norm_text(p) for p in LIST_SPLIT.split(c))
+                                     if x and x not in NULL_TOKENS) for c in self.categories]
+        return self._items
+
+    def values(self) -> np.ndarray:
+        """Cell text per row (object array; None where missing)."""
+        cats = np.array([None] + self.categories[1:], dtype=object)
+        return cats[self.codes]
+
+    def take(self, rows: np.ndarray) -> "Column":
+        return Column(name=self.name, codes=self.codes[rows], categories=self.categories)
+
+
+class AccountsTable(BaseModel):
+    """Accounts, column by column. Field names are the mapped names (see `rules.COLUMN_PRESETS`)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    n_rows: int
+    columns: dict[str, Column]
+    headers: dict[str, str] = Field(default_factory=dict, description="field -> original header")
+    source: Optional[str] = None
+    warnings: list[str] = Field(default_factory=list)
+
+    def __len__(self) -> int:
+        return self.n_rows
+
+    def has(self, field: str) -> bool:
+        return normalize_name(field) in self.columns
+
+    def column(self, field: str) -> Optional[Column]:
+        return self.columns.get(normalize_name(field))
+
+    def companies(self) -> np.ndarray:
+        col = self.column("company")
+        if col is None:
+            return np.array([f"row {i + 1}" for i in range(self.n_rows)], dtype=object)
+        vals = col.values()
+        missing = col.codes == 0
+        if missing.any():
+            vals[missing] = [f"row {i + 1}" for i in np.flatnonzero(missing)]
+        return vals
+
+    def outcomes(self, field: str = "outcome") -> np.ndarray:
+        """int8 per row: 1 won, 0 lost, -1 open or other, -2 missing (no column: all -2)."""
+        col = self.column(field)
+        if col is None:
+            return np.full(self.n_rows, -2, dtype=np.int8)
+        code = {"won": 1, "lost": 0, "open": -1, None: -2}
+        lut = np.array([code[normalize_outcome(c if i else None)] for i, c in enumerate(col.categories)],
+                       dtype=np.int8)
+        return lut[col.codes]
+
+    def take(self, rows: Sequence[int] | np.ndarray) -> "AccountsTable":
+        idx = np.asarray(rows, dtype=np.int64)
+        return AccountsTable(n_rows=len(idx), columns={k: c.take(idx) for k, c in self.columns.items()},
+                             headers=dict(self.headers), source=self.source)
+
+    def to_account_rows(self, rows: Optional[Iterable[int]] = None) -> list[AccountRow]:
+        """Rows as `AccountRow` (the synth fields only; values that do not parse are left empty)."""
+        idx = range(self.n_rows) if rows is None else rows
+        comp = self.companies()
+        cols = {f: self.column(f) for f in ("file", "industry", "country", "funding_stage",
+                                              "tech_stack", "outcome", "employees", "interview_date")}
+        out = []
+        for i in idx:
+            rec: dict[str, Any] = {"company": str(comp[i])}
+            for f, col in cols.items():
+                if col is None or col.codes[i] == 0:
+                    continue
+                k = int(col.codes[i])
+                if f == "tech_stack":
+                    rec[f] = sorted({p.strip() for p in LIST_SPLIT.split(col.categories[k]) if p.strip()})
+                elif f == "employees":
+                    v = col.numbers()[k]
+                    if np.isfinite(v):
+                        rec[f] = int(round(v))
+                elif f == "outcome":
+                    rec[f] = normalize_outcome(col.categories[k])
+                else:
+                    rec[f] = col.categories[k]
+            try:
+                out.append(AccountRow.model_validate(rec))
+            except Exception:      # e.g. an interview_date that is not a date
+                rec.pop("interview_date", None)
+                out.append(AccountRow.model_validate(rec))
+        return out
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]],
+                     column_map: str | dict[str, str] | None = None) -> "AccountsTable":
+        """Build from dicts (lists are joined with ';', None is missing); keys go through the map."""
+        recs = list(records)
+        keys: dict[str, None] = {}
+        for r in recs:
+            keys.update(dict.fromkeys(r))
+        header = list(keys)
+
+        def cell(v: Any) -> str:
+            if v is None:
+                return ""
+            if isinstance(v, (list, tuple, set, frozenset)):
+                return ";".join(str(x) for x in v)
+            return str(v)
+
+        rows = [[cell(r.get(k)) for k in header] for r in recs]
+        return _build(header, iter(rows), column_map, source=None, warnings=[])
+
+    @classmethod
+    def from_account_rows(cls, rows: Iterable[AccountRow]) -> "AccountsTable":
+        return cls.from_records([r.model_dump(mode="json") for r in rows], "synth")
+
+
+class _Encoder:
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, cells: Sequence[str]) -> None:
+        index = self.index
+        for v in dict.fromkeys(cells):
+            if v not in index:
+                index[v] = len(index)
+        self.parts.append(np.fromiter(map(index.__getitem__, cells), dtype=np.int32, count=len(cells)))
+
+    def finish(self, name: str) -> Column:
+        raw = list(self.index)
+        cats = [""]
+        merged: dict[str, int] = {}
+        remap = np.zeros(len(raw), dtype=np.int32)
+        for i, v in enumerate(raw):
+            t = " ".join(v.split())
+            if t.casefold() in NULL_TOKENS:
+                continue
+            j = merged.get(t)
+            if j is None:
+                j = merged[t] = len(cats)
+                cats.append(t)
+            remap[i] = j
+        codes = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
+        return Column(name=name, codes=remap[codes] if len(raw) else codes, categories=cats)
+
+
+def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[str, str] | None,
+           source: Optional[str], warnings: list[str]) -> AccountsTable:
+    cmap = column_map_for(column_map)
+    width = len(header)
+    fields: list[Optional[str]] = []
+    headers: dict[str, str] = {}
+    for h in header:
+        key = normalize_name(h)
+        f = cmap.get(key, key) or f"column_{len(fields) + 1}"
+        if f in headers:
+            warnings.append(f"columns {headers[f]!r} and {h!r} both map to {f!r}: {h!r} is ignored")
+            fields.append(None)
+            continue
+        headers[f] = h
+        fields.append(f)
+    encoders = [_Encoder() if f else None for f in fields]
+    n, ragged = 0, 0
+    it = iter(rows)
+    while True:
+        chunk = [r for r in itertools.islice(it, CHUNK) if r]
+        if not chunk:
+            break
+        bad = [i for i, r in enumerate(chunk) if len(r) != width]
+        for i in bad:
+            ragged += 1
+            r = chunk[i]
+            chunk[i] = (r + [""] * width)[:width]
+        n += len(chunk)
+        for enc, col in zip(encoders, zip(*chunk)):
+            if enc is not None:
+                enc.add(col)
+    if ragged:
+        warnings.append(f"{ragged} rows do not have {width} cells: short rows padded, extra cells dropped")
+    columns = {f: enc.finish(f) for f, enc in zip(fields, encoders) if f is not None}
+    if "company" not in columns:
+        warnings.append("no company column (looked for company, 'Company name', 'Account Name', ...): "
+                        "accounts are named by row number")
+    return AccountsTable(n_rows=n, columns=columns, headers=headers, source=source, warnings=warnings)
+
+
+def _decode(raw: bytes) -> tuple[str, Optional[str]]:
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "the file is not UTF-8: read as Windows-1252"
+
+
+def read_accounts_csv(path: str | Path, column_map: str | dict[str, str] | None = None,
+                      delimiter: Optional[str] = None) -> AccountsTable:
+    """Read an accounts CSV (synth, HubSpot or Salesforce headers; `column_map` is a preset name,
+    a header -> field mapping, or None for every preset). One pass with the csv module."""
+    raw = Path(path).read_bytes()
+    text, note = _decode(raw)
+    warnings = [note] if note else []
+    first = text.split("\n", 1)[0]
+    if delimiter is None:
+        delimiter = max([",", ";", "\t"], key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        return AccountsTable(n_rows=0, columns={}, source=str(path), warnings=["the file is empty"])
+    return _build(header, reader, column_map, source=str(path), warnings=warnings)

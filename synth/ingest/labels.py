@@ -1,0 +1,180 @@
+"""Speaker labels, role labels and clock times shared by the readers.
+
+A speaker label sits at the start of a line: 1-4 words, at most 40 characters, starting with a
+letter that is not lower-case (or being a known role label such as `I`, `Q`, `interviewer`),
+followed by a colon. Prose like "Note: ...", URLs ("https://...") and times ("at 10:30") are not
+labels.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+TS = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_TS_ONLY = re.compile(rf"^\s*({TS})\s*$")
+_TS_RANGE = re.compile(rf"^\s*({TS})\s*(?:-|–|—|to)\s*({TS})\s*$")
+
+# Role labels: which side of the interview a label names.
+INTERVIEWER_LABELS = {"i", "q", "m", "int", "interviewer", "moderator", "question", "researcher",
+                      "facilitator", "me", "host"}
+RESPONDENT_LABELS = {"r", "a", "p", "resp", "respondent", "interviewee", "participant", "answer",
+                     "customer", "guest"}
+ROLE_LABELS = INTERVIEWER_LABELS | RESPONDENT_LABELS
+
+# Capitalized words that start "Word: ..." lines in notes but are not speakers.
+NOT_SPEAKERS = {
+    "note", "notes", "nb", "n.b.", "ps", "p.s.", "context", "background", "summary", "agenda", "date",
+    "time", "location", "attendees", "participants", "speakers", "subject", "topic", "title",
+    "company", "account", "re", "fwd", "fw", "cc", "bcc", "to", "from", "sent", "tl;dr", "tldr",
+    "update", "edit", "example", "e.g.", "i.e.", "warning", "important", "tip", "todo", "to do",
+    "follow-up", "follow up", "next steps", "next step", "action items", "action item",
+    "takeaways", "takeaway", "key takeaways", "key points", "quote", "source", "link", "url",
+    "email", "phone", "website", "duration", "recording", "transcript", "meeting", "call",
+    "interview", "outcome", "result", "results", "status", "stage", "role", "industry",
+    "employees", "size", "pricing", "price", "cost", "budget", "goal", "goals", "problem",
+    "pain", "pains", "solution", "step", "stack", "tech stack", "tools", "competitor",
+    "competitors", "decision", "verdict", "observation", "observations", "insight", "insights",
+    "highlight", "highlights", "action", "reason", "also", "but", "and", "so", "well", "yes",
+    "no", "ok", "okay", "however", "then", "now", "here", "there", "this", "that", "fyi",
+    "aside", "caveat", "disclaimer", "definition", "tags", "category", "keywords", "answer key",
+    "http", "https", "ftp", "mailto", "file", "www", "q&a", "faq", "bonus", "hint", "update 2",
+}
+_PARTICLES = {"de", "la", "le", "van", "von", "der", "den", "da", "di", "del", "du", "dos", "das",
+              "bin", "al", "el", "y", "ter", "st.", "mc", "o'", "d'"}
+
+LABEL_RE = re.compile(
+    rf"""^[ \t]*(?:[-*+•][ \t]+)?                      # optional bullet
+    (?:[\[(](?P<ts1>{TS})[\])][ \t]*|(?P<ts0>{TS})[ \t]+)?  # [00:01:02] / (01:02) / 00:01:02 prefix
+    (?P<b1>\*\*|__)?
+    (?P<name>[^\W\d_][^:\[\]()*\n]{{0,59}}?)
+    [ \t]*(?:\((?P<paren>[^()\n]{{1,80}})\)|\[(?P<ts2>{TS})\])?
+    [ \t]*(?:\*\*|__)?[ \t]*:(?P<sp>[ \t]*)(?:\*\*|__)?[ \t]*
+    (?P<text>.*)$""",
+    re.X,
+)
+OTTER_RE = re.compile(rf"^(?P<name>[^\W\d_][^\n]{{0,59}}?)(?:[ \t]{{2,}}|\t)(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)[ \t]*$")
+HEADER_RE = re.compile(
+    rf"^[ \t]*(?:\*\*|__)?(?P<name>[^\W\d_][^()\n:*]{{0,59}}?)[ \t]*\((?P<times>[^()\n]{{3,40}})\)[ \t]*(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*$"
+)
+
+
+def parse_clock(s: str) -> Optional[float]:
+    """'1:02' -> 62.0, '01:02:03.5' -> 3723.5, '00:01:02,500' -> 62.5; None when malformed."""
+    s = s.strip().replace(",", ".")
+    parts = s.split(":")
+    if not 2 <= len(parts) <= 3:
+        return None
+    try:
+        nums = [float(p) if i == len(parts) - 1 else int(p) for i, p in enumerate(parts)]
+    except ValueError:
+        return None
+    if any(n < 0 for n in nums) or nums[-1] >= 60 or (len(nums) == 3 and nums[1] >= 60):
+        return None
+    total = 0.0
+    for n in nums:
+        total = total * 60 + n
+    return round(total, 3)
+
+
+def parse_times(s: str) -> tuple[Optional[float], Optional[float]] | None:
+    """'00:00:11 - 00:00:30' -> (11.0, 30.0); '00:11' -> (11.0, None); None when not times."""
+    m = _TS_RANGE.match(s)
+    if m:
+        a, b = parse_clock(m.group(1)), parse_clock(m.group(2))
+        return (a, b) if a is not None and b is not None else None
+    m = _TS_ONLY.match(s)
+    if m:
+        a = parse_clock(m.group(1))
+        return (a, None) if a is not None else None
+    return None
+
+
+def role_of(name: str) -> Optional[str]:
+    """'interviewer' / 'respondent' for role labels (I, R, Q, A, M, P, Interviewer, ...)."""
+    key = name.strip().lower().rstrip(".")
+    if key in INTERVIEWER_LABELS:
+        return "interviewer"
+    if key in RESPONDENT_LABELS:
+        return "respondent"
+    return None
+
+
+def valid_name(name: str) -> bool:
+    """Does `name` look like a speaker label (not prose, URL or heading word)?"""
+    name = name.strip()
+    if not name or len(name) > 40:
+        return False
+    if name.lower().rstrip(".") in ROLE_LABELS:
+        return True
+    if name.lower() in NOT_SPEAKERS:
+        return False
+    words = name.split()
+    if len(words) > 4 or words[0][0].islower() or not words[0][0].isalpha():
+        return False
+    if any(c in name for c in ',;!?"/\\=<>{}|@#$%^~`'):
+        return False
+    for w in words[1:]:
+        if w[0].islower() and w.lower() not in _PARTICLES:
+            return False
+    return True
+
+
+@dataclass
+class Label:
+    name: str
+    text: str
+    start: Optional[float] = None
+    end: Optional[float] = None
+    title: Optional[str] = None
+
+
+def match_label(line: str) -> Optional[Label]:
+    """`Name: text`, `Name (Title): text`, `[00:01:02] Name: text`, `**Name:** text`, ..."""
+    if ":" not in line:
+        return None
+    m = LABEL_RE.match(line)
+    if not m:
+        return None
+    name, text = m.group("name").strip(), m.group("text")
+    if text.startswith("//") or (not m.group("sp") and text[:1].isdigit()):
+        return None  # URL or a clock time such as "at 10:30"
+    if not valid_name(name):
+        return None
+    start = end = None
+    title = None
+    ts = m.group("ts1") or m.group("ts0") or m.group("ts2")
+    if ts:
+        start = parse_clock(ts)
+    paren = m.group("paren")
+    if paren:
+        times = parse_times(paren)
+        if times:
+            start, end = times
+        else:
+            title = " ".join(paren.split())
+    return Label(name=name, text=text.strip(), start=start, end=end, title=title)
+
+
+def match_header(line: str) -> Optional[Label]:
+    """`Moderator (00:00:11 - 00:00:30)` (or `Speaker 1 (00:11):`) alone on its line."""
+    if "(" not in line:
+        return None
+    m = HEADER_RE.match(line)
+    if not m or not valid_name(m.group("name")):
+        return None
+    times = parse_times(m.group("times"))
+    if not times:
+        return None
+    return Label(name=m.group("name").strip(), text="", start=times[0], end=times[1])
+
+
+def match_otter(line: str) -> Optional[Label]:
+    """Otter header line: `Name  0:03` (name, two or more spaces, m:ss or h:mm:ss)."""
+    m = OTTER_RE.match(line)
+    if not m:
+        return None
+    name = m.group("name").strip()
+    if not valid_name(name):
+        return None
+    return Label(name=name, text="", start=parse_clock(m.group("ts")))

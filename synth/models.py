@@ -1,0 +1,296 @@
+"""Typed artifacts passed between pipeline stages.
+
+These models are the contract: readers produce `Transcript`, extractors produce `Extraction`,
+later stages only read these. `synth schema` exports their JSON schema for other tools.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from enum import Enum
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = "1"
+
+
+# --------------------------------------------------------------------------- transcripts
+
+class Turn(BaseModel):
+    """One speaker turn. `char_start:char_end` indexes `Transcript.text` and equals `text`."""
+
+    index: int
+    speaker: str
+    text: str
+    start: Optional[float] = Field(None, description="seconds from the start of the recording")
+    end: Optional[float] = None
+    char_start: int
+    char_end: int
+    is_interviewer: bool = False
+
+
+class TranscriptMeta(BaseModel):
+    """Optional front matter (or values a reader found in the export itself)."""
+
+    model_config = ConfigDict(extra="allow")
+    company: Optional[str] = None
+    date: Optional[date] = None
+    interviewee: Optional[str] = None
+    role: Optional[str] = None
+    interviewer: Optional[str] = None
+    title: Optional[str] = None
+
+
+InterviewerSource = Literal["front_matter", "option", "labels", "heuristic", "none"]
+
+
+class Transcript(BaseModel):
+    """A parsed interview. `text` is the normalized full text: turn texts joined by a blank line."""
+
+    path: str
+    file_name: str
+    format: str
+    encoding: str
+    content_hash: str
+    text: str
+    turns: list[Turn]
+    meta: TranscriptMeta = Field(default_factory=TranscriptMeta)
+    interviewers: list[str] = Field(default_factory=list)
+    interviewee: Optional[str] = None
+    interviewer_source: InterviewerSource = "none"
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def speakers(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for t in self.turns:
+            seen.setdefault(t.speaker, None)
+        return list(seen)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(t.text.split()) for t in self.turns)
+
+    @property
+    def duration(self) -> Optional[float]:
+        times = [t.end if t.end is not None else t.start for t in self.turns]
+        times = [x for x in times if x is not None]
+        return max(times) if times else None
+
+    def turn_at(self, char_pos: int) -> Optional[Turn]:
+        """The turn whose span contains `char_pos` (binary search; turns are in text order)."""
+        lo, hi = 0, len(self.turns) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            t = self.turns[mid]
+            if char_pos < t.char_start:
+                hi = mid - 1
+            elif char_pos >= t.char_end:
+                lo = mid + 1
+            else:
+                return t
+        return None
+
+
+Outcome = Literal["won", "lost", "open"]
+
+
+class AccountRow(BaseModel):
+    """One row of the `accounts.csv` sidecar (or of any accounts table the scorer reads)."""
+
+    file: Optional[str] = None
+    company: str
+    employees: Optional[int] = None
+    industry: Optional[str] = None
+    country: Optional[str] = None
+    funding_stage: Optional[str] = None
+    tech_stack: list[str] = Field(default_factory=list)
+    outcome: Optional[Outcome] = None
+    interview_date: Optional[date] = None
+
+
+# --------------------------------------------------------------------------- extraction
+
+class Evidence(BaseModel):
+    """A verbatim quote located in a transcript. A quote that cannot be located is not evidence."""
+
+    quote: str = Field(description="verbatim text as it appears in the transcript")
+    file: str
+    transcript_hash: str
+    speaker: str
+    turn_index: int
+    char_start: int
+    char_end: int
+    start: Optional[float] = Field(None, description="cue time in seconds where the format has one")
+    match: Literal["exact", "normalized", "fuzzy"] = "exact"
+
+
+class Quantity(BaseModel):
+    value: float
+    unit: str = Field(description="e.g. hours, usd, outages, engineers, percent")
+    period: Optional[str] = Field(None, description="e.g. week, month, year, quarter")
+    text: str = Field(description="the words as said, e.g. '20 hours a week'")
+
+
+class Severity(int, Enum):
+    trivial = 1
+    minor = 2
+    moderate = 3
+    major = 4
+    critical = 5
+
+
+TriggerKind = Literal[
+    "funding", "executive_hire", "vendor_renewal", "audit_or_regulation", "incident",
+    "scaling_wall", "blocked_deal", "migration_or_deprecation", "other",
+]
+AlternativeKind = Literal["manual", "spreadsheet", "homegrown", "competitor", "adjacent_tool", "nothing"]
+DmuRole = Literal["champion", "economic_buyer", "influencer", "blocker", "user"]
+Category = Literal["pain", "trigger", "alternative", "dmu"]
+
+
+class Item(BaseModel):
+    """Common part of every extracted item."""
+
+    id: str = ""
+    statement: str = Field(description="short normalized statement in plain words")
+    evidence: list[Evidence] = Field(default_factory=list)
+    dismissed: bool = Field(False, description="raised then dismissed by the speaker; not counted")
+
+    def stable_id(self, category: str, transcript_hash: str) -> str:
+        key = f"{category}|{transcript_hash}|{self.statement.strip().lower()}"
+        return hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
+class PainPoint(Item):
+    category: Literal["pain"] = "pain"
+    severity: int = Field(3, ge=1, le=5)
+    quantity: Optional[Quantity] = None
+
+
+class Trigger(Item):
+    category: Literal["trigger"] = "trigger"
+    kind: TriggerKind = "other"
+    when: Optional[str] = Field(None, description="when it happened, as said ('last quarter')")
+    days_before_interview: Optional[int] = None
+
+
+class Alternative(Item):
+    category: Literal["alternative"] = "alternative"
+    name: str
+    kind: AlternativeKind
+    shortfall: Optional[str] = Field(None, description="what falls short about it")
+
+
+class DmuMember(Item):
+    category: Literal["dmu"] = "dmu"
+    name: Optional[str] = None
+    title: Optional[str] = None
+    role: DmuRole
+
+
+class Trait(BaseModel):
+    value: str | int | list[str]
+    source: Literal["accounts_csv", "transcript", "front_matter"]
+    evidence: Optional[Evidence] = None
+
+
+class AccountTraits(BaseModel):
+    employees: Optional[Trait] = None
+    industry: Optional[Trait] = None
+    country: Optional[Trait] = None
+    stage: Optional[Trait] = None
+    tech_stack: Optional[Trait] = None
+    budget_signals: list[Trait] = Field(default_factory=list)
+
+
+class ExtractionStats(BaseModel):
+    items_proposed: int = 0
+    items_grounded: int = 0
+    items_dropped: int = 0
+    quotes_proposed: int = 0
+    quotes_grounded: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+
+    @property
+    def grounding_rate(self) -> float:
+        return self.quotes_grounded / self.quotes_proposed if self.quotes_proposed else 1.0
+
+
+class Extraction(BaseModel):
+    """Everything extracted from one transcript."""
+
+    schema_version: str = SCHEMA_VERSION
+    file: str
+    transcript_hash: str
+    extractor: str = Field(description="'local' or 'llm'")
+    model: Optional[str] = None
+    prompt_version: Optional[str] = None
+    pains: list[PainPoint] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(default_factory=list)
+    dmu: list[DmuMember] = Field(default_factory=list)
+    traits: AccountTraits = Field(default_factory=AccountTraits)
+    stats: ExtractionStats = Field(default_factory=ExtractionStats)
+
+    def items(self) -> list[Item]:
+        return [*self.pains, *self.triggers, *self.alternatives, *self.dmu]
+
+
+def export_schema() -> dict:
+    """JSON schema of the public artifacts, for tools that consume synth's output."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "synth artifacts",
+        "schema_version": SCHEMA_VERSION,
+        "definitions": {
+            "Transcript": Transcript.model_json_schema(),
+            "AccountRow": AccountRow.model_json_schema(),
+            "Extraction": Extraction.model_json_schema(),
+        },
+    }
+
+
+# --------------------------------------------------------------------------- themes
+
+class ScoreComponent(BaseModel):
+    """One line of a theme's rank breakdown: raw value, weight from the rules file, points."""
+
+    name: str
+    value: float
+    weight: float
+    points: float
+    note: str = ""
+
+
+class Theme(BaseModel):
+    """A cluster of items of one category, recurring across interviews, reviewed by a person."""
+
+    id: str = Field(description="stable across re-runs: matched to earlier themes by member overlap")
+    category: Category
+    label: str
+    definition: Optional[str] = None
+    keyphrases: list[str] = Field(default_factory=list)
+    item_ids: list[str] = Field(default_factory=list)
+    representative_quote: Optional[Evidence] = None
+    files: list[str] = Field(default_factory=list, description="distinct interviews with evidence")
+    accounts: list[str] = Field(default_factory=list)
+    won: int = 0
+    lost: int = 0
+    score: float = 0.0
+    breakdown: list[ScoreComponent] = Field(default_factory=list)
+    rank: int = 0
+    pinned: bool = False
+    label_source: Literal["ctfidf", "llm", "review"] = "ctfidf"
+
+
+class ThemeSet(BaseModel):
+    themes: list[Theme] = Field(default_factory=list)
+    unclustered: dict[str, list[str]] = Field(
+        default_factory=dict, description="category -> item ids left outside every theme"
+    )

@@ -1,0 +1,89 @@
+"""Terminal rendering with rich. Everything from a transcript goes through `esc` (rich markup)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator, Optional
+
+from rich.console import Console
+from rich.markup import escape as esc
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console()
+err = Console(stderr=True)
+
+
+def fmt_duration(s: Optional[float]) -> str:
+    if s is None:
+        return "-"
+    s = int(s)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def ingest_table(report) -> Table:
+    t = Table(title="Ingest", show_lines=False)
+    for c in ["file", "format", "encoding", "speakers", "interviewee", "turns", "words", "duration",
+              "status"]:
+        t.add_column(c, justify="right" if c in ("turns", "words", "duration") else "left")
+    for f in report.files:
+        status = f.status if f.status != "failed" else "[red]failed[/red]"
+        if f.warnings and f.status != "failed":
+            status += f" [yellow]({len(f.warnings)} warning{'s' if len(f.warnings) > 1 else ''})[/yellow]"
+        who = esc(f.interviewee or "-")
+        if f.interviewer_source and f.interviewer_source != "none":
+            who += f" [dim](interviewer by {f.interviewer_source})[/dim]"
+        t.add_row(esc(f.file), f.format or "-", f.encoding or "-", str(len(f.speakers)), who,
+                  str(f.turns), str(f.words), fmt_duration(f.duration_s), status)
+    return t
+
+
+def print_ingest_problems(report) -> None:
+    for f in report.files:
+        if f.error:
+            err.print(f"[red]error[/red] {esc(f.error)}")
+        for w in f.warnings:
+            err.print(f"[yellow]warning[/yellow] {esc(f.file)}: {esc(w)}")
+    for e in report.errors:
+        err.print(f"[red]error[/red] {esc(e)}")
+    for w in report.account_warnings:
+        err.print(f"[yellow]accounts[/yellow] {esc(w)}")
+
+
+def extract_table(run) -> Table:
+    t = Table(title=f"Extraction ({run.extractor}{': ' + run.model if run.model else ''})")
+    for c in ["file", "pains", "triggers", "alternatives", "dmu", "dismissed", "grounding", "calls",
+              "cache hits", "tokens", "cost $"]:
+        t.add_column(c, justify="left" if c == "file" else "right")
+    for e in run.extractions:
+        s = e.stats
+        t.add_row(esc(e.file), str(len(e.pains)), str(len(e.triggers)), str(len(e.alternatives)),
+                  str(len(e.dmu)), str(sum(i.dismissed for i in e.items())), f"{s.grounding_rate:.0%}",
+                  str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), f"{s.cost_usd:.4f}")
+    s = run.totals
+    n = lambda attr: str(sum(len(getattr(e, attr)) for e in run.extractions))  # noqa: E731
+    t.add_section()
+    t.add_row("[b]total[/b]", n("pains"), n("triggers"), n("alternatives"), n("dmu"),
+              str(sum(i.dismissed for e in run.extractions for i in e.items())),
+              f"{s.grounding_rate:.1%}", str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out),
+              f"{s.cost_usd:.4f}")
+    return t
+
+
+@contextmanager
+def progress_bars(enabled: bool = True) -> Iterator:
+    """A single progress display; yields `advance(task_name, n)` and `add(task_name, total)`."""
+    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False, disable=not enabled)
+    tasks: dict[str, int] = {}
+
+    def add(name: str, total: Optional[int]) -> None:
+        tasks[name] = prog.add_task(name, total=total)
+
+    def advance(name: str, n: int = 1) -> None:
+        if name not in tasks:
+            add(name, None)
+        prog.update(tasks[name], advance=n)
+
+    with prog:
+        advance.add = add  # type: ignore[attr-defined]
+        yield advance

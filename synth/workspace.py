@@ -1,0 +1,272 @@
+"""The SQLite workspace: every stage reads and writes here, so a re-run only redoes what changed.
+
+Schema changes are numbered migrations applied in order and recorded in `schema_version`;
+later stages add a migration instead of ALTERing ad hoc.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+import numpy as np
+
+from synth.models import AccountRow, Extraction, ThemeSet, Transcript
+
+DEFAULT_WORKSPACE = Path(".synth")
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+     CREATE TABLE transcripts (
+         hash TEXT PRIMARY KEY,
+         file_name TEXT NOT NULL,
+         path TEXT NOT NULL,
+         format TEXT NOT NULL,
+         encoding TEXT NOT NULL,
+         data TEXT NOT NULL,
+         ingested_at REAL NOT NULL
+     );
+     -- which version of a file is current: a changed file replaces its old version
+     CREATE TABLE files (
+         path TEXT PRIMARY KEY,
+         hash TEXT NOT NULL REFERENCES transcripts(hash)
+     );
+     CREATE TABLE accounts (
+         file_name TEXT PRIMARY KEY,
+         data TEXT NOT NULL
+     );
+     """),
+    (2, """
+     -- one row per finished LLM call: a killed run resumes from here, never paying twice
+     CREATE TABLE llm_cache (
+         key TEXT PRIMARY KEY,
+         model TEXT NOT NULL,
+         prompt_version TEXT NOT NULL,
+         response TEXT NOT NULL,
+         created_at REAL NOT NULL
+     );
+     CREATE TABLE llm_calls (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         ts REAL NOT NULL,
+         key TEXT,
+         purpose TEXT NOT NULL,
+         model TEXT NOT NULL,
+         tokens_in INTEGER NOT NULL DEFAULT 0,
+         tokens_out INTEGER NOT NULL DEFAULT 0,
+         latency_s REAL NOT NULL DEFAULT 0,
+         cost_usd REAL NOT NULL DEFAULT 0,
+         status TEXT NOT NULL,
+         error TEXT
+     );
+     CREATE TABLE extractions (
+         transcript_hash TEXT NOT NULL,
+         extractor TEXT NOT NULL,
+         config_key TEXT NOT NULL,
+         data TEXT NOT NULL,
+         created_at REAL NOT NULL,
+         PRIMARY KEY (transcript_hash, extractor, config_key)
+     );
+     """),
+    (3, """
+     CREATE TABLE embeddings (
+         text_hash TEXT NOT NULL,
+         model TEXT NOT NULL,
+         dim INTEGER NOT NULL,
+         vector BLOB NOT NULL,
+         PRIMARY KEY (text_hash, model)
+     );
+     CREATE TABLE theme_runs (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         created_at REAL NOT NULL,
+         data TEXT NOT NULL
+     );
+     """),
+]
+
+
+class Workspace:
+    """A folder holding `synth.db` plus human-editable files (review.yaml, icp.yaml, reports)."""
+
+    def __init__(self, root: Path | str = DEFAULT_WORKSPACE):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.db_path = self.root / "synth.db"
+        self._lock = threading.Lock()
+        # check_same_thread=False: the async extractor writes from worker threads under _lock
+        self.db = sqlite3.connect(self.db_path, check_same_thread=False, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.migrate()
+
+    # ------------------------------------------------------------------ schema
+    def migrate(self) -> int:
+        with self._lock, self.db:
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = self.db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            current = row[0] or 0
+            for version, sql in MIGRATIONS:
+                if version > current:
+                    self.db.executescript(sql)
+                    self.db.execute("INSERT INTO schema_version VALUES (?)", (version,))
+                    current = version
+        return current
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transcripts
+    def put_transcript(self, t: Transcript) -> str:
+        """Store a transcript; returns 'new', 'unchanged' or 'replaced'."""
+        with self._lock, self.db:
+            prev = self.db.execute("SELECT hash FROM files WHERE path=?", (t.file_name,)).fetchone()
+            if prev and prev[0] == t.content_hash:
+                return "unchanged"
+            self.db.execute(
+                "INSERT OR REPLACE INTO transcripts VALUES (?,?,?,?,?,?,?)",
+                (t.content_hash, t.file_name, t.path, t.format, t.encoding,
+                 t.model_dump_json(), time.time()),
+            )
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?)", (t.file_name, t.content_hash))
+            if prev:
+                # the old version is no longer current; drop it unless another file shares its bytes
+                still = self.db.execute("SELECT 1 FROM files WHERE hash=?", (prev[0],)).fetchone()
+                if not still:
+                    self.db.execute("DELETE FROM transcripts WHERE hash=?", (prev[0],))
+                return "replaced"
+            return "new"
+
+    def transcripts(self, file_names: Optional[Iterable[str]] = None) -> list[Transcript]:
+        rows = self.db.execute(
+            "SELECT f.path, t.data FROM files f JOIN transcripts t ON t.hash=f.hash ORDER BY f.path"
+        ).fetchall()
+        wanted = set(file_names) if file_names is not None else None
+        return [Transcript.model_validate_json(d) for p, d in rows if wanted is None or p in wanted]
+
+    def transcript(self, content_hash: str) -> Optional[Transcript]:
+        row = self.db.execute("SELECT data FROM transcripts WHERE hash=?", (content_hash,)).fetchone()
+        return Transcript.model_validate_json(row[0]) if row else None
+
+    def forget_files(self, keep: Iterable[str]) -> list[str]:
+        """Drop files not in `keep` from the current study (their cached LLM calls stay)."""
+        keep = set(keep)
+        gone = [p for (p,) in self.db.execute("SELECT path FROM files") if p not in keep]
+        with self._lock, self.db:
+            for p in gone:
+                self.db.execute("DELETE FROM files WHERE path=?", (p,))
+        return gone
+
+    # ------------------------------------------------------------------ accounts
+    def put_accounts(self, rows: dict[str, AccountRow]) -> None:
+        with self._lock, self.db:
+            self.db.execute("DELETE FROM accounts")
+            self.db.executemany(
+                "INSERT INTO accounts VALUES (?,?)",
+                [(k, v.model_dump_json()) for k, v in sorted(rows.items())],
+            )
+
+    def accounts(self) -> dict[str, AccountRow]:
+        return {k: AccountRow.model_validate_json(d)
+                for k, d in self.db.execute("SELECT file_name, data FROM accounts ORDER BY file_name")}
+
+    # ------------------------------------------------------------------ LLM cache and call log
+    def cache_get(self, key: str) -> Optional[str]:
+        row = self.db.execute("SELECT response FROM llm_cache WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def cache_put(self, key: str, model: str, prompt_version: str, response: str) -> None:
+        # committed immediately: a kill -9 after this line loses nothing that was paid for
+        with self._lock, self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?)",
+                (key, model, prompt_version, response, time.time()),
+            )
+
+    def log_call(self, *, key: Optional[str], purpose: str, model: str, tokens_in: int = 0,
+                 tokens_out: int = 0, latency_s: float = 0.0, cost_usd: float = 0.0,
+                 status: str = "ok", error: Optional[str] = None) -> None:
+        with self._lock, self.db:
+            self.db.execute(
+                "INSERT INTO llm_calls (ts,key,purpose,model,tokens_in,tokens_out,latency_s,cost_usd,"
+                "status,error) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (time.time(), key, purpose, model, tokens_in, tokens_out, latency_s, cost_usd,
+                 status, error),
+            )
+
+    def call_log(self) -> list[dict]:
+        cur = self.db.execute("SELECT * FROM llm_calls ORDER BY id")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    # ------------------------------------------------------------------ extractions
+    def put_extraction(self, e: Extraction, config_key: str) -> None:
+        with self._lock, self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO extractions VALUES (?,?,?,?,?)",
+                (e.transcript_hash, e.extractor, config_key, e.model_dump_json(), time.time()),
+            )
+
+    def get_extraction(self, transcript_hash: str, extractor: str, config_key: str) -> Optional[Extraction]:
+        row = self.db.execute(
+            "SELECT data FROM extractions WHERE transcript_hash=? AND extractor=? AND config_key=?",
+            (transcript_hash, extractor, config_key),
+        ).fetchone()
+        return Extraction.model_validate_json(row[0]) if row else None
+
+    def latest_extractions(self) -> list[Extraction]:
+        """The newest extraction of every current file, in file order."""
+        rows = self.db.execute(
+            """SELECT f.path, e.data FROM files f JOIN extractions e ON e.transcript_hash=f.hash
+               ORDER BY f.path, e.created_at"""
+        ).fetchall()
+        latest: dict[str, str] = {}
+        for path, data in rows:
+            latest[path] = data
+        return [Extraction.model_validate_json(d) for _, d in sorted(latest.items())]
+
+    # ------------------------------------------------------------------ embeddings
+    def get_vectors(self, text_hashes: list[str], model: str) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(text_hashes), 500):
+            batch = text_hashes[i:i + 500]
+            q = ",".join("?" * len(batch))
+            for h, dim, blob in self.db.execute(
+                f"SELECT text_hash, dim, vector FROM embeddings WHERE model=? AND text_hash IN ({q})",
+                (model, *batch),
+            ):
+                out[h] = np.frombuffer(blob, dtype=np.float32, count=dim)
+        return out
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        with self._lock, self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?,?,?,?)",
+                [(h, model, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes())
+                 for h, v in vectors.items()],
+            )
+
+    # ------------------------------------------------------------------ themes
+    def put_themes(self, ts: ThemeSet) -> None:
+        with self._lock, self.db:
+            self.db.execute("INSERT INTO theme_runs (created_at, data) VALUES (?,?)",
+                            (time.time(), ts.model_dump_json()))
+
+    def latest_themes(self) -> Optional[ThemeSet]:
+        row = self.db.execute("SELECT data FROM theme_runs ORDER BY id DESC LIMIT 1").fetchone()
+        return ThemeSet.model_validate_json(row[0]) if row else None
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False)
