@@ -146,6 +146,195 @@ def schema(what: str = typer.Argument("all", help="all, extraction, transcript, 
     print(json.dumps(full["definitions"][key], indent=2))
 
 
+def _theme_options(min_cluster_size, selection, reduction, attach_outliers):
+    from synth.cluster import ClusterParams
+    from synth.themes import ThemeOptions
+
+    return ThemeOptions(params=ClusterParams(min_cluster_size=min_cluster_size, selection=selection,
+                                             reduction=reduction, attach_outliers=attach_outliers))
+
+
+def _print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
+    from synth.render import dmu_table, themes_table
+
+    by_id = None
+    if ws is not None and quotes > 1:
+        by_id = {it.id: it for e in ws.latest_extractions() for it in e.items()}
+    for cat in ("trigger", "pain", "alternative"):
+        console.print(themes_table(ts, cat, top=top, quotes=quotes, items_by_id=by_id))
+    if ts.dmu:
+        console.print(dmu_table(ts))
+    unc = {k: len(v) for k, v in ts.unclustered.items() if v}
+    if unc:
+        console.print("[dim]unclustered (single-interview or outlier items): " +
+                      ", ".join(f"{k} {v}" for k, v in unc.items()) + "[/dim]")
+    for s in ts.stale_decisions:
+        err.print(f"[yellow]review decision no longer applies[/yellow] {esc(s)}")
+
+
+@app.command()
+def themes(workspace: Path = WorkspaceOpt,
+           min_cluster_size: Optional[int] = typer.Option(None, help="HDBSCAN min_cluster_size (default adapts to interviews)"),
+           selection: str = typer.Option("leaf", help="HDBSCAN cluster selection: leaf or eom"),
+           reduction: str = typer.Option("umap", help="umap, pca or none"),
+           attach_outliers: bool = typer.Option(False, help="attach outliers to their nearest theme when similar enough"),
+           offline: bool = typer.Option(False, "--offline", help="deterministic labels only, no LLM"),
+           top: int = typer.Option(10, help="themes to show per category"),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Cluster extracted items into ranked themes (triggers, pains, alternatives) and a DMU map."""
+    from synth.themes import build_themes
+
+    cfg = _provider(None, None, None, None, None, offline)
+    with _ws(workspace) as ws:
+        if not ws.latest_extractions():
+            err.print("[red]error[/red] nothing extracted yet: run `synth extract` first")
+            raise typer.Exit(1)
+        ts = build_themes(ws, _theme_options(min_cluster_size, selection, reduction, attach_outliers), cfg)
+        if as_json:
+            print(ts.model_dump_json(indent=2))
+        else:
+            _print_themes(ts, top)
+
+
+review_app = typer.Typer(help="Review themes: show, rename, merge, split, pin, drop. Decisions live in "
+                              "review.yaml in the workspace and survive re-runs.", no_args_is_help=False)
+app.add_typer(review_app, name="review")
+
+
+def _reassemble(ws):
+    from synth.themes import assemble_themes
+
+    ts = ws.latest_themes()
+    if ts is None:
+        err.print("[red]error[/red] no themes yet: run `synth themes` first")
+        raise typer.Exit(1)
+    ts = assemble_themes(ws, ts)
+    ws.put_themes(ts)
+    return ts
+
+
+def _edit_review(workspace: Path, change) -> None:
+    from synth.review import load_review, review_path, save_review
+
+    with _ws(workspace) as ws:
+        path = review_path(ws.root)
+        rv = load_review(path)
+        ts = ws.latest_themes()
+        known = set(ts.raw_clusters) if ts else set()
+        msg = change(rv, ts, known)
+        save_review(rv, path)
+        ts = _reassemble(ws)
+        console.print(f"[green]{esc(msg)}[/green] (saved to {esc(str(path))})")
+        _print_themes(ts, 10)
+
+
+def _need(tid: str, ts, known: set) -> None:
+    ids = {t.id for t in ts.themes} | known if ts else known
+    if tid not in ids:
+        err.print(f"[red]error[/red] unknown theme id {esc(tid)}; known: {esc(', '.join(sorted(ids)))}")
+        raise typer.Exit(2)
+
+
+@review_app.callback(invoke_without_command=True)
+def review_show(ctx: typer.Context, workspace: Path = WorkspaceOpt,
+                theme: Optional[str] = typer.Option(None, "--theme", help="show one theme in full"),
+                quotes: int = typer.Option(3, help="quotes per theme")) -> None:
+    """Show ranked themes with their quotes (file, speaker, timestamp)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from synth.render import breakdown_table
+
+    with _ws(workspace) as ws:
+        ts = _reassemble(ws)
+        if theme:
+            th = next((t for t in ts.themes if t.id == theme), None)
+            if th is None:
+                err.print(f"[red]error[/red] unknown theme id {esc(theme)}")
+                raise typer.Exit(2)
+            by_id = {it.id: it for e in ws.latest_extractions() for it in e.items()}
+            console.print(f"[b]{esc(th.label)}[/b] ({esc(th.id)}, {th.category}) {esc(th.definition or '')}")
+            console.print(breakdown_table(th))
+            for i in th.item_ids:
+                it = by_id[i]
+                for ev in it.evidence:
+                    console.print(f"  [dim]{esc(i)}[/dim] “{esc(ev.quote)}” — {esc(ev.file)} · "
+                                  f"{esc(ev.speaker)}" + (f" @{ev.start:.0f}s" if ev.start is not None else ""))
+            return
+        _print_themes(ts, 50, quotes=quotes, ws=ws)
+
+
+@review_app.command("rename")
+def review_rename(theme_id: str, label: str, workspace: Path = WorkspaceOpt) -> None:
+    """Give a theme a label of your own."""
+    def change(rv, ts, known):
+        _need(theme_id, ts, known)
+        rv.rename[theme_id] = label
+        return f"renamed {theme_id} to {label!r}"
+    _edit_review(workspace, change)
+
+
+@review_app.command("merge")
+def review_merge(into: str, sources: List[str], workspace: Path = WorkspaceOpt) -> None:
+    """Merge SOURCES themes into INTO."""
+    from synth.review import Merge
+
+    def change(rv, ts, known):
+        for t in [into, *sources]:
+            _need(t, ts, known)
+        rv.merge.append(Merge(into=into, sources=list(sources)))
+        return f"merged {', '.join(sources)} into {into}"
+    _edit_review(workspace, change)
+
+
+@review_app.command("split")
+def review_split(theme_id: str, items: List[str], label: Optional[str] = typer.Option(None),
+                 workspace: Path = WorkspaceOpt) -> None:
+    """Split ITEMS (item ids, see `synth review --theme ID`) off THEME_ID into a new theme."""
+    from synth.review import Split
+
+    def change(rv, ts, known):
+        _need(theme_id, ts, known)
+        rv.split.append(Split(source=theme_id, items=list(items), label=label))
+        return f"split {len(items)} item(s) off {theme_id}"
+    _edit_review(workspace, change)
+
+
+def _toggle(field: str, theme_id: str, on: bool, workspace: Path) -> None:
+    def change(rv, ts, known):
+        _need(theme_id, ts, known)
+        lst = getattr(rv, field)
+        if on and theme_id not in lst:
+            lst.append(theme_id)
+        if not on and theme_id in lst:
+            lst.remove(theme_id)
+        return f"{'' if on else 'un'}{field} {theme_id}"
+    _edit_review(workspace, change)
+
+
+@review_app.command("pin")
+def review_pin(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
+    """Pin a theme to the top of its category."""
+    _toggle("pin", theme_id, True, workspace)
+
+
+@review_app.command("unpin")
+def review_unpin(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
+    """Undo a pin."""
+    _toggle("pin", theme_id, False, workspace)
+
+
+@review_app.command("drop")
+def review_drop(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
+    """Drop a theme from the synthesis (kept in review.yaml, reversible with undrop)."""
+    _toggle("drop", theme_id, True, workspace)
+
+
+@review_app.command("undrop")
+def review_undrop(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
+    """Bring a dropped theme back."""
+    _toggle("drop", theme_id, False, workspace)
+
+
 @app.command()
 def run(paths: List[Path] = typer.Argument(..., help="transcript files or folders"),
         workspace: Path = WorkspaceOpt,
@@ -173,6 +362,10 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
             xrun = pipeline.extract(ws, cfg, ExtractOptions(concurrency=concurrency, redact=redact), advance)
         console.print(extract_table(xrun))
         failed |= bool(xrun.failures or xrun.fatal)
+        from synth.themes import build_themes
+
+        ts = build_themes(ws, None, cfg)
+        _print_themes(ts, 5)
     raise typer.Exit(1 if failed else 0)
 
 

@@ -289,8 +289,23 @@ class Theme(BaseModel):
     label_source: Literal["ctfidf", "llm", "review"] = "ctfidf"
 
 
+class DmuRoleSummary(BaseModel):
+    role: DmuRole
+    titles: dict[str, int] = Field(default_factory=dict, description="canonical title -> mentions")
+    files: list[str] = Field(default_factory=list)
+    item_ids: list[str] = Field(default_factory=list)
+
+
 class ThemeSet(BaseModel):
     themes: list[Theme] = Field(default_factory=list)
     unclustered: dict[str, list[str]] = Field(
         default_factory=dict, description="category -> item ids left outside every theme"
     )
+    dismissed: list[str] = Field(default_factory=list, description="items raised then dismissed")
+    dmu: list[DmuRoleSummary] = Field(default_factory=list)
+    raw_clusters: dict[str, list[str]] = Field(
+        default_factory=dict, description="theme id -> member ids before review decisions")
+    next_id: dict[str, int] = Field(default_factory=dict)
+    stale_decisions: list[str] = Field(default_factory=list)
+    n_interviews: int = 0
+    params: dict = Field(default_factory=dict)

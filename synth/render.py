@@ -87,3 +87,57 @@ def progress_bars(enabled: bool = True) -> Iterator:
     with prog:
         advance.add = add  # type: ignore[attr-defined]
         yield advance
+
+
+def _quote_ref(ev) -> str:
+    t = f" @{fmt_duration(ev.start)}" if ev.start is not None else ""
+    return f"[dim]{esc(ev.file)} · {esc(ev.speaker)}{t}[/dim]"
+
+
+def themes_table(ts, category: str, top: int = 10, quotes: int = 1, items_by_id=None) -> Table:
+    names = {"pain": "Pain themes", "trigger": "Trigger themes", "alternative": "Alternatives"}
+    t = Table(title=names.get(category, category), show_lines=True)
+    t.add_column("#", justify="right")
+    t.add_column("theme")
+    t.add_column("interviews", justify="right")
+    t.add_column("won/lost", justify="right")
+    t.add_column("score", justify="right")
+    t.add_column("evidence")
+    rows = [th for th in ts.themes if th.category == category][:top]
+    for th in rows:
+        label = esc(th.label) + (" [yellow]📌[/yellow]" if th.pinned else "")
+        label += f"\n[dim]{esc(th.id)}[/dim]"
+        ev_lines = []
+        evs = [th.representative_quote] if th.representative_quote else []
+        if items_by_id and quotes > 1:
+            for i in th.item_ids:
+                for e in items_by_id[i].evidence[:1]:
+                    if all(e.char_start != x.char_start or e.file != x.file for x in evs):
+                        evs.append(e)
+        for ev in evs[:quotes]:
+            ev_lines.append(f"“{esc(ev.quote)}”\n  {_quote_ref(ev)}")
+        t.add_row(str(th.rank), label, str(len(th.files)), f"{th.won}/{th.lost}", f"{th.score:.0f}",
+                  "\n".join(ev_lines) or "-")
+    if not rows:
+        t.add_row("-", "[dim]no theme recurs in two or more interviews[/dim]", "", "", "", "")
+    return t
+
+
+def breakdown_table(th) -> Table:
+    t = Table(title=f"Why {esc(th.id)} scores {th.score:.1f}")
+    for c in ["component", "value", "weight", "points", "note"]:
+        t.add_column(c, justify="right" if c in ("value", "weight", "points") else "left")
+    for c in th.breakdown:
+        t.add_row(c.name, f"{c.value:.2f}", f"{c.weight:g}", f"{c.points:.2f}", esc(c.note))
+    return t
+
+
+def dmu_table(ts) -> Table:
+    t = Table(title="Decision-making unit")
+    t.add_column("role")
+    t.add_column("titles (mentions)")
+    t.add_column("interviews", justify="right")
+    for s in ts.dmu:
+        t.add_row(s.role.replace("_", " "), esc(", ".join(f"{k} ({v})" for k, v in s.titles.items())),
+                  str(len(s.files)))
+    return t

@@ -281,6 +281,17 @@ def test_concurrency_is_measured_at_the_server():
         assert [r.n for r in srv.requests] == list(range(24))
 
 
+def test_sequential_client_never_shows_two_in_flight():
+    # the server leaves the in-flight count before the last byte goes out, so a client that fires its
+    # next request the moment it has a response is never counted twice
+    with FakeOpenAI(CONTACT) as srv:
+        c = client(srv)
+        for i in range(20):
+            chat(c, f"s{i}")
+        assert srv.max_in_flight == 1 and len(srv.completed()) == 20
+        assert all(r.finished >= r.started > 0 for r in srv.requests)
+
+
 def _fault_run(seed: int, n: int = 30) -> list:
     faults = {Fault.RATE_LIMIT: 0.2, Fault.SERVER_ERROR: 0.1, Fault.RESET: 0.1, Fault.INVALID_SCHEMA: 0.1}
     with FakeOpenAI(CONTACT, faults=faults, seed=seed) as srv:

@@ -161,23 +161,31 @@ class LlmCaller:
 
     async def extract_chunk(self, chunk_text: str, context: str = "") -> CallResult:
         key = cache_key(chunk_text, self.cfg, self.redact)
+        res = await self.structured(build_messages(chunk_text, context), ChunkExtraction, key,
+                                    purpose="extract", prompt_version=self.prompt_version)
+        return CallResult(extraction=res.parsed, cached=res.cached, tokens_in=res.tokens_in,
+                          tokens_out=res.tokens_out, cost_usd=res.cost_usd, attempts=res.attempts)
+
+    async def structured(self, messages: list[dict], response_model: type[BaseModel], key: str, *,
+                         purpose: str, prompt_version: str) -> "StructuredResult":
+        """A cached, retried instructor call returning `response_model`; shared by every stage."""
         hit = self.ws.cache_get(key)
         if hit is not None:
             data = json.loads(hit)
-            return CallResult(extraction=ChunkExtraction.model_validate(data["extraction"]), cached=True)
+            return StructuredResult(parsed=response_model.model_validate(data["extraction"]), cached=True)
         if not self._probe_taken:
             self._probe_taken = True
             try:
-                return await self._call(key, chunk_text, context)
+                return await self._call(key, messages, response_model, purpose, prompt_version)
             finally:
                 self._probe_done.set()
         await self._probe_done.wait()
         if self.fatal:
             raise FatalProviderError(self.fatal)
-        return await self._call(key, chunk_text, context)
+        return await self._call(key, messages, response_model, purpose, prompt_version)
 
-    async def _call(self, key: str, chunk_text: str, context: str) -> CallResult:
-        messages = build_messages(chunk_text, context)
+    async def _call(self, key: str, messages: list[dict], response_model: type[BaseModel], purpose: str,
+                    prompt_version: str) -> "StructuredResult":
         last: Optional[Exception] = None
         for attempt in range(self.cfg.max_attempts):
             t0 = time.monotonic()
@@ -185,12 +193,12 @@ class LlmCaller:
                 async with self.sem:
                     t0 = time.monotonic()
                     result, completion = await self.client.chat.completions.create_with_completion(
-                        model=self.cfg.model, messages=messages, response_model=ChunkExtraction,
+                        model=self.cfg.model, messages=messages, response_model=response_model,
                         max_retries=self.cfg.validation_retries, temperature=0,
                     )
             except Exception as exc:  # noqa: BLE001 - classified below, never swallowed silently
                 kind = _classify(exc)
-                self.ws.log_call(key=key, purpose="extract", model=self.cfg.model,
+                self.ws.log_call(key=key, purpose=purpose, model=self.cfg.model,
                                  latency_s=time.monotonic() - t0, status=f"error:{kind}",
                                  error=self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}"))
                 if kind == "fatal":
@@ -201,21 +209,31 @@ class LlmCaller:
                 last = exc
                 if attempt + 1 < self.cfg.max_attempts:
                     wait = _retry_after(exc)
-                    await asyncio.sleep(wait if wait is not None else
+                    await asyncio.sleep(min(60.0, wait) if wait is not None else
                                         backoff_delay(attempt, self.rng, self.backoff_base))
                 continue
             usage = getattr(completion, "usage", None)
             tin = getattr(usage, "prompt_tokens", 0) or 0
             tout = getattr(usage, "completion_tokens", 0) or 0
             cost = self.prices.cost(self.cfg.model, tin, tout)
-            self.ws.cache_put(key, self.cfg.model, self.prompt_version, json.dumps(
+            # committed before returning: a kill after this point never pays for this call again
+            self.ws.cache_put(key, self.cfg.model, prompt_version, json.dumps(
                 {"extraction": result.model_dump(mode="json"), "tokens_in": tin, "tokens_out": tout}))
-            self.ws.log_call(key=key, purpose="extract", model=self.cfg.model, tokens_in=tin,
+            self.ws.log_call(key=key, purpose=purpose, model=self.cfg.model, tokens_in=tin,
                              tokens_out=tout, latency_s=time.monotonic() - t0, cost_usd=cost)
-            return CallResult(extraction=result, cached=False, tokens_in=tin, tokens_out=tout,
-                              cost_usd=cost, attempts=attempt + 1)
-        raise ChunkFailed(f"gave up after {self.cfg.max_attempts} attempts: "
-                          f"{type(last).__name__}: {str(last)[:200]}")
+            return StructuredResult(parsed=result, cached=False, tokens_in=tin, tokens_out=tout,
+                                    cost_usd=cost, attempts=attempt + 1)
+        raise ChunkFailed(self._scrub(f"gave up after {self.cfg.max_attempts} attempts: "
+                                      f"{type(last).__name__}: {str(last)[:200]}"))
+
+
+class StructuredResult(BaseModel):
+    parsed: object
+    cached: bool
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    attempts: int = 0
 
 
 def _fatal_message(exc: Exception, cfg: ProviderConfig) -> str:

@@ -8,7 +8,6 @@ rows is one table lookup (`lut[codes]`).
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import re
 from pathlib import Path
@@ -201,34 +200,51 @@ class AccountsTable(BaseModel):
         return cls.from_records([r.model_dump(mode="json") for r in rows], "synth")
 
 
+class _Index(dict):
+    """value -> code in order of first appearance; `map(index.__getitem__, cells)` stays in C
+    except for new values."""
+
+    def __missing__(self, key: str) -> int:
+        code = self[key] = len(self)
+        return code
+
+
+_NULL_ANY = frozenset(v for t in NULL_TOKENS for v in (t, t.upper(), t.title()))
+
+
 class _Encoder:
+    """Dictionary-encodes one column chunk by chunk. A column whose first chunk is mostly distinct
+    values (names, ids) is kept as raw values instead: one category per row."""
+
     def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+        self.index = _Index()
         self.parts: list[np.ndarray] = []
+        self.raw: Optional[list[str]] = None
 
     def add(self, cells: Sequence[str]) -> None:
-        index = self.index
-        for v in dict.fromkeys(cells):
-            if v not in index:
-                index[v] = len(index)
-        self.parts.append(np.fromiter(map(index.__getitem__, cells), dtype=np.int32, count=len(cells)))
+        if self.raw is not None:
+            self.raw.extend(cells)
+            return
+        if not self.parts and len(cells) >= 1000 and len(set(cells)) > 0.9 * len(cells):
+            self.raw = list(cells)
+            return
+        self.parts.append(np.fromiter(map(self.index.__getitem__, cells), dtype=np.int32,
+                                      count=len(cells)))
 
     def finish(self, name: str) -> Column:
-        raw = list(self.index)
-        cats = [""]
-        merged: dict[str, int] = {}
-        remap = np.zeros(len(raw), dtype=np.int32)
-        for i, v in enumerate(raw):
-            t = " ".join(v.split())
-            if t.casefold() in NULL_TOKENS:
-                continue
-            j = merged.get(t)
-            if j is None:
-                j = merged[t] = len(cats)
-                cats.append(t)
-            remap[i] = j
-        codes = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
-        return Column(name=name, codes=remap[codes] if len(raw) else codes, categories=cats)
+        if self.raw is not None:
+            values, codes = self.raw, np.arange(1, len(self.raw) + 1, dtype=np.int32)
+        else:
+            values = list(self.index)
+            codes = (np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)) + 1
+        # categories[k] = values[k - 1]; a missing value keeps its slot but no row points at it.
+        null = [i for i, v in enumerate(values)
+                if v in _NULL_ANY or (v[:1].isspace() or v[-1:].isspace()) and norm_text(v) in NULL_TOKENS]
+        if null:
+            remap = np.arange(len(values) + 1, dtype=np.int32)
+            remap[np.asarray(null) + 1] = 0
+            codes = remap[codes]
+        return Column(name=name, codes=codes, categories=["", *(v.strip() for v in values)])
 
 
 def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[str, str] | None,
@@ -250,14 +266,19 @@ def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[
     n, ragged = 0, 0
     it = iter(rows)
     while True:
-        chunk = [r for r in itertools.islice(it, CHUNK) if r]
+        chunk = list(itertools.islice(it, CHUNK))
         if not chunk:
             break
-        bad = [i for i, r in enumerate(chunk) if len(r) != width]
-        for i in bad:
-            ragged += 1
-            r = chunk[i]
-            chunk[i] = (r + [""] * width)[:width]
+        lengths = set(map(len, chunk))
+        if lengths != {width}:
+            if 0 in lengths:                      # blank lines
+                chunk = [r for r in chunk if r]
+            bad = [i for i, r in enumerate(chunk) if len(r) != width]
+            ragged += len(bad)
+            for i in bad:
+                chunk[i] = (chunk[i] + [""] * width)[:width]
+            if not chunk:
+                continue
         n += len(chunk)
         for enc, col in zip(encoders, zip(*chunk)):
             if enc is not None:
@@ -271,25 +292,27 @@ def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[
     return AccountsTable(n_rows=n, columns=columns, headers=headers, source=source, warnings=warnings)
 
 
-def _decode(raw: bytes) -> tuple[str, Optional[str]]:
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "the file is not UTF-8: read as Windows-1252"
-
-
 def read_accounts_csv(path: str | Path, column_map: str | dict[str, str] | None = None,
                       delimiter: Optional[str] = None) -> AccountsTable:
     """Read an accounts CSV (synth, HubSpot or Salesforce headers; `column_map` is a preset name,
-    a header -> field mapping, or None for every preset). One pass with the csv module."""
-    raw = Path(path).read_bytes()
-    text, note = _decode(raw)
-    warnings = [note] if note else []
-    first = text.split("\n", 1)[0]
-    if delimiter is None:
-        delimiter = max([",", ";", "\t"], key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
-    if not header:
-        return AccountsTable(n_rows=0, columns={}, source=str(path), warnings=["the file is empty"])
-    return _build(header, reader, column_map, source=str(path), warnings=warnings)
+    a header -> field mapping, or None for every preset). One pass with the csv module; UTF-8
+    (with or without BOM), else read again as Windows-1252 with a warning."""
+    try:
+        return _read(path, column_map, delimiter, "utf-8-sig", [])
+    except UnicodeDecodeError:
+        return _read(path, column_map, delimiter, "cp1252",
+                     ["the file is not UTF-8: read as Windows-1252"])
+
+
+def _read(path, column_map, delimiter, encoding, warnings) -> AccountsTable:
+    with open(path, newline="", encoding=encoding, errors="strict" if encoding == "utf-8-sig"
+              else "replace") as f:
+        first = f.readline()
+        f.seek(0)
+        if delimiter is None:
+            delimiter = max([",", ";", "\t"], key=first.count) if first else ","
+        reader = csv.reader(f, delimiter=delimiter)
+        header = next(reader, None)
+        if not header:
+            return AccountsTable(n_rows=0, columns={}, source=str(path), warnings=["the file is empty"])
+        return _build(header, reader, column_map, source=str(path), warnings=warnings)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import email.utils
+import functools
 import hashlib
 import json
 import math
@@ -544,11 +545,16 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Abort(str(exc)) from exc
 
     def _send(self, status: int, payload: dict | bytes, *, extra: Mapping[str, str] | None = None,
-              content_type: str = "application/json", mode: Fault | None = None) -> None:
+              content_type: str = "application/json", mode: Fault | None = None,
+              before_last: Callable[[], None] | None = None) -> None:
+        """Write one response. ``before_last`` runs just before the last byte goes out, so that a client
+        holding the full response always sees the request already marked finished at the server."""
         body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode("utf-8")
         fake = self.server.fake
+        last = before_last or (lambda: None)
         if mode is Fault.TRUNCATED:
             self.close_connection = False  # do not announce the close: the body just stops
+            last()
             self._write(self._head(status, len(body), content_type, extra) + body[: max(1, len(body) // 2)])
             self.close_connection = True
             try:
@@ -564,8 +570,11 @@ class _Handler(BaseHTTPRequestHandler):
             for i in range(0, len(body), size):
                 if fake._stop_evt.wait(pause):
                     raise _Abort("stopping")
+                if i + size >= len(body):
+                    last()
                 self._write(body[i:i + size])
             return
+        last()
         self._write(self._head(status, len(body), content_type, extra) + body)
 
     def _reset(self) -> None:
@@ -628,6 +637,22 @@ def _as_responder(responder: Any) -> Responder:
     if callable(responder):
         return responder
     raise TypeError("responder must be a callable, a ReplayResponder, a list of records, a path or a dict")
+
+
+class _Release:
+    """Once-only: stamp ``rec.finished`` and leave the in-flight count (if the request entered it)."""
+
+    def __init__(self, fake: "FakeOpenAI", rec: RecordedRequest) -> None:
+        self.fake, self.rec, self.counted, self.done = fake, rec, False, False
+
+    def __call__(self) -> None:
+        with self.fake._lock:
+            if self.done:
+                return
+            self.done = True
+            self.rec.finished = time.perf_counter()
+            if self.counted:
+                self.fake.in_flight -= 1
 
 
 class FakeOpenAI:
@@ -874,38 +899,35 @@ class FakeOpenAI:
                                 "service_unavailable"), extra={"x-should-retry": "false"})
             return
 
-        counted = False
+        release = _Release(self, rec)
+        answer = functools.partial(self._answer, h, rec, release=release)
         try:
             if not authorized:
-                return self._answer(h, rec, 401, _error(
+                return answer(401, _error(
                     "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
                     "invalid_request_error", "invalid_api_key"))
             if kind == "models":
                 if method != "GET":
-                    return self._answer(h, rec, 405, _error(f"Method {method} not allowed", "invalid_request_error"))
-                return self._answer(h, rec, 200, {"object": "list", "data": [
+                    return answer(405, _error(f"Method {method} not allowed", "invalid_request_error"))
+                return answer(200, {"object": "list", "data": [
                     {"id": m, "object": "model", "created": FIXED_CREATED, "owned_by": "system"} for m in self.models]})
             if kind != "chat":
-                return self._answer(h, rec, 404, _error(f"Invalid URL ({method} {path})", "invalid_request_error"))
+                return answer(404, _error(f"Invalid URL ({method} {path})", "invalid_request_error"))
             if method != "POST":
-                return self._answer(h, rec, 405, _error(f"Method {method} not allowed", "invalid_request_error"))
+                return answer(405, _error(f"Method {method} not allowed", "invalid_request_error"))
             if bad_body is not None:
-                return self._answer(h, rec, 400, _error(
+                return answer(400, _error(
                     f"We could not parse the JSON body of your request. ({bad_body})", "invalid_request_error"))
 
             with self._lock:
                 self.in_flight += 1
-                counted = True
                 self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            self._chat(h, rec)
+                release.counted = True
+            self._chat(h, rec, release)
         except _Abort:
             h.close_connection = True
         finally:
-            if counted:
-                with self._lock:
-                    self.in_flight -= 1
-            if not rec.finished:
-                rec.finished = time.perf_counter()
+            release()
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0 and self._stop_evt.wait(seconds):
@@ -913,22 +935,23 @@ class FakeOpenAI:
 
     def _answer(self, h: _Handler, rec: RecordedRequest, status: int, payload: dict, *,
                 extra: Mapping[str, str] | None = None, mode: Fault | None = None,
-                stream: bool = False, include_usage: bool = False) -> None:
+                stream: bool = False, include_usage: bool = False,
+                release: Callable[[], None] | None = None) -> None:
         rec.response = payload
         rec.status = status
         headers = {"x-request-id": f"req_fake{rec.n:08d}", **(extra or {})}
         if stream and status == 200:
             h._send(status, _sse_payload(payload, include_usage), extra=headers,
-                    content_type="text/event-stream; charset=utf-8", mode=mode)
+                    content_type="text/event-stream; charset=utf-8", mode=mode, before_last=release)
         else:
-            h._send(status, payload, extra=headers, mode=mode)
-        rec.finished = time.perf_counter()
+            h._send(status, payload, extra=headers, mode=mode, before_last=release)
 
-    def _chat(self, h: _Handler, rec: RecordedRequest) -> None:
+    def _chat(self, h: _Handler, rec: RecordedRequest, release: Callable[[], None]) -> None:
         fault = rec.fault
+        answer = functools.partial(self._answer, h, rec, release=release)
         if fault is Fault.RATE_LIMIT:
             ra = self.retry_after
-            return self._answer(h, rec, 429, _error(
+            return answer(429, _error(
                 f"Rate limit reached for {rec.body.get('model', DEFAULT_MODEL)} in organization org-fake on requests "
                 f"per min (RPM): Limit 500, Used 500, Requested 1. Please try again in {ra:g}s.",
                 "rate_limit_error", "rate_limit_exceeded"),
@@ -936,14 +959,14 @@ class FakeOpenAI:
         self._wait(self.latency)
         ra5 = {"retry-after": f"{self.retry_after_5xx:g}"} if self.retry_after_5xx is not None else None
         if fault is Fault.SERVER_ERROR:
-            return self._answer(h, rec, 500, _error(
+            return answer(500, _error(
                 "The server had an error while processing your request. Sorry about that!", "server_error"), extra=ra5)
         if fault is Fault.BAD_GATEWAY:
-            return self._answer(h, rec, 502, _error("Bad gateway.", "cf_bad_gateway", 502), extra=ra5)
+            return answer(502, _error("Bad gateway.", "cf_bad_gateway", 502), extra=ra5)
         if fault is Fault.RESET:
             rec.status = 0
+            release()
             h._reset()
-            rec.finished = time.perf_counter()
             return None
         if fault is Fault.TIMEOUT:
             self._wait(self.timeout_hold)
@@ -954,13 +977,77 @@ class FakeOpenAI:
             completion = dict(completion)
         except Exception as exc:  # noqa: BLE001 - reported to the test via errors and a 500
             self.errors.append(exc)
-            return self._answer(h, rec, 500, _error(f"FakeOpenAI responder failed: {exc!r}", "server_error",
-                                                    "responder_error"), extra={"x-should-retry": "false"})
+            return answer(500, _error(f"FakeOpenAI responder failed: {exc!r}", "server_error", "responder_error"),
+                          extra={"x-should-retry": "false"})
         if fault is Fault.INVALID_SCHEMA:
             completion = _invalidate(completion)
         stream = bool(rec.body.get("stream"))
         include_usage = bool((rec.body.get("stream_options") or {}).get("include_usage"))
         mode = fault if fault in (Fault.TRUNCATED, Fault.SLOW_DRIP) else None
-        return self._answer(h, rec, 200, completion, mode=mode, stream=stream, include_usage=include_usage,
-                            extra={"openai-processing-ms": str(int(self.latency * 1000)),
-                                   "openai-version": "2020-10-01"})
+        return answer(200, completion, mode=mode, stream=stream, include_usage=include_usage,
+                      extra={"openai-processing-ms": str(int(self.latency * 1000)), "openai-version": "2020-10-01"})
+
+
+# --------------------------------------------------------------------------------------------------
+# Stand-alone use: python -m synth.testing.fakeopenai --replay rec.jsonl --latency 0.3 --url-file u.txt
+# --------------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve in the foreground (for a benchmark or a subprocess test) until SIGTERM/SIGINT or
+    ``--max-seconds``; prints the base URL (and writes it to ``--url-file``), and on exit a JSON summary
+    line: requests, completed, max_in_flight, faults."""
+    import argparse
+    import signal
+    import sys
+
+    ap = argparse.ArgumentParser(prog="python -m synth.testing.fakeopenai", description=main.__doc__)
+    ap.add_argument("--replay", help="JSON/JSONL records for ReplayResponder (default: '{}' content)")
+    ap.add_argument("--cycle", action="store_true", help="start the replay queue over when exhausted")
+    ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--fault", action="append", default=[], metavar="KIND=P",
+                    help="fault probability, e.g. 429=0.1 or reset=0.05 (repeatable)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--retry-after", type=float, default=0.01)
+    ap.add_argument("--timeout-hold", type=float, default=2.0)
+    ap.add_argument("--key", action="append", default=None, help="valid API key (repeatable); default: any")
+    ap.add_argument("--max-requests", type=int, default=10000)
+    ap.add_argument("--max-seconds", type=float, default=3600.0)
+    ap.add_argument("--url-file", help="write the base URL here once listening")
+    ap.add_argument("--summary-file", help="write the JSON summary here on exit")
+    args = ap.parse_args(argv)
+
+    faults = {}
+    for item in args.fault:
+        kind, _, p = item.partition("=")
+        faults[Fault(kind)] = float(p)
+    responder = ReplayResponder(args.replay, cycle=args.cycle) if args.replay else None
+    srv = FakeOpenAI(responder, latency=args.latency, faults=faults, seed=args.seed, retry_after=args.retry_after,
+                     timeout_hold=args.timeout_hold, valid_keys=args.key, max_requests=args.max_requests)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with srv:
+        print(srv.base_url, flush=True)
+        if args.url_file:
+            tmp = Path(args.url_file + ".tmp")
+            tmp.write_text(srv.base_url + "\n", encoding="utf-8")
+            tmp.replace(args.url_file)  # atomic: a poller never reads half a URL
+        stop.wait(args.max_seconds)
+    summary = {
+        "requests": len(srv.requests),
+        "completed": len(srv.completed()),
+        "max_in_flight": srv.max_in_flight,
+        "rejected": srv.rejected,
+        "faults": {f.value: n for f in Fault if (n := sum(1 for x in srv.fault_sequence() if x is f))},
+        "usage": srv.usage_totals(),
+    }
+    line = json.dumps(summary, sort_keys=True)
+    print(line, file=sys.stderr, flush=True)
+    if args.summary_file:
+        Path(args.summary_file).write_text(line + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

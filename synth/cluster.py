@@ -1,0 +1,158 @@
+"""Group extracted items into candidate themes, per category.
+
+Pains and triggers: statement embeddings -> reduction -> HDBSCAN. Studies are small (30-600 items),
+so the parameters adapt to the number of interviews, and a theme needs evidence from at least two
+different interviews. Alternatives cluster poorly by meaning ("we use CloudHealth" and "we tried
+Vantage" belong together because both are named competitors), so they are grouped by their
+extracted fields instead: a named product by its canonical name, the rest by kind.
+
+Deterministic: seeded reduction, items sorted by id before clustering, clusters ordered by their
+smallest member id.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Literal, Optional
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from synth.models import Alternative, Item
+
+SEED = 42
+
+
+class ClusterParams(BaseModel):
+    reduction: Literal["umap", "pca", "none"] = "umap"
+    n_components: int = 5
+    algorithm: Literal["hdbscan", "kmeans"] = "hdbscan"
+    selection: Literal["leaf", "eom"] = "leaf"
+    min_cluster_size: Optional[int] = Field(None, description="default adapts to the interview count")
+    min_samples: Optional[int] = 1
+    k: Optional[int] = Field(None, description="k for kmeans; default sqrt(n/2)")
+    min_interviews: int = 2
+    attach_outliers: bool = False
+    attach_threshold: float = 0.55
+
+
+class Cluster(BaseModel):
+    category: str
+    item_ids: list[str]
+    files: list[str]
+
+
+class ClusterResult(BaseModel):
+    clusters: list[Cluster]
+    unclustered: list[str]
+
+
+def adaptive_min_cluster_size(n_items: int, n_interviews: int) -> int:
+    """A theme should recur: about a fifth of the interviews, at least 2, and not over n/10 items."""
+    return max(2, min(math.ceil(n_interviews * 0.2), max(2, n_items // 10)))
+
+
+def reduce(vectors: np.ndarray, params: ClusterParams) -> np.ndarray:
+    n = vectors.shape[0]
+    if params.reduction == "none" or n <= params.n_components + 2:
+        return vectors
+    if params.reduction == "pca":
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=min(params.n_components, n - 1), random_state=SEED).fit_transform(vectors)
+    import umap
+
+    return umap.UMAP(n_neighbors=max(2, min(15, n - 1)), n_components=params.n_components, min_dist=0.0,
+                     metric="cosine", random_state=SEED, init="spectral" if n > 20 else "random",
+                     n_jobs=1).fit_transform(vectors)
+
+
+def labels_for(vectors: np.ndarray, params: ClusterParams, n_interviews: int) -> np.ndarray:
+    """Cluster labels (-1 = outlier) for normalized vectors."""
+    n = vectors.shape[0]
+    if n < 2:
+        return -np.ones(n, dtype=int)
+    if params.algorithm == "kmeans":
+        from sklearn.cluster import KMeans
+
+        k = min(n, params.k or max(2, round(math.sqrt(n / 2))))
+        return KMeans(n_clusters=k, n_init=10, random_state=SEED).fit_predict(vectors)
+    import hdbscan
+
+    x = reduce(vectors, params)
+    mcs = params.min_cluster_size or adaptive_min_cluster_size(n, n_interviews)
+    if n < mcs:
+        return -np.ones(n, dtype=int)
+    cl = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=params.min_samples,
+                         cluster_selection_method=params.selection, metric="euclidean")
+    return cl.fit_predict(x.astype(np.float64))
+
+
+_SUFFIX = re.compile(r"\b(inc|llc|ltd|the|tool|platform|software)\b|[^a-z0-9 ]", re.I)
+
+
+def canonical_name(name: str) -> str:
+    return " ".join(_SUFFIX.sub(" ", name.lower()).split())
+
+
+def group_alternatives(items: list[Alternative]) -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for it in items:
+        key = (f"named:{canonical_name(it.name)}" if it.kind in ("competitor", "adjacent_tool")
+               else f"kind:{it.kind}")
+        groups.setdefault(key, []).append(it.id)
+    return list(groups.values())
+
+
+def _files(item_ids: list[str], by_id: dict[str, Item]) -> list[str]:
+    return sorted({e.file for i in item_ids for e in by_id[i].evidence})
+
+
+def cluster_category(category: str, items: list[Item], vectors: Optional[np.ndarray],
+                     params: ClusterParams, n_interviews: int) -> ClusterResult:
+    """Cluster one category. `vectors` rows align with `items` (unused for alternatives)."""
+    order = sorted(range(len(items)), key=lambda i: items[i].id)
+    items = [items[i] for i in order]
+    by_id = {it.id: it for it in items}
+    if category == "alternative":
+        groups = group_alternatives(items)  # type: ignore[arg-type]
+    else:
+        assert vectors is not None
+        vectors = vectors[order]
+        lab = labels_for(vectors, params, n_interviews)
+        groups_d: dict[int, list[str]] = {}
+        for it, l in zip(items, lab):
+            if l >= 0:
+                groups_d.setdefault(int(l), []).append(it.id)
+        groups = list(groups_d.values())
+    clusters, unclustered = [], []
+    for g in groups:
+        files = _files(g, by_id)
+        if len(files) >= params.min_interviews:
+            clusters.append(Cluster(category=category, item_ids=sorted(g), files=files))
+        else:
+            unclustered.extend(g)
+    clustered = {i for c in clusters for i in c.item_ids}
+    unclustered = sorted(set(unclustered) | {it.id for it in items if it.id not in clustered})
+    if params.attach_outliers and clusters and unclustered and vectors is not None:
+        unclustered = _attach(clusters, unclustered, items, vectors, params.attach_threshold, by_id)
+    clusters.sort(key=lambda c: c.item_ids[0])
+    return ClusterResult(clusters=clusters, unclustered=unclustered)
+
+
+def _attach(clusters: list[Cluster], outliers: list[str], items: list[Item], vectors: np.ndarray,
+            threshold: float, by_id: dict[str, Item]) -> list[str]:
+    """Attach an outlier to its nearest theme centroid when the cosine similarity is strong enough."""
+    row = {it.id: i for i, it in enumerate(items)}
+    cents = np.stack([vectors[[row[i] for i in c.item_ids]].mean(axis=0) for c in clusters])
+    cents /= np.linalg.norm(cents, axis=1, keepdims=True) + 1e-12
+    left = []
+    for oid in outliers:
+        sims = cents @ vectors[row[oid]]
+        j = int(np.argmax(sims))
+        if sims[j] >= threshold:
+            clusters[j].item_ids = sorted(clusters[j].item_ids + [oid])
+            clusters[j].files = _files(clusters[j].item_ids, by_id)
+        else:
+            left.append(oid)
+    return left

@@ -1,0 +1,103 @@
+"""Transcript ingestion: files -> `Transcript` (turns with speaker, text, time, character span).
+
+Public API: `load_transcript`, `discover`, `load_accounts`, `join_accounts`, `IngestError`, `decode`.
+One reader per format: text.py (txt, md, otter), vtt.py, srt.py, jsonfmt.py.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ..models import Transcript
+from .accounts import join_accounts, load_accounts
+from .build import build_transcript
+from .encoding import decode
+from .errors import IngestError
+from .jsonfmt import parse_json
+from .srt import looks_like_srt, parse_srt
+from .text import parse_text
+from .vtt import parse_vtt
+
+EXTENSIONS = (".txt", ".md", ".vtt", ".srt", ".json")
+MAX_BYTES = 64 * 1024 * 1024
+__all__ = ["load_transcript", "discover", "load_accounts", "join_accounts", "IngestError", "decode",
+           "EXTENSIONS"]
+
+
+def _unsupported(path: Path) -> IngestError:
+    ext = path.suffix or "(none)"
+    return IngestError(path, f"unsupported extension {ext!r} (expected {', '.join(EXTENSIONS)})")
+
+
+def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str] = None) -> Transcript:
+    """Read, decode and parse one transcript file. Raises IngestError naming file and problem."""
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext not in EXTENSIONS:
+        raise _unsupported(p)
+    if p.is_dir():
+        raise IngestError(p, "is a directory, not a transcript file")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise IngestError(p, f"file too large ({size // (1024 * 1024)} MiB; limit {MAX_BYTES // (1024 * 1024)} MiB)")
+        raw = p.read_bytes()
+    except OSError as e:
+        raise IngestError(p, f"cannot read file: {e.strerror or e}") from None
+    text, encoding = decode(raw, p)
+    if ext == ".vtt":
+        parsed = parse_vtt(text, p)
+    elif ext == ".srt":
+        parsed = parse_srt(text, p)
+    elif ext == ".json":
+        parsed = parse_json(text, p)
+    elif text.lstrip().startswith("WEBVTT"):
+        parsed = parse_vtt(text.lstrip(), p)
+    elif looks_like_srt(text):
+        parsed = parse_srt(text, p)
+    else:
+        parsed = parse_text(text, p, "md" if ext == ".md" else "txt")
+    if isinstance(interviewer, str):
+        interviewer = [interviewer]
+    return build_transcript(path, raw, encoding, parsed, interviewer)
+
+
+def _skip(name: str) -> bool:
+    low = name.lower()
+    return (name.startswith(".") or low == "accounts.csv" or low.startswith("readme")
+            or Path(low).suffix not in EXTENSIONS)
+
+
+def discover(paths: Sequence[str | Path]) -> tuple[list[Path], list[IngestError]]:
+    """Expand paths into transcript files. Directories are walked recursively (sorted; hidden
+    entries, README files and accounts.csv skipped). Returns (files, errors)."""
+    files: list[Path] = []
+    errors: list[IngestError] = []
+    seen: set[Path] = set()
+
+    def add(f: Path) -> None:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(f)
+
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found: list[Path] = []
+            for root, dirs, names in os.walk(p):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found += [Path(root) / n for n in names if not _skip(n)]
+            if not found:
+                errors.append(IngestError(p, f"no transcripts found in directory (looked for {', '.join(EXTENSIONS)})"))
+            for f in sorted(found, key=lambda x: x.as_posix().lower()):
+                add(f)
+        elif p.exists():
+            if p.suffix.lower() not in EXTENSIONS:
+                errors.append(_unsupported(p))
+            else:
+                add(p)
+        else:
+            errors.append(IngestError(p, "no such file or directory"))
+    return files, errors

@@ -1,0 +1,162 @@
+"""Reader output (raw turns + meta) -> a validated `Transcript` with exact character spans."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from ..models import Transcript, TranscriptMeta, Turn
+from . import speakers as speakers_mod
+from .errors import IngestError
+
+UNKNOWN = speakers_mod.UNKNOWN
+SEP = "\n\n"
+_CTRL = {c: None for c in range(32) if c not in (9, 10)}
+_TAG = re.compile(r"<[^<>\n]{0,200}>")
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+META_FIELDS = ("company", "date", "interviewee", "role", "interviewer", "title")
+
+
+@dataclass
+class RawTurn:
+    speaker: str
+    text: str
+    start: Optional[float] = None
+    end: Optional[float] = None
+
+
+@dataclass
+class Parsed:
+    """What a reader found: turns in order, meta values, warnings, role hints, speaker titles."""
+
+    format: str
+    turns: list[RawTurn]
+    meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # speaker -> interviewer|respondent
+    titles: dict[str, str] = field(default_factory=dict)
+
+
+def clean_speaker(name: Any) -> str:
+    """Plain, short speaker name: no tags/entities/markdown, single spaces."""
+    name = html.unescape(_TAG.sub("", str(name)))
+    name = " ".join(name.translate(_CTRL).split()).strip(" *_:-")
+    return name[:80] or UNKNOWN
+
+
+def clean_text(text: str) -> str:
+    """Whitespace collapsed within lines; blank lines dropped; lines joined by one newline."""
+    lines = (" ".join(line.split()) for line in text.translate(_CTRL).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def merge_turns(turns: Sequence[RawTurn], joiner: str = " ") -> list[RawTurn]:
+    """Merge consecutive turns of the same speaker (start: first, end: last known)."""
+    out: list[RawTurn] = []
+    for t in turns:
+        if out and out[-1].speaker == t.speaker:
+            prev = out[-1]
+            prev.text = f"{prev.text}{joiner}{t.text}" if prev.text else t.text
+            if prev.start is None:
+                prev.start = t.start
+            if t.end is not None:
+                prev.end = t.end
+        else:
+            out.append(RawTurn(t.speaker, t.text, t.start, t.end))
+    return out
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return v.isoformat()
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, set)):
+        return [_jsonable(x) for x in v]
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+def parse_date(v: Any) -> Optional[dt.date]:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str) and re.match(r"^\d{4}-\d{2}-\d{2}([T ].*)?$", v.strip()):
+        try:
+            return dt.date.fromisoformat(v.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def build_meta(values: dict[str, Any], titles: dict[str, str], warnings: list[str]) -> TranscriptMeta:
+    known: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in values.items():
+        k = str(key).strip().lower().replace(" ", "_").replace("-", "_")
+        if k in META_FIELDS:
+            if value is None or value == "":
+                continue
+            if k == "date":
+                d = parse_date(value)
+                if d is None:
+                    warnings.append(f"meta date {value!r} is not a YYYY-MM-DD date; kept as date_raw")
+                    extra["date_raw"] = _jsonable(value)
+                else:
+                    known["date"] = d
+            elif isinstance(value, (list, tuple)):
+                known[k] = ", ".join(str(x) for x in value)
+            else:
+                known[k] = " ".join(str(value).split())
+        elif _KEY.match(k) and not k.startswith("model_") and not hasattr(TranscriptMeta, k):
+            extra[k] = _jsonable(value)
+    if titles:
+        extra["speaker_titles"] = dict(titles)
+    return TranscriptMeta(**known, **extra)
+
+
+def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed,
+                     interviewer: Optional[Sequence[str]] = None) -> Transcript:
+    warnings = list(parsed.warnings)
+    turns: list[RawTurn] = []
+    for t in parsed.turns:
+        text = clean_text(t.text)
+        if text:
+            turns.append(RawTurn(clean_speaker(t.speaker), text, t.start, t.end))
+    if not turns:
+        raise IngestError(path, "no transcript text found")
+    roles = {clean_speaker(k): v for k, v in parsed.roles.items()}
+    titles = {clean_speaker(k): v for k, v in parsed.titles.items()}
+    meta = build_meta(parsed.meta, titles, warnings)
+    fm_interviewer = parsed.meta.get("interviewer")
+    decided = speakers_mod.assign(turns, option=interviewer, fm_interviewer=fm_interviewer,
+                                  fm_interviewee=meta.interviewee, roles=roles)
+    warnings += decided.warnings
+    chunks: list[str] = []
+    out: list[Turn] = []
+    pos = 0
+    who = set(decided.interviewers)
+    for i, t in enumerate(turns):
+        if i:
+            chunks.append(SEP)
+            pos += len(SEP)
+        chunks.append(t.text)
+        out.append(Turn(index=i, speaker=t.speaker, text=t.text, start=t.start, end=t.end,
+                        char_start=pos, char_end=pos + len(t.text), is_interviewer=t.speaker in who))
+        pos += len(t.text)
+    text = "".join(chunks)
+    for t in out:
+        if text[t.char_start:t.char_end] != t.text:  # the contract later stages rely on
+            raise AssertionError(f"{path}: turn {t.index} span does not match its text")
+    return Transcript(
+        path=str(path), file_name=Path(path).name, format=parsed.format, encoding=encoding,
+        content_hash=hashlib.sha256(raw).hexdigest(), text=text, turns=out, meta=meta,
+        interviewers=decided.interviewers, interviewee=decided.interviewee,
+        interviewer_source=decided.source, warnings=warnings,
+    )

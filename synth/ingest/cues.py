@@ -1,0 +1,180 @@
+"""Caption cues (WebVTT, SRT) -> speaker turns.
+
+Shared by `vtt.py` and `srt.py`: block splitting with line numbers, cue timing parsing, speaker
+extraction from `<v Name>` voice tags or a `Name: text` prefix, tag stripping, and merging of
+consecutive cues of one speaker into a turn (start of the first cue, end of the last). A cue with
+no speaker continues the previous speaker. Broken cues are skipped with a warning naming the line.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .build import UNKNOWN, Parsed, RawTurn
+from .errors import IngestError
+from .labels import match_label, parse_clock, role_of
+
+CUE_TS = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+TIMING_RE = re.compile(rf"^\s*({CUE_TS})\s*-->\s*({CUE_TS})(?:[ \t]+.*)?$")
+_TIMINGISH = re.compile(r"\d:\d\d.*(?:-->|->|—>|–>|-- >|=>)|-->")
+_ID_RE = re.compile(r"^(?:\d+|[0-9A-Fa-f-]{8,}(?:/\d+-\d+)?)$")
+VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>", re.I)
+TAG_RE = re.compile(r"</?[^<>\n]{0,200}>")
+ASS_RE = re.compile(r"\{\\[^}]*\}")
+_DASH = re.compile(r"^(?:-|>>)\s*")
+UNLABELED_GAP = 2.0  # seconds of silence that end a turn of an unknown speaker
+UNLABELED_MAX = 1200  # characters after which an unknown speaker's turn ends at a sentence end
+
+
+@dataclass
+class Cue:
+    line: int
+    start: Optional[float]
+    end: Optional[float]
+    segments: list[tuple[Optional[str], str]] = field(default_factory=list)
+
+
+def split_blocks(lines: list[str], first: int = 0) -> list[tuple[int, list[str]]]:
+    """Blank-line separated blocks as (1-based line number, lines). A timing line in the middle of
+    a block (exporters that forget the blank line) starts a new block, taking its id line along."""
+    out: list[tuple[int, list[str]]] = []
+    cur: list[str] = []
+    start = 0
+    for i in range(first, len(lines) + 1):
+        line = lines[i] if i < len(lines) else ""
+        if not line.strip():
+            if cur:
+                out.append((start + 1, cur))
+            cur = []
+            continue
+        if not cur:
+            start = i
+        elif len(cur) >= 2 and "-->" in line and TIMING_RE.match(line):
+            carry = [cur.pop()] if _ID_RE.match(cur[-1].strip()) and "-->" not in cur[-1] and len(cur) >= 3 else []
+            out.append((start + 1, cur))
+            start, cur = i - len(carry), carry
+        cur.append(line)
+    return out
+
+
+def _clean(s: str) -> str:
+    return " ".join(html.unescape(TAG_RE.sub("", s)).split())
+
+
+def cue_segments(lines: list[str]) -> list[tuple[Optional[str], str]]:
+    """(speaker or None, text) pieces of one cue's payload."""
+    payload = ASS_RE.sub("", "\n".join(lines))
+    voices = list(VOICE_RE.finditer(payload))
+    segs: list[tuple[Optional[str], str]] = []
+    if voices:
+        head = _clean(payload[: voices[0].start()])
+        if head:
+            segs.append((None, head))
+        for k, m in enumerate(voices):
+            stop = voices[k + 1].start() if k + 1 < len(voices) else len(payload)
+            text = _clean(payload[m.end(): stop])
+            name = _clean(m.group(1) or "") or None
+            if text:
+                segs.append((name, text))
+        return segs
+    for raw in payload.split("\n"):
+        line = _clean(_DASH.sub("", raw.strip()))
+        if not line:
+            continue
+        lab = match_label(line)
+        if lab and lab.text:
+            segs.append((lab.name, lab.text))
+        elif lab:
+            segs.append((lab.name, ""))
+        elif segs:
+            sp, txt = segs[-1]
+            segs[-1] = (sp, f"{txt} {line}".strip())
+        else:
+            segs.append((None, line))
+    return [(sp, t) for sp, t in segs if t]
+
+
+def read_cues(blocks: list[tuple[int, list[str]]], warnings: list[str], *, vtt: bool) -> tuple[list[Cue], int]:
+    """Parse cue blocks. Returns (good cues, number of broken cues)."""
+    cues: list[Cue] = []
+    broken = 0
+    for line_no, lines in blocks:
+        first = lines[0].strip()
+        if vtt and re.match(r"^(NOTE|STYLE|REGION)(\s|$)", first):
+            continue
+        idx = next((k for k in (0, 1) if k < len(lines) and "-->" in lines[k]), None)
+        if idx is None:
+            bad = next((ln for ln in lines[:2] if _TIMINGISH.search(ln)), None)
+            if bad is not None:
+                warnings.append(f"line {line_no + lines.index(bad)}: malformed cue timing {bad.strip()!r}; cue skipped")
+            else:
+                warnings.append(f"line {line_no}: block without a cue timing; skipped")
+            broken += 1
+            continue
+        timing_line = line_no + idx
+        m = TIMING_RE.match(lines[idx])
+        start = parse_clock(m.group(1)) if m else None
+        end = parse_clock(m.group(2)) if m else None
+        if start is None or end is None:
+            warnings.append(f"line {timing_line}: malformed cue timing {lines[idx].strip()!r}; cue skipped")
+            broken += 1
+            continue
+        if end < start:
+            warnings.append(f"line {timing_line}: cue ends before it starts; end time ignored")
+            end = None
+        segs = cue_segments(lines[idx + 1:])
+        if not segs:
+            warnings.append(f"line {timing_line}: empty cue; skipped")
+            broken += 1
+            continue
+        cues.append(Cue(line=timing_line, start=start, end=end, segments=segs))
+    return cues, broken
+
+
+def cues_to_turns(cues: list[Cue], parsed: Parsed) -> None:
+    """Sort cues by start time (when all have one) and merge consecutive cues of one speaker."""
+    if all(c.start is not None for c in cues):
+        cues = sorted(cues, key=lambda c: c.start)
+    speaker: Optional[str] = None
+    labeled = False
+    turns = parsed.turns
+    for c in cues:
+        for name, text in c.segments:
+            if name:
+                labeled = True
+                role = role_of(name)
+                if role:
+                    parsed.roles[name] = role
+            who = name or speaker or UNKNOWN
+            prev = turns[-1] if turns else None
+            if prev is not None and prev.speaker == who and not (who == UNKNOWN and _breaks(prev, c)):
+                prev.text = f"{prev.text} {text}"
+                if c.end is not None:
+                    prev.end = c.end
+            else:
+                turns.append(RawTurn(who, text, c.start, c.end))
+            speaker = who
+    if not labeled:
+        parsed.warnings.append(f"no speaker labels found; speaker '{UNKNOWN}' used")
+
+
+def _breaks(prev: RawTurn, c: Cue) -> bool:
+    last = prev.end if prev.end is not None else prev.start
+    if last is not None and c.start is not None and c.start - last > UNLABELED_GAP:
+        return True
+    return len(prev.text) > UNLABELED_MAX and prev.text.rstrip()[-1:] in ".?!"
+
+
+def parse_cue_file(lines: list[str], first: int, path: str | Path, fmt: str) -> Parsed:
+    parsed = Parsed(format=fmt, turns=[])
+    blocks = split_blocks(lines, first)
+    cues, broken = read_cues(blocks, parsed.warnings, vtt=(fmt == "vtt"))
+    if not cues:
+        if broken:
+            raise IngestError(path, f"no usable cues: all {broken} cue(s) are broken ({parsed.warnings[0]})")
+        raise IngestError(path, "no cues found")
+    cues_to_turns(cues, parsed)
+    return parsed

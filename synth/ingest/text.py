@@ -1,0 +1,163 @@
+"""Plain text and markdown transcripts (hand-typed notes, Rev/Descript/Otter text exports).
+
+Layouts: optional YAML front matter or a `Company: ...` header block; `Name: text`,
+`Name (Title): text`, `[00:01:02] Name: text`, `**Name:** text`; `Moderator (00:00:11 - 00:00:30)`
+alone on a line before the text; `I:`/`R:` (`Q:`/`A:`, `M:`/`P:`) role labels; Otter's
+`Name  0:03` header lines. Continuation lines belong to the previous turn; markdown headings and
+rules are ignored. With no labels at all each paragraph becomes a turn of speaker "Unknown".
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .build import UNKNOWN, Parsed, RawTurn
+from .labels import Label, match_header, match_label, match_otter, role_of
+
+_HEADING = re.compile(r"^#{1,6}(\s|$)")
+_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
+_OTTER_FOOTER = re.compile(r"^transcribed by\s+https?://otter\.ai", re.I)
+_HEADER_LINE = re.compile(r"^\s*(?:\*\*)?([A-Za-z][A-Za-z _-]{0,30}?)(?:\*\*)?\s*:(?:\*\*)?\s*(.*)$")
+HEADER_KEYS = {"company", "date", "interviewee", "interviewer", "role", "title", "participants",
+               "attendees", "account", "location", "duration", "industry", "stage", "recorded",
+               "interview date", "interview_date"}
+_HEADER_ANCHORS = {"company", "date", "title", "interview date", "interview_date", "account"}
+
+
+def front_matter(lines: list[str], warnings: list[str]) -> tuple[dict[str, Any], int]:
+    """YAML between `---` lines at the top. Returns (values, index of first body line)."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    for j in range(1, min(len(lines), 300)):
+        if lines[j].strip() in ("---", "..."):
+            try:
+                data = yaml.safe_load("\n".join(lines[1:j]))
+            except yaml.YAMLError as e:
+                mark = getattr(e, "problem_mark", None)
+                where = f" (line {mark.line + 2})" if mark is not None else ""
+                warnings.append(f"front matter is not valid YAML{where}; ignored")
+                return {}, j + 1
+            if data is None:
+                return {}, j + 1
+            if not isinstance(data, dict):
+                warnings.append("front matter is not a key: value mapping; ignored")
+                return {}, j + 1
+            return {str(k): v for k, v in data.items()}, j + 1
+    return {}, 0
+
+
+def header_block(lines: list[str], start: int) -> tuple[dict[str, str], int]:
+    """A first paragraph made only of `Company: Acme` / `Date: ...` lines is metadata."""
+    i = start
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    values: dict[str, str] = {}
+    j = i
+    while j < len(lines) and lines[j].strip() and not _HEADING.match(lines[j].strip()):
+        m = _HEADER_LINE.match(lines[j])
+        if not m or m.group(1).strip().lower() not in HEADER_KEYS or len(m.group(2).split()) > 12:
+            return {}, start
+        values[m.group(1).strip().lower().replace(" ", "_")] = m.group(2).strip().strip("*").strip()
+        j += 1
+    if not values or not (_HEADER_ANCHORS & set(values)):
+        return {}, start
+    return values, j
+
+
+def _is_otter(body: list[str]) -> bool:
+    hits = 0
+    first = next((ln for ln in body if ln.strip()), "")
+    for ln in body:
+        if match_otter(ln):
+            hits += 1
+            if hits >= 2:
+                return True
+    return hits == 1 and match_otter(first) is not None
+
+
+class _Turns:
+    """Accumulates turns; lines in a paragraph join with a space, paragraphs with a newline."""
+
+    def __init__(self, parsed: Parsed):
+        self.p = parsed
+        self.cur: RawTurn | None = None
+        self.blank = False
+        self.labels = 0
+
+    def start(self, lab: Label) -> None:
+        self.labels += 1
+        self.cur = RawTurn(lab.name, lab.text, lab.start, lab.end)
+        self.p.turns.append(self.cur)
+        self.blank = False
+        if lab.title:
+            self.p.titles.setdefault(lab.name, lab.title)
+        role = role_of(lab.name)
+        if role:
+            self.p.roles[lab.name] = role
+
+    def add(self, line: str) -> None:
+        if self.cur is None:
+            self.cur = RawTurn(UNKNOWN, "")
+            self.p.turns.append(self.cur)
+            self.p.warnings.append(f"text before the first speaker label kept as speaker '{UNKNOWN}'")
+        sep = "\n" if self.blank else " "
+        self.cur.text = f"{self.cur.text}{sep}{line}" if self.cur.text else line
+        self.blank = False
+
+
+def _paragraphs(body: list[str], parsed: Parsed) -> None:
+    para: list[str] = []
+    for ln in body + [""]:
+        s = ln.strip()
+        if s and not _HEADING.match(s) and not _RULE.match(s):
+            para.append(s)
+        elif not s and para:
+            parsed.turns.append(RawTurn(UNKNOWN, " ".join(para)))
+            para = []
+    parsed.warnings.append(f"no speaker labels found; each paragraph is a turn of speaker '{UNKNOWN}'")
+
+
+def parse_text(text: str, path: str | Path, fmt: str) -> Parsed:
+    """Parse a .txt/.md transcript. `fmt` is "txt" or "md" (becomes "otter" when detected)."""
+    lines = text.split("\n")
+    parsed = Parsed(format=fmt, turns=[])
+    meta, i = front_matter(lines, parsed.warnings)
+    header, i = header_block(lines, i)
+    for k, v in header.items():
+        meta.setdefault(k, v)
+    parsed.meta = meta
+    body = lines[i:]
+    acc = _Turns(parsed)
+    n_warnings = len(parsed.warnings)
+    if _is_otter(body):
+        parsed.format = "otter"
+        for ln in body:
+            s = ln.strip()
+            if not s:
+                acc.blank = acc.cur is not None
+            elif _OTTER_FOOTER.match(s):
+                continue
+            else:
+                lab = match_otter(ln)
+                acc.start(lab) if lab else acc.add(s)
+        return parsed
+    for ln in body:
+        s = ln.strip()
+        if not s:
+            acc.blank = acc.cur is not None
+            continue
+        if _HEADING.match(s) or _RULE.match(s):
+            continue
+        lab = match_header(ln) or match_label(ln)
+        if lab:
+            acc.start(lab)
+        else:
+            acc.add(s)
+    if acc.labels == 0:
+        parsed.turns.clear()
+        del parsed.warnings[n_warnings:]
+        _paragraphs(body, parsed)
+    return parsed

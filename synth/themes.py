@@ -1,0 +1,146 @@
+"""Themes stage: extractions -> embed -> cluster -> stable ids -> review decisions -> label -> rank.
+
+`build_themes` clusters afresh (embeddings come from the workspace cache where known);
+`assemble_themes` re-applies review decisions and ranking to the stored clusters without
+re-clustering, which is what every `synth review` command does.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from synth.cluster import ClusterParams, cluster_category
+from synth.dmu import summarize_dmu
+from synth.embed import Embedder
+from synth.label import ThemeLabel, deterministic_label, keyphrases, llm_label_key, medoid
+from synth.models import DmuMember, Extraction, Item, Theme, ThemeSet
+from synth.rank import StudyFacts, load_rank_rules, rank
+from synth.review import apply_review, load_review, match_ids, review_path
+from synth.workspace import Workspace
+
+CLUSTERED = ("pain", "trigger", "alternative")
+LABEL_PROMPT = "label_v1.md"
+Progress = Callable[[str, int], None]
+
+
+class ThemeOptions(BaseModel):
+    params: ClusterParams = Field(default_factory=ClusterParams)
+    rules_path: Optional[Path] = None
+    embedding_model: Optional[str] = None
+
+
+def _items(exs: list[Extraction]) -> list[Item]:
+    return [it for e in exs for it in e.items()]
+
+
+def build_themes(ws: Workspace, options: Optional[ThemeOptions] = None, provider=None,
+                 progress: Optional[Progress] = None) -> ThemeSet:
+    """Cluster the current extractions into themes and store the result in the workspace."""
+    options = options or ThemeOptions()
+    exs = ws.latest_extractions()
+    items = _items(exs)
+    n_interviews = len(exs)
+    emb = Embedder(ws, options.embedding_model)
+    previous = ws.latest_themes()
+    prev_raw = previous.raw_clusters if previous else {}
+    next_id = dict(previous.next_id) if previous else {}
+    raw: dict[str, list[str]] = {}
+    unclustered: dict[str, list[str]] = {}
+    for cat in CLUSTERED:
+        members = [it for it in items if it.category == cat and not it.dismissed]  # type: ignore[attr-defined]
+        vecs = emb.encode([m.statement for m in members]) if cat != "alternative" and members else None
+        res = cluster_category(cat, members, vecs, options.params, n_interviews)
+        raw.update(match_ids([c.item_ids for c in res.clusters], prev_raw, cat, next_id))
+        unclustered[cat] = res.unclustered
+        if progress:
+            progress("themes", 1)
+    ts = ThemeSet(raw_clusters=dict(sorted(raw.items())), next_id=next_id, unclustered=unclustered,
+                  dismissed=sorted(it.id for it in items if it.dismissed), n_interviews=n_interviews,
+                  params=options.params.model_dump())
+    ts = assemble_themes(ws, ts, provider=provider, options=options, extractions=exs, embedder=emb)
+    ws.put_themes(ts)
+    return ts
+
+
+def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optional[ThemeOptions] = None,
+                    extractions: Optional[list[Extraction]] = None,
+                    embedder: Optional[Embedder] = None) -> ThemeSet:
+    """Apply review.yaml to the stored clusters, then label and rank. Deterministic."""
+    options = options or ThemeOptions()
+    exs = extractions if extractions is not None else ws.latest_extractions()
+    items = _items(exs)
+    by_id = {it.id: it for it in items}
+    emb = embedder or Embedder(ws, options.embedding_model)
+    review = load_review(review_path(ws.root))
+    clusters, labels, pinned, stale = apply_review(ts.raw_clusters, review)
+    # drop members whose transcript is gone; a theme must still span two interviews
+    clusters = {k: [i for i in v if i in by_id] for k, v in clusters.items()}
+    themes: list[Theme] = []
+    for tid, members in clusters.items():
+        if not members:
+            continue
+        cat = by_id[members[0]].category  # type: ignore[attr-defined]
+        files = sorted({e.file for i in members for e in by_id[i].evidence})
+        themes.append(Theme(id=tid, category=cat, label=tid, item_ids=members, files=files,
+                            pinned=tid in pinned))
+    vec_ids = [i for th in themes for i in th.item_ids]
+    vecs = emb.encode([by_id[i].statement for i in vec_ids]) if vec_ids else np.zeros((0, 384))
+    vmap = dict(zip(vec_ids, vecs))
+    for cat in CLUSTERED:
+        group = [th for th in themes if th.category == cat]
+        phrases = keyphrases([" . ".join(by_id[i].statement for i in th.item_ids) for th in group])
+        for th, ph in zip(group, phrases):
+            th.keyphrases = ph
+            mid = medoid(th.item_ids, vmap)
+            th.representative_quote = by_id[mid].evidence[0] if by_id[mid].evidence else None
+            th.label = deterministic_label(ph, by_id[mid].statement)
+            if cat == "alternative":
+                names = sorted({getattr(by_id[i], "name", "") for i in th.item_ids})
+                kinds = sorted({getattr(by_id[i], "kind", "") for i in th.item_ids})
+                th.label = names[0] if len(names) == 1 else f"{kinds[0]}: " + ", ".join(names[:3])
+    if provider is not None:
+        _llm_labels(ws, provider, themes, by_id)
+    for th in themes:
+        if th.id in labels:
+            th.label = labels[th.id]
+            th.label_source = "review"
+    accounts = ws.accounts()
+    facts = StudyFacts.build([e.file for e in exs], accounts, [it for it in items if not it.dismissed])
+    ranked = rank(themes, by_id, facts, load_rank_rules(options.rules_path))
+    ts = ts.model_copy(deep=True)
+    ts.themes = ranked
+    ts.stale_decisions = stale
+    ts.dmu = summarize_dmu([it for it in items if isinstance(it, DmuMember)])
+    return ts
+
+
+def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, Item]) -> None:
+    """Short label + definition per theme from an instructor call; cached like every LLM call."""
+    from synth.extract.llm import ChunkFailed, FatalProviderError, LlmCaller
+    from synth.prompts import load_prompt
+
+    prompt = load_prompt(LABEL_PROMPT)
+    caller = LlmCaller(provider, ws)
+
+    async def one(th: Theme) -> None:
+        stmts = [by_id[i].statement for i in th.item_ids][:20]
+        others = [by_id[i].statement for o in themes if o.category == th.category and o.id != th.id
+                  for i in o.item_ids][:10]
+        key = llm_label_key(stmts, others, provider.model, prompt.version)
+        msgs = [{"role": "system", "content": prompt.text},
+                {"role": "user", "content": "<members>\n" + "\n".join(f"- {s}" for s in stmts) +
+                 "\n</members>\n<non_members>\n" + "\n".join(f"- {s}" for s in others) + "\n</non_members>"}]
+        try:
+            res = await caller.structured(msgs, ThemeLabel, key, purpose="label", prompt_version=prompt.version)
+        except (ChunkFailed, FatalProviderError):
+            return  # the deterministic label stays; the failure is in the call log
+        th.label, th.definition, th.label_source = res.parsed.label, res.parsed.definition, "llm"
+
+    async def all_() -> None:
+        await asyncio.gather(*(one(th) for th in themes if th.category != "alternative"))
+
+    asyncio.run(all_())
