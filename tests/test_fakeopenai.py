@@ -388,3 +388,28 @@ def test_instructor_json_mode_extracts_from_content():
         assert body["response_format"] == {"type": "json_object"}
         assert "tools" not in body
         assert body["messages"][0]["role"] == "system" and "json_schema" in body["messages"][0]["content"]
+
+
+def test_standalone_server_process(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    rec = save_records(tmp_path / "r.jsonl", [make_record(MSGS, CONTACT)])
+    summary = tmp_path / "summary.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "synth.testing.fakeopenai", "--replay", str(rec), "--key", "sk-1",
+         "--max-seconds", "30", "--summary-file", str(summary)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base_url = proc.stdout.readline().strip()  # printed once listening
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
+        c = openai.OpenAI(base_url=base_url, api_key="sk-1", max_retries=0, timeout=5)
+        r = c.chat.completions.create(model="gpt-4o-mini", messages=MSGS)
+        assert r.choices[0].message.tool_calls[0].function.name == "Contact"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+    got = json.loads(summary.read_text())
+    assert got["requests"] == 1 and got["completed"] == 1 and got["usage"]["total_tokens"] == 67

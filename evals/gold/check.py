@@ -100,7 +100,10 @@ def parse_txt(raw: str, where: str):
         if end < 0:
             fail(where, "front matter opened with --- but never closed")
         else:
-            front = yaml.safe_load(raw[4:end]) or {}
+            try:
+                front = yaml.safe_load(raw[4:end]) or {}
+            except yaml.YAMLError as e:
+                fail(where, f"invalid front matter: {e}")
             body = raw[end + 5:]
     turns: list[list[str]] = []
     for line in body.splitlines():
@@ -141,7 +144,11 @@ def parse_cues(raw: str, where: str, timing: re.Pattern, header: str | None):
 
 
 def parse_json(raw: str, where: str):
-    data = json.loads(raw)
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        fail(where, f"invalid json: {e}")
+        return "", [], {}
     turns = []
     if not isinstance(data, dict) or not isinstance(data.get("turns"), list):
         fail(where, 'json must be {"turns": [...]}')
@@ -174,12 +181,19 @@ def parse_transcript(path: Path):
 # --------------------------------------------------------------------------- inputs
 
 def load_themes() -> dict[str, dict]:
-    data = yaml.safe_load((ROOT / "themes.yaml").read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load((ROOT / "themes.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        fail("themes.yaml", f"cannot load: {e}")
+        return {}
     themes: dict[str, dict] = {}
     if not isinstance(data, list):
         fail("themes.yaml", "must be a list of themes")
         return themes
     for t in data:
+        if not isinstance(t, dict):
+            fail("themes.yaml", f"theme entry is not a mapping: {t!r}")
+            continue
         tid = t.get("id")
         if not tid or tid in themes:
             fail("themes.yaml", f"missing or duplicate id {tid!r}")
@@ -198,7 +212,7 @@ def load_accounts() -> dict[str, dict]:
         reader = csv.DictReader(f)
         if reader.fieldnames != ACCOUNT_COLUMNS:
             fail("accounts.csv", f"columns {reader.fieldnames} != {ACCOUNT_COLUMNS}")
-        rows = list(reader)
+        rows = [{k: (row.get(k) or "") for k in ACCOUNT_COLUMNS} for row in reader]
     accounts: dict[str, dict] = {}
     for row in rows:
         where = f"accounts.csv[{row.get('file')}]"
@@ -310,7 +324,14 @@ def main() -> int:
 
     for ann_path in annotation_files:
         where = f"annotations/{ann_path.name}"
-        ann = yaml.safe_load(ann_path.read_text(encoding="utf-8")) or {}
+        try:
+            ann = yaml.safe_load(ann_path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as e:
+            fail(where, f"invalid yaml: {e}")
+            continue
+        if not isinstance(ann, dict):
+            fail(where, "annotation must be a mapping with file, interviewer, interviewee, items")
+            continue
         fname = ann.get("file") or ann_path.name[: -len(".yaml")]
         if ann_path.name != f"{fname}.yaml":
             fail(where, f"file {fname!r} does not match the annotation's name")

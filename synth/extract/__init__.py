@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from synth.extract.chunking import chunk_transcript
 from synth.extract.llm import (PROMPT_FILE, ChunkFailed, FatalProviderError, LlmCaller, build_messages,
-                               cache_key, load_prices)
+                               cache_key, chunk_context, load_prices)
 from synth.extract.provider import ProviderConfig
 from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
 from synth.tokens import count_tokens
@@ -74,10 +74,13 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
     system_tokens = count_tokens(build_messages("")[0]["content"], cfg.model)
     for t in transcripts:
         red = redactor_for(t) if options.redact else None
-        for ch in chunk_transcript(t, options.budget_tokens, options.overlap_turns, cfg.model):
+        chs = list(chunk_transcript(t, options.budget_tokens, options.overlap_turns, cfg.model))
+        name = red.redact(t.file_name) if red else t.file_name
+        for ch in chs:
             chunks += 1
             text = red.redact(ch.text) if red else ch.text
-            if workspace.cache_get(cache_key(text, cfg, options.redact)) is not None:
+            ctx = chunk_context(name, ch.index, len(chs))
+            if workspace.cache_get(cache_key(text, cfg, options.redact, ctx)) is not None:
                 cached += 1
                 continue
             tin += ch.tokens + system_tokens + 60

@@ -61,11 +61,15 @@ def load_prices(path: Optional[Path] = None) -> Prices:
     return Prices.model_validate(yaml.safe_load((path or PROMPTS_DIR / "prices.yaml").read_text()))
 
 
-def cache_key(chunk_text: str, cfg: ProviderConfig, redact: bool) -> str:
+def cache_key(chunk_text: str, cfg: ProviderConfig, redact: bool, context: str = "") -> str:
     prompt = load_prompt(PROMPT_FILE)
     parts = [prompt.version, cfg.model, cfg.resolved_mode, SCHEMA_VERSION, f"redact={redact}",
-             hashlib.sha256(chunk_text.encode()).hexdigest()]
+             hashlib.sha256((context + "\x00" + chunk_text).encode()).hexdigest()]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def chunk_context(file_name: str, index: int, total: int) -> str:
+    return f"Interview file: {file_name}, chunk {index + 1} of {total}."
 
 
 def build_messages(chunk_text: str, context: str = "") -> list[dict]:
@@ -160,7 +164,7 @@ class LlmCaller:
         return s.replace(key, "***") if len(key) >= 6 else s
 
     async def extract_chunk(self, chunk_text: str, context: str = "") -> CallResult:
-        key = cache_key(chunk_text, self.cfg, self.redact)
+        key = cache_key(chunk_text, self.cfg, self.redact, context)
         res = await self.structured(build_messages(chunk_text, context), ChunkExtraction, key,
                                     purpose="extract", prompt_version=self.prompt_version)
         return CallResult(extraction=res.parsed, cached=res.cached, tokens_in=res.tokens_in,

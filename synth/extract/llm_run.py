@@ -7,7 +7,7 @@ from typing import Callable, Optional
 from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.consolidate import consolidate
 from synth.extract.grounding import locate
-from synth.extract.llm import CallResult, ChunkFailed, LlmCaller, PROMPT_FILE
+from synth.extract.llm import PROMPT_FILE, CallResult, ChunkFailed, LlmCaller, chunk_context
 from synth.extract.redact import Redactor
 from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
@@ -82,11 +82,10 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
     red = redactor_for(t) if caller.redact else None
     chunks = list(chunk_transcript(t, budget=budget, overlap_turns=overlap, model=caller.cfg.model))
     stats = ExtractionStats()
-    context = f"Interview file: {t.file_name}."
-
     async def one(ch: Chunk) -> tuple[Chunk, CallResult]:
         text = red.redact(ch.text) if red else ch.text
-        res = await caller.extract_chunk(text, context)
+        name = red.redact(t.file_name) if red else t.file_name
+        res = await caller.extract_chunk(text, chunk_context(name, ch.index, len(chunks)))
         if progress:
             progress("calls", 1)
         return ch, res

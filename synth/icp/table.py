@@ -7,7 +7,9 @@ rows is one table lookup (`lut[codes]`).
 """
 from __future__ import annotations
 
+import array
 import csv
+import gc
 import itertools
 import re
 from pathlib import Path
@@ -32,7 +34,7 @@ _OUTCOMES = {
     "churned": "lost", "former customer": "lost", "0": "lost", "false": "lost", "no": "lost",
     "open": "open",
 }
-CHUNK = 65536
+CHUNK = 512      # small chunks: a chunk's cells are still in the CPU cache when encoded
 
 
 def norm_text(s: str) -> str:
@@ -218,33 +220,36 @@ class _Encoder:
 
     def __init__(self) -> None:
         self.index = _Index()
-        self.parts: list[np.ndarray] = []
+        self.codes = array.array("i")
         self.raw: Optional[list[str]] = None
+        self.raw_null: list[int] = []
 
     def add(self, cells: Sequence[str]) -> None:
-        if self.raw is not None:
-            self.raw.extend(cells)
+        if self.raw is None and not self.codes and len(cells) >= 256 and \
+                len(set(cells)) > 0.9 * len(cells):
+            self.raw = []
+        if self.raw is None:
+            self.codes.extend(map(self.index.__getitem__, cells))
             return
-        if not self.parts and len(cells) >= 1000 and len(set(cells)) > 0.9 * len(cells):
-            self.raw = list(cells)
-            return
-        self.parts.append(np.fromiter(map(self.index.__getitem__, cells), dtype=np.int32,
-                                      count=len(cells)))
+        if not _NULL_ANY.isdisjoint(cells):
+            base = len(self.raw)
+            self.raw_null += [base + i for i, v in enumerate(cells) if v in _NULL_ANY]
+        self.raw.extend(cells)
 
     def finish(self, name: str) -> Column:
         if self.raw is not None:
-            values, codes = self.raw, np.arange(1, len(self.raw) + 1, dtype=np.int32)
-        else:
-            values = list(self.index)
-            codes = (np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)) + 1
+            codes = np.arange(1, len(self.raw) + 1, dtype=np.int32)
+            codes[self.raw_null] = 0
+            return Column.model_construct(name=name, codes=codes, categories=["", *self.raw])
+        values = [v.strip() for v in self.index]
+        codes = np.frombuffer(self.codes, dtype=np.int32) + 1 if self.codes else np.zeros(0, np.int32)
         # categories[k] = values[k - 1]; a missing value keeps its slot but no row points at it.
-        null = [i for i, v in enumerate(values)
-                if v in _NULL_ANY or (v[:1].isspace() or v[-1:].isspace()) and norm_text(v) in NULL_TOKENS]
+        null = [i for i, v in enumerate(values) if v.casefold() in NULL_TOKENS]
         if null:
             remap = np.arange(len(values) + 1, dtype=np.int32)
             remap[np.asarray(null) + 1] = 0
             codes = remap[codes]
-        return Column(name=name, codes=codes, categories=["", *(v.strip() for v in values)])
+        return Column.model_construct(name=name, codes=codes, categories=["", *values])
 
 
 def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[str, str] | None,
@@ -297,11 +302,16 @@ def read_accounts_csv(path: str | Path, column_map: str | dict[str, str] | None 
     """Read an accounts CSV (synth, HubSpot or Salesforce headers; `column_map` is a preset name,
     a header -> field mapping, or None for every preset). One pass with the csv module; UTF-8
     (with or without BOM), else read again as Windows-1252 with a warning."""
+    gc_was_on = gc.isenabled()
+    gc.disable()      # millions of short-lived row lists: the cycle collector only costs time here
     try:
         return _read(path, column_map, delimiter, "utf-8-sig", [])
     except UnicodeDecodeError:
         return _read(path, column_map, delimiter, "cp1252",
                      ["the file is not UTF-8: read as Windows-1252"])
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 def _read(path, column_map, delimiter, encoding, warnings) -> AccountsTable:

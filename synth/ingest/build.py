@@ -43,7 +43,7 @@ class Parsed:
 
 def clean_speaker(name: Any) -> str:
     """Plain, short speaker name: no tags/entities/markdown, single spaces."""
-    name = html.unescape(_TAG.sub("", str(name)))
+    name = _TAG.sub("", html.unescape(_TAG.sub("", str(name)))).replace("<", "").replace(">", "")
     name = " ".join(name.translate(_CTRL).split()).strip(" *_:-")
     return name[:80] or UNKNOWN
 
@@ -118,7 +118,23 @@ def build_meta(values: dict[str, Any], titles: dict[str, str], warnings: list[st
             extra[k] = _jsonable(value)
     if titles:
         extra["speaker_titles"] = dict(titles)
+    if "date" in known and not META_DATE_OK:
+        extra["date_iso"] = known.pop("date").isoformat()
     return TranscriptMeta(**known, **extra)
+
+
+def _meta_date_ok() -> bool:
+    """models.TranscriptMeta declares `date: Optional[date]`; under postponed annotations the field
+    name shadows the type and pydantic resolves it to NoneType. Until that is fixed in models.py
+    the date travels in the `date_iso` extra instead of being rejected."""
+    try:
+        TranscriptMeta(date=dt.date(2000, 1, 1))
+        return True
+    except Exception:
+        return False
+
+
+META_DATE_OK = _meta_date_ok()
 
 
 def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed,

@@ -19,6 +19,8 @@ from .labels import Label, match_header, match_label, match_otter, role_of
 
 _HEADING = re.compile(r"^#{1,6}(\s|$)")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
+_LEAD_TAG = re.compile(r"^\s*<[A-Za-z][^<>\n]{0,40}>")
+_CLOSE_TAG = re.compile(r"</[A-Za-z][^<>\n]{0,20}>")
 _OTTER_FOOTER = re.compile(r"^transcribed by\s+https?://otter\.ai", re.I)
 _HEADER_LINE = re.compile(r"^\s*(?:\*\*)?([A-Za-z][A-Za-z _-]{0,30}?)(?:\*\*)?\s*:(?:\*\*)?\s*(.*)$")
 HEADER_KEYS = {"company", "date", "interviewee", "interviewer", "role", "title", "participants",
@@ -56,11 +58,15 @@ def header_block(lines: list[str], start: int) -> tuple[dict[str, str], int]:
         i += 1
     values: dict[str, str] = {}
     j = i
-    while j < len(lines) and lines[j].strip() and not _HEADING.match(lines[j].strip()):
+    while j < len(lines) and lines[j].strip():
         m = _HEADER_LINE.match(lines[j])
-        if not m or m.group(1).strip().lower() not in HEADER_KEYS or len(m.group(2).split()) > 12:
-            return {}, start
-        values[m.group(1).strip().lower().replace(" ", "_")] = m.group(2).strip().strip("*").strip()
+        key = m.group(1).strip().lower() if m else ""
+        value = m.group(2).strip().strip("*").strip() if m else ""
+        if key not in HEADER_KEYS or len(value.split()) > 12 or key in values:
+            break
+        if key in ("interviewer", "interviewee", "role") and (len(value.split()) > 6 or value[-1:] in ".?!"):
+            break  # "Interviewer: So tell me about..." is talk, not metadata
+        values["date" if key in ("interview date", "interview_date") else key] = value
         j += 1
     if not values or not (_HEADER_ANCHORS & set(values)):
         return {}, start
@@ -151,6 +157,9 @@ def parse_text(text: str, path: str | Path, fmt: str) -> Parsed:
             continue
         if _HEADING.match(s) or _RULE.match(s):
             continue
+        if s.startswith("<") and _LEAD_TAG.match(s):
+            ln = _LEAD_TAG.sub("", ln, count=1)  # "<b>Eve</b>: hi" pasted from a web page
+            ln = ln.replace(_CLOSE_TAG.search(ln).group(0), "", 1) if _CLOSE_TAG.search(ln) else ln
         lab = match_header(ln) or match_label(ln)
         if lab:
             acc.start(lab)

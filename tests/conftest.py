@@ -1,0 +1,45 @@
+"""Shared fixtures. The embedding model loads once per test session (about 7 s on 2 cores)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# never let a developer's real key or endpoint reach a test
+for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT",
+            "SYNTH_MODEL", "SYNTH_PROVIDER", "SYNTH_MODE"):
+    os.environ.pop(var, None)
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "transcripts" / "sample"
+GOLD = ROOT / "evals" / "gold"
+
+
+@pytest.fixture(scope="session")
+def embed_model():
+    from synth.embed import load_model
+
+    return load_model(None, "cpu")
+
+
+def make_transcript(lines, file_name="t.txt", date=None):
+    """Build a Transcript from (speaker, is_interviewer, text[, start]) tuples."""
+    from synth.models import Transcript, TranscriptMeta, Turn
+
+    text, turns = "", []
+    for i, ln in enumerate(lines):
+        spk, iv, tx = ln[:3]
+        start = ln[3] if len(ln) > 3 else None
+        if text:
+            text += "\n\n"
+        a = len(text)
+        text += tx
+        turns.append(Turn(index=i, speaker=spk, text=tx, start=start, char_start=a, char_end=len(text),
+                          is_interviewer=iv))
+    return Transcript(path=file_name, file_name=file_name, format="txt", encoding="utf-8",
+                      content_hash=hashlib.sha256(text.encode()).hexdigest(), text=text, turns=turns,
+                      meta=TranscriptMeta(date=date), interviewers=sorted({s for s, iv, *_ in lines if iv}))
