@@ -40,7 +40,15 @@ def load_model(model_path: Optional[str] = None, device: Optional[str] = None):
     """Loaded once per process (about 7 s on 2 CPU cores); later calls reuse it."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from sentence_transformers import SentenceTransformer
+
+    try:  # the weight-loading bar is noise in a CLI that has its own progress display
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except Exception:  # noqa: BLE001 - cosmetic only
+        pass
 
     path = model_path or default_model_path()
     if not Path(path).exists():

@@ -5,8 +5,8 @@ later stages only read these. `synth schema` exports their JSON schema for other
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from datetime import date
 from enum import Enum
 from typing import Literal, Optional
 
@@ -35,7 +35,7 @@ class TranscriptMeta(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     company: Optional[str] = None
-    date: Optional[date] = None
+    date: Optional[dt.date] = None
     interviewee: Optional[str] = None
     role: Optional[str] = None
     interviewer: Optional[str] = None
@@ -107,7 +107,7 @@ class AccountRow(BaseModel):
     funding_stage: Optional[str] = None
     tech_stack: list[str] = Field(default_factory=list)
     outcome: Optional[Outcome] = None
-    interview_date: Optional[date] = None
+    interview_date: Optional[dt.date] = None
 
 
 # --------------------------------------------------------------------------- extraction

@@ -9,8 +9,13 @@ from rich.markup import escape as esc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-console = Console()
-err = Console(stderr=True)
+import os
+import sys
+
+# piped output (CI logs, `make demo | tee`) gets a readable width instead of rich's 80-column default
+_W = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 150
+console = Console(width=_W)
+err = Console(stderr=True, width=_W)
 
 
 def fmt_duration(s: Optional[float]) -> str:
@@ -22,17 +27,18 @@ def fmt_duration(s: Optional[float]) -> str:
 
 def ingest_table(report) -> Table:
     t = Table(title="Ingest", show_lines=False)
-    for c in ["file", "format", "encoding", "speakers", "interviewee", "turns", "words", "duration",
-              "status"]:
+    for c in ["file", "format", "encoding", "speakers", "interviewee", "interviewer (how found)", "turns",
+              "words", "duration", "status"]:
         t.add_column(c, justify="right" if c in ("turns", "words", "duration") else "left")
     for f in report.files:
         status = f.status if f.status != "failed" else "[red]failed[/red]"
         if f.warnings and f.status != "failed":
             status += f" [yellow]({len(f.warnings)} warning{'s' if len(f.warnings) > 1 else ''})[/yellow]"
         who = esc(f.interviewee or "-")
+        iv = esc(", ".join(f.interviewers) or "-")
         if f.interviewer_source and f.interviewer_source != "none":
-            who += f" [dim](interviewer by {f.interviewer_source})[/dim]"
-        t.add_row(esc(f.file), f.format or "-", f.encoding or "-", str(len(f.speakers)), who,
+            iv += f" [dim]({f.interviewer_source.replace('_', ' ')})[/dim]"
+        t.add_row(esc(f.file), f.format or "-", f.encoding or "-", str(len(f.speakers)), who, iv,
                   str(f.turns), str(f.words), fmt_duration(f.duration_s), status)
     return t
 

@@ -168,18 +168,23 @@ def test_rank_breakdown_adds_up_and_matches_hand_arithmetic(ws):
 
 
 def test_trigger_recency_component(ws):
-    t = make_transcript([("R", False, "We raised our Series B six weeks ago.")], file_name="a.txt")
-    t2 = make_transcript([("R", False, "We closed a Series B round two years ago.")], file_name="b.txt")
-    for tr, days in ((t, 42), (t2, 730)):
+    said = [("a.txt", "We raised our Series B six weeks ago.", "Raised a Series B round", 42),
+            ("b.txt", "We closed a Series B round two years ago.", "Closed a Series B funding round", 730),
+            ("c.txt", "Our Series B closed last month.", "Series B funding round closed", 30),
+            ("d.txt", "A new CISO joined in March.", "New CISO hired", 60),
+            ("e.txt", "We hired a new CISO this spring.", "Hired a new CISO", 50)]
+    for file, text, stmt, days in said:
+        tr = make_transcript([("R", False, text)], file_name=file)
         ws.put_transcript(tr)
-        ev = Evidence(quote=tr.text, file=tr.file_name, transcript_hash=tr.content_hash, speaker="R",
+        ev = Evidence(quote=tr.text, file=file, transcript_hash=tr.content_hash, speaker="R",
                       turn_index=0, char_start=0, char_end=len(tr.text))
-        g = Trigger(statement="Raised a Series B", kind="funding", days_before_interview=days, evidence=[ev])
+        kind = "funding" if "Series" in stmt else "executive_hire"
+        g = Trigger(statement=stmt, kind=kind, days_before_interview=days, evidence=[ev])
         g.id = g.stable_id("trigger", tr.content_hash)
-        ws.put_extraction(Extraction(file=tr.file_name, transcript_hash=tr.content_hash, extractor="x",
+        ws.put_extraction(Extraction(file=file, transcript_hash=tr.content_hash, extractor="x",
                                      triggers=[g]), "k")
     ts = build_themes(ws, OPTS)
-    trig = [th for th in ts.themes if th.category == "trigger"]
-    assert len(trig) == 1
-    rec = next(c for c in trig[0].breakdown if c.name == "recency")
-    assert rec.value == 0.5 and "1 of 2" in rec.note
+    funding = [th for th in ts.themes if th.category == "trigger" and len(th.item_ids) == 3]
+    assert len(funding) == 1
+    rec = next(c for c in funding[0].breakdown if c.name == "recency")
+    assert rec.value == pytest.approx(2 / 3, abs=1e-3) and "2 of 3" in rec.note

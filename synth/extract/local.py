@@ -25,7 +25,8 @@ from synth.prompts import load_data
 
 EXAMPLES_FILE = "local_examples_v1.yaml"
 CATEGORIES = ["pain", "trigger", "alternative", "dmu", "none"]
-THRESHOLD = 0.30
+# minimum adjusted similarity per category, chosen on evals/gold (a dev set: see evals/README.md)
+THRESHOLDS = {"pain": 0.30, "trigger": 0.35, "alternative": 0.25, "dmu": 0.30}
 MERGE_SIMILARITY = 0.82
 
 _SENT = re.compile(r"[^.!?]+(?:[.!?]+|$)")
@@ -164,38 +165,71 @@ def _vendor(s: str, vendors: list[str]) -> Optional[str]:
     return None
 
 
-def classify(sentences: list[str], vectors: np.ndarray, model_name: str) -> list[list[str]]:
-    """Categories for each sentence (a sentence may be both a pain and an alternative)."""
+_HYPOTHETICAL = re.compile(r"^(?:and |but |so |or )?(?:if|probably if|maybe if|unless)\b|\bwould be\b|"
+                           r"\bif we (?:had|did|were|added)\b|\bcheck back\b", re.I)
+_NEGATED_EVENT = re.compile(r"\b(nothing (?:really )?forcing|no rush|not urgent|wasn't urgent|don't have "
+                            r"that yet|no plans?|not (?:this|next) year)\b", re.I)
+_HEADCOUNT = re.compile(r"\b\d[\d,]*\s+(?:people|employees|engineers|staff|developers)\b(?!.*\b(?:hours?|"
+                        r"days?|weeks?|spend|spent|lose|waste)\b)", re.I)
+# Per 1,000 interviewee words: roughly how many distinct items of each kind an interview holds.
+# Keeping only the strongest sentences per category is what makes the local extractor precise enough
+# to be useful; measured on evals/gold (python -m evals).
+CAP_PER_1000_WORDS = {"pain": 8.0, "trigger": 12.0, "alternative": 20.0, "dmu": 8.0}
+CAP_MIN = {"pain": 2, "trigger": 2, "alternative": 2, "dmu": 2}
+
+
+def classify(sentences: list[str], vectors: np.ndarray, model_name: str) -> list[dict[str, float]]:
+    """Eligible categories with their scores for each sentence (a sentence may be two things)."""
     ex, _ = _examples(model_name)
     scores = {}
     for c in CATEGORIES:
         sims = vectors @ ex[c].T
         k = min(3, sims.shape[1])
         scores[c] = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
-    out: list[list[str]] = []
+    out: list[dict[str, float]] = []
     for i, s in enumerate(sentences):
         sc = {c: float(scores[c][i]) for c in CATEGORIES}
-        if _MONEY.search(s) or _UNIT.search(s):
+        headcount = bool(_HEADCOUNT.search(s))
+        if (_MONEY.search(s) or _UNIT.search(s)) and not headcount:
             sc["pain"] += 0.08
         elif _PAIN_CUE.search(s):
             sc["pain"] += 0.06
-        if _TIME.search(s) and _TRIGGER_CUE.search(s):
+        if headcount:
+            sc["pain"] -= 0.1
+        trig_cue = _TRIGGER_CUE.search(s)
+        if _TIME.search(s) and trig_cue:
             sc["trigger"] += 0.08
-        elif _TRIGGER_CUE.search(s):
+        elif trig_cue:
             sc["trigger"] += 0.03
+        else:
+            sc["trigger"] -= 0.1  # a buying trigger is an event: no event word, no trigger
         if _ALT_CUE.search(s):
             sc["alternative"] += 0.05
         if _DMU_CUE.search(s) and _TITLE.search(s):
             sc["dmu"] += 0.07
-        best = max(CATEGORIES, key=lambda c: sc[c])
-        cats: list[str] = []
-        if best != "none" and sc[best] >= THRESHOLD and sc[best] - sc["none"] >= 0.02:
-            cats.append(best)
-            second = max((c for c in CATEGORIES if c not in (best, "none")), key=lambda c: sc[c])
-            if sc[second] >= THRESHOLD + 0.04 and sc[best] - sc[second] <= 0.03:
-                cats.append(second)
+        if _HYPOTHETICAL.search(s) or _NEGATED_EVENT.search(s):
+            sc["trigger"] -= 0.1
+            sc["pain"] -= 0.05
+        ok = [c for c in CATEGORIES[:-1] if sc[c] >= THRESHOLDS[c] and sc[c] - sc["none"] >= 0.02]
+        ok.sort(key=lambda c: -(sc[c] - THRESHOLDS[c]))
+        cats: dict[str, float] = {}
+        if ok:
+            cats[ok[0]] = sc[ok[0]] - THRESHOLDS[ok[0]]
+            if len(ok) > 1 and (sc[ok[0]] - THRESHOLDS[ok[0]]) - (sc[ok[1]] - THRESHOLDS[ok[1]]) <= 0.03:
+                cats[ok[1]] = sc[ok[1]] - THRESHOLDS[ok[1]]
         out.append(cats)
     return out
+
+
+def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]]:
+    """Keep, per category, only the strongest sentences up to a cap that grows with interview length."""
+    keep: list[list[str]] = [[] for _ in cats]
+    for c in CATEGORIES[:-1]:
+        cap = max(CAP_MIN[c], round(CAP_PER_1000_WORDS[c] * words / 1000))
+        ranked = sorted((i for i, d in enumerate(cats) if c in d), key=lambda i: (-cats[i][c], i))
+        for i in ranked[:cap]:
+            keep[i].append(c)
+    return keep
 
 
 def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedder) -> Extraction:
@@ -208,7 +242,8 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
             spans.append((turn.index, a, b))
     texts = [t.turns[i].text[a:b] for i, a, b in spans]
     vecs = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
-    cats = classify(texts, vecs, embedder.model_name) if texts else []
+    words = sum(len(x.split()) for x in texts)
+    cats = select_strongest(classify(texts, vecs, embedder.model_name), words) if texts else []
     interview_date = account.interview_date if account and account.interview_date else t.meta.date
     stats = ExtractionStats()
     items: list[Item] = []

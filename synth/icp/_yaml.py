@@ -135,17 +135,23 @@ def load_rules(path: str | Path) -> _r.IcpRules:
 # --------------------------------------------------------------------------- writer
 
 def _scalar(v: Any) -> str:
-    """One YAML flow value (scalar or flow list) that safe_load reads back as `v`."""
-    out = yaml.safe_dump(v, default_flow_style=True, width=1 << 30, allow_unicode=True,
-                         sort_keys=False)
-    if out.endswith("\n...\n"):
-        out = out[:-5]
-    return out.rstrip("\n")
+    """One YAML flow value (scalar or flow list) that safe_load reads back as `v`. Non-ASCII text
+    is written as is, unless it would not read back (line separators...): then it is escaped."""
+    for allow_unicode, style in ((True, None), (True, '"'), (False, '"')):
+        out = yaml.safe_dump(v, default_flow_style=True, width=1 << 30, allow_unicode=allow_unicode,
+                             default_style=style, sort_keys=False)
+        if out.endswith("\n...\n"):
+            out = out[:-5]
+        out = out.rstrip("\n")
+        if "\n" not in out and yaml.safe_load(out) == v:
+            break
+    return out
 
 
 def _comment(text: str, indent: str, width: int = 96) -> list[str]:
     for b in _BREAKS:
         text = text.replace(b, "\n")
+    text = yaml.reader.Reader.NON_PRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
     lines: list[str] = []
     for para in text.split("\n"):
         wrapped = textwrap.wrap(para, width=width, break_long_words=False, break_on_hyphens=False)

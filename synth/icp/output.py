@@ -62,25 +62,20 @@ def write_scores_csv(result: "ScoreResult", path: str | Path, top: int = 3) -> P
     """One row per account: [record_id,] company, score, tier, score_max, disqualified, top `top`
     positive and negative signals and the fields left unknown ('; '-joined)."""
     inv, texts = _pattern_texts(result, top)
-    joined = [("; ".join(p), "; ".join(n), "; ".join(u), "yes" if d else "no") for p, n, u, d, _ in texts]
+    cols = [np.array([x for x in column], dtype=object)[inv] for column in zip(*[
+        ("yes" if d else "no", "; ".join(p), "; ".join(n), "; ".join(u)) for p, n, u, d, _ in texts])] \
+        if texts else [[]] * 4
     ids = _record_ids(result)
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     with p.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow((["record_id"] if ids is not None else []) + CSV_COLUMNS)
-        tiers = result.tier_codes.tolist()
-        scores = result.scores.tolist()
-        smax = result.score_max.tolist()
-        comp = result.companies
-        pats = inv.tolist()
-
-        def rows():
-            for i in range(len(scores)):
-                pos, neg, unk, dq = joined[pats[i]]
-                row = [comp[i], scores[i], TIER_NAMES[tiers[i]], smax[i], dq, pos, neg, unk]
-                yield row if ids is None else [ids[i] or "", *row]
-        w.writerows(rows())
+        tiers = np.array(TIER_NAMES, dtype=object)[result.tier_codes]
+        body = [result.companies, result.scores.tolist(), tiers, result.score_max.tolist(), *cols]
+        if ids is not None:
+            body.insert(0, ["" if v is None else v for v in ids])
+        w.writerows(zip(*body))
     return p
 
 

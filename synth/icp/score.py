@@ -244,3 +244,7 @@ def score_accounts(table: AccountsTable, rules: IcpRules) -> ScoreResult:
 
 
 from .output import write_scores_csv, write_scores_json  # noqa: E402,F401  (part of this API)
+
+__all__ = ["AccountScore", "Contribution", "RuleSummary", "ScoreResult", "State", "score_accounts",
+           "evaluate", "criterion_lut", "read_accounts_csv", "write_scores_csv", "write_scores_json",
+           "AccountsTable"]

@@ -7,6 +7,7 @@ the top tier (high_touch). The seeds' bar: conversion inside >= 3x conversion ou
 """
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 import numpy as np
@@ -96,7 +97,7 @@ def _split(outcome: np.ndarray, holdout: float, seed: int) -> tuple[np.ndarray, 
     for k in (1, 0, -1, -2):
         idx = np.flatnonzero(outcome == k)
         perm = rng.permutation(idx)
-        test.append(perm[:int(round(holdout * len(idx)))])
+        test.append(perm[:math.floor(holdout * len(idx) + 0.5)])      # half up
     test_idx = np.sort(np.concatenate(test))
     train_mask = np.ones(len(outcome), dtype=bool)
     train_mask[test_idx] = False
@@ -117,12 +118,14 @@ def _fit(train: AccountsTable, base: IcpRules, extractions: list[Extraction],
 
 
 def validate(table: AccountsTable, rules: IcpRules, outcome_column: str = "outcome",
-             holdout: Optional[float] = None, seed: int = 0, *,
+             holdout: Optional[float] = None, seed: int = 0, *, open_as_lost: bool = False,
              extractions: Optional[list[Extraction]] = None, themes: Optional[ThemeSet] = None,
              account_by_file: Optional[dict[str, str]] = None) -> ValidationReport:
     """Score `table` with `rules` and compare with its outcomes. With `holdout` (0 < h < 1), the
     criteria are fit by `synthesize_rules` on a stratified (1 - h) split of the accounts (tiers,
-    cap and column settings come from `rules`) and checked on the held-out h."""
+    cap and column settings come from `rules`) and checked on the held-out h. `open_as_lost`
+    counts open and missing outcomes as not converted (e.g. HubSpot lifecycle stages, where only
+    customers are marked)."""
     report = ValidationReport(outcome_column=outcome_column, accounts=len(table),
                               holdout=holdout, seed=seed)
     if not table.has(outcome_column):
@@ -143,6 +146,9 @@ def validate(table: AccountsTable, rules: IcpRules, outcome_column: str = "outco
                             f"{len(test_idx)} (seed {seed})")
         if not rules.criteria:
             report.warnings.append("the training split yields no criteria: every held-out score is 0")
+    if open_as_lost:
+        outcome = np.where(outcome < 0, 0, outcome).astype(np.int8)
+        report.notes.append("open and missing outcomes count as not converted (open_as_lost)")
     result = score_accounts(table, rules)
     won, lost = int((outcome == 1).sum()), int((outcome == 0).sum())
     report.won, report.lost, report.open = won, lost, len(outcome) - won - lost
@@ -158,6 +164,10 @@ def validate(table: AccountsTable, rules: IcpRules, outcome_column: str = "outco
     if won < MIN_OUTCOMES or lost < MIN_OUTCOMES:
         report.warnings.append(f"only {won} won and {lost} lost accounts: too few outcomes to trust "
                                f"these numbers (aim for 20 or more of each)")
+    if lost == 0:
+        report.warnings.append("no lost accounts: every decided account is a win, so conversion "
+                               "cannot differ inside and outside the ICP (mark lost deals, or use "
+                               "open_as_lost to count open accounts as not converted)")
     decided = outcome >= 0
     report.auc = roc_auc(result.scores[decided], outcome[decided] == 1)
     report.recall = report.inside.won / won if won else None
@@ -166,6 +176,8 @@ def validate(table: AccountsTable, rules: IcpRules, outcome_column: str = "outco
         report.warnings.append("no won or lost account is in the top tier: lift is undefined")
     elif c_out is None:
         report.warnings.append("no won or lost account is outside the top tier: lift is undefined")
+    elif lost == 0:
+        pass
     elif c_out == 0:
         report.warnings.append("no account outside the top tier converted: lift is undefined "
                                f"(conversion inside {c_in:.0%})")

@@ -118,23 +118,9 @@ def build_meta(values: dict[str, Any], titles: dict[str, str], warnings: list[st
             extra[k] = _jsonable(value)
     if titles:
         extra["speaker_titles"] = dict(titles)
-    if "date" in known and not META_DATE_OK:
-        extra["date_iso"] = known.pop("date").isoformat()
     return TranscriptMeta(**known, **extra)
 
 
-def _meta_date_ok() -> bool:
-    """models.TranscriptMeta declares `date: Optional[date]`; under postponed annotations the field
-    name shadows the type and pydantic resolves it to NoneType. Until that is fixed in models.py
-    the date travels in the `date_iso` extra instead of being rejected."""
-    try:
-        TranscriptMeta(date=dt.date(2000, 1, 1))
-        return True
-    except Exception:
-        return False
-
-
-META_DATE_OK = _meta_date_ok()
 
 
 def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed,

@@ -1,0 +1,257 @@
+"""Stage evaluations on the gold study: extraction, themes on gold items, themes end to end, ICP.
+
+Each function returns a plain dict (JSON-ready); `evals.__main__` prints and saves them.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from evals.gold import GoldStudy, gold_item_id
+from evals.metrics import (Mention, ari_v, grounding_rate, icp_summary, outlier_share,
+                           score_extraction, spearman, verbatim_rate)
+
+THEMED = ("pain", "trigger", "alternative")
+
+
+# ------------------------------------------------------------------------------------ extraction
+
+def pred_mentions(extractions, transcripts: dict) -> list[Mention]:
+    """Predicted items as Mentions. Spans are kept only when the extraction was made from the very
+    transcript the gold quotes were located in (same content hash); else matching is by tokens."""
+    out = []
+    for ex in extractions:
+        t = transcripts.get(ex.file)
+        same = t is not None and t.content_hash == ex.transcript_hash
+        for it in ex.items():
+            q = getattr(it, "quantity", None)
+            out.append(Mention(
+                file=ex.file, category=it.category, quotes=tuple(e.quote for e in it.evidence) or ("",),
+                spans=tuple((e.char_start, e.char_end) for e in it.evidence) if same else (),
+                dismissed=it.dismissed, role=getattr(it, "role", None),
+                quantity=q.value if q is not None else None, id=it.id))
+    return out
+
+
+def evaluate_extraction(study: GoldStudy, run) -> tuple[dict, list[Mention], list[Mention], list]:
+    """P/R/F1 per category, DMU role accuracy, quantity capture, dismissed handling, grounding."""
+    gold = [it.mention() for it in study.items]
+    pred = pred_mentions(run.extractions, study.transcripts)
+    score = score_extraction(gold, pred)
+    texts = {f: t.text for f, t in study.transcripts.items()}
+    ev = [(e.quote, e.char_start, e.char_end, ex.file)
+          for ex in run.extractions for it in ex.items() for e in it.evidence]
+    tot = run.totals
+    res = score.as_dict()
+    res.update({
+        "extractor": run.extractor, "model": run.model,
+        "failures": [f.model_dump() for f in run.failures], "fatal": run.fatal,
+        "grounding_rate": grounding_rate(tot.quotes_grounded, tot.quotes_proposed),
+        "quotes_proposed": tot.quotes_proposed, "quotes_grounded": tot.quotes_grounded,
+        "verbatim_rate": verbatim_rate([e[:3] for e in ev], texts, [e[3] for e in ev]),
+        "calls": tot.calls, "tokens_in": tot.tokens_in, "tokens_out": tot.tokens_out,
+        "cost_usd": tot.cost_usd,
+    })
+    return res, gold, pred, score.matches
+
+
+# ------------------------------------------------------------------------------------ themes
+
+def coverage_agreement(gold_theme: dict[str, str], gold_cov: dict[str, int],
+                       assigned: dict[str, Optional[str]], pred_cov: dict[str, int]) -> dict:
+    """Spearman between gold theme coverage and the coverage of the predicted theme that holds most
+    of the gold theme's items. `gold_theme`: gold item key -> gold theme; `assigned`: gold item key
+    -> predicted theme (None: outlier or not extracted). Ties: more items, then the smaller id.
+    A gold theme none of whose items landed in a predicted theme gets coverage 0."""
+    rows = []
+    for tid in sorted(gold_cov):
+        held = Counter(assigned.get(k) for k, t in gold_theme.items() if t == tid)
+        held.pop(None, None)
+        best = min(held, key=lambda p: (-held[p], str(p))) if held else None
+        rows.append({"theme": tid, "gold_coverage": gold_cov[tid], "pred_theme": best,
+                     "pred_items": held[best] if best else 0,
+                     "pred_coverage": pred_cov.get(best, 0) if best else 0})
+    rho = spearman([r["gold_coverage"] for r in rows], [r["pred_coverage"] for r in rows])
+    return {"spearman": rho, "themes": rows}
+
+
+def _params(method: str, true_k: int):
+    from synth.cluster import ClusterParams
+
+    if method == "synth":
+        return ClusterParams()
+    if method == "bertopic_style":
+        # BERTopic's defaults: UMAP 5-d, 15 neighbours, min_dist 0, cosine; HDBSCAN eom, mcs 10,
+        # min_samples = mcs. synth's reduce() seeds UMAP (BERTopic does not) and caps n_neighbors at n-1.
+        return ClusterParams(reduction="umap", umap_min_items=0, selection="eom", min_cluster_size=10,
+                             min_samples=None)
+    if method == "kmeans_true_k":
+        return ClusterParams(algorithm="kmeans", k=true_k)
+    raise ValueError(method)
+
+
+METHODS = ("synth", "bertopic_style", "kmeans_true_k")
+METHOD_LABELS = {"synth": "synth pipeline", "bertopic_style": "BERTopic-style default",
+                 "kmeans_true_k": "k-means, true k"}
+
+
+def cluster_gold_items(study: GoldStudy, embedder, methods=METHODS) -> dict:
+    """Cluster the gold statements per category and compare with the gold themes.
+
+    Items: non-dismissed gold items of the category; the one-offs form the gold "no theme" group
+    (see `evals.metrics.ari_v`). synth's pipeline is `synth.cluster.cluster_category` (alternatives:
+    grouped by their extracted kind and name, as synth does; a theme needs 2 interviews).
+    BERTopic-style and k-means embed the statements for every category; k-means gets k = the number
+    of gold groups (themes, plus one for the one-offs when there are any)."""
+    from synth.cluster import cluster_category, labels_for
+
+    by_id = {it.id: it for ex in study.to_extractions() for it in ex.items()}
+    out: dict = {m: {} for m in methods}
+    coverage_rows: dict = {}
+    gold_cov = {t: len(f) for t, f in study.theme_files().items()}
+    for cat in THEMED:
+        items = [it for it in study.items if it.category == cat and not it.dismissed]
+        gold_labels = [it.theme for it in items]
+        true_k = len({t for t in gold_labels if t}) + (None in gold_labels)
+        vecs = embedder.encode([it.statement for it in items])
+        for m in methods:
+            t0 = time.perf_counter()
+            if m == "synth":
+                models = [by_id[gold_item_id(it)] for it in items]
+                res = cluster_category(cat, models, None if cat == "alternative" else vecs,
+                                       _params(m, true_k), len(study.transcripts))
+                where = {i: k for k, c in enumerate(res.clusters) for i in c.item_ids}
+                pred = [where.get(gold_item_id(it), -1) for it in items]
+            else:
+                pred = [int(x) for x in labels_for(vecs, _params(m, true_k), len(study.transcripts))]
+            sc = ari_v(gold_labels, pred)
+            files_of: dict = defaultdict(set)
+            for it, p in zip(items, pred):
+                if p != -1:
+                    files_of[p].add(it.file)
+            out[m][cat] = {
+                "items": len(items), "gold_groups": true_k,
+                "clusters": len({p for p in pred if p != -1}), "outlier_share": outlier_share(pred),
+                **sc, "ari_singletons": ari_v(gold_labels, pred, "singletons")["ari"],
+                "seconds": round(time.perf_counter() - t0, 2)}
+            coverage_rows.setdefault(m, ({}, {}, {}))
+            gt, asg, pc = coverage_rows[m]
+            for it, p in zip(items, pred):
+                if it.theme:
+                    gt[it.key] = it.theme
+                    asg[it.key] = f"{cat}:{p}" if p != -1 else None
+            pc.update({f"{cat}:{p}": len(fs) for p, fs in files_of.items()})
+    for m, (gt, asg, pc) in coverage_rows.items():
+        out[m]["ranking"] = coverage_agreement(gt, gold_cov, asg, pc)
+    return out
+
+
+def evaluate_end_to_end(study: GoldStudy, themeset, extractions, gold: list[Mention],
+                        pred: list[Mention], matches) -> dict:
+    """Themes built by synth from the predicted items, judged on the predicted items that match a gold
+    item (gold label: that item's theme, or "no theme" for a one-off; predicted label: its theme, or
+    "no theme" when unclustered). Outlier share counts every non-dismissed predicted item."""
+    theme_of = {i: th.id for th in themeset.themes for i in th.item_ids}
+    cov = {th.id: len(th.files) for th in themeset.themes}
+    out: dict = {}
+    gold_theme, assigned = {}, {}
+    gold_keys = [g.id for g in gold]
+    for cat in THEMED:
+        pairs = [(gold[i], pred[j]) for i, j, _ in matches
+                 if gold[i].category == cat and not pred[j].dismissed and not gold[i].dismissed]
+        g_lab = [g.theme for g, _ in pairs]
+        p_lab = [theme_of.get(p.id, -1) for _, p in pairs]
+        all_pred = [p for p in pred if p.category == cat and not p.dismissed]
+        sc = ari_v(g_lab, p_lab) if pairs else {"ari": None, "v_measure": None, "nmi": None}
+        out[cat] = {"pred_items": len(all_pred), "matched_items": len(pairs),
+                    "themes": sum(1 for th in themeset.themes if th.category == cat),
+                    "outlier_share": outlier_share([theme_of.get(p.id, -1) for p in all_pred]),
+                    **sc}
+        for g, p in pairs:
+            if g.theme:
+                gold_theme[g.id] = g.theme
+                assigned[g.id] = theme_of.get(p.id)
+    # gold items never matched still count for their theme (assigned None)
+    for g, key in zip(gold, gold_keys):
+        if g.theme and not g.dismissed and g.category in THEMED and key not in gold_theme:
+            gold_theme[key] = g.theme
+            assigned[key] = None
+    gold_cov = {t: len(f) for t, f in study.theme_files().items()}
+    out["ranking"] = coverage_agreement(gold_theme, gold_cov, assigned, cov)
+    return out
+
+
+# ------------------------------------------------------------------------------------ pipeline runs
+
+def run_pipeline(study: GoldStudy, provider=None, workdir: Optional[Path] = None) -> dict:
+    """ingest -> extract -> build_themes in a temporary workspace. Returns run, themeset, timings."""
+    from synth import pipeline
+    from synth.themes import build_themes
+
+    tmp = tempfile.TemporaryDirectory(prefix="synth-evals-") if workdir is None else None
+    root = Path(tmp.name) if tmp else workdir
+    from synth.workspace import Workspace
+
+    ws = Workspace(root / "ws")
+    try:
+        t0 = time.perf_counter()
+        report = pipeline.ingest([study.root / "transcripts"], ws, accounts_csv=study.root / "accounts.csv")
+        t1 = time.perf_counter()
+        run = pipeline.extract(ws, provider=provider)
+        t2 = time.perf_counter()
+        themeset = build_themes(ws) if run.extractions else None
+        t3 = time.perf_counter()
+        return {"run": run, "themeset": themeset, "ingest": report,
+                "seconds": {"ingest": t1 - t0, "extract": t2 - t1, "themes": t3 - t2}}
+    finally:
+        ws.close()
+        if tmp:
+            tmp.cleanup()
+
+
+# ------------------------------------------------------------------------------------ ICP
+
+def evaluate_icp(study: GoldStudy, extractions, themeset, n: int = 2000, seed: int = 0) -> dict:
+    """Rules synthesized from the gold accounts + `extractions`/`themeset`, scored on a generated
+    table (see evals.accounts_gen) and, in-sample, on the 12 gold accounts."""
+    from sklearn.metrics import roc_auc_score
+
+    from evals.accounts_gen import generate_accounts
+    from synth.icp import AccountsTable, build_profile, score_accounts, synthesize_rules, validate
+
+    profile = build_profile(study.accounts, extractions, themeset, study.account_by_file())
+    rules = synthesize_rules(profile)
+    records, p_true = generate_accounts(n, seed)
+    table = AccountsTable.from_records(records, "synth")
+    report = validate(table, rules)
+    result = score_accounts(table, rules)
+    won = np.array([r["outcome"] == "won" for r in records])
+    applies = [c for c in rules.criteria if table.has(c.field)]
+    gen = icp_summary(report)
+    gen.update({
+        "auc_sklearn": float(roc_auc_score(won, result.scores)),
+        "oracle_auc": float(roc_auc_score(won, p_true)),
+        "base_rate": float(won.mean()), "warnings": report.warnings,
+        "criteria_applicable": len(applies), "criteria_total": len(rules.criteria),
+        "disqualifiers": len(rules.disqualifiers), "max_points": result.max_points,
+    })
+    gold_table = AccountsTable.from_account_rows(study.accounts)
+    ins = icp_summary(validate(gold_table, rules))
+    return {
+        "generated": gen, "gold_in_sample": ins,
+        "rules": [{"id": c.id, "field": c.field, "op": c.op, "value": c.value, "points": c.points,
+                   "applies_to_generated": table.has(c.field)} for c in rules.criteria],
+        "disqualifier_rules": [{"id": c.id, "field": c.field, "op": c.op, "value": c.value}
+                               for c in rules.disqualifiers],
+        "profile_traits": {"firmographic": [t.label for t in profile.firmographic],
+                           "technographic": [t.label for t in profile.technographic],
+                           "behavioral": [t.label for t in profile.behavioral],
+                           "triggers": [t.label for t in profile.triggers],
+                           "dmu": [t.label for t in profile.dmu],
+                           "negative": [t.label for t in profile.negative]},
+    }
