@@ -104,10 +104,10 @@ def themes_table(gold_items: Optional[dict], e2e: dict[str, dict]):
         for m, r in gold_items.items():
             row(METHOD_LABELS[m], "gold statements", r)
     for name, r in e2e.items():
-        row(f"synth pipeline ({name})", "end to end", r)
+        row("synth pipeline", f"end to end ({name} extractor)", r)
     t.caption = ("gold statements: the annotated items, clustered per category (synth clusters "
                  "alternatives by extracted kind/name). end to end: the extractor's items on the 12 "
-                 "transcripts, scored on those that match a gold item. coverage ρ: Spearman between "
+                 "transcripts, scored on those that match a gold item. coverage Spearman: rank correlation between "
                  "each gold theme's interview count and that of the predicted theme holding most of its items.")
     t.caption_justify = "left"
     return t

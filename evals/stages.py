@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
 from evals.gold import GoldStudy, gold_item_id
-from evals.metrics import (Mention, ari_v, grounding_rate, icp_summary, outlier_share,
-                           score_extraction, spearman, verbatim_rate)
+from evals.metrics import (Mention, ari_v, coverage_agreement, grounding_rate, icp_summary,
+                           outlier_share, score_extraction, verbatim_rate)
 
 THEMED = ("pain", "trigger", "alternative")
 
@@ -61,24 +61,6 @@ def evaluate_extraction(study: GoldStudy, run) -> tuple[dict, list[Mention], lis
 
 
 # ------------------------------------------------------------------------------------ themes
-
-def coverage_agreement(gold_theme: dict[str, str], gold_cov: dict[str, int],
-                       assigned: dict[str, Optional[str]], pred_cov: dict[str, int]) -> dict:
-    """Spearman between gold theme coverage and the coverage of the predicted theme that holds most
-    of the gold theme's items. `gold_theme`: gold item key -> gold theme; `assigned`: gold item key
-    -> predicted theme (None: outlier or not extracted). Ties: more items, then the smaller id.
-    A gold theme none of whose items landed in a predicted theme gets coverage 0."""
-    rows = []
-    for tid in sorted(gold_cov):
-        held = Counter(assigned.get(k) for k, t in gold_theme.items() if t == tid)
-        held.pop(None, None)
-        best = min(held, key=lambda p: (-held[p], str(p))) if held else None
-        rows.append({"theme": tid, "gold_coverage": gold_cov[tid], "pred_theme": best,
-                     "pred_items": held[best] if best else 0,
-                     "pred_coverage": pred_cov.get(best, 0) if best else 0})
-    rho = spearman([r["gold_coverage"] for r in rows], [r["pred_coverage"] for r in rows])
-    return {"spearman": rho, "themes": rows}
-
 
 def _params(method: str, true_k: int):
     from synth.cluster import ClusterParams
