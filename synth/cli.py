@@ -335,6 +335,78 @@ def review_undrop(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
     _toggle("drop", theme_id, False, workspace)
 
 
+def _print_icp(res) -> None:
+    from synth.render import profile_table, scores_table, validation_lines
+
+    console.print(profile_table(res.profile))
+    console.print(f"[b]ICP narrative[/b] ({res.narrative_source}): {esc(res.narrative)}")
+    if res.rules_written:
+        console.print(f"rules written to [b]{esc(str(res.rules_path))}[/b]: edit it, then `synth score`")
+    else:
+        console.print(f"[yellow]{esc(str(res.rules_path))} was edited by hand: kept it; the fresh synthesis is "
+                      f"in {esc(str(res.rules_path.with_name(res.rules_path.stem + '.proposed.yaml')))}[/yellow]")
+    console.print(scores_table(res.scores))
+    for line in validation_lines(res.validation):
+        console.print(line)
+
+
+@app.command()
+def icp(workspace: Path = WorkspaceOpt,
+        out: Optional[Path] = typer.Option(None, help="rules file (default WORKSPACE/icp.yaml)"),
+        overwrite: bool = typer.Option(False, help="replace icp.yaml even if it was edited by hand"),
+        offline: bool = typer.Option(False, "--offline", help="template narrative, no LLM"),
+        as_json: bool = typer.Option(False, "--json")) -> None:
+    """Synthesize the ICP (five attributes + negative profile) and write the editable icp.yaml."""
+    cfg = _provider(None, None, None, None, None, offline)
+    with _ws(workspace) as ws:
+        if not ws.latest_extractions():
+            err.print("[red]error[/red] nothing extracted yet: run `synth extract` first")
+            raise typer.Exit(1)
+        res = pipeline.icp(ws, cfg, out, overwrite)
+    if as_json:
+        print(json.dumps({"profile": res.profile.model_dump(mode="json"), "narrative": res.narrative,
+                          "rules_path": str(res.rules_path),
+                          "validation": res.validation.model_dump(mode="json") if res.validation else None},
+                         indent=2))
+        return
+    _print_icp(res)
+
+
+@app.command()
+def score(accounts: Path = typer.Argument(..., help="accounts CSV (synth, HubSpot or Salesforce export)"),
+          rules: Path = typer.Option(Path(".synth/icp.yaml"), "--icp", help="rules file"),
+          columns: Optional[str] = typer.Option(None, help="column preset: synth, hubspot, salesforce"),
+          out: Optional[Path] = typer.Option(None, help="write scores to this .csv or .json"),
+          holdout: Optional[float] = typer.Option(None, min=0.05, max=0.95,
+                                                  help="fit rules on 1-h of the accounts, validate on h"),
+          seed: int = typer.Option(0, help="seed for the holdout split"),
+          top: int = typer.Option(30, help="accounts to show")) -> None:
+    """Score accounts 0-100 with a tier and per-rule reasons; validate against outcomes if present."""
+    from synth.icp import RulesError, write_scores_csv, write_scores_json
+    from synth.render import scores_table, validation_lines
+
+    for p in (accounts, rules):
+        if not p.exists():
+            err.print(f"[red]error[/red] {esc(str(p))}: no such file")
+            raise typer.Exit(2)
+    try:
+        table, result, report = pipeline.score(accounts, rules, columns, holdout, seed)
+    except RulesError as exc:
+        err.print(f"[red]error[/red] {esc(str(exc))}")
+        raise typer.Exit(2)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {esc(str(accounts))}: {esc(str(exc))}")
+        raise typer.Exit(1)
+    for w in [*table.warnings, *result.warnings]:
+        err.print(f"[yellow]warning[/yellow] {esc(w)}")
+    console.print(scores_table(result, limit=top))
+    for line in validation_lines(report):
+        console.print(line)
+    if out:
+        (write_scores_json if out.suffix == ".json" else write_scores_csv)(result, out)
+        console.print(f"scores written to [b]{esc(str(out))}[/b]")
+
+
 @app.command()
 def run(paths: List[Path] = typer.Argument(..., help="transcript files or folders"),
         workspace: Path = WorkspaceOpt,
@@ -366,6 +438,8 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
 
         ts = build_themes(ws, None, cfg)
         _print_themes(ts, 5)
+        res = pipeline.icp(ws, cfg)
+        _print_icp(res)
     raise typer.Exit(1 if failed else 0)
 
 

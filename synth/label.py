@@ -18,7 +18,12 @@ from synth.models import Evidence, Item
 _EXTRA_STOP = {"um", "uh", "yeah", "like", "just", "really", "know", "think", "mean", "lot", "thing",
                "things", "kind", "sort", "actually", "honestly", "basically", "stuff", "pretty", "gonna",
                "ve", "ll", "don", "didn", "doesn", "isn", "wasn", "re", "got", "get", "going", "want",
-               "right", "okay", "ok", "way", "did", "does", "say", "said", "maybe"}
+               "right", "okay", "ok", "way", "did", "does", "say", "said", "maybe",
+               # quantities and time words say how much, not what: they make poor labels
+               "thousand", "hundred", "million", "hour", "hours", "day", "days", "week", "weeks",
+               "month", "months", "year", "years", "quarter", "quarters", "time", "bit", "people",
+               "probably", "whole", "big", "new", "old", "good", "bad", "little", "ago", "now", "today",
+               "one", "two", "three", "four", "five", "six", "ten", "twenty", "thirty", "fifty"}
 
 
 def keyphrases(class_docs: list[str], top: int = 3) -> list[list[str]]:
@@ -38,6 +43,8 @@ def keyphrases(class_docs: list[str], top: int = 3) -> list[list[str]]:
     avg = tf.sum() / len(class_docs)
     idf = np.log(1 + avg / np.maximum(tf.sum(axis=0), 1))
     w = tf_norm * idf
+    # a bigram ("access review") names a theme better than either word alone
+    w = w * np.array([1.5 if " " in t else 1.0 for t in terms])
     out = []
     for row in w:
         idx = sorted(np.nonzero(row)[0], key=lambda j: (-row[j], terms[j]))

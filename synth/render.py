@@ -147,3 +147,49 @@ def dmu_table(ts) -> Table:
         t.add_row(s.role.replace("_", " "), esc(", ".join(f"{k} ({v})" for k, v in s.titles.items())),
                   str(len(s.files)))
     return t
+
+
+def profile_table(profile) -> Table:
+    t = Table(title="ICP draft (five attributes and the negative profile)")
+    for c in ["attribute", "trait", "won", "lost", "accounts"]:
+        t.add_column(c, justify="right" if c in ("won", "lost", "accounts") else "left")
+    rows = [(tr.attribute, tr) for tr in profile.positive()] + [("NOT a fit", tr) for tr in profile.negative]
+    for attr, tr in rows:
+        label = esc(tr.label) + (" [red](disqualifier)[/red]" if tr.disqualifier else "")
+        t.add_row(attr, label, str(tr.support.won), str(tr.support.lost), str(tr.support.accounts))
+    return t
+
+
+def validation_lines(report) -> list[str]:
+    if report is None:
+        return ["[dim]no outcomes: nothing to validate against[/dim]"]
+    f = lambda x: "n/a" if x is None else f"{x:.2f}"  # noqa: E731
+    out = [f"[b]validation[/b] ({report.accounts} accounts: {report.won} won, {report.lost} lost, "
+           f"{report.open} open{', holdout ' + str(report.holdout) if report.holdout else ''}): "
+           f"lift {f(report.lift)}x, AUC {f(report.auc)}, top tier {f(report.top_tier_share)} of accounts, "
+           f"recall {f(report.recall)} of wins"]
+    for tier in report.tiers:
+        conv = "n/a" if tier.conversion is None else f"{tier.conversion:.0%}"
+        out.append(f"  {tier.tier:13s} {tier.accounts:5d} accounts  {tier.won} won / {tier.lost} lost  "
+                   f"conversion {conv}")
+    out += [f"[yellow]warning[/yellow] {esc(w)}" for w in report.warnings]
+    out += [f"[dim]{esc(n)}[/dim]" for n in report.notes]
+    return out
+
+
+def scores_table(result, limit: int = 50) -> Table:
+    t = Table(title="Account scores (fit only: engagement and intent are not scored)")
+    for c in ["company", "score", "tier", "outcome", "why (top signals)", "unknown"]:
+        t.add_column(c, justify="right" if c == "score" else "left")
+    order = sorted(range(len(result.scores)), key=lambda i: (-int(result.scores[i]), str(result.companies[i])))
+    col = result.table.column("outcome")
+    outcome_vals = col.values() if col is not None else None
+    for i in order[:limit]:
+        a = result.account(i)
+        why = "; ".join([f"[green]+[/green] {esc(s)}" for s in a.positive_signals[:3]] +
+                        [f"[red]-[/red] {esc(s)}" for s in a.negative_signals[:2]])
+        outcome = str(outcome_vals[i]) if outcome_vals is not None and outcome_vals[i] else "-"
+        tier_col = {"high_touch": "green", "nurture": "yellow", "deprioritize": "red"}.get(a.tier, "white")
+        t.add_row(esc(a.company), str(a.score), f"[{tier_col}]{a.tier}[/{tier_col}]", esc(outcome), why or "-",
+                  str(len(a.unknowns)))
+    return t

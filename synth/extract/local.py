@@ -178,6 +178,11 @@ CAP_PER_1000_WORDS = {"pain": 8.0, "trigger": 12.0, "alternative": 20.0, "dmu": 
 CAP_MIN = {"pain": 2, "trigger": 2, "alternative": 2, "dmu": 2}
 
 
+def _vendor_count(s: str, vendors: list[str]) -> int:
+    low = s.lower()
+    return sum(1 for v in vendors if re.search(r"\b" + re.escape(v.lower()) + r"\b", low))
+
+
 def classify(sentences: list[str], vectors: np.ndarray, model_name: str) -> list[dict[str, float]]:
     """Eligible categories with their scores for each sentence (a sentence may be two things)."""
     ex, _ = _examples(model_name)
@@ -254,10 +259,6 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
                       start=turn.start, match="exact")
         stmt = clean_statement(s)
         for c in cs:
-            stats.items_proposed += 1
-            stats.items_grounded += 1
-            stats.quotes_proposed += 1
-            stats.quotes_grounded += 1
             dismissed = bool(_DISMISS.search(s))
             if c == "pain":
                 q = find_quantity(s)
@@ -271,8 +272,12 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
                                      days_before_interview=days_before(when, interview_date),
                                      dismissed=dismissed, evidence=[ev]))
             elif c == "alternative":
+                if _vendor_count(s, vendors) >= 3:
+                    continue  # "AWS, EKS, Terraform, GitLab CI": a stack listing, not a way of coping
                 name = _vendor(s, vendors)
-                kind = "competitor" if name else _kind(s, _ALT_KINDS, "manual")
+                kind = "competitor" if name else _kind(s, _ALT_KINDS, "")
+                if not kind:
+                    continue  # no product named and no manual/spreadsheet/homegrown cue: not an alternative
                 if not name:
                     name = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown tool",
                             "manual": "Manual process", "nothing": "Nothing"}[kind]
@@ -281,9 +286,13 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
             elif c == "dmu":
                 m = _TITLE.search(s)
                 title = m.group(1) if m else None
+                if title and any(title.lower() == v.lower() or title.lower() in v.lower() for v in vendors):
+                    title = None  # "Secrets Manager" is a product, not a job
                 role = _kind(s, _ROLE_CUES, "influencer")
                 items.append(DmuMember(statement=" ".join(x for x in [title, role.replace("_", " ")] if x),
                                        title=title, role=role, dismissed=dismissed, evidence=[ev]))
+    # quotes are sentences of the transcript itself: grounded by construction
+    stats.items_proposed = stats.items_grounded = stats.quotes_proposed = stats.quotes_grounded = len(items)
     # the same point made twice in one interview is one item with two quotes
     stmts = list(dict.fromkeys(i.statement for i in items))
     similar = embedding_similarity(stmts, embedder.encode(stmts), MERGE_SIMILARITY) if stmts else None
