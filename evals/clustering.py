@@ -26,8 +26,9 @@ cached in evals/.cache/ as .npy, keyed by the SHA-256 of the data file. Then, on
 Metrics: adjusted Rand index and NMI against the intents, with the -1 outliers as one more
 cluster (a plain scikit-learn call on the labels); also ARI on the clustered messages only;
 outlier share; wall time; peak memory = the highest resident-set size sampled every 5 ms while the
-method runs, minus the RSS before it (psutil; the vectors are already in memory). UMAP's numba
-code is compiled once on a small warm-up array before anything is timed.
+method runs, minus the RSS before it (psutil; the vectors are already in memory). Each method runs
+in its own fresh process (so no method reuses memory another one freed), where UMAP's numba code
+is first compiled on a small warm-up array, outside the timing.
 
 Sampling (`--sample N`, default 3080): stratified by intent with seed 0: N // K messages per
 intent (an intent with fewer gives all it has), and the slots left over go one each to the
@@ -173,6 +174,51 @@ def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, Optional[i
     return np.asarray(labels), seconds, mem.peak_delta
 
 
+def _child(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str], conn) -> None:
+    """Runs in a fresh (spawned) process: warm up, then measure one method."""
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    try:
+        if key == "bertopic":
+            run, why = bertopic_runner()
+            if run is None:
+                raise RuntimeError(why)
+            fn = lambda: run(texts, x)  # noqa: E731
+        else:
+            method = methods(k, synth_mcs)[key][1]
+            fn = lambda: method(x)  # noqa: E731
+        warm_up()
+        conn.send(("ok", measure(fn)))
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def measure_isolated(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str]
+                     ) -> tuple[np.ndarray, float, Optional[int]]:
+    """Measure one method in a fresh spawned process: no method reuses memory another one freed
+    (which would make it look cheaper), results do not depend on the order, and no thread pool
+    (OpenMP, numba, torch) is inherited across a fork. Warm-up runs in the child, outside the timing."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(key, k, synth_mcs, x, texts, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        status, payload = recv.recv()
+    except EOFError:
+        proc.join()
+        raise RuntimeError(f"the measuring process died (exit code {proc.exitcode})") from None
+    proc.join()
+    if status != "ok":
+        raise RuntimeError(payload)
+    return payload
+
+
 def scores(true: list[str], labels: np.ndarray) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -259,6 +305,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     warnings.filterwarnings("ignore")
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(width=None if sys.stdout.isatty() else 130)
     if not args.data.exists():
@@ -273,16 +320,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     k = len(set(true))
     console.print(f"[bold]{args.data.name}[/]: {len(texts)} of {len(texts_all)} messages, {k} intents; "
                   f"vectors {'encoded in %.0f s and cached' % embed_s if embed_s else 'from cache'} ({cache.name})")
-    warm_up()
-
     results: dict = {"data": str(args.data.name), "rows": len(texts), "rows_total": len(texts_all),
                      "intents": k, "sample": args.sample, "seed": args.seed,
                      "embedding_seconds": None if embed_s is None else round(embed_s, 1),
                      "environment": {"python": platform.python_version(), "cpus": os.cpu_count()},
                      "methods": {}}
-    for key, (label, fn) in methods(k, args.synth_mcs, not args.no_raw).items():
+    for key, (label, _) in methods(k, args.synth_mcs, not args.no_raw).items():
         console.print(f"running {label} ...")
-        lab, secs, mem = measure(lambda: fn(x))
+        lab, secs, mem = measure_isolated(key, k, args.synth_mcs, x, texts)
         results["methods"][key] = {"label": label, **scores(true, lab), "seconds": round(secs, 2),
                                    "peak_rss_mb": None if mem is None else round(mem / 2 ** 20, 1)}
     if args.no_bertopic:
@@ -293,7 +338,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             results["methods"]["bertopic"] = {"label": "BERTopic (real)", "skipped": why}
         else:
             console.print("running BERTopic (real) ...")
-            lab, secs, mem = measure(lambda: run(texts, x))
+            lab, secs, mem = measure_isolated("bertopic", k, args.synth_mcs, x, texts)
             results["methods"]["bertopic"] = {"label": "BERTopic (real, all defaults, unseeded UMAP)",
                                               **scores(true, lab), "seconds": round(secs, 2),
                                               "peak_rss_mb": None if mem is None else round(mem / 2 ** 20, 1)}
@@ -305,7 +350,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     for key, r in results["methods"].items():
         if "skipped" in r:
             t.add_row(r["label"], "", "", "", "", "", "", "", end_section=False)
-            t.add_row(f"  [dim]{r['skipped']}[/]", "", "", "", "", "", "", "")
+            t.add_row(Text("  " + r["skipped"], style="dim"), "", "", "", "", "", "", "")
             continue
         t.add_row(r["label"], str(r["clusters"]), f"{r['ari']:.2f}", f"{r['nmi']:.2f}",
                   "n/a" if r["ari_clustered_only"] is None else f"{r['ari_clustered_only']:.2f}",

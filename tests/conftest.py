@@ -23,7 +23,7 @@ GOLD = ROOT / "evals" / "gold"
 def embed_model():
     from synth.embed import load_model
 
-    return load_model(None, "cpu")
+    return load_model(None, None)
 
 
 def make_transcript(lines, file_name="t.txt", date=None):
