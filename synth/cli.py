@@ -76,7 +76,8 @@ def _ingest_table(report):
 
 
 @app.command()
-def extract(workspace: Path = WorkspaceOpt,
+def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest these first (optional)"),
+            workspace: Path = WorkspaceOpt,
             model: Optional[str] = typer.Option(None, help="model name (env SYNTH_MODEL)"),
             base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible base URL (env OPENAI_BASE_URL)"),
             provider: Optional[str] = typer.Option(None, help="openai, azure, ollama, vllm, llamacpp, lmstudio"),
@@ -88,14 +89,21 @@ def extract(workspace: Path = WorkspaceOpt,
             budget: int = typer.Option(3000, help="tokens of transcript per chunk"),
             prices: Optional[Path] = typer.Option(None, help="price table YAML (default prompts/prices.yaml)"),
             dry_run: bool = typer.Option(False, "--dry-run", help="print calls, tokens and cost; send nothing"),
+            embedding_model: Optional[str] = typer.Option(None, help="local sentence-transformers model path"),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Extract pains, triggers, alternatives and DMU members from the ingested transcripts."""
     from synth.extract import ExtractOptions, estimate
-    from synth.render import extract_table, progress_bars
+    from synth.render import extract_table, print_ingest_problems, progress_bars
 
     cfg = _provider(model, base_url, provider, mode, config, offline)
-    opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices)
+    opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices,
+                          embedding_model=embedding_model)
+    ingest_failed = False
     with _ws(workspace) as ws:
+        if paths:
+            report = pipeline.ingest(paths, ws)
+            print_ingest_problems(report)
+            ingest_failed = bool(report.failed)
         transcripts = ws.transcripts()
         if not transcripts:
             err.print("[red]error[/red] no transcripts in the workspace: run `synth ingest PATH` first")
@@ -127,7 +135,7 @@ def extract(workspace: Path = WorkspaceOpt,
     if run.fatal:
         err.print(f"[red]fatal[/red] {esc(run.fatal)}")
         raise typer.Exit(1)
-    raise typer.Exit(1 if run.failures else 0)
+    raise typer.Exit(1 if run.failures or ingest_failed else 0)
 
 
 @app.command()
@@ -150,8 +158,16 @@ def _theme_options(min_cluster_size, selection, reduction, attach_outliers):
     from synth.cluster import ClusterParams
     from synth.themes import ThemeOptions
 
-    return ThemeOptions(params=ClusterParams(min_cluster_size=min_cluster_size, selection=selection,
-                                             reduction=reduction, attach_outliers=attach_outliers))
+    from pydantic import ValidationError
+
+    try:
+        params = ClusterParams(min_cluster_size=min_cluster_size, selection=selection, reduction=reduction,
+                               attach_outliers=attach_outliers)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        err.print(f"[red]error[/red] --{e['loc'][0].replace('_', '-')}: {esc(e['msg'])}")
+        raise typer.Exit(2)
+    return ThemeOptions(params=params)
 
 
 def _print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
@@ -179,6 +195,7 @@ def themes(workspace: Path = WorkspaceOpt,
            reduction: str = typer.Option("auto", help="auto (UMAP from 30 items up), umap, pca or none"),
            attach_outliers: bool = typer.Option(False, help="attach outliers to their nearest theme when similar enough"),
            offline: bool = typer.Option(False, "--offline", help="deterministic labels only, no LLM"),
+           embedding_model: Optional[str] = typer.Option(None, help="local sentence-transformers model path"),
            top: int = typer.Option(10, help="themes to show per category"),
            as_json: bool = typer.Option(False, "--json")) -> None:
     """Cluster extracted items into ranked themes (triggers, pains, alternatives) and a DMU map."""
@@ -189,150 +206,13 @@ def themes(workspace: Path = WorkspaceOpt,
         if not ws.latest_extractions():
             err.print("[red]error[/red] nothing extracted yet: run `synth extract` first")
             raise typer.Exit(1)
-        ts = build_themes(ws, _theme_options(min_cluster_size, selection, reduction, attach_outliers), cfg)
+        opts = _theme_options(min_cluster_size, selection, reduction, attach_outliers)
+        opts.embedding_model = embedding_model
+        ts = build_themes(ws, opts, cfg)
         if as_json:
             print(ts.model_dump_json(indent=2))
         else:
             _print_themes(ts, top)
-
-
-review_app = typer.Typer(help="Review themes: show, rename, merge, split, pin, drop. Decisions live in "
-                              "review.yaml in the workspace and survive re-runs.", no_args_is_help=False)
-app.add_typer(review_app, name="review")
-
-
-def _reassemble(ws):
-    from synth.themes import assemble_themes
-
-    ts = ws.latest_themes()
-    if ts is None:
-        err.print("[red]error[/red] no themes yet: run `synth themes` first")
-        raise typer.Exit(1)
-    ts = assemble_themes(ws, ts)
-    ws.put_themes(ts)
-    return ts
-
-
-def _edit_review(workspace: Path, change) -> None:
-    from synth.review import load_review, review_path, save_review
-
-    with _ws(workspace) as ws:
-        path = review_path(ws.root)
-        rv = load_review(path)
-        ts = ws.latest_themes()
-        known = set(ts.raw_clusters) if ts else set()
-        msg = change(rv, ts, known)
-        save_review(rv, path)
-        ts = _reassemble(ws)
-        console.print(f"[green]{esc(msg)}[/green] (saved to {esc(str(path))})")
-        _print_themes(ts, 10)
-
-
-def _need(tid: str, ts, known: set) -> None:
-    ids = {t.id for t in ts.themes} | known if ts else known
-    if tid not in ids:
-        err.print(f"[red]error[/red] unknown theme id {esc(tid)}; known: {esc(', '.join(sorted(ids)))}")
-        raise typer.Exit(2)
-
-
-@review_app.callback(invoke_without_command=True)
-def review_show(ctx: typer.Context, workspace: Path = WorkspaceOpt,
-                theme: Optional[str] = typer.Option(None, "--theme", help="show one theme in full"),
-                quotes: int = typer.Option(3, help="quotes per theme")) -> None:
-    """Show ranked themes with their quotes (file, speaker, timestamp)."""
-    if ctx.invoked_subcommand is not None:
-        return
-    from synth.render import breakdown_table
-
-    with _ws(workspace) as ws:
-        ts = _reassemble(ws)
-        if theme:
-            th = next((t for t in ts.themes if t.id == theme), None)
-            if th is None:
-                err.print(f"[red]error[/red] unknown theme id {esc(theme)}")
-                raise typer.Exit(2)
-            by_id = {it.id: it for e in ws.latest_extractions() for it in e.items()}
-            console.print(f"[b]{esc(th.label)}[/b] ({esc(th.id)}, {th.category}) {esc(th.definition or '')}")
-            console.print(breakdown_table(th))
-            for i in th.item_ids:
-                it = by_id[i]
-                for ev in it.evidence:
-                    console.print(f"  [dim]{esc(i)}[/dim] “{esc(ev.quote)}” — {esc(ev.file)} · "
-                                  f"{esc(ev.speaker)}" + (f" @{ev.start:.0f}s" if ev.start is not None else ""))
-            return
-        _print_themes(ts, 50, quotes=quotes, ws=ws)
-
-
-@review_app.command("rename")
-def review_rename(theme_id: str, label: str, workspace: Path = WorkspaceOpt) -> None:
-    """Give a theme a label of your own."""
-    def change(rv, ts, known):
-        _need(theme_id, ts, known)
-        rv.rename[theme_id] = label
-        return f"renamed {theme_id} to {label!r}"
-    _edit_review(workspace, change)
-
-
-@review_app.command("merge")
-def review_merge(into: str, sources: List[str], workspace: Path = WorkspaceOpt) -> None:
-    """Merge SOURCES themes into INTO."""
-    from synth.review import Merge
-
-    def change(rv, ts, known):
-        for t in [into, *sources]:
-            _need(t, ts, known)
-        rv.merge.append(Merge(into=into, sources=list(sources)))
-        return f"merged {', '.join(sources)} into {into}"
-    _edit_review(workspace, change)
-
-
-@review_app.command("split")
-def review_split(theme_id: str, items: List[str], label: Optional[str] = typer.Option(None),
-                 workspace: Path = WorkspaceOpt) -> None:
-    """Split ITEMS (item ids, see `synth review --theme ID`) off THEME_ID into a new theme."""
-    from synth.review import Split
-
-    def change(rv, ts, known):
-        _need(theme_id, ts, known)
-        rv.split.append(Split(source=theme_id, items=list(items), label=label))
-        return f"split {len(items)} item(s) off {theme_id}"
-    _edit_review(workspace, change)
-
-
-def _toggle(field: str, theme_id: str, on: bool, workspace: Path) -> None:
-    def change(rv, ts, known):
-        _need(theme_id, ts, known)
-        lst = getattr(rv, field)
-        if on and theme_id not in lst:
-            lst.append(theme_id)
-        if not on and theme_id in lst:
-            lst.remove(theme_id)
-        return f"{'' if on else 'un'}{field} {theme_id}"
-    _edit_review(workspace, change)
-
-
-@review_app.command("pin")
-def review_pin(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
-    """Pin a theme to the top of its category."""
-    _toggle("pin", theme_id, True, workspace)
-
-
-@review_app.command("unpin")
-def review_unpin(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
-    """Undo a pin."""
-    _toggle("pin", theme_id, False, workspace)
-
-
-@review_app.command("drop")
-def review_drop(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
-    """Drop a theme from the synthesis (kept in review.yaml, reversible with undrop)."""
-    _toggle("drop", theme_id, True, workspace)
-
-
-@review_app.command("undrop")
-def review_undrop(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
-    """Bring a dropped theme back."""
-    _toggle("drop", theme_id, False, workspace)
 
 
 def _print_icp(res) -> None:
@@ -442,6 +322,10 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         _print_icp(res)
     raise typer.Exit(1 if failed else 0)
 
+
+from synth.cli_review import review_app  # noqa: E402  (sub-app: review commands)
+
+app.add_typer(review_app, name="review")
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -1,0 +1,213 @@
+"""The report's data: one pydantic model that both renderers (HTML, Markdown) read.
+
+Everything here is plain data (no workspace handles, no numpy), so a `ReportData` can be dumped to
+JSON, compared between runs and rendered twice to the same bytes.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, Field
+
+from synth.models import ScoreComponent
+
+
+def hms(seconds: Optional[float]) -> Optional[str]:
+    """00:03:12 for 192.4 seconds; None when the format had no cue times."""
+    if seconds is None:
+        return None
+    s = max(0, int(seconds))
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+class QuoteRef(BaseModel):
+    """A verbatim quote and where it was said."""
+
+    quote: str
+    file: str
+    speaker: str
+    start: Optional[float] = Field(None, description="seconds from the start of the recording")
+    timestamp: Optional[str] = Field(None, description="start as hh:mm:ss")
+    char_start: int
+    char_end: int
+    match: str = "exact"
+    item_id: Optional[str] = None
+    statement: Optional[str] = None
+
+    @property
+    def cite(self) -> str:
+        """file · speaker · 00:03:12 (the time only where the format has one)."""
+        return " · ".join(x for x in (self.file, self.speaker, self.timestamp) if x)
+
+
+class ThemeView(BaseModel):
+    id: str
+    category: str
+    code: str = Field(description="short tag used in charts: P1, T2, A3")
+    label: str
+    definition: Optional[str] = None
+    keyphrases: list[str] = Field(default_factory=list)
+    rank: int
+    score: float
+    pinned: bool = False
+    label_source: str = "ctfidf"
+    items: int
+    interviews: int
+    coverage: float = Field(description="share of interviews with evidence for the theme")
+    accounts: list[str] = Field(default_factory=list)
+    won: int = Field(0, description="won accounts mentioning the theme")
+    lost: int = 0
+    won_share: Optional[float] = Field(None, description="won accounts mentioning it / all won accounts")
+    lost_share: Optional[float] = None
+    breakdown: list[ScoreComponent] = Field(default_factory=list)
+    quotes: list[QuoteRef] = Field(default_factory=list)
+
+
+class AlternativeView(BaseModel):
+    name: str
+    kind: str
+    mentions: int
+    interviews: int
+    won: int = 0
+    lost: int = 0
+    theme_code: Optional[str] = None
+    shortfalls: list[str] = Field(default_factory=list)
+    quote: Optional[QuoteRef] = None
+
+
+class DmuRoleView(BaseModel):
+    role: str
+    titles: list[tuple[str, int]] = Field(default_factory=list, description="title, mentions; most first")
+    interviews: int
+    quote: Optional[QuoteRef] = None
+
+
+class ItemNote(BaseModel):
+    """An item outside every theme, or one the speaker raised and then dismissed."""
+
+    id: str
+    category: str
+    statement: str
+    quote: Optional[QuoteRef] = None
+
+
+class StudySummary(BaseModel):
+    title: str = "Interview synthesis"
+    interviews: int = 0
+    accounts: int = 0
+    won: int = 0
+    lost: int = 0
+    open: int = Field(0, description="open or no outcome")
+    extractors: dict[str, int] = Field(default_factory=dict, description="extractor -> interviews")
+    models: list[str] = Field(default_factory=list)
+    prompt_versions: list[str] = Field(default_factory=list)
+    items: dict[str, int] = Field(default_factory=dict, description="category -> extracted items")
+    dismissed: int = 0
+    quotes_proposed: int = 0
+    quotes_grounded: int = 0
+    grounding_rate: Optional[float] = None
+    items_dropped: int = Field(0, description="proposed items whose quotes were not found verbatim")
+    extraction_calls: int = 0
+    extraction_cache_hits: int = 0
+    llm_calls: int = Field(0, description="rows in the workspace call log (every paid call, all runs)")
+    llm_failed: int = 0
+    llm_purposes: dict[str, int] = Field(default_factory=dict)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    themes: dict[str, int] = Field(default_factory=dict)
+    stale_decisions: list[str] = Field(default_factory=list)
+
+
+class TraitView(BaseModel):
+    attribute: str
+    label: str
+    direction: str = "positive"
+    disqualifier: bool = False
+    won: int = 0
+    lost: int = 0
+    accounts: int = 0
+    quotes: list[QuoteRef] = Field(default_factory=list)
+
+
+class RuleView(BaseModel):
+    id: str
+    kind: str = Field(description="criterion or disqualifier")
+    attribute: str
+    field: str
+    condition: str
+    points: int
+    label: str
+    evidence: str = ""
+
+
+class TierView(BaseModel):
+    tier: str
+    accounts: int
+    won: int
+    lost: int
+    open: int
+    conversion: Optional[float] = None
+
+
+class ValidationView(BaseModel):
+    accounts: int
+    won: int
+    lost: int
+    open: int
+    lift: Optional[float] = None
+    auc: Optional[float] = None
+    recall: Optional[float] = None
+    top_tier_share: Optional[float] = None
+    passed: bool = False
+    tiers: list[TierView] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class ScoredAccount(BaseModel):
+    company: str
+    score: int
+    tier: str
+    outcome: Optional[str] = None
+    positive: list[str] = Field(default_factory=list)
+    negative: list[str] = Field(default_factory=list)
+    unknowns: list[str] = Field(default_factory=list)
+
+
+class IcpView(BaseModel):
+    narrative: str = ""
+    narrative_source: str = "template"
+    rules_file: Optional[str] = Field(None, description="file name of the rules file (icp.yaml)")
+    tiers: dict[str, int] = Field(default_factory=dict, description="tier -> minimum score")
+    traits: list[TraitView] = Field(default_factory=list)
+    rules: list[RuleView] = Field(default_factory=list)
+    validation: Optional[ValidationView] = None
+    accounts: list[ScoredAccount] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class MapPoint(BaseModel):
+    item_id: str
+    category: str
+    theme_code: Optional[str] = None
+    x: float
+    y: float
+
+
+class ReportData(BaseModel):
+    summary: StudySummary = Field(default_factory=StudySummary)
+    triggers: list[ThemeView] = Field(default_factory=list)
+    pains: list[ThemeView] = Field(default_factory=list)
+    alternatives: list[AlternativeView] = Field(default_factory=list)
+    dmu: list[DmuRoleView] = Field(default_factory=list)
+    unclustered: dict[str, int] = Field(default_factory=dict)
+    unclustered_items: list[ItemNote] = Field(default_factory=list)
+    dismissed: list[ItemNote] = Field(default_factory=list)
+    icp: Optional[IcpView] = None
+    item_map: list[MapPoint] = Field(default_factory=list)
+    map_note: Optional[str] = None
+
+    @property
+    def themes(self) -> list[ThemeView]:
+        return [*self.triggers, *self.pains]
