@@ -11,9 +11,9 @@ venv: $(STAMP)
 # CPU torch first: it lies on this machine's disk; a bare `torch` requirement would pull a CUDA build.
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install -qq --upgrade pip
+	$(BIN)/pip install -qq torch==2.13.0
+	$(BIN)/pip install -qq -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)

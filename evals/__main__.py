@@ -198,7 +198,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             llm = stages.run_pipeline(study, provider=cfg) if not args.quick else _extract_only(study, cfg)
             timings["llm_pipeline"] = time.perf_counter() - t0
             if llm["run"].fatal or not llm["run"].extractions:
-                llm_note = f"LLM run failed: {llm['run'].fatal or 'no extraction succeeded'}"
+                first = llm["run"].failures[0].error if llm["run"].failures else ""
+                llm_note = ("LLM run failed: " + (llm["run"].fatal or f"no extraction succeeded ({first})"))[:400]
                 results["extraction"]["llm"] = {"measured": False, "reason": llm_note,
                                                 "failures": [f.model_dump() for f in llm["run"].failures]}
             else:

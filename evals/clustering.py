@@ -28,7 +28,7 @@ cluster (a plain scikit-learn call on the labels); also ARI on the clustered mes
 outlier share; wall time; peak memory = the highest resident-set size sampled every 5 ms while the
 method runs, minus the RSS before it (psutil; the vectors are already in memory). Each method runs
 in its own fresh process (so no method reuses memory another one freed), where UMAP's numba code
-is first compiled on a small warm-up array, outside the timing.
+is first compiled on a small warm-up array, outside the timing (methods that use UMAP only).
 
 Sampling (`--sample N`, default 3080): stratified by intent with seed 0: N // K messages per
 intent (an intent with fewer gives all it has), and the slots left over go one each to the
@@ -59,6 +59,7 @@ HERE = Path(__file__).resolve().parent
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77_train.csv"
 CACHE = HERE / ".cache"
 RESULTS = HERE / "clustering_results.json"
+UMAP_METHODS = ("synth", "bertopic_style", "bertopic")
 
 
 # ------------------------------------------------------------------------------------ data
@@ -163,15 +164,16 @@ class PeakRSS:
         return False
 
 
-def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, Optional[int]]:
+def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, float, Optional[int]]:
+    """(labels, wall seconds, CPU seconds of the whole process, peak RSS growth in bytes)."""
     import gc
 
     gc.collect()
     with PeakRSS() as mem:
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         labels = fn()
-        seconds = time.perf_counter() - t0
-    return np.asarray(labels), seconds, mem.peak_delta
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return np.asarray(labels), seconds, cpu, mem.peak_delta
 
 
 def _child(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str], conn) -> None:
@@ -188,7 +190,8 @@ def _child(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str], co
         else:
             method = methods(k, synth_mcs)[key][1]
             fn = lambda: method(x)  # noqa: E731
-        warm_up()
+        if key in UMAP_METHODS:
+            warm_up()
         conn.send(("ok", measure(fn)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -197,7 +200,7 @@ def _child(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str], co
 
 
 def measure_isolated(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str]
-                     ) -> tuple[np.ndarray, float, Optional[int]]:
+                     ) -> tuple[np.ndarray, float, float, Optional[int]]:
     """Measure one method in a fresh spawned process: no method reuses memory another one freed
     (which would make it look cheaper), results do not depend on the order, and no thread pool
     (OpenMP, numba, torch) is inherited across a fork. Warm-up runs in the child, outside the timing."""
@@ -327,8 +330,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                      "methods": {}}
     for key, (label, _) in methods(k, args.synth_mcs, not args.no_raw).items():
         console.print(f"running {label} ...")
-        lab, secs, mem = measure_isolated(key, k, args.synth_mcs, x, texts)
+        lab, secs, cpu, mem = measure_isolated(key, k, args.synth_mcs, x, texts)
         results["methods"][key] = {"label": label, **scores(true, lab), "seconds": round(secs, 2),
+                                   "cpu_seconds": round(cpu, 2),
                                    "peak_rss_mb": None if mem is None else round(mem / 2 ** 20, 1)}
     if args.no_bertopic:
         results["methods"]["bertopic"] = {"label": "BERTopic (real)", "skipped": "--no-bertopic"}
@@ -338,26 +342,32 @@ def main(argv: Optional[list[str]] = None) -> int:
             results["methods"]["bertopic"] = {"label": "BERTopic (real)", "skipped": why}
         else:
             console.print("running BERTopic (real) ...")
-            lab, secs, mem = measure_isolated("bertopic", k, args.synth_mcs, x, texts)
-            results["methods"]["bertopic"] = {"label": "BERTopic (real, all defaults, unseeded UMAP)",
+            lab, secs, cpu, mem = measure_isolated("bertopic", k, args.synth_mcs, x, texts)
+            import bertopic
+
+            results["methods"]["bertopic"] = {"label": f"BERTopic {bertopic.__version__} (real, all defaults)",
                                               **scores(true, lab), "seconds": round(secs, 2),
+                                              "cpu_seconds": round(cpu, 2),
                                               "peak_rss_mb": None if mem is None else round(mem / 2 ** 20, 1)}
 
     t = Table(title=f"Clustering BANKING77: {len(texts)} customer messages, {k} intents, MiniLM vectors "
                     f"({os.cpu_count()} CPU cores)", title_justify="left")
-    for col in ("pipeline", "clusters", "ARI", "NMI", "ARI clustered only", "outliers", "wall s", "peak MB"):
+    for col in ("pipeline", "clusters", "ARI", "NMI", "ARI\nclustered\nonly", "outliers", "wall s",
+                "CPU s", "peak\nMB"):
         t.add_column(col, justify="left" if col == "pipeline" else "right")
     for key, r in results["methods"].items():
         if "skipped" in r:
-            t.add_row(r["label"], "", "", "", "", "", "", "", end_section=False)
-            t.add_row(Text("  " + r["skipped"], style="dim"), "", "", "", "", "", "", "")
+            t.add_row(r["label"], *[""] * 8)
+            t.add_row(Text("  " + r["skipped"], style="dim"), *[""] * 8)
             continue
         t.add_row(r["label"], str(r["clusters"]), f"{r['ari']:.2f}", f"{r['nmi']:.2f}",
                   "n/a" if r["ari_clustered_only"] is None else f"{r['ari_clustered_only']:.2f}",
-                  f"{r['outlier_share']:.1%}", f"{r['seconds']:.1f}",
+                  f"{r['outlier_share']:.1%}", f"{r['seconds']:.1f}", f"{r['cpu_seconds']:.1f}",
                   "n/a" if r["peak_rss_mb"] is None else f"{r['peak_rss_mb']:.0f}")
     t.caption = ("ARI / NMI: outliers (-1) count as one more cluster. ARI clustered only: the same on the "
-                 "messages given a cluster. peak MB: highest RSS during the run minus RSS before it.")
+                 "messages given a cluster. wall s / CPU s: the clustering alone (vectors cached; CPU time of "
+                 "all threads). peak MB: highest RSS during the run minus RSS before it. Each pipeline runs in "
+                 "a fresh process.")
     t.caption_justify = "left"
     console.print(t)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -48,6 +48,15 @@ def evaluate_extraction(study: GoldStudy, run) -> tuple[dict, list[Mention], lis
           for ex in run.extractions for it in ex.items() for e in it.evidence]
     tot = run.totals
     res = score.as_dict()
+    matched_g = {i for i, _, _ in score.matches}
+    matched_p = {j for _, j, _ in score.matches}
+    # for whoever tunes the extractor: what was missed, and what was extracted that matches nothing
+    res["missed_gold"] = [{"item": g.id, "category": g.category, "dismissed": g.dismissed,
+                           "quote": g.quotes[0][:160]}
+                          for i, g in enumerate(gold) if i not in matched_g]
+    res["unmatched_pred"] = [{"file": p.file, "category": p.category, "dismissed": p.dismissed,
+                              "quote": p.quotes[0][:160]}
+                             for j, p in enumerate(pred) if j not in matched_p]
     res.update({
         "extractor": run.extractor, "model": run.model,
         "failures": [f.model_dump() for f in run.failures], "fatal": run.fatal,

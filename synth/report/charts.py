@@ -88,7 +88,7 @@ def _svg(fig: Figure, name: str) -> str:
 
 
 def _figure(name: str, w: float, h: float) -> Figure:
-    fig = Figure(figsize=(w, h), dpi=100)
+    fig = Figure(figsize=(w, h), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     fig.set_facecolor("white")
     return fig
@@ -106,53 +106,56 @@ def _ylabels(ax, rows: list[ThemeView]) -> None:
     ax.set_axisbelow(True)
 
 
-def coverage_chart(themes: Sequence[ThemeView], n_interviews: int, title: str, name: str,
-                   limit: int = MAX_ROWS) -> Optional[str]:
-    """Horizontal bars: interviews with evidence for each theme (top `limit` by rank)."""
+def _coverage(ax, rows: list[ThemeView], n_interviews: int) -> None:
+    vals = [t.interviews for t in rows]
+    ax.barh(range(len(rows)), vals, height=0.62, color=BAR.get(rows[0].category, BAR["alternative"]))
+    top = max(n_interviews, max(vals), 1)
+    for i, v in enumerate(vals):
+        ax.text(v + top * 0.015, i, f"{v}", va="center", fontsize=8.5, color=MUTED)
+    ax.set_xlim(0, top * 1.1)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(f"Interviews (of {n_interviews})")
+
+
+def _contrast(ax, rows: list[ThemeView], n_won: int, n_lost: int) -> None:
+    h = 0.36
+    won = [100 * (t.won_share or 0) for t in rows]
+    lost = [100 * (t.lost_share or 0) for t in rows]
+    ax.barh([i - h / 2 for i in range(len(rows))], won, height=h, color=WON, label=f"won (n={n_won})")
+    ax.barh([i + h / 2 for i in range(len(rows))], lost, height=h, color=LOST, label=f"lost (n={n_lost})")
+    for i, (a, b) in enumerate(zip(won, lost)):
+        ax.text(a + 1.5, i - h / 2, f"{a:.0f}%", va="center", fontsize=7.5, color=MUTED)
+        ax.text(b + 1.5, i + h / 2, f"{b:.0f}%", va="center", fontsize=7.5, color=MUTED)
+    ax.set_xlim(0, 115)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+    ax.set_title("Won vs lost accounts")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, ncol=2, handlelength=1.0,
+              columnspacing=1.0, borderaxespad=0.1)
+
+
+def theme_chart(themes: Sequence[ThemeView], n_interviews: int, n_won: int, n_lost: int, name: str,
+                limit: int = MAX_ROWS) -> Optional[str]:
+    """One row per theme (top `limit` by rank), two panels sharing the labels: coverage bars
+    (interviews with evidence) and the won-vs-lost contrast (share of won accounts vs share of lost
+    accounts mentioning the theme). The contrast panel is left out when the study has no won or no
+    lost account."""
     rows = _rows(themes, limit)
     if not rows:
         return None
+    contrast = bool(n_won and n_lost) and all(t.won_share is not None and t.lost_share is not None for t in rows)
     with rc_context({**_RC, "svg.hashsalt": f"synth-{name}"}):
-        fig = _figure(name, 7.2, 0.9 + 0.3 * len(rows))
-        ax = fig.add_subplot()
-        vals = [t.interviews for t in rows]
-        ax.barh(range(len(rows)), vals, height=0.62, color=BAR.get(rows[0].category, BAR["alternative"]))
-        for i, v in enumerate(vals):
-            ax.text(v + max(n_interviews, 1) * 0.01, i, f"{v}", va="center", fontsize=8.5, color=MUTED)
-        ax.set_xlim(0, max(n_interviews, max(vals), 1) * 1.06)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.set_xlabel(f"interviews with evidence (of {n_interviews})")
+        fig = _figure(name, 10.0 if contrast else 7.0, 1.05 + 0.34 * len(rows))
+        if contrast:
+            ax, ax2 = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.15])
+        else:
+            ax, ax2 = fig.add_subplot(), None
+        _coverage(ax, rows, n_interviews)
         _ylabels(ax, rows)
-        ax.set_title(title)
-        fig.tight_layout()
-        return _svg(fig, name)
-
-
-def contrast_chart(themes: Sequence[ThemeView], n_won: int, n_lost: int, title: str, name: str,
-                   limit: int = MAX_ROWS) -> Optional[str]:
-    """Paired bars per theme: share of won accounts vs share of lost accounts that mention it."""
-    rows = [t for t in _rows(themes, limit) if t.won_share is not None and t.lost_share is not None]
-    if not rows or not n_won or not n_lost:
-        return None
-    with rc_context({**_RC, "svg.hashsalt": f"synth-{name}"}):
-        fig = _figure(name, 7.2, 1.2 + 0.36 * len(rows))
-        ax = fig.add_subplot()
-        y = range(len(rows))
-        h = 0.36
-        won = [100 * (t.won_share or 0) for t in rows]
-        lost = [100 * (t.lost_share or 0) for t in rows]
-        ax.barh([i - h / 2 for i in y], won, height=h, color=WON, label=f"won accounts (n={n_won})")
-        ax.barh([i + h / 2 for i in y], lost, height=h, color=LOST, label=f"lost accounts (n={n_lost})")
-        for i, (a, b) in enumerate(zip(won, lost)):
-            ax.text(a + 1, i - h / 2, f"{a:.0f}%", va="center", fontsize=7.5, color=MUTED)
-            ax.text(b + 1, i + h / 2, f"{b:.0f}%", va="center", fontsize=7.5, color=MUTED)
-        ax.set_xlim(0, 112)
-        ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
-        ax.set_xlabel("share of accounts mentioning the theme")
-        _ylabels(ax, rows)
-        ax.legend(loc="lower right", fontsize=8, bbox_to_anchor=(1.0, 1.0), ncol=2, borderaxespad=0.2)
-        ax.set_title(title, pad=22)
-        fig.tight_layout()
+        if ax2 is not None:
+            _contrast(ax2, rows, n_won, n_lost)
+            ax2.tick_params(axis="y", length=0, labelleft=False)
+            ax2.grid(axis="x", color="#edf0f4", linewidth=0.8)
+            ax2.set_axisbelow(True)
         return _svg(fig, name)
 
 
@@ -186,5 +189,4 @@ def map_chart(points: Sequence[MapPoint], themes: Sequence[ThemeView], name: str
             ax.set_title(f"{'Trigger' if cat == 'trigger' else 'Pain'} items ({len(pts)})")
             if grey:
                 ax.legend(loc="lower left", fontsize=7.5, handletextpad=0.2, borderaxespad=0.1)
-        fig.tight_layout()
         return _svg(fig, name)

@@ -1,0 +1,45 @@
+"""`synth report`: registered in synth.cli with `app.command("report")(report_command)`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def report_command(
+        workspace: Path = typer.Option(Path(".synth"), "--workspace", "-w", help="workspace folder (holds synth.db)"),
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="output folder (default WORKSPACE/report)"),
+        offline: bool = typer.Option(False, "--offline",
+                                     help="template ICP narrative, never an LLM call (otherwise a configured "
+                                          "provider's cached narrative is reused)"),
+) -> None:
+    """Write report.html (self-contained: inline CSS and SVG, no network), report.md, themes.json and items.csv."""
+    from synth import pipeline
+    from synth.render import console, err, esc
+    from synth.workspace import Workspace
+
+    from . import write_report
+
+    provider = None
+    if not offline:
+        from synth.extract.provider import resolve_provider
+
+        provider = resolve_provider()
+    with Workspace(workspace) as ws:
+        if not ws.latest_extractions():
+            err.print("[red]error[/red] nothing extracted yet: run `synth run` (or ingest, extract, themes) first")
+            raise typer.Exit(1)
+        icp_result = None
+        if ws.latest_themes() is not None:
+            icp_result = pipeline.icp(ws, provider)
+        else:
+            err.print("[yellow]warning[/yellow] no themes yet (run `synth themes`): the report has no themes or ICP")
+        paths = write_report(ws, out or workspace / "report", icp_result)
+    console.print(f"report written: [b]{esc(str(paths.html))}[/b] ({_size(paths.html_bytes)}, self-contained)")
+    for p in (paths.markdown, paths.themes_json, paths.items_csv):
+        console.print(f"  {esc(str(p))}")

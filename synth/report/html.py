@@ -1,0 +1,89 @@
+"""`render_html(data)`: one self-contained HTML file (inline CSS and SVG, no script, no URL).
+
+Jinja2 with autoescape on: every string from a transcript, an accounts file, a review file or an LLM
+response is escaped. The only markup not escaped is the charts' SVG, which matplotlib writes (and
+escapes the text in). A Content-Security-Policy with `default-src 'none'` backs this up: should a
+tag ever slip through, the browser would neither run a script nor fetch anything.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from . import charts
+from .model import ReportData
+from .template import CSS, TEMPLATE
+
+TOC = [("summary", "Study summary"), ("triggers", "Trigger themes"), ("pains", "Pain themes"),
+       ("map", "Theme map"), ("alternatives", "Alternatives landscape"), ("dmu", "Decision-making unit"),
+       ("icp", "ICP draft"), ("validation", "Validation against outcomes"), ("accounts", "Scored accounts"),
+       ("appendix", "Appendix")]
+
+
+def _pct(x: Optional[float]) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x: Optional[float]) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def _human(x: Any) -> str:
+    return str(x).replace("_", " ")
+
+
+def _slug(x: Any) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", str(x or "none").lower()).strip("-") or "none"
+
+
+def _env() -> Environment:
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(pct=_pct, num=_num, human=_human, slug=_slug)
+    return env
+
+
+_TEMPLATE = None
+
+
+def _template():
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        _TEMPLATE = _env().from_string(TEMPLATE)
+    return _TEMPLATE
+
+
+def _svg(s: Optional[str]) -> Optional[Markup]:
+    return Markup(s) if s else None  # matplotlib output: its text is already escaped
+
+
+def build_charts(data: ReportData) -> dict[str, Optional[str]]:
+    """Every chart of the report as an SVG string (None where there is nothing to draw)."""
+    s = data.summary
+    out: dict[str, Optional[str]] = {}
+    for cat, themes in (("trigger", data.triggers), ("pain", data.pains)):
+        out[f"themes-{cat}"] = charts.theme_chart(themes, s.interviews, s.won, s.lost, f"chart-{cat}")
+    out["map"] = charts.map_chart(data.item_map, data.themes)
+    return out
+
+
+def render_html(data: ReportData, chart_svgs: Optional[dict[str, Optional[str]]] = None) -> str:
+    """The report as one HTML document (a str; write it as UTF-8)."""
+    svgs = chart_svgs if chart_svgs is not None else build_charts(data)
+    blurbs = {
+        "trigger": "What changed that made the account buyable now, ranked by coverage, spread across "
+                   "accounts, recency and how much more often won accounts mention it than lost ones.",
+        "pain": "The operational problems interviewees described, ranked by the same rules.",
+    }
+    sections = []
+    for cat, sid, title, themes in (("trigger", "triggers", "Trigger themes", data.triggers),
+                                    ("pain", "pains", "Pain themes", data.pains)):
+        sections.append({"id": sid, "title": title, "blurb": blurbs[cat], "themes": themes,
+                         "shown": min(len(themes), charts.MAX_ROWS),
+                         "chart": _svg(svgs.get(f"themes-{cat}"))})
+    return _template().render(
+        d=data, s=data.summary, icp=data.icp, css=Markup(CSS), toc=TOC, sections=sections,
+        colors=charts.theme_colors(data.themes), map_svg=_svg(svgs.get("map")))

@@ -1,0 +1,182 @@
+"""`render_markdown(data)`: the report's content as GitHub-flavoured Markdown.
+
+Every string from a transcript (or an accounts, review or rules file, or an LLM) goes through `md`:
+line breaks collapse to spaces (a quote cannot leave its blockquote or table row), `&`, `<` and `>`
+become entities (a viewer shows injected tags as text instead of rendering them), and Markdown's
+own punctuation is backslash-escaped (no injected links, emphasis, code or headings); in table cells
+`|` is escaped too. Charts are HTML-only; the same numbers appear here as tables.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from .model import QuoteRef, ReportData, ThemeView
+
+_MD_PUNCT = re.compile(r"([\\`*_\[\]#|~])")
+_WS = re.compile(r"[\s\u2028\u2029]+")
+
+
+def md(text: object) -> str:
+    """Inline-safe Markdown for untrusted text."""
+    s = _WS.sub(" ", str(text)).strip()
+    s = _MD_PUNCT.sub(r"\\\1", s)
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _pct(x: Optional[float]) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x: Optional[float]) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def _human(x: object) -> str:
+    return str(x).replace("_", " ")
+
+
+def table(header: list[str], rows: Iterable[list[object]], right: Iterable[int] = ()) -> list[str]:
+    """A GFM table; cells are escaped with `md` (which escapes `|`)."""
+    right = set(right)
+    out = ["| " + " | ".join(md(h) for h in header) + " |",
+           "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+    out += ["| " + " | ".join(md(c) if c not in (None, "") else "–" for c in r) + " |" for r in rows]
+    return out + [""]
+
+
+def quote(q: QuoteRef) -> list[str]:
+    return [f"> “{md(q.quote)}”", f"> — {md(q.cite)}", ""]
+
+
+def _theme(t: ThemeView, n: int) -> list[str]:
+    pin = " (pinned)" if t.pinned else ""
+    out = [f"### {t.code} · {md(t.label)}{pin}", "",
+           f"Score **{t.score:.1f}** · {t.interviews} of {n} interviews ({_pct(t.coverage)}) · "
+           f"{t.won} won / {t.lost} lost accounts · {t.items} items · theme id {md(t.id)}", ""]
+    if t.definition:
+        out += [md(t.definition), ""]
+    if t.keyphrases:
+        out += ["Key phrases: " + ", ".join(md(k) for k in t.keyphrases), ""]
+    for q in t.quotes:
+        out += quote(q)
+    if t.breakdown:
+        out += ["Score breakdown:", ""]
+        out += table(["component", "value", "weight", "points", "note"],
+                     [[_human(c.name), f"{c.value:.2f}", f"{c.weight:g}", f"{c.points:.2f}", c.note]
+                      for c in t.breakdown], right=(1, 2, 3))
+    return out
+
+
+def _themes_section(title: str, themes: list[ThemeView], d: ReportData) -> list[str]:
+    out = [f"## {title}", ""]
+    if not themes:
+        return out + ["No theme recurs in two or more interviews.", ""]
+    out += table(["#", "theme", "interviews", "won accounts", "lost accounts", "score"],
+                 [[t.code, t.label, f"{t.interviews} ({_pct(t.coverage)})",
+                   f"{t.won} ({_pct(t.won_share)})", f"{t.lost} ({_pct(t.lost_share)})", f"{t.score:.1f}"]
+                  for t in themes], right=(2, 3, 4, 5))
+    for t in themes:
+        out += _theme(t, d.summary.interviews)
+    return out
+
+
+def _summary(d: ReportData) -> list[str]:
+    s = d.summary
+    ex = ", ".join(f"{k} ({v})" for k, v in s.extractors.items()) or "–"
+    items = ", ".join(f"{v} {k}" for k, v in s.items.items()) or "none"
+    return ["## Study summary", ""] + table(["", ""], [
+        ["Interviews", s.interviews],
+        ["Accounts", f"{s.accounts} ({s.won} won, {s.lost} lost, {s.open} open or unknown)"],
+        ["Extractor", ex],
+        ["Model · prompt", f"{', '.join(s.models) or '–'} · {', '.join(s.prompt_versions) or '–'}"],
+        ["Items", items + (f" ({s.dismissed} dismissed)" if s.dismissed else "")],
+        ["Grounding", f"{s.quotes_grounded} of {s.quotes_proposed} quotes found verbatim ({_pct(s.grounding_rate)})"
+                      + (f"; {s.items_dropped} ungrounded items dropped" if s.items_dropped else "")],
+        ["LLM calls", f"{s.llm_calls} ({', '.join(f'{v} {k}' for k, v in s.llm_purposes.items()) or 'none'})"
+                      + (f", {s.llm_failed} failed" if s.llm_failed else "")],
+        ["Tokens · cost", f"{s.tokens_in:,} in, {s.tokens_out:,} out · ${s.cost_usd:.4f}"],
+    ])
+
+
+def _icp(d: ReportData) -> list[str]:
+    out = ["## ICP draft", ""]
+    icp = d.icp
+    if icp is None:
+        return out + ["No ICP draft: run `synth icp` (needs themes) and write the report again.", ""]
+    out += [md(icp.narrative), "",
+            f"Narrative: {md(icp.narrative_source)}. Rules file: {md(icp.rules_file or '–')}. Tiers: high touch ≥ "
+            f"{icp.tiers.get('high_touch', '–')}, nurture ≥ {icp.tiers.get('nurture', '–')}.", ""]
+    out += table(["attribute", "trait", "won", "lost", "accounts"],
+                 [["not a fit" if t.direction == "negative" else _human(t.attribute),
+                   t.label + (" (disqualifier)" if t.disqualifier else ""), t.won, t.lost, t.accounts]
+                  for t in icp.traits], right=(2, 3, 4))
+    out += [md(n) for n in icp.notes] + ([""] if icp.notes else [])
+    out += ["### Scoring rules", ""]
+    out += table(["rule", "attribute", "condition", "points", "evidence"],
+                 [[r.label, _human(r.attribute), r.condition,
+                   "caps score" if r.kind == "disqualifier" else f"{r.points:+d}", r.evidence] for r in icp.rules],
+                 right=(3,))
+    return out
+
+
+def _validation(d: ReportData) -> list[str]:
+    out = ["## Validation against outcomes", ""]
+    v = d.icp.validation if d.icp else None
+    if v is None:
+        return out + ["No known outcomes to validate against.", ""]
+    out += [f"Lift {_num(v.lift)}× (bar 3×) · {_pct(v.recall)} of wins in the top tier · ROC AUC {_num(v.auc)} · "
+            f"{_pct(v.top_tier_share)} of accounts in the top tier · **{'pass' if v.passed else 'fail'}**", ""]
+    out += table(["tier", "accounts", "won", "lost", "open", "conversion"],
+                 [[_human(t.tier), t.accounts, t.won, t.lost, t.open, _pct(t.conversion)] for t in v.tiers],
+                 right=(1, 2, 3, 4, 5))
+    out += [f"> **Warning:** {md(w)}\n" for w in v.warnings]
+    out += [md(n) + "\n" for n in v.notes]
+    return out
+
+
+def render_markdown(data: ReportData) -> str:
+    d, s = data, data.summary
+    out = [f"# {md(s.title)}", "",
+           f"{s.interviews} interviews with {s.accounts} accounts ({s.won} won, {s.lost} lost, {s.open} open or "
+           f"unknown) · {len(d.triggers)} trigger themes · {len(d.pains)} pain themes · "
+           f"grounding {_pct(s.grounding_rate)} · LLM cost ${s.cost_usd:.2f}", "",
+           "Contents: [Study summary](#study-summary) · [Trigger themes](#trigger-themes) · [Pain themes](#pain-themes)"
+           " · [Alternatives](#alternatives-landscape) · [Decision-making unit](#decision-making-unit) · "
+           "[ICP draft](#icp-draft) · [Validation](#validation-against-outcomes) · [Scored accounts](#scored-accounts)"
+           " · [Appendix](#appendix)", ""]
+    out += _summary(d)
+    if s.stale_decisions:
+        out += ["Review decisions that no longer apply: " + "; ".join(md(x) for x in s.stale_decisions), ""]
+    out += _themes_section("Trigger themes", d.triggers, d)
+    out += _themes_section("Pain themes", d.pains, d)
+    out += ["## Alternatives landscape", ""]
+    out += table(["alternative", "kind", "interviews", "mentions", "won / lost", "theme", "example"],
+                 [[a.name + (f" (falls short: {'; '.join(a.shortfalls)})" if a.shortfalls else ""), _human(a.kind),
+                   a.interviews, a.mentions, f"{a.won} / {a.lost}", a.theme_code,
+                   f"“{a.quote.quote}” ({a.quote.cite})" if a.quote else None] for a in d.alternatives],
+                 right=(2, 3, 4)) if d.alternatives else ["No alternatives extracted.", ""]
+    out += ["## Decision-making unit", ""]
+    out += table(["role", "titles (mentions)", "interviews"],
+                 [[_human(r.role), ", ".join(f"{t} ×{n}" for t, n in r.titles), r.interviews] for r in d.dmu],
+                 right=(2,)) if d.dmu else ["No buying-committee members extracted.", ""]
+    out += _icp(d)
+    out += _validation(d)
+    out += ["## Scored accounts", ""]
+    accts = d.icp.accounts if d.icp else []
+    out += table(["company", "score", "tier", "outcome", "top signals"],
+                 [[a.company, a.score, _human(a.tier), a.outcome,
+                   "; ".join([f"+ {x}" for x in a.positive[:3]] + [f"− {x}" for x in a.negative[:2]])]
+                  for a in accts], right=(1,)) if accts else ["No scored accounts.", ""]
+    out += ["## Appendix", "",
+            "Outside every theme: " + (", ".join(f"{v} {k}" for k, v in d.unclustered.items()) or "none")
+            + f". Dismissed by the speaker: {len(d.dismissed)}.", ""]
+    for title, notes in (("Items outside every theme", d.unclustered_items), ("Dismissed items", d.dismissed)):
+        if notes:
+            out += [f"### {title}", ""]
+            out += table(["category", "statement", "quote"],
+                         [[n.category, n.statement, f"“{n.quote.quote}” ({n.quote.cite})" if n.quote else None]
+                          for n in notes])
+    out += ["---", "", "Written by synth. Every quote is verbatim from a transcript and cites file · speaker · time. "
+            "Charts and the theme map are in report.html; machine-readable exports: themes.json, items.csv.", ""]
+    return "\n".join(out)
