@@ -27,8 +27,9 @@ Metrics: adjusted Rand index and NMI against the intents, with the -1 outliers a
 cluster (a plain scikit-learn call on the labels); also ARI on the clustered messages only;
 outlier share; wall time; peak memory = the highest resident-set size sampled every 5 ms while the
 method runs, minus the RSS before it (psutil; the vectors are already in memory). Each method runs
-in its own fresh process (so no method reuses memory another one freed), where UMAP's numba code
-is first compiled on a small warm-up array, outside the timing (methods that use UMAP only).
+in its own fresh process (so no method reuses memory another one freed), where the libraries it
+uses are imported and UMAP's numba code is compiled on a small warm-up array first, outside the
+timing. Wall time on a shared machine varies with load: CPU time (all threads) is reported too.
 
 Sampling (`--sample N`, default 3080): stratified by intent with seed 0: N // K messages per
 intent (an intent with fewer gives all it has), and the slots left over go one each to the
@@ -190,8 +191,7 @@ def _child(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str], co
         else:
             method = methods(k, synth_mcs)[key][1]
             fn = lambda: method(x)  # noqa: E731
-        if key in UMAP_METHODS:
-            warm_up()
+        preload(key)
         conn.send(("ok", measure(fn)))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -277,6 +277,17 @@ def bertopic_runner():
         return np.asarray(topics)
 
     return run, None
+
+
+def preload(key: str) -> None:
+    """Import what a method imports lazily, and compile UMAP's numba code, outside the timings."""
+    import hdbscan  # noqa: F401
+    import sklearn.cluster  # noqa: F401
+
+    if key == "bertopic":
+        import bertopic  # noqa: F401
+    if key in UMAP_METHODS:
+        warm_up()
 
 
 def warm_up() -> None:

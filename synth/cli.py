@@ -173,9 +173,7 @@ def _theme_options(min_cluster_size, selection, reduction, attach_outliers):
 def _print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
     from synth.render import dmu_table, themes_table
 
-    by_id = None
-    if ws is not None and quotes > 1:
-        by_id = {it.id: it for e in ws.latest_extractions() for it in e.items()}
+    by_id = {it.id: it for e in ws.latest_extractions() for it in e.items()} if ws is not None else None
     for cat in ("trigger", "pain", "alternative"):
         console.print(themes_table(ts, cat, top=top, quotes=quotes, items_by_id=by_id))
     if ts.dmu:
@@ -212,7 +210,7 @@ def themes(workspace: Path = WorkspaceOpt,
         if as_json:
             print(ts.model_dump_json(indent=2))
         else:
-            _print_themes(ts, top)
+            _print_themes(ts, top, ws=ws)
 
 
 def _print_icp(res) -> None:
@@ -317,7 +315,7 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         from synth.themes import build_themes
 
         ts = build_themes(ws, None, cfg)
-        _print_themes(ts, 5)
+        _print_themes(ts, 5, ws=ws)
         res = pipeline.icp(ws, cfg)
         _print_icp(res)
     raise typer.Exit(1 if failed else 0)

@@ -51,7 +51,7 @@ def _edit_review(workspace: Path, change) -> None:
         save_review(rv, path)
         ts = _reassemble(ws)
         console.print(f"[green]{esc(msg)}[/green] (saved to {esc(str(path))})")
-        _print_themes(ts, 10)
+        _print_themes(ts, 10, ws=ws)
 
 
 def _need(tid: str, ts, known: set) -> None:

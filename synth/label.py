@@ -72,10 +72,17 @@ def medoid(item_ids: list[str], vectors: dict[str, np.ndarray]) -> str:
     return ids[best]
 
 
-def deterministic_label(phrases: list[str], fallback: str) -> str:
-    if not phrases:
-        return fallback[:60]
-    return " / ".join(phrases[:3])
+def deterministic_label(phrases: list[str], medoid_statement: str, limit: int = 72) -> str:
+    """The medoid statement, clipped at a word boundary: it reads as a sentence a reviewer
+    recognizes, where keyphrase lists ("access / review / quarter") read as noise. The c-TF-IDF
+    keyphrases stay on the theme beside it; they are the fallback when there is no statement."""
+    s = " ".join(medoid_statement.split()).strip(" .")
+    if not s:
+        return " / ".join(phrases[:3])
+    if len(s) <= limit:
+        return s
+    cut = s[:limit].rsplit(" ", 1)[0].rstrip(",;:-")
+    return cut + "…"
 
 
 class ThemeLabel(BaseModel):

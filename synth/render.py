@@ -112,14 +112,20 @@ def themes_table(ts, category: str, top: int = 10, quotes: int = 1, items_by_id=
     rows = [th for th in ts.themes if th.category == category][:top]
     for th in rows:
         label = esc(th.label) + (" [yellow]📌[/yellow]" if th.pinned else "")
-        label += f"\n[dim]{esc(th.id)}[/dim]"
+        label += f"\n[dim]{esc(th.id)}" + (f" · {esc(', '.join(th.keyphrases))}" if th.keyphrases else "") + "[/dim]"
         ev_lines = []
-        evs = [th.representative_quote] if th.representative_quote else []
-        if items_by_id and quotes > 1:
-            for i in th.item_ids:
-                for e in items_by_id[i].evidence[:1]:
-                    if all(e.char_start != x.char_start or e.file != x.file for x in evs):
-                        evs.append(e)
+        rep = th.representative_quote
+        evs = []
+        if items_by_id:
+            # the label already is the medoid's words: show what other interviews said first
+            others = [e for i in th.item_ids for e in items_by_id[i].evidence[:1]
+                      if rep is None or e.file != rep.file]
+            if rep is None:
+                evs = others
+            else:
+                evs = [rep] + others if quotes > 1 else (others[:1] or [rep])
+        elif rep:
+            evs = [rep]
         for ev in evs[:quotes]:
             ev_lines.append(f"“{esc(ev.quote)}”\n  {_quote_ref(ev)}")
         t.add_row(str(th.rank), label, str(len(th.files)), f"{th.won}/{th.lost}", f"{th.score:.0f}",

@@ -67,7 +67,10 @@ def locate(quote: str, t: Transcript, hint: Optional[Iterable[Turn]] = None) -> 
         return None
     pool = evidence_turns(t)
     candidates = [x for x in (hint or []) if not x.is_interviewer]
-    ordered = candidates + [x for x in pool if x not in candidates] if candidates else pool
+    # by turn index: `x not in candidates` compared pydantic models field by field, pool x hint
+    # times per quote (it was the largest CPU cost of a cached-client extraction run)
+    hinted = {x.index for x in candidates}
+    ordered = candidates + [x for x in pool if x.index not in hinted] if candidates else pool
     # 1) exact
     for turn in ordered:
         i = turn.text.find(q)

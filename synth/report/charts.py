@@ -62,7 +62,7 @@ def theme_colors(themes: Sequence[ThemeView]) -> dict[str, str]:
     tab10 = [colormaps["tab10"](i) for i in range(10)]
     tab20 = [colormaps["tab20"](i) for i in range(1, 20, 2)]
     palette = ["#%02x%02x%02x" % tuple(int(round(c * 255)) for c in rgba[:3]) for rgba in tab10 + tab20]
-    palette = [c for c in palette if c != "#7f7f7f"]  # grey belongs to the unclustered items
+    palette = [c for c in palette if c not in ("#7f7f7f", "#c7c7c7")]  # grey is for unclustered items
     out: dict[str, str] = {}
     for cat in ("trigger", "pain", "alternative"):
         for i, th in enumerate(t for t in themes if t.category == cat):

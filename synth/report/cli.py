@@ -30,6 +30,10 @@ def report_command(
         from synth.extract.provider import resolve_provider
 
         provider = resolve_provider()
+    if not (workspace / "synth.db").exists():
+        w = esc(str(workspace))
+        err.print(f"[red]error[/red] no workspace at {w}: run `synth run FOLDER -w {w}` first")
+        raise typer.Exit(1)
     with Workspace(workspace) as ws:
         if not ws.latest_extractions():
             err.print("[red]error[/red] nothing extracted yet: run `synth run` (or ingest, extract, themes) first")

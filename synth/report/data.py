@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from synth.models import Alternative, DmuMember, Evidence, Item, PainPoint, ThemeSet
+from synth.models import Alternative, Evidence, Item, ThemeSet
 from synth.workspace import Workspace
 
 from .model import (
@@ -255,7 +255,10 @@ def build_report_data(ws: Workspace, icp_result: Any = None, embedding_model: Op
 
 def _item_map(ws: Workspace, items: list[Item], code_of: dict[str, str], model: Optional[str]
               ) -> tuple[list[MapPoint], Optional[str]]:
-    """Pain and trigger items placed by PCA of their cached statement embeddings, per category."""
+    """Pain and trigger items placed by PCA of their cached statement embeddings, per category.
+    `model` is the embedding model the themes stage used (a name or a path; the cache keys on the name)."""
+    from pathlib import Path
+
     from synth.embed import DEFAULT_MODEL, text_hash
 
     points: list[MapPoint] = []
@@ -263,7 +266,7 @@ def _item_map(ws: Workspace, items: list[Item], code_of: dict[str, str], model: 
     for cat in ("pain", "trigger"):
         members = [it for it in items if it.category == cat and not it.dismissed]  # type: ignore[attr-defined]
         hashes = [text_hash(it.statement) for it in members]
-        vecs = ws.get_vectors(sorted(set(hashes)), model or DEFAULT_MODEL) if hashes else {}
+        vecs = ws.get_vectors(sorted(set(hashes)), Path(model).name if model else DEFAULT_MODEL) if hashes else {}
         have = [(it, vecs[h]) for it, h in zip(members, hashes) if h in vecs]
         missing += len(members) - len(have)
         if len(have) < 3:

@@ -141,10 +141,11 @@ def render_markdown(data: ReportData) -> str:
            f"{s.interviews} interviews with {s.accounts} accounts ({s.won} won, {s.lost} lost, {s.open} open or "
            f"unknown) · {len(d.triggers)} trigger themes · {len(d.pains)} pain themes · "
            f"grounding {_pct(s.grounding_rate)} · LLM cost ${s.cost_usd:.2f}", "",
-           "Contents: [Study summary](#study-summary) · [Trigger themes](#trigger-themes) · [Pain themes](#pain-themes)"
-           " · [Alternatives](#alternatives-landscape) · [Decision-making unit](#decision-making-unit) · "
-           "[ICP draft](#icp-draft) · [Validation](#validation-against-outcomes) · [Scored accounts](#scored-accounts)"
-           " · [Appendix](#appendix)", ""]
+           "Contents: [Study summary](#study-summary) · [Trigger themes](#trigger-themes) · "
+           "[Pain themes](#pain-themes) · [Alternatives](#alternatives-landscape) · "
+           "[Decision-making unit](#decision-making-unit) · [ICP draft](#icp-draft) · "
+           "[Validation](#validation-against-outcomes) · [Scored accounts](#scored-accounts) · [Appendix](#appendix)",
+           ""]
     out += _summary(d)
     if s.stale_decisions:
         out += ["Review decisions that no longer apply: " + "; ".join(md(x) for x in s.stale_decisions), ""]

@@ -1,0 +1,1 @@
+"""synth's benchmarks: `python -m benchmarks [extraction|embeddings|clustering|ingest|score ...]`."""
