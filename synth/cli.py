@@ -139,17 +139,22 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
 
 
 @app.command()
-def schema(what: str = typer.Argument("all", help="all, extraction, transcript, exports")) -> None:
+def schema(what: str = typer.Argument("all", help="all, extraction, transcript, accounts, exports")) -> None:
     """Print the JSON schema of synth's artifacts (for tools that consume them)."""
     from synth.models import export_schema
 
     full = export_schema()
+    if what == "exports":
+        from synth.report import exports_schema
+
+        print(json.dumps(exports_schema(), indent=2))
+        return
     if what == "all":
         print(json.dumps(full, indent=2))
         return
     key = {"extraction": "Extraction", "transcript": "Transcript", "accounts": "AccountRow"}.get(what)
     if key is None:
-        err.print(f"[red]error[/red] unknown schema {what!r}: choose all, extraction, transcript, accounts")
+        err.print(f"[red]error[/red] unknown schema {what!r}: choose all, extraction, transcript, accounts, exports")
         raise typer.Exit(2)
     print(json.dumps(full["definitions"][key], indent=2))
 
@@ -318,12 +323,19 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         _print_themes(ts, 5, ws=ws)
         res = pipeline.icp(ws, cfg)
         _print_icp(res)
+        from synth.report import write_report
+
+        paths = write_report(ws, ws.root / "report", res)
+        console.print(f"[b]report[/b] {esc(str(paths.html))} ({paths.html_bytes / 1024:.0f} KB), "
+                      f"{esc(str(paths.markdown))}, {esc(str(paths.themes_json))}, {esc(str(paths.items_csv))}")
     raise typer.Exit(1 if failed else 0)
 
 
 from synth.cli_review import review_app  # noqa: E402  (sub-app: review commands)
+from synth.report.cli import report_command  # noqa: E402
 
 app.add_typer(review_app, name="review")
+app.command("report")(report_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
