@@ -8,9 +8,10 @@ customer messages? BANKING77 (Casanueva et al. 2020, CC BY 4.0; see ../shared/da
 Every text is embedded once with the bundled all-MiniLM-L6-v2 (normalized) and the vectors are
 cached in evals/.cache/ as .npy, keyed by the SHA-256 of the data file. Then, on the same vectors:
 
-* **synth pipeline**: `synth.cluster.labels_for` with synth's default `ClusterParams` (UMAP 5-d,
-  seeded; HDBSCAN leaf selection, min_samples 1) followed by `prune_incoherent` (members less than
-  0.3 cosine-similar to their cluster go back to the outliers), as `synth.themes` runs it.
+* **synth pipeline**: `synth.cluster.labels_for` with synth's default `ClusterParams` (whatever
+  they are at the time: the row's label spells them out; UMAP 5-d seeded, min_samples 1 when this
+  was written) followed by `prune_incoherent` (members less cosine-similar to their cluster than
+  `min_member_similarity` go back to the outliers), as `synth.themes` runs it.
   `min_cluster_size` is set explicitly to 10 (the BERTopic default): synth's adaptive size is
   meant for interview studies (about a fifth of the interviews), and a pile of 3,080 messages has
   no interview count; `--synth-mcs` changes it.
@@ -253,7 +254,8 @@ def methods(k: int, synth_mcs: int, include_raw: bool = True) -> dict[str, tuple
         return prune_incoherent(lab, x, synth_params.min_member_similarity)
 
     out = {
-        "synth": (f"synth pipeline (leaf, mcs {synth_mcs}, min_samples 1, prune 0.3)", synth),
+        "synth": (f"synth pipeline ({synth_params.reduction} reduction, {synth_params.selection}, mcs {synth_mcs}, "
+                  f"min_samples {synth_params.min_samples}, prune {synth_params.min_member_similarity:g})", synth),
         "bertopic_style": ("BERTopic-style default (UMAP 5/15/0.0 cosine, HDBSCAN eom mcs 10)",
                            lambda x: labels_for(x, bt_params, 0)),
         "kmeans_true_k": (f"k-means, true k = {k}", lambda x: labels_for(x, km_params, 0)),

@@ -194,7 +194,7 @@ def _print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
 @app.command()
 def themes(workspace: Path = WorkspaceOpt,
            min_cluster_size: Optional[int] = typer.Option(None, help="HDBSCAN min_cluster_size (default adapts to interviews)"),
-           selection: str = typer.Option("leaf", help="HDBSCAN cluster selection: leaf or eom"),
+           selection: str = typer.Option("eom", help="HDBSCAN cluster selection: eom or leaf"),
            reduction: str = typer.Option("auto", help="auto (UMAP from 30 items up), umap, pca or none"),
            attach_outliers: bool = typer.Option(False, help="attach outliers to their nearest theme when similar enough"),
            offline: bool = typer.Option(False, "--offline", help="deterministic labels only, no LLM"),

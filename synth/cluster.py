@@ -29,7 +29,7 @@ class ClusterParams(BaseModel):
     umap_min_items: int = 30
     n_components: int = 5
     algorithm: Literal["hdbscan", "kmeans"] = "hdbscan"
-    selection: Literal["leaf", "eom"] = "leaf"
+    selection: Literal["leaf", "eom"] = "eom"
     min_cluster_size: Optional[int] = Field(None, description="default adapts to the interview count")
     min_samples: Optional[int] = 1
     k: Optional[int] = Field(None, description="k for kmeans; default sqrt(n/2)")
@@ -114,7 +114,9 @@ def prune_incoherent(labels: np.ndarray, vectors: np.ndarray, floor: float) -> n
     return out
 
 
-_SUFFIX = re.compile(r"\b(inc|llc|ltd|the|tool|platform|software)\b|[^a-z0-9 ]", re.I)
+# editions and company suffixes: "HashiCorp Vault Enterprise" and "Vault OSS" are the same alternative
+_SUFFIX = re.compile(r"\b(inc|llc|ltd|the|tool|platform|software|enterprise|oss|open[- ]source|community|"
+                     r"edition|self[- ]hosted|free|tier|pro|plan|trial)\b|[^a-z0-9 ]", re.I)
 
 
 def canonical_name(name: str) -> str:
@@ -127,6 +129,16 @@ def group_alternatives(items: list[Alternative]) -> list[list[str]]:
         key = (f"named:{canonical_name(it.name)}" if it.kind in ("competitor", "adjacent_tool")
                else f"kind:{it.kind}")
         groups.setdefault(key, []).append(it.id)
+    # "Vault" said in one interview and "HashiCorp Vault" in another are one product: fold a name
+    # into the longer name that contains all its words, when exactly one such name exists
+    named = sorted((k for k in groups if k.startswith("named:")), key=len)
+    for short in named:
+        words = set(short[6:].split())
+        if not words or max(len(w) for w in words) < 4:
+            continue
+        longer = [k for k in named if k != short and k in groups and words < set(k[6:].split())]
+        if len(longer) == 1 and short in groups:
+            groups[longer[0]] += groups.pop(short)
     return list(groups.values())
 
 
