@@ -120,16 +120,16 @@ def generated_transcripts(dest: Path, n: int, words: int = 1500, seed: int = 0) 
 # ------------------------------------------------------------------------------------------------
 # Vectors and texts
 
-def clustered_vectors(n: int, d: int = 384, seed: int = 0, similarity: float = 0.7,
+def clustered_vectors(n: int, d: int = 384, seed: int = 0, k: int = 25, similarity: float = 0.7,
                       background: float = 0.10) -> tuple[np.ndarray, np.ndarray]:
-    """`n` L2-normalized float32 vectors around k = sqrt(n/2) random unit centres (Dirichlet-sized
-    clusters), cosine to the own centre ~`similarity` (two members of a theme ~0.5, like MiniLM
-    paraphrases), plus `background` share of uniform noise (label -1). Returns (vectors, labels)."""
+    """`n` L2-normalized float32 vectors around `k` random unit centres ("themes"; Dirichlet(5)-sized,
+    so the smallest is still well above the adaptive min_cluster_size at 20 items per interview),
+    cosine ~`similarity` to the own centre (two members of a theme ~0.5, like MiniLM paraphrases),
+    plus a `background` share of uniform noise (label -1). Returns (vectors, labels)."""
     rng = np.random.default_rng(seed)
-    k = max(8, int(round(np.sqrt(n / 2))))
     cent = rng.normal(size=(k, d))
     cent /= np.linalg.norm(cent, axis=1, keepdims=True)
-    lab = rng.choice(k, size=n, p=rng.dirichlet(np.full(k, 2.0)))
+    lab = rng.choice(k, size=n, p=rng.dirichlet(np.full(k, 5.0)))
     scale = np.sqrt((1 / similarity ** 2 - 1) / d)
     x = (cent[lab] + rng.normal(scale=scale, size=(n, d))).astype(np.float32)
     bg = rng.random(n) < background

@@ -316,7 +316,12 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
             advance.add("transcripts", len(report.transcripts_ok))
             xrun = pipeline.extract(ws, cfg, ExtractOptions(concurrency=concurrency, redact=redact), advance)
         console.print(extract_table(xrun))
-        failed |= bool(xrun.failures or xrun.fatal)
+        for f in xrun.failures:
+            err.print(f"[red]error[/red] {esc(f.file)}: {esc(f.error)}")
+        if xrun.fatal:
+            err.print(f"[red]fatal[/red] {esc(xrun.fatal)}: stopping before themes (finished calls are cached)")
+            raise typer.Exit(1)
+        failed |= bool(xrun.failures)
         from synth.themes import build_themes
 
         ts = build_themes(ws, None, cfg)
