@@ -143,7 +143,13 @@ def main(argv=None) -> int:
             data = json.loads(a.out.read_text(encoding="utf-8"))
         except ValueError:
             data = {}
-    data.setdefault("benchmarks", {}).update(results)
+    bench = data.setdefault("benchmarks", {})
+    for name, res in results.items():
+        if name == "clustering" and isinstance(bench.get(name), list):  # merge by size
+            by_n = {r.get("n"): r for r in bench[name]}
+            by_n.update({r.get("n"): r for r in res})
+            res = [by_n[k] for k in sorted(by_n, key=lambda v: v or 0)]
+        bench[name] = res
     data.setdefault("runs", {}).update({n: {"started": started, "machine": machine()} for n in names})
     order = [n for n in NAMES if n in data["benchmarks"]]
     data["rows"] = [row for n in order for row in _rows(n, data["benchmarks"][n])]

@@ -26,8 +26,8 @@ def _norm(s: Optional[str]) -> str:
 
 
 def same_item(a: Item, b: Item) -> bool:
-    if type(a) is not type(b):
-        return False
+    if type(a) is not type(b) or a.dismissed != b.dismissed:
+        return False  # a concern dismissed once must not erase the same concern held elsewhere
     if any(_overlap(x, y) for x in a.evidence for y in b.evidence):
         return True
     if isinstance(a, Alternative):

@@ -252,14 +252,17 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
     interview_date = account.interview_date if account and account.interview_date else t.meta.date
     stats = ExtractionStats()
     items: list[Item] = []
-    for (ti, a, b), s, cs in zip(spans, texts, cats):
+    for k, ((ti, a, b), s, cs) in enumerate(zip(spans, texts, cats)):
         turn = t.turns[ti]
+        # "...it's two weeks. That's not really a concern.": the waving-off often comes next
+        nxt = texts[k + 1] if k + 1 < len(texts) and spans[k + 1][0] == ti else ""
+        waved_off = bool(_DISMISS.search(s)) or (len(nxt.split()) <= 12 and bool(_DISMISS.search(nxt)))
         ev = Evidence(quote=s, file=t.file_name, transcript_hash=t.content_hash, speaker=turn.speaker,
                       turn_index=ti, char_start=turn.char_start + a, char_end=turn.char_start + b,
                       start=turn.start, match="exact")
         stmt = clean_statement(s)
         for c in cs:
-            dismissed = bool(_DISMISS.search(s))
+            dismissed = waved_off
             if c == "pain":
                 q = find_quantity(s)
                 sev = 3 + (1 if _STRONG.search(s) else 0) + (1 if q else 0) - (1 if _MILD.search(s) else 0)
