@@ -35,8 +35,10 @@ class ChunkFailed(RuntimeError):
     pass
 
 
-class CallResult(BaseModel):
-    extraction: ChunkExtraction
+class StructuredResult(BaseModel):
+    """One call's parsed result, whether it came from the cache, and what it cost."""
+
+    parsed: object
     cached: bool
     tokens_in: int = 0
     tokens_out: int = 0
@@ -163,12 +165,10 @@ class LlmCaller:
         key = self.cfg.api_key.get_secret_value() if self.cfg.api_key else ""
         return s.replace(key, "***") if len(key) >= 6 else s
 
-    async def extract_chunk(self, chunk_text: str, context: str = "") -> CallResult:
+    async def extract_chunk(self, chunk_text: str, context: str = "") -> "StructuredResult":
         key = cache_key(chunk_text, self.cfg, self.redact, context)
-        res = await self.structured(build_messages(chunk_text, context), ChunkExtraction, key,
-                                    purpose="extract", prompt_version=self.prompt_version)
-        return CallResult(extraction=res.parsed, cached=res.cached, tokens_in=res.tokens_in,
-                          tokens_out=res.tokens_out, cost_usd=res.cost_usd, attempts=res.attempts)
+        return await self.structured(build_messages(chunk_text, context), ChunkExtraction, key,
+                                     purpose="extract", prompt_version=self.prompt_version)
 
     async def structured(self, messages: list[dict], response_model: type[BaseModel], key: str, *,
                          purpose: str, prompt_version: str) -> "StructuredResult":
@@ -229,15 +229,6 @@ class LlmCaller:
                                     cost_usd=cost, attempts=attempt + 1)
         raise ChunkFailed(self._scrub(f"gave up after {self.cfg.max_attempts} attempts: "
                                       f"{type(last).__name__}: {str(last)[:200]}"))
-
-
-class StructuredResult(BaseModel):
-    parsed: object
-    cached: bool
-    tokens_in: int = 0
-    tokens_out: int = 0
-    cost_usd: float = 0.0
-    attempts: int = 0
 
 
 def _fatal_message(exc: Exception, cfg: ProviderConfig) -> str:

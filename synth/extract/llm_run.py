@@ -7,7 +7,7 @@ from typing import Callable, Optional
 from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.consolidate import consolidate
 from synth.extract.grounding import locate
-from synth.extract.llm import PROMPT_FILE, CallResult, ChunkFailed, LlmCaller, chunk_context
+from synth.extract.llm import PROMPT_FILE, ChunkFailed, LlmCaller, StructuredResult, chunk_context
 from synth.extract.redact import Redactor
 from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
@@ -82,7 +82,7 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
     red = redactor_for(t) if caller.redact else None
     chunks = list(chunk_transcript(t, budget=budget, overlap_turns=overlap, model=caller.cfg.model))
     stats = ExtractionStats()
-    async def one(ch: Chunk) -> tuple[Chunk, CallResult]:
+    async def one(ch: Chunk) -> tuple[Chunk, StructuredResult]:
         text = red.redact(ch.text) if red else ch.text
         name = red.redact(t.file_name) if red else t.file_name
         res = await caller.extract_chunk(text, chunk_context(name, ch.index, len(chunks)))
@@ -99,7 +99,7 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
         stats.tokens_in += res.tokens_in
         stats.tokens_out += res.tokens_out
         stats.cost_usd += res.cost_usd
-        its, trs = to_items(res.extraction, t, ch, red, stats, account)
+        its, trs = to_items(res.parsed, t, ch, red, stats, account)
         all_items.extend(its)
         traits.extend(trs)
     merged = consolidate(all_items)
