@@ -139,23 +139,23 @@ def clustered_vectors(n: int, d: int = 384, seed: int = 0, k: int = 25, similari
     return x.astype(np.float32), lab
 
 
-def sentences(n: int) -> list[str]:
-    """`n` distinct sentence-length texts: the sample transcripts' sentences (5+ words), then
-    deterministic two-sentence combinations when more are asked for."""
+def sentences(n: int, seed: int = 0) -> list[str]:
+    """`n` distinct statement-length texts (6-12 words, like extracted statements, which average ~9):
+    windows of the sample transcripts' sentences, in a seeded order."""
     from synth.ingest import load_transcript
 
+    rng = random.Random(seed)
     seen: dict[str, None] = {}
     for p in SAMPLES:
         for turn in load_transcript(p).turns:
-            for s in re.split(r"(?<=[.!?])\s+", turn.text):
-                if len(s.split()) >= 5:
-                    seen.setdefault(s.strip(), None)
-    base = list(seen)
-    out = base[:n]
-    rng = random.Random(0)
-    while len(out) < n:
-        cand = f"{rng.choice(base)} {rng.choice(base)}"
-        if cand not in seen:
-            seen[cand] = None
-            out.append(cand)
-    return out
+            for sent in re.split(r"(?<=[.!?])\s+", turn.text):
+                words = sent.split()
+                for start in range(0, max(1, len(words) - 5), 3):
+                    w = words[start:start + rng.randint(6, 12)]
+                    if len(w) >= 6:
+                        seen.setdefault(" ".join(w), None)
+    out = list(seen)
+    rng.shuffle(out)
+    if len(out) < n:
+        raise ValueError(f"only {len(out)} distinct texts available, {n} asked")
+    return out[:n]

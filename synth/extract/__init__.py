@@ -146,6 +146,8 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
 
     tasks = [asyncio.ensure_future(one(t)) for t in transcripts]
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    if client is None:  # ours: close its connections inside this event loop, not at GC after it closed
+        await _aclose(caller._client)
     for t, r in zip(transcripts, results):
         if isinstance(r, FatalProviderError):
             run.fatal = str(r)
@@ -157,6 +159,17 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
         # one bad key must not become a storm of identical failures: report it once
         run.failures = [f for f in run.failures if f.error != run.fatal]
     return run
+
+
+async def _aclose(instructor_client) -> None:
+    if instructor_client is None:  # never built: every chunk was a cache hit
+        return
+    close = getattr(getattr(instructor_client, "client", None), "close", None)
+    if close is not None:
+        try:
+            await close()
+        except Exception:  # noqa: BLE001 - closing is best effort; the run's result stands
+            pass
 
 
 __all__ = ["extract", "estimate", "ExtractOptions", "ExtractRun", "DryRunEstimate", "FileFailure",

@@ -145,13 +145,11 @@ class LlmCaller:
     def __init__(self, cfg: ProviderConfig, workspace: Workspace, *, concurrency: int = 8,
                  redact: bool = False, prices: Optional[Prices] = None, client=None,
                  backoff_base: float = 0.5):
-        from synth.extract.provider import make_instructor
-
         self.cfg = cfg
         self.ws = workspace
         self.redact = redact
         self.prices = prices or load_prices()
-        self.client = client or make_instructor(cfg)
+        self._client = client  # built on first use: an all-cached re-run never imports the client stack
         self.sem = asyncio.Semaphore(concurrency)
         self.rng = random.Random(0)
         self.backoff_base = backoff_base
@@ -160,6 +158,14 @@ class LlmCaller:
         self._probe_taken = False
         self._probe_done = asyncio.Event()
         self.fatal: Optional[str] = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            from synth.extract.provider import make_instructor
+
+            self._client = make_instructor(self.cfg)
+        return self._client
 
     def _scrub(self, s: str) -> str:
         key = self.cfg.api_key.get_secret_value() if self.cfg.api_key else ""
