@@ -72,11 +72,95 @@ def reduce(vectors: np.ndarray, params: ClusterParams) -> np.ndarray:
         from sklearn.decomposition import PCA
 
         return PCA(n_components=min(params.n_components, n - 1), random_state=SEED).fit_transform(vectors)
-    import umap
+    return umap_embed(vectors, params.n_components)
 
-    return umap.UMAP(n_neighbors=max(2, min(15, n - 1)), n_components=params.n_components, min_dist=0.0,
-                     metric="cosine", random_state=SEED, init="spectral" if n > 20 else "random",
-                     n_jobs=1).fit_transform(vectors)
+
+def umap_embed(vectors: np.ndarray, n_components: int) -> np.ndarray:
+    """Seeded UMAP (cosine, min_dist 0).
+
+    Below 4,096 items UMAP computes exact neighbours itself. Above, it would switch to NN-descent: an
+    approximate graph whose numba kernels cannot be cached and cost ~25 s of compiling per process.
+    There the exact graph is computed here instead (blocked matrix products: seconds at 20k items).
+    Not below: UMAP's layout is chaotic in its input, so even a graph equal to 1e-6 gives another
+    embedding, and the measured themes (evals/) would no longer be the ones shipped.
+    """
+    import warnings
+
+    n = vectors.shape[0]
+    k = max(2, min(15, n - 1))
+    umap = import_umap()
+    knn = {}
+    if n >= UMAP_EXACT_LIMIT:
+        knn_idx, knn_dist = exact_knn(vectors, k)
+        knn = {"precomputed_knn": (knn_idx, knn_dist, None)}
+    with warnings.catch_warnings():
+        # "knn_search_index is not an NNDescent object": synth never calls transform()
+        warnings.filterwarnings("ignore", message=r".*knn_search_index.*", category=UserWarning)
+        return umap.UMAP(n_neighbors=k, n_components=n_components, min_dist=0.0, metric="cosine",
+                         random_state=SEED, init="spectral" if n > 20 else "random", n_jobs=1,
+                         **knn).fit_transform(vectors)
+
+
+UMAP_EXACT_LIMIT = 4096  # umap-learn's own switch from exact neighbours to NN-descent
+
+
+def exact_knn(vectors: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest neighbours of every row by cosine distance, itself first (distance 0).
+
+    The same arithmetic as UMAP's own small-data path (sklearn's float32 cosine distances, then an
+    argsort per row), in row blocks so memory stays at block x n.
+    """
+    from sklearn.metrics import pairwise_distances
+
+    x = np.asarray(vectors, dtype=np.float32)
+    n = x.shape[0]
+    idx = np.empty((n, k), dtype=np.int64)
+    dist = np.empty((n, k), dtype=np.float32)
+    for a in range(0, n, block):
+        d = pairwise_distances(x[a:a + block], x, metric="cosine")
+        rows = np.arange(d.shape[0])
+        d[rows, a + rows] = -1.0  # itself first, whatever rounding says
+        nearest = np.argsort(d, axis=1)[:, :k]
+        idx[a:a + block] = nearest
+        dist[a:a + block] = np.maximum(np.take_along_axis(d, nearest, axis=1), 0.0)
+    return idx, dist
+
+
+def import_umap():
+    """`umap`, with its numba kernels cached on disk.
+
+    Most of UMAP's and NN-descent's kernels are compiled without numba's `cache=True`, so every
+    process paid ~17 s (300 items; ~60 s with NN-descent) compiling them before the first fit: longer
+    than the clustering itself on any real study. Enabling the cache on those dispatchers makes that a
+    once-per-machine cost (benchmarks/README.md). Numba keys the cache on source file and version.
+    """
+    import umap
+    import umap.distances
+    import umap.layouts
+    import umap.umap_
+    from numba.core.caching import NullCache
+    from numba.core.dispatcher import Dispatcher
+
+    global _UMAP_CACHED
+    if not _UMAP_CACHED:
+        import pynndescent.distances
+        import pynndescent.pynndescent_
+        import pynndescent.rp_trees
+        import pynndescent.utils
+
+        for module in (umap.umap_, umap.layouts, umap.distances, pynndescent.pynndescent_,
+                       pynndescent.distances, pynndescent.rp_trees, pynndescent.utils):
+            for obj in vars(module).values():
+                if isinstance(obj, Dispatcher) and isinstance(obj._cache, NullCache):
+                    try:
+                        obj.enable_caching()
+                    except Exception:  # noqa: BLE001 - an uncachable kernel just compiles, as before
+                        pass
+        _UMAP_CACHED = True
+    return umap
+
+
+_UMAP_CACHED = False
 
 
 def labels_for(vectors: np.ndarray, params: ClusterParams, n_interviews: int) -> np.ndarray:
@@ -107,7 +191,7 @@ def labels_for(vectors: np.ndarray, params: ClusterParams, n_interviews: int) ->
 # SAMPLE_SIZE items exactly as a small study is clustered (UMAP + HDBSCAN, min_cluster_size scaled to
 # the sample), then every other item takes the similarity-weighted majority label (noise included) of
 # its SAMPLE_K most similar sampled items, in a PCA-50 space. Linear in n; measured in benchmarks/.
-SAMPLE_SIZE = 4_000  # under UMAP's exact-neighbour limit (4,096): no NN-descent index to build
+SAMPLE_SIZE = 4_000  # enough for themes of 1% of a study; UMAP on it takes seconds
 SAMPLE_PCA = 50
 SAMPLE_K = 10
 _ASSIGN_BATCH = 4_096
@@ -115,7 +199,6 @@ _ASSIGN_BATCH = 4_096
 
 def _labels_sampled(vectors: np.ndarray, params: ClusterParams, mcs: int) -> np.ndarray:
     import hdbscan
-    import umap
     from sklearn.decomposition import PCA
 
     n = vectors.shape[0]
@@ -124,9 +207,7 @@ def _labels_sampled(vectors: np.ndarray, params: ClusterParams, mcs: int) -> np.
     x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-12
     m = min(n, SAMPLE_SIZE)
     sample = np.sort(np.random.default_rng(SEED).choice(n, size=m, replace=False))
-    emb = umap.UMAP(n_neighbors=max(2, min(15, m - 1)), n_components=params.n_components, min_dist=0.0,
-                    metric="cosine", random_state=SEED, init="spectral" if m > 20 else "random",
-                    n_jobs=1).fit_transform(x[sample])
+    emb = umap_embed(x[sample], params.n_components)
     mcs_sample = max(2, round(mcs * m / n))
     sample_labels = hdbscan.HDBSCAN(min_cluster_size=mcs_sample, min_samples=params.min_samples,
                                     cluster_selection_method=params.selection,

@@ -48,3 +48,24 @@ def test_sampled_path_finds_planted_themes_and_is_deterministic(monkeypatch):
     assert np.mean(a == -1) < 0.05
     b = labels_for(x, params, n_interviews=150)
     assert (a == b).all()  # seeded sample, seeded PCA and UMAP, deterministic vote
+
+
+def test_exact_knn_is_the_graph_umap_builds_itself_on_small_data():
+    import umap.umap_ as umap_
+    from sklearn.metrics import pairwise_distances
+
+    x, _ = _vectors(500, 5, seed=3)
+    idx, dist = cluster.exact_knn(x, 15, block=128)  # several blocks, one ragged
+    ref_idx, ref_dist, _ = umap_.nearest_neighbors(pairwise_distances(x, metric="cosine"), 15, "precomputed",
+                                                   {}, False, np.random.RandomState(42))
+    assert (idx[:, 0] == np.arange(500)).all() and (dist[:, 0] == 0).all()
+    assert np.mean(idx == ref_idx) > 0.999  # a near-tie may swap two neighbours
+    assert np.abs(dist - ref_dist).max() < 1e-5
+
+
+def test_umap_kernels_are_cached_on_disk_after_import():
+    from numba.core.caching import NullCache
+
+    umap = cluster.import_umap()
+    kernel = umap.umap_.smooth_knn_dist  # compiled without cache=True by umap-learn itself
+    assert not isinstance(kernel._cache, NullCache)
