@@ -74,7 +74,9 @@ def consolidate(items: Sequence[T], similar: Optional[Callable[[T, T], bool]] = 
                 merge_into(k, it)
                 break
         else:
-            out.append(it.model_copy(deep=True))
+            # merge_into only appends to and sorts `evidence`: a copy of that list keeps the input
+            # untouched at a fraction of a deep copy's cost
+            out.append(it.model_copy(update={"evidence": list(it.evidence)}))
     return out
 
 

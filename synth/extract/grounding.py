@@ -5,6 +5,8 @@ Search order: exact, then normalized (whitespace, curly quotes and dashes, case)
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from typing import Iterable, Optional
 
@@ -21,8 +23,11 @@ _TRANSLATE = str.maketrans({
 _WS = re.compile(r"\s+")
 
 
-def _normalize_with_map(s: str) -> tuple[str, list[int]]:
-    """Lower-cased, quote/dash-folded, whitespace-collapsed text plus a map to original offsets."""
+@lru_cache(maxsize=4096)
+def _normalize_with_map(s: str) -> tuple[str, tuple[int, ...]]:
+    """Lower-cased, quote/dash-folded, whitespace-collapsed text plus a map to original offsets.
+
+    Cached: every quote that is not found verbatim normalizes the chunk's turns again."""
     out: list[str] = []
     pos: list[int] = []
     prev_space = True
@@ -40,7 +45,7 @@ def _normalize_with_map(s: str) -> tuple[str, list[int]]:
     while out and out[-1] == " ":
         out.pop()
         pos.pop()
-    return "".join(out), pos
+    return "".join(out), tuple(pos)
 
 
 def normalize(s: str) -> str:

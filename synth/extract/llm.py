@@ -203,7 +203,7 @@ class LlmCaller:
                 async with self.sem:
                     t0 = time.monotonic()
                     result, completion = await self.client.chat.completions.create_with_completion(
-                        model=self.cfg.model, messages=messages, response_model=response_model,
+                        model=self.cfg.model, messages=messages, response_model=_schema_class(response_model),
                         max_retries=self.cfg.validation_retries, temperature=0,
                     )
             except Exception as exc:  # noqa: BLE001 - classified below, never swallowed silently
@@ -235,6 +235,23 @@ class LlmCaller:
                                     cost_usd=cost, attempts=attempt + 1)
         raise ChunkFailed(self._scrub(f"gave up after {self.cfg.max_attempts} attempts: "
                                       f"{type(last).__name__}: {str(last)[:200]}"))
+
+
+def _schema_class(model: type[BaseModel]) -> type[BaseModel]:
+    """`model` as instructor's OpenAISchema subclass, built once per model.
+
+    Given a plain pydantic model, instructor builds a new subclass on every call, and so a new JSON
+    schema (its schema cache is per class): ~10 ms of CPU per request, which with 8 requests in
+    flight delays the others (benchmarks/README.md)."""
+    if model not in _SCHEMA_CLASSES:
+        import instructor
+
+        _SCHEMA_CLASSES[model] = model if issubclass(model, instructor.OpenAISchema) else \
+            instructor.openai_schema(model)
+    return _SCHEMA_CLASSES[model]
+
+
+_SCHEMA_CLASSES: dict[type, type] = {}
 
 
 def _fatal_message(exc: Exception, cfg: ProviderConfig) -> str:

@@ -91,6 +91,9 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
         return ch, res
 
     results = await asyncio.gather(*(one(c) for c in chunks))
+    # grounding below is CPU work with no await in it: let the calls that were waiting for this
+    # one's concurrency slot go out first, or each response delays the next request by its parsing
+    await asyncio.sleep(0)
     all_items: list[Item] = []
     traits: list[tuple[str, Trait]] = []
     for ch, res in results:

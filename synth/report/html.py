@@ -13,7 +13,6 @@ from typing import Any, Optional
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from . import charts
 from .model import ReportData
 from .template import CSS, TEMPLATE
 
@@ -62,6 +61,8 @@ def _svg(s: Optional[str]) -> Optional[Markup]:
 
 def build_charts(data: ReportData) -> dict[str, Optional[str]]:
     """Every chart of the report as an SVG string (None where there is nothing to draw)."""
+    from . import charts  # matplotlib: ~0.6 s to import, so only when a report is drawn
+
     s = data.summary
     out: dict[str, Optional[str]] = {}
     for cat, themes in (("trigger", data.triggers), ("pain", data.pains)):
@@ -72,6 +73,8 @@ def build_charts(data: ReportData) -> dict[str, Optional[str]]:
 
 def render_html(data: ReportData, chart_svgs: Optional[dict[str, Optional[str]]] = None) -> str:
     """The report as one HTML document (a str; write it as UTF-8)."""
+    from . import charts
+
     svgs = chart_svgs if chart_svgs is not None else build_charts(data)
     blurbs = {
         "trigger": "What changed that made the account buyable now, ranked by coverage, spread across "
