@@ -130,27 +130,24 @@ def exact_knn(vectors: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarra
 def import_umap():
     """`umap`, with its numba kernels cached on disk.
 
-    Most of UMAP's and NN-descent's kernels are compiled without numba's `cache=True`, so every
-    process paid ~17 s (300 items; ~60 s with NN-descent) compiling them before the first fit: longer
-    than the clustering itself on any real study. Enabling the cache on those dispatchers makes that a
-    once-per-machine cost (benchmarks/README.md). Numba keys the cache on source file and version.
+    Most of UMAP's kernels are compiled without numba's `cache=True`, so every process paid ~17 s
+    compiling them before its first fit: longer than the clustering itself on any real study.
+    Enabling the cache on those dispatchers makes that a once-per-machine cost (benchmarks/README.md).
+    Numba keys the cache on source file and version.
     """
     import umap
     import umap.distances
     import umap.layouts
+    import umap.spectral
     import umap.umap_
+    import umap.utils
     from numba.core.caching import NullCache
     from numba.core.dispatcher import Dispatcher
 
     global _UMAP_CACHED
     if not _UMAP_CACHED:
-        import pynndescent.distances
-        import pynndescent.pynndescent_
-        import pynndescent.rp_trees
-        import pynndescent.utils
-
-        for module in (umap.umap_, umap.layouts, umap.distances, pynndescent.pynndescent_,
-                       pynndescent.distances, pynndescent.rp_trees, pynndescent.utils):
+        # NN-descent (pynndescent) is never reached: umap_embed passes its own neighbour graph
+        for module in (umap.umap_, umap.layouts, umap.distances, umap.utils, umap.spectral):
             for obj in vars(module).values():
                 if isinstance(obj, Dispatcher) and isinstance(obj._cache, NullCache):
                     try:
