@@ -1,6 +1,6 @@
 """Run the benchmarks, print ONE table, write benchmarks/results.json.
 
-    python -m benchmarks                      # all of them (make bench); ~10 minutes on 2 cores
+    python -m benchmarks                      # all of them (make bench); ~4 minutes on 2 cores
     python -m benchmarks extraction           # one (or several) by name
     python -m benchmarks clustering --sizes 1000,10000
     python -m benchmarks ingest --profile     # also write benchmarks/profiles/ingest.txt (cProfile)
