@@ -109,11 +109,13 @@ def machine() -> dict:
 
 
 def main(argv=None) -> int:
+    from benchmarks import bench_clustering
+
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", metavar="NAME",
                     help=f"benchmarks to run (default: all): {', '.join(NAMES)}")
     ap.add_argument("--runs", type=int, help="repeats per benchmark (default 3; 100k clustering: 1)")
-    ap.add_argument("--sizes", default="1000,10000,100000", help="clustering sizes")
+    ap.add_argument("--sizes", default=",".join(map(str, bench_clustering.SIZES)), help="clustering sizes")
     ap.add_argument("--profile", action="store_true", help="cProfile each benchmark into benchmarks/profiles/")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     a = ap.parse_args(argv)

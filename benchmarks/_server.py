@@ -7,19 +7,17 @@ or with an empty-but-valid extraction for any other file; tool call in TOOLS mod
 
     python -m benchmarks._server --latency 0.3 --url-file u.txt --summary-file s.json
 
-Stops on SIGTERM/SIGINT or after --max-seconds, then writes the summary: requests, completed,
-max_in_flight, faults.
+The options and the summary (requests, completed, max_in_flight, faults) are those of
+`python -m synth.testing.fakeopenai`.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -46,27 +44,9 @@ def make_responder():
 
 
 def main(argv=None) -> int:
-    from synth.testing import FakeOpenAI
+    from synth.testing.fakeopenai import main as serve
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--latency", type=float, default=0.3)
-    ap.add_argument("--url-file", required=True)
-    ap.add_argument("--summary-file", required=True)
-    ap.add_argument("--max-seconds", type=float, default=1800)
-    a = ap.parse_args(argv)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    with FakeOpenAI(make_responder(), latency=a.latency) as srv:
-        tmp = Path(a.url_file + ".tmp")
-        tmp.write_text(srv.base_url, encoding="utf-8")
-        tmp.replace(a.url_file)
-        stop.wait(a.max_seconds)
-        summary = {"requests": len(srv.requests), "chat": len(srv.chat_requests()),
-                   "completed": len(srv.completed()), "max_in_flight": srv.max_in_flight,
-                   "errors": [repr(e) for e in srv.errors][:5]}
-    Path(a.summary_file).write_text(json.dumps(summary), encoding="utf-8")
-    return 0
+    return serve(argv, responder=make_responder())
 
 
 class Server:
@@ -90,7 +70,7 @@ class Server:
         env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
         self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks._server", "--latency", str(self.latency),
                                       "--url-file", str(self.url_file), "--summary-file", str(self.summary_file)],
-                                     cwd=root, env=env)
+                                     cwd=root, env=env, stdout=subprocess.DEVNULL)  # it prints its URL
         deadline = time.monotonic() + 60
         while not self.url_file.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -56,7 +56,7 @@ def rows(results: list[dict]) -> list[dict]:
     out = []
     for r in results:
         big = r["n"] >= 100_000
-        path = "sampled path" if r["n"] >= 20_000 else "UMAP on all items"
+        path = "sampled path" if r["n"] >= ClusterParams().sample_above else "UMAP on all items"
         out.append({
             "benchmark": "clustering",
             "measure": f"{r['n']:,} items, {path}: wall, peak RSS (themes {r['clusters']}/{r['true_clusters']}, "

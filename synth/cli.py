@@ -130,12 +130,17 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
         print(run.model_dump_json(indent=2))
     else:
         console.print(extract_table(run))
+    _print_extract_problems(run)
+    raise typer.Exit(1 if run.failures or ingest_failed else 0)
+
+
+def _print_extract_problems(run, fatal_note: str = "") -> None:
+    """One line per failed file; a fatal provider error ends the command with exit code 1."""
     for f in run.failures:
         err.print(f"[red]error[/red] {esc(f.file)}: {esc(f.error)}")
     if run.fatal:
-        err.print(f"[red]fatal[/red] {esc(run.fatal)}")
+        err.print(f"[red]fatal[/red] {esc(run.fatal)}{fatal_note}")
         raise typer.Exit(1)
-    raise typer.Exit(1 if run.failures or ingest_failed else 0)
 
 
 @app.command()
@@ -202,20 +207,22 @@ def themes(workspace: Path = WorkspaceOpt,
            top: int = typer.Option(10, help="themes to show per category"),
            as_json: bool = typer.Option(False, "--json")) -> None:
     """Cluster extracted items into ranked themes (triggers, pains, alternatives) and a DMU map."""
-    from synth.themes import build_themes
-
     cfg = _provider(None, None, None, None, None, offline)
     with _ws(workspace) as ws:
-        if not ws.latest_extractions():
-            err.print("[red]error[/red] nothing extracted yet: run `synth extract` first")
-            raise typer.Exit(1)
+        _require_extractions(ws)
         opts = _theme_options(min_cluster_size, selection, reduction, attach_outliers)
         opts.embedding_model = embedding_model
-        ts = build_themes(ws, opts, cfg)
+        ts = pipeline.themes(ws, opts, cfg)
         if as_json:
             print(ts.model_dump_json(indent=2))
         else:
             _print_themes(ts, top, ws=ws)
+
+
+def _require_extractions(ws) -> None:
+    if not ws.has_extractions():
+        err.print("[red]error[/red] nothing extracted yet: run `synth extract` first")
+        raise typer.Exit(1)
 
 
 def _print_icp(res) -> None:
@@ -242,9 +249,7 @@ def icp(workspace: Path = WorkspaceOpt,
     """Synthesize the ICP (five attributes + negative profile) and write the editable icp.yaml."""
     cfg = _provider(None, None, None, None, None, offline)
     with _ws(workspace) as ws:
-        if not ws.latest_extractions():
-            err.print("[red]error[/red] nothing extracted yet: run `synth extract` first")
-            raise typer.Exit(1)
+        _require_extractions(ws)
         res = pipeline.icp(ws, cfg, out, overwrite)
     if as_json:
         print(json.dumps({"profile": res.profile.model_dump(mode="json"), "narrative": res.narrative,
@@ -316,15 +321,9 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
             advance.add("transcripts", len(report.transcripts_ok))
             xrun = pipeline.extract(ws, cfg, ExtractOptions(concurrency=concurrency, redact=redact), advance)
         console.print(extract_table(xrun))
-        for f in xrun.failures:
-            err.print(f"[red]error[/red] {esc(f.file)}: {esc(f.error)}")
-        if xrun.fatal:
-            err.print(f"[red]fatal[/red] {esc(xrun.fatal)}: stopping before themes (finished calls are cached)")
-            raise typer.Exit(1)
+        _print_extract_problems(xrun, ": stopping before themes (finished calls are cached)")
         failed |= bool(xrun.failures)
-        from synth.themes import build_themes
-
-        ts = build_themes(ws, None, cfg)
+        ts = pipeline.themes(ws, None, cfg)
         _print_themes(ts, 5, ws=ws)
         res = pipeline.icp(ws, cfg)
         _print_icp(res)

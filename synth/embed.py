@@ -74,6 +74,8 @@ class Embedder:
         self.batch_size = batch_size
         self.device = device
         self.stats = EmbedStats(model=self.model_name)
+        # vectors this embedder has already seen: the themes stage asks for the same ones twice
+        self._known: dict[str, np.ndarray] = {}
 
     @property
     def model(self):
@@ -84,15 +86,17 @@ class Embedder:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         hashes = [text_hash(t) for t in texts]
-        cached = self.workspace.get_vectors(list(set(hashes)), self.model_name) if self.workspace else {}
+        unseen = [h for h in dict.fromkeys(hashes) if h not in self._known]
+        if unseen and self.workspace:
+            self._known.update(self.workspace.get_vectors(unseen, self.model_name))
         todo_idx: dict[str, str] = {}
         for h, t in zip(hashes, texts):
-            if h not in cached and h not in todo_idx:
+            if h not in self._known and h not in todo_idx:
                 todo_idx[h] = t
         self.stats.requested += len(texts)
-        self.stats.cached += sum(1 for h in hashes if h in cached)
-        new: dict[str, np.ndarray] = {}
+        self.stats.cached += sum(1 for h in hashes if h in self._known)
         if todo_idx:
+            new: dict[str, np.ndarray] = {}
             keys = list(todo_idx)
             for i in range(0, len(keys), 1024):
                 batch = keys[i:i + 1024]
@@ -106,5 +110,5 @@ class Embedder:
             self.stats.encoded += len(new)
             if self.workspace:
                 self.workspace.put_vectors(self.model_name, new)
-        allv = {**cached, **new}
-        return np.stack([allv[h] for h in hashes]).astype(np.float32)
+            self._known.update(new)
+        return np.stack([self._known[h] for h in hashes]).astype(np.float32)

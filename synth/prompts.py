@@ -26,5 +26,7 @@ def load_prompt(file_name: str) -> Prompt:
     return Prompt(name=meta["name"], version=meta["version"], text=body.strip())
 
 
+@lru_cache(maxsize=32)
 def load_data(file_name: str) -> dict:
+    """A YAML data file from `prompts/`, parsed once per process (callers only read it)."""
     return yaml.safe_load((PROMPTS_DIR / file_name).read_text(encoding="utf-8"))

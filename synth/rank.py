@@ -70,7 +70,6 @@ def score_theme(theme: Theme, members: list[Item], facts: StudyFacts, rules: Ran
         comps.append(ScoreComponent(name=name, value=round(value, 4), weight=c.weight,
                                     points=round(value * c.weight, 4), note=note))
 
-    n = max(1, len(members))
     add("coverage", len(theme.files) / max(1, facts.n_interviews),
         f"{len(theme.files)} of {facts.n_interviews} interviews")
     add("accounts", len(accounts) / max(1, facts.n_accounts), f"{len(accounts)} of {facts.n_accounts} accounts")
@@ -98,7 +97,6 @@ def score_theme(theme: Theme, members: list[Item], facts: StudyFacts, rules: Ran
         c.points = round(c.points * scale, 2)
     theme.breakdown = comps
     theme.score = round(sum(c.points for c in comps), 2)
-    del n
     return theme
 
 

@@ -10,13 +10,12 @@ import asyncio
 from pathlib import Path
 from typing import Callable, Optional
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from synth.cluster import ClusterParams, cluster_category
 from synth.dmu import summarize_dmu
 from synth.embed import Embedder
-from synth.label import ThemeLabel, deterministic_label, keyphrases, llm_label_key, medoid
+from synth.label import ThemeLabel, deterministic_label, keyphrases, llm_label_key, medoid, representative
 from synth.models import DmuMember, Extraction, Item, Theme, ThemeSet
 from synth.rank import StudyFacts, load_rank_rules, rank
 from synth.review import apply_review, load_review, match_ids, review_path
@@ -88,7 +87,7 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
         themes.append(Theme(id=tid, category=cat, label=tid, item_ids=members, files=files,
                             pinned=tid in pinned))
     vec_ids = [i for th in themes for i in th.item_ids]
-    vecs = emb.encode([by_id[i].statement for i in vec_ids]) if vec_ids else np.zeros((0, 384))
+    vecs = emb.encode([by_id[i].statement for i in vec_ids])
     vmap = dict(zip(vec_ids, vecs))
     for cat in CLUSTERED:
         group = [th for th in themes if th.category == cat]
@@ -96,7 +95,7 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
         for th, ph in zip(group, phrases):
             th.keyphrases = ph
             mid = medoid(th.item_ids, vmap)
-            th.representative_quote = by_id[mid].evidence[0] if by_id[mid].evidence else None
+            th.representative_quote = representative(by_id[mid])
             th.label = deterministic_label(ph, by_id[mid].statement)
             if cat == "alternative":
                 names = sorted({getattr(by_id[i], "name", "") for i in th.item_ids})

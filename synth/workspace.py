@@ -5,7 +5,6 @@ later stages add a migration instead of ALTERing ad hoc.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -218,12 +217,10 @@ class Workspace:
                 (e.transcript_hash, e.extractor, config_key, e.model_dump_json(), time.time()),
             )
 
-    def get_extraction(self, transcript_hash: str, extractor: str, config_key: str) -> Optional[Extraction]:
-        row = self.db.execute(
-            "SELECT data FROM extractions WHERE transcript_hash=? AND extractor=? AND config_key=?",
-            (transcript_hash, extractor, config_key),
-        ).fetchone()
-        return Extraction.model_validate_json(row[0]) if row else None
+    def has_extractions(self) -> bool:
+        """Whether any current file has an extraction (without loading them)."""
+        return self.db.execute("SELECT 1 FROM files f JOIN extractions e ON e.transcript_hash=f.hash "
+                               "LIMIT 1").fetchone() is not None
 
     def latest_extractions(self) -> list[Extraction]:
         """The newest extraction of every current file, in file order."""
@@ -266,7 +263,3 @@ class Workspace:
     def latest_themes(self) -> Optional[ThemeSet]:
         row = self.db.execute("SELECT data FROM theme_runs ORDER BY id DESC LIMIT 1").fetchone()
         return ThemeSet.model_validate_json(row[0]) if row else None
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False)

@@ -12,7 +12,7 @@ from typing import Callable, Optional
 from pydantic import BaseModel, Field
 
 from synth.extract.chunking import chunk_transcript
-from synth.extract.llm import (PROMPT_FILE, ChunkFailed, FatalProviderError, LlmCaller, build_messages,
+from synth.extract.llm import (ChunkFailed, FatalProviderError, LlmCaller, build_messages,
                                cache_key, chunk_context, load_prices)
 from synth.extract.provider import ProviderConfig
 from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
@@ -126,12 +126,11 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
 
 async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress, client) -> ExtractRun:
     from synth.extract.llm_run import extract_transcript_llm
-    from synth.prompts import load_prompt
 
     caller = LlmCaller(cfg, workspace, concurrency=options.concurrency, redact=options.redact,
                        prices=load_prices(options.prices_path), client=client)
     run = ExtractRun(extractor="llm", model=cfg.model)
-    key = f"llm|{load_prompt(PROMPT_FILE).version}|{cfg.model}|redact={options.redact}"
+    key = f"llm|{caller.prompt_version}|{cfg.model}|redact={options.redact}"
 
     async def one(t: Transcript):
         try:
@@ -155,9 +154,6 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
             run.failures.append(FileFailure(file=t.file_name, error=str(r)))
         else:
             run.extractions.append(r)
-    if run.fatal:
-        # one bad key must not become a storm of identical failures: report it once
-        run.failures = [f for f in run.failures if f.error != run.fatal]
     return run
 
 

@@ -7,7 +7,6 @@ beyond the turns themselves.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Iterator
 
@@ -24,10 +23,6 @@ class Chunk(BaseModel):
     turn_indices: list[int]
     text: str
     tokens: int
-
-    @property
-    def hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 def _fmt_time(s: float | None) -> str:

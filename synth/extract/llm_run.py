@@ -7,14 +7,13 @@ from typing import Callable, Optional
 from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.consolidate import consolidate
 from synth.extract.grounding import locate
-from synth.extract.llm import PROMPT_FILE, ChunkFailed, LlmCaller, StructuredResult, chunk_context
+from synth.extract.llm import ChunkFailed, LlmCaller, StructuredResult, chunk_context
 from synth.extract.redact import Redactor
 from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
 from synth.models import (AccountRow, Alternative, DmuMember, Evidence, Extraction, ExtractionStats,
                           Item, PainPoint, Trait, Transcript, Trigger)
-from synth.prompts import load_prompt
 
 Progress = Callable[[str, int], None]
 
@@ -107,7 +106,7 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
         traits.extend(trs)
     merged = consolidate(all_items)
     ex = Extraction(file=t.file_name, transcript_hash=t.content_hash, extractor="llm",
-                    model=caller.cfg.model, prompt_version=load_prompt(PROMPT_FILE).version,
+                    model=caller.cfg.model, prompt_version=caller.prompt_version,
                     traits=base_traits(account, t, traits), stats=stats)
     for it in merged:
         it.id = it.stable_id(it.category, t.content_hash)  # type: ignore[attr-defined]

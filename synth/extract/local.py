@@ -92,9 +92,10 @@ _CAP_AFTER = re.compile(r"\b(?:use|using|used|tried|switched to|moved to|evaluat
 
 
 @lru_cache(maxsize=2)
-def _examples(model_name: str) -> tuple[dict[str, np.ndarray], list[str]]:
+def _examples(model_path: Optional[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The labelled example sentences, embedded by the model that embeds the transcript."""
     data = load_data(EXAMPLES_FILE)
-    emb = Embedder()
+    emb = Embedder(model_path=model_path)
     return {c: emb.encode(list(data[c])) for c in CATEGORIES}, list(data.get("vendors", []))
 
 
@@ -183,9 +184,10 @@ def _vendor_count(s: str, vendors: list[str]) -> int:
     return sum(1 for v in vendors if re.search(r"\b" + re.escape(v.lower()) + r"\b", low))
 
 
-def classify(sentences: list[str], vectors: np.ndarray, model_name: str) -> list[dict[str, float]]:
-    """Eligible categories with their scores for each sentence (a sentence may be two things)."""
-    ex, _ = _examples(model_name)
+def classify(sentences: list[str], vectors: np.ndarray, model_path: Optional[str]) -> list[dict[str, float]]:
+    """Eligible categories with their scores for each sentence (a sentence may be two things);
+    `vectors` come from the model at `model_path` (None: the default)."""
+    ex, _ = _examples(model_path)
     scores = {}
     for c in CATEGORIES:
         sims = vectors @ ex[c].T
@@ -239,16 +241,16 @@ def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]
 
 def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedder) -> Extraction:
     """Extract items from one transcript with no LLM."""
-    _, vendors = _examples(embedder.model_name)
+    _, vendors = _examples(embedder.model_path)
     spans: list[tuple[int, int, int]] = []  # (turn index, start, end) in turn text
     turns = evidence_turns(t)
     for turn in turns:
         for a, b in _sentences(turn.text):
             spans.append((turn.index, a, b))
     texts = [t.turns[i].text[a:b] for i, a, b in spans]
-    vecs = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    vecs = embedder.encode(texts)
     words = sum(len(x.split()) for x in texts)
-    cats = select_strongest(classify(texts, vecs, embedder.model_name), words) if texts else []
+    cats = select_strongest(classify(texts, vecs, embedder.model_path), words) if texts else []
     interview_date = account.interview_date if account and account.interview_date else t.meta.date
     stats = ExtractionStats()
     items: list[Item] = []

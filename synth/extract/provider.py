@@ -89,7 +89,7 @@ def resolve_provider(*, model: Optional[str] = None, base_url: Optional[str] = N
 
 
 def make_async_client(cfg: ProviderConfig):
-    """The real openai client; its own retries are off because `retry.py` owns backoff policy."""
+    """The real openai client; its own retries are off because `LlmCaller` owns the backoff policy."""
     import openai
 
     key = cfg.api_key.get_secret_value() if cfg.api_key else "not-needed"

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Optional
 
 from ..models import Evidence, Extraction, Theme, ThemeSet
+from .rules import ALT_KINDS_GROUPED, DMU_ROLES
 from .table import norm_text
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def _behavioral(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known: s
                 continue
             rec = (file_key[ex.file], alt, item_id(alt, "alternative", ex))
             by_name[norm_text(alt.name)].append(rec)
-            if alt.kind in ("manual", "spreadsheet", "homegrown", "nothing"):
+            if alt.kind in ALT_KINDS_GROUPED:
                 by_kind[alt.kind].append(rec)
     cands = []
     for key, recs in sorted(by_name.items()):
@@ -114,7 +115,7 @@ def _dmu(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known: set[str]
             if m.dismissed or not (m.title and m.title.strip()):
                 continue
             roles[m.role][_title_key(m.title)].append((file_key[ex.file], m, item_id(m, "dmu", ex)))
-    for role in ("champion", "economic_buyer", "blocker", "influencer", "user"):
+    for role in DMU_ROLES:
         titles = roles.get(role)
         if not titles:
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..models import AccountRow, Extraction, ThemeSet
+from .rules import DMU_ROLES
 from .table import AccountsTable
 
 
@@ -25,7 +26,7 @@ def interviewed_table(accounts: dict[str, AccountRow], extractions: list[Extract
         alts += [a.kind for a in ex.alternatives if not a.dismissed]
         rec["triggers"] = sorted(set(trig))
         rec["alternatives"] = sorted(set(alts))
-        for role in ("champion", "economic_buyer", "blocker", "influencer", "user"):
+        for role in DMU_ROLES:
             rec[f"{role}_title"] = sorted({m.title for m in ex.dmu if m.role == role and m.title
                                            and not m.dismissed})
         records.append(rec)

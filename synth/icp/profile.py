@@ -31,8 +31,6 @@ from .rules import Attribute, Op
 from .table import LIST_SPLIT, norm_text, parse_number
 
 FIRMO_FIELDS = ("industry", "country", "funding_stage")
-ALT_KINDS_GROUPED = ("manual", "spreadsheet", "homegrown", "nothing")
-DMU_ROLES = ("champion", "economic_buyer", "blocker", "influencer", "user")
 
 
 class Support(BaseModel):

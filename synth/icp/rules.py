@@ -28,6 +28,9 @@ TierName = Literal["high_touch", "nurture", "deprioritize"]
 TIER_NAMES: tuple[str, str, str] = ("high_touch", "nurture", "deprioritize")
 NUMERIC_OPS = frozenset({"between", "gte", "lte"})
 LIST_OPS = frozenset({"in", "contains_any"})
+# DMU roles in the order profiles list them; alternative kinds that group without a product name
+DMU_ROLES = ("champion", "economic_buyer", "blocker", "influencer", "user")
+ALT_KINDS_GROUPED = ("manual", "spreadsheet", "homegrown", "nothing")
 
 # Columns of the synth accounts table; every preset maps an export's headers onto these names.
 SYNTH_COLUMNS = ("file", "company", "employees", "industry", "country", "funding_stage",

@@ -18,7 +18,7 @@ from typing import Iterator, Literal, Optional
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from .rules import TIER_NAMES, Criterion, IcpRules
+from .rules import NUMERIC_OPS, TIER_NAMES, Criterion, IcpRules
 from .table import AccountsTable, Column, norm_text, read_accounts_csv  # noqa: F401 (re-export)
 
 MATCHED, UNMATCHED, UNKNOWN, NOT_APPLICABLE = 1, 0, -1, -2
@@ -31,7 +31,7 @@ _FALSE = frozenset({"false", "no", "n", "f", "0"})
 def criterion_lut(c: Criterion, col: Column) -> np.ndarray:
     """int8 state per category of `col` (index 0 = missing -> unknown)."""
     k = len(col.categories)
-    if c.op in ("between", "gte", "lte"):
+    if c.op in NUMERIC_OPS:
         x = col.numbers()
         with np.errstate(invalid="ignore"):
             if c.op == "between":
@@ -73,7 +73,7 @@ def evaluate(table: AccountsTable, criteria: list[Criterion]) -> tuple[np.ndarra
             continue
         lut = criterion_lut(c, col)
         states[j] = lut[col.codes]
-        if c.op in ("between", "gte", "lte"):
+        if c.op in NUMERIC_OPS:
             bad = np.flatnonzero(lut[1:] == UNKNOWN) + 1
             if len(bad):
                 count = int(((states[j] == UNKNOWN) & (col.codes != 0)).sum())

@@ -54,22 +54,6 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def merge_turns(turns: Sequence[RawTurn], joiner: str = " ") -> list[RawTurn]:
-    """Merge consecutive turns of the same speaker (start: first, end: last known)."""
-    out: list[RawTurn] = []
-    for t in turns:
-        if out and out[-1].speaker == t.speaker:
-            prev = out[-1]
-            prev.text = f"{prev.text}{joiner}{t.text}" if prev.text else t.text
-            if prev.start is None:
-                prev.start = t.start
-            if t.end is not None:
-                prev.end = t.end
-        else:
-            out.append(RawTurn(t.speaker, t.text, t.start, t.end))
-    return out
-
-
 def _jsonable(v: Any) -> Any:
     if isinstance(v, (dt.date, dt.datetime, dt.time)):
         return v.isoformat()

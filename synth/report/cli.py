@@ -35,7 +35,7 @@ def report_command(
         err.print(f"[red]error[/red] no workspace at {w}: run `synth run FOLDER -w {w}` first")
         raise typer.Exit(1)
     with Workspace(workspace) as ws:
-        if not ws.latest_extractions():
+        if not ws.has_extractions():
             err.print("[red]error[/red] nothing extracted yet: run `synth run` (or ingest, extract, themes) first")
             raise typer.Exit(1)
         icp_result = None

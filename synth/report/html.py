@@ -13,25 +13,13 @@ from typing import Any, Optional
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from .model import ReportData
+from .model import ReportData, human, num, pct
 from .template import CSS, TEMPLATE
 
 TOC = [("summary", "Study summary"), ("triggers", "Trigger themes"), ("pains", "Pain themes"),
        ("map", "Theme map"), ("alternatives", "Alternatives landscape"), ("dmu", "Decision-making unit"),
        ("icp", "ICP draft"), ("validation", "Validation against outcomes"), ("accounts", "Scored accounts"),
        ("appendix", "Appendix")]
-
-
-def _pct(x: Optional[float]) -> str:
-    return "–" if x is None else f"{100 * x:.0f}%"
-
-
-def _num(x: Optional[float]) -> str:
-    return "–" if x is None else f"{x:.2f}"
-
-
-def _human(x: Any) -> str:
-    return str(x).replace("_", " ")
 
 
 def _slug(x: Any) -> str:
@@ -41,7 +29,7 @@ def _slug(x: Any) -> str:
 def _env() -> Environment:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters.update(pct=_pct, num=_num, human=_human, slug=_slug)
+    env.filters.update(pct=pct, num=num, human=human, slug=_slug)
     return env
 
 

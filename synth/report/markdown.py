@@ -9,9 +9,9 @@ own punctuation is backslash-escaped (no injected links, emphasis, code or headi
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Iterable
 
-from .model import QuoteRef, ReportData, ThemeView
+from .model import QuoteRef, ReportData, ThemeView, human, num, pct
 
 _MD_PUNCT = re.compile(r"([\\`*_\[\]#|~])")
 _WS = re.compile(r"[\s\u2028\u2029]+")
@@ -22,18 +22,6 @@ def md(text: object) -> str:
     s = _WS.sub(" ", str(text)).strip()
     s = _MD_PUNCT.sub(r"\\\1", s)
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _pct(x: Optional[float]) -> str:
-    return "–" if x is None else f"{100 * x:.0f}%"
-
-
-def _num(x: Optional[float]) -> str:
-    return "–" if x is None else f"{x:.2f}"
-
-
-def _human(x: object) -> str:
-    return str(x).replace("_", " ")
 
 
 def table(header: list[str], rows: Iterable[list[object]], right: Iterable[int] = ()) -> list[str]:
@@ -52,7 +40,7 @@ def quote(q: QuoteRef) -> list[str]:
 def _theme(t: ThemeView, n: int) -> list[str]:
     pin = " (pinned)" if t.pinned else ""
     out = [f"### {t.code} · {md(t.label)}{pin}", "",
-           f"Score **{t.score:.1f}** · {t.interviews} of {n} interviews ({_pct(t.coverage)}) · "
+           f"Score **{t.score:.1f}** · {t.interviews} of {n} interviews ({pct(t.coverage)}) · "
            f"{t.won} won / {t.lost} lost accounts · {t.items} items · theme id {md(t.id)}", ""]
     if t.definition:
         out += [md(t.definition), ""]
@@ -63,7 +51,7 @@ def _theme(t: ThemeView, n: int) -> list[str]:
     if t.breakdown:
         out += ["Score breakdown:", ""]
         out += table(["component", "value", "weight", "points", "note"],
-                     [[_human(c.name), f"{c.value:.2f}", f"{c.weight:g}", f"{c.points:.2f}", c.note]
+                     [[human(c.name), f"{c.value:.2f}", f"{c.weight:g}", f"{c.points:.2f}", c.note]
                       for c in t.breakdown], right=(1, 2, 3))
     return out
 
@@ -73,8 +61,8 @@ def _themes_section(title: str, themes: list[ThemeView], d: ReportData) -> list[
     if not themes:
         return out + ["No theme recurs in two or more interviews.", ""]
     out += table(["#", "theme", "interviews", "won accounts", "lost accounts", "score"],
-                 [[t.code, t.label, f"{t.interviews} ({_pct(t.coverage)})",
-                   f"{t.won} ({_pct(t.won_share)})", f"{t.lost} ({_pct(t.lost_share)})", f"{t.score:.1f}"]
+                 [[t.code, t.label, f"{t.interviews} ({pct(t.coverage)})",
+                   f"{t.won} ({pct(t.won_share)})", f"{t.lost} ({pct(t.lost_share)})", f"{t.score:.1f}"]
                   for t in themes], right=(2, 3, 4, 5))
     for t in themes:
         out += _theme(t, d.summary.interviews)
@@ -91,7 +79,7 @@ def _summary(d: ReportData) -> list[str]:
         ["Extractor", ex],
         ["Model · prompt", f"{', '.join(s.models) or '–'} · {', '.join(s.prompt_versions) or '–'}"],
         ["Items", items + (f" ({s.dismissed} dismissed)" if s.dismissed else "")],
-        ["Grounding", f"{s.quotes_grounded} of {s.quotes_proposed} quotes found verbatim ({_pct(s.grounding_rate)})"
+        ["Grounding", f"{s.quotes_grounded} of {s.quotes_proposed} quotes found verbatim ({pct(s.grounding_rate)})"
                       + (f"; {s.items_dropped} ungrounded items dropped" if s.items_dropped else "")],
         ["LLM calls", f"{s.llm_calls} ({', '.join(f'{v} {k}' for k, v in s.llm_purposes.items()) or 'none'})"
                       + (f", {s.llm_failed} failed" if s.llm_failed else "")],
@@ -108,13 +96,13 @@ def _icp(d: ReportData) -> list[str]:
             f"Narrative: {md(icp.narrative_source)}. Rules file: {md(icp.rules_file or '–')}. Tiers: high touch ≥ "
             f"{icp.tiers.get('high_touch', '–')}, nurture ≥ {icp.tiers.get('nurture', '–')}.", ""]
     out += table(["attribute", "trait", "won", "lost", "accounts"],
-                 [["not a fit" if t.direction == "negative" else _human(t.attribute),
+                 [["not a fit" if t.direction == "negative" else human(t.attribute),
                    t.label + (" (disqualifier)" if t.disqualifier else ""), t.won, t.lost, t.accounts]
                   for t in icp.traits], right=(2, 3, 4))
     out += [md(n) for n in icp.notes] + ([""] if icp.notes else [])
     out += ["### Scoring rules", ""]
     out += table(["rule", "attribute", "condition", "points", "evidence"],
-                 [[r.label, _human(r.attribute), r.condition,
+                 [[r.label, human(r.attribute), r.condition,
                    "caps score" if r.kind == "disqualifier" else f"{r.points:+d}", r.evidence] for r in icp.rules],
                  right=(3,))
     return out
@@ -125,10 +113,10 @@ def _validation(d: ReportData) -> list[str]:
     v = d.icp.validation if d.icp else None
     if v is None:
         return out + ["No known outcomes to validate against.", ""]
-    out += [f"Lift {_num(v.lift)}× (bar 3×) · {_pct(v.recall)} of wins in the top tier · ROC AUC {_num(v.auc)} · "
-            f"{_pct(v.top_tier_share)} of accounts in the top tier · **{'pass' if v.passed else 'fail'}**", ""]
+    out += [f"Lift {num(v.lift)}× (bar 3×) · {pct(v.recall)} of wins in the top tier · ROC AUC {num(v.auc)} · "
+            f"{pct(v.top_tier_share)} of accounts in the top tier · **{'pass' if v.passed else 'fail'}**", ""]
     out += table(["tier", "accounts", "won", "lost", "open", "conversion"],
-                 [[_human(t.tier), t.accounts, t.won, t.lost, t.open, _pct(t.conversion)] for t in v.tiers],
+                 [[human(t.tier), t.accounts, t.won, t.lost, t.open, pct(t.conversion)] for t in v.tiers],
                  right=(1, 2, 3, 4, 5))
     out += [f"> **Warning:** {md(w)}\n" for w in v.warnings]
     out += [md(n) + "\n" for n in v.notes]
@@ -140,7 +128,7 @@ def render_markdown(data: ReportData) -> str:
     out = [f"# {md(s.title)}", "",
            f"{s.interviews} interviews with {s.accounts} accounts ({s.won} won, {s.lost} lost, {s.open} open or "
            f"unknown) · {len(d.triggers)} trigger themes · {len(d.pains)} pain themes · "
-           f"grounding {_pct(s.grounding_rate)} · LLM cost ${s.cost_usd:.2f}", "",
+           f"grounding {pct(s.grounding_rate)} · LLM cost ${s.cost_usd:.2f}", "",
            "Contents: [Study summary](#study-summary) · [Trigger themes](#trigger-themes) · "
            "[Pain themes](#pain-themes) · [Alternatives](#alternatives-landscape) · "
            "[Decision-making unit](#decision-making-unit) · [ICP draft](#icp-draft) · "
@@ -153,20 +141,20 @@ def render_markdown(data: ReportData) -> str:
     out += _themes_section("Pain themes", d.pains, d)
     out += ["## Alternatives landscape", ""]
     out += table(["alternative", "kind", "interviews", "mentions", "won / lost", "theme", "example"],
-                 [[a.name + (f" (falls short: {'; '.join(a.shortfalls)})" if a.shortfalls else ""), _human(a.kind),
+                 [[a.name + (f" (falls short: {'; '.join(a.shortfalls)})" if a.shortfalls else ""), human(a.kind),
                    a.interviews, a.mentions, f"{a.won} / {a.lost}", a.theme_code,
                    f"“{a.quote.quote}” ({a.quote.cite})" if a.quote else None] for a in d.alternatives],
                  right=(2, 3, 4)) if d.alternatives else ["No alternatives extracted.", ""]
     out += ["## Decision-making unit", ""]
     out += table(["role", "titles (mentions)", "interviews"],
-                 [[_human(r.role), ", ".join(f"{t} ×{n}" for t, n in r.titles), r.interviews] for r in d.dmu],
+                 [[human(r.role), ", ".join(f"{t} ×{n}" for t, n in r.titles), r.interviews] for r in d.dmu],
                  right=(2,)) if d.dmu else ["No buying-committee members extracted.", ""]
     out += _icp(d)
     out += _validation(d)
     out += ["## Scored accounts", ""]
     accts = d.icp.accounts if d.icp else []
     out += table(["company", "score", "tier", "outcome", "top signals"],
-                 [[a.company, a.score, _human(a.tier), a.outcome,
+                 [[a.company, a.score, human(a.tier), a.outcome,
                    "; ".join([f"+ {x}" for x in a.positive[:3]] + [f"− {x}" for x in a.negative[:2]])]
                   for a in accts], right=(1,)) if accts else ["No scored accounts.", ""]
     out += ["## Appendix", "",

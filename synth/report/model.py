@@ -20,6 +20,18 @@ def hms(seconds: Optional[float]) -> Optional[str]:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+def pct(x: Optional[float]) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def num(x: Optional[float]) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def human(x: object) -> str:
+    return str(x).replace("_", " ")
+
+
 class QuoteRef(BaseModel):
     """A verbatim quote and where it was said."""
 

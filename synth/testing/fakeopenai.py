@@ -993,10 +993,10 @@ class FakeOpenAI:
 # --------------------------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, responder: Responder | None = None) -> int:
     """Serve in the foreground (for a benchmark or a subprocess test) until SIGTERM/SIGINT or
     ``--max-seconds``; prints the base URL (and writes it to ``--url-file``), and on exit a JSON summary
-    line: requests, completed, max_in_flight, faults."""
+    line: requests, completed, max_in_flight, faults. `responder` (from Python) replaces ``--replay``."""
     import argparse
     import signal
     import sys
@@ -1021,7 +1021,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for item in args.fault:
         kind, _, p = item.partition("=")
         faults[Fault(kind)] = float(p)
-    responder = ReplayResponder(args.replay, cycle=args.cycle) if args.replay else None
+    if responder is None and args.replay:
+        responder = ReplayResponder(args.replay, cycle=args.cycle)
     srv = FakeOpenAI(responder, latency=args.latency, faults=faults, seed=args.seed, retry_after=args.retry_after,
                      timeout_hold=args.timeout_hold, valid_keys=args.key, max_requests=args.max_requests)
     stop = threading.Event()
