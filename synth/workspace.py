@@ -128,22 +128,33 @@ class Workspace:
 
     # ------------------------------------------------------------------ transcripts
     def put_transcript(self, t: Transcript) -> str:
-        """Store a transcript; returns 'new', 'unchanged' or 'replaced'."""
+        """Store a transcript; returns 'new', 'unchanged' or 'replaced'.
+
+        Same bytes are 'unchanged' only when they also parse the same: `--interviewer` changes who
+        is an interviewer without changing a byte, and the new parse must then replace the old."""
         with self._lock, self.db:
-            prev = self.db.execute("SELECT hash FROM files WHERE path=?", (t.file_name,)).fetchone()
-            if prev and prev[0] == t.content_hash:
-                return "unchanged"
+            prev = self.db.execute(
+                "SELECT f.hash, t.path, t.data FROM files f LEFT JOIN transcripts t ON t.hash=f.hash "
+                "WHERE f.path=?", (t.file_name,)).fetchone()
+            data = t.model_dump_json()
+            if prev and prev[0] == t.content_hash and (
+                    prev[2] == data or prev[2] == t.model_copy(update={"path": prev[1]}).model_dump_json()):
+                return "unchanged"  # the same file given by another path is still unchanged
             self.db.execute(
                 "INSERT OR REPLACE INTO transcripts VALUES (?,?,?,?,?,?,?)",
-                (t.content_hash, t.file_name, t.path, t.format, t.encoding,
-                 t.model_dump_json(), time.time()),
+                (t.content_hash, t.file_name, t.path, t.format, t.encoding, data, time.time()),
             )
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?)", (t.file_name, t.content_hash))
-            if prev:
+            if prev and prev[0] != t.content_hash:
                 # the old version is no longer current; drop it unless another file shares its bytes
                 still = self.db.execute("SELECT 1 FROM files WHERE hash=?", (prev[0],)).fetchone()
                 if not still:
                     self.db.execute("DELETE FROM transcripts WHERE hash=?", (prev[0],))
+            if prev and prev[0] == t.content_hash:
+                # extracted from the old parse (e.g. interviewer lines as evidence): extract again;
+                # the LLM cache keeps unchanged chunks free
+                self.db.execute("DELETE FROM extractions WHERE transcript_hash=?", (t.content_hash,))
+            if prev:
                 return "replaced"
             return "new"
 

@@ -46,3 +46,34 @@ def test_cache_survives_a_new_connection(tmp_path):
     raw = sqlite3.connect(tmp_path / "w" / "synth.db")
     assert raw.execute("SELECT COUNT(*) FROM llm_cache").fetchone()[0] == 1
     assert Workspace(tmp_path / "w").cache_get("k1") == '{"extraction": {}}'
+
+
+def test_reingest_with_another_interviewer_replaces_the_parse_of_unchanged_bytes(tmp_path):
+    from synth import pipeline
+
+    src = tmp_path / "calls"
+    src.mkdir()
+    (src / "call.txt").write_text("Sam: What broke last quarter?\nJo: Two outages and a failed audit.\n"
+                                  "Sam: And then?\nJo: We started looking for a tool.\n", encoding="utf-8")
+    ws = Workspace(tmp_path / "w")
+    first = pipeline.ingest([src], ws)
+    assert first.files[0].status == "new"
+    again = pipeline.ingest([src], ws)
+    assert again.files[0].status == "unchanged"
+    before = ws.transcripts()[0].interviewers
+    other = next(s for s in ws.transcripts()[0].speakers if s not in before)
+    told = pipeline.ingest([src], ws, interviewer=[other])
+    assert told.files[0].status == "replaced"
+    assert ws.transcripts()[0].interviewers == [other]
+    assert pipeline.ingest([src], ws, interviewer=[other]).files[0].status == "unchanged"
+
+
+def test_a_new_parse_of_the_same_bytes_drops_the_extraction_made_from_the_old_one(tmp_path):
+    ws = Workspace(tmp_path / "w")
+    a = make_transcript([("Sam", True, "Why now?"), ("Jo", False, "Two outages.")], file_name="a.txt")
+    ws.put_transcript(a)
+    ws.put_extraction(Extraction(file="a.txt", transcript_hash=a.content_hash, extractor="x"), "k")
+    flipped = make_transcript([("Sam", False, "Why now?"), ("Jo", True, "Two outages.")], file_name="a.txt")
+    assert flipped.content_hash == a.content_hash
+    assert ws.put_transcript(flipped) == "replaced"
+    assert ws.latest_extractions() == [] and ws.transcripts()[0].interviewers == ["Jo"]
