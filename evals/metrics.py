@@ -286,17 +286,9 @@ def outlier_share(labels: Sequence) -> Optional[float]:
 
 def average_ranks(x: Sequence[float]) -> list[float]:
     """1-based ranks; ties share the mean of the ranks they span: [10, 20, 20, 30] -> [1, 2.5, 2.5, 4]."""
-    order = sorted(range(len(x)), key=lambda i: x[i])
-    ranks = [0.0] * len(x)
-    k = 0
-    while k < len(order):
-        m = k
-        while m + 1 < len(order) and x[order[m + 1]] == x[order[k]]:
-            m += 1
-        for q in range(k, m + 1):
-            ranks[order[q]] = (k + m) / 2 + 1
-        k = m + 1
-    return ranks
+    from synth.icp.validate import average_ranks as ranks
+
+    return ranks(np.asarray(x, dtype=np.float64)).tolist()
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> Optional[float]:

@@ -22,6 +22,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..models import AccountRow
+
 Attribute = Literal["firmographic", "technographic", "behavioral", "trigger", "dmu"]
 Op = Literal["between", "in", "contains_any", "equals", "gte", "lte"]
 TierName = Literal["high_touch", "nurture", "deprioritize"]
@@ -32,9 +34,9 @@ LIST_OPS = frozenset({"in", "contains_any"})
 DMU_ROLES = ("champion", "economic_buyer", "blocker", "influencer", "user")
 ALT_KINDS_GROUPED = ("manual", "spreadsheet", "homegrown", "nothing")
 
-# Columns of the synth accounts table; every preset maps an export's headers onto these names.
-SYNTH_COLUMNS = ("file", "company", "employees", "industry", "country", "funding_stage",
-                 "tech_stack", "outcome", "interview_date")
+# Columns of the synth accounts table (accounts.csv's, as ingest reads it); every preset maps an
+# export's headers onto these names.
+SYNTH_COLUMNS = tuple(AccountRow.model_fields)
 COLUMN_PRESETS: dict[str, dict[str, str]] = {
     "synth": {**{c: c for c in SYNTH_COLUMNS}, "stage": "funding_stage", "stack": "tech_stack",
               "record_id": "record_id"},

@@ -24,8 +24,7 @@ ALIASES = {
     "company_name": "company", "account": "company", "employee_count": "employees",
     "headcount": "employees", "date": "interview_date", "geo": "country", "region": "country",
 }
-COLUMNS = ("file", "company", "employees", "industry", "country", "funding_stage", "tech_stack",
-           "outcome", "interview_date")
+COLUMNS = tuple(AccountRow.model_fields)
 OUTCOMES = {"won": "won", "win": "won", "closed-won": "won", "closed won": "won", "closed_won": "won",
             "closedwon": "won", "lost": "lost", "loss": "lost", "closed-lost": "lost",
             "closed lost": "lost", "closed_lost": "lost", "closedlost": "lost", "open": "open",
