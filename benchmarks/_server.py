@@ -8,7 +8,7 @@ or with an empty-but-valid extraction for any other file; tool call in TOOLS mod
     python -m benchmarks._server --latency 0.3 --url-file u.txt --summary-file s.json
 
 The options and the summary (requests, completed, max_in_flight, faults) are those of
-`python -m synth.testing.fakeopenai`.
+`python -m tests.support.fakeopenai`.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ _FILE = re.compile(r"Interview file: (.+?), chunk (\d+) of (\d+)\.")
 
 def make_responder():
     from benchmarks.gen import SAMPLE_RESPONSES, original_name
-    from synth.testing import json_completion, tool_call_completion
+    from tests.support.fakeopenai import json_completion, tool_call_completion
 
     responses = json.loads(SAMPLE_RESPONSES.read_text(encoding="utf-8"))["responses"]
 
@@ -44,7 +44,7 @@ def make_responder():
 
 
 def main(argv=None) -> int:
-    from synth.testing.fakeopenai import main as serve
+    from tests.support.fakeopenai import main as serve
 
     return serve(argv, responder=make_responder())
 

@@ -1,4 +1,4 @@
-"""Clustering at 1k, 10k and 100k items through `synth.cluster.labels_for` (default ClusterParams).
+"""Clustering at 1k, 10k and 100k items through `synth.themes.cluster.labels_for` (default ClusterParams).
 
 Vectors: 384-d, L2-normalized, drawn around 25 random unit centres ("themes", Dirichlet-sized),
 cosine ~0.7 to their centre (two members of a theme ~0.5, like MiniLM paraphrases), 10% uniform
@@ -6,7 +6,7 @@ background (benchmarks/gen.py). n_interviews = n / 20 (20 items per interview), 
 adaptive min_cluster_size. From 20,000 items up labels_for takes the sampled large-study path
 (synth/cluster.py); below it, UMAP + HDBSCAN on all items (exact neighbours from 4,096 up, no
 NN-descent). Each size runs in its own process (peak RSS does not bleed); the per-process warm-up
-(imports, UMAP's numba kernels loaded from numba's disk cache: synth.cluster.import_umap) is done on a
+(imports, UMAP's numba kernels loaded from numba's disk cache: synth.themes.cluster.import_umap) is done on a
 small input first and reported apart. ARI against the generating
 centres (background excluded) shows the clustering still finds the themes.
 """
@@ -29,7 +29,7 @@ def run(n: int, runs: int = 1) -> dict:
     from sklearn.metrics import adjusted_rand_score
 
     from benchmarks.gen import clustered_vectors
-    from synth.cluster import ClusterParams, labels_for
+    from synth.themes.cluster import ClusterParams, labels_for
 
     x, truth = clustered_vectors(n)
     t0 = time.perf_counter()

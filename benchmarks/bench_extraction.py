@@ -57,7 +57,7 @@ def _extract(ws_dir: Path, workdir: Path, concurrency: int) -> dict:
     from benchmarks._server import Server
     from synth import pipeline
     from synth.extract import ExtractOptions
-    from synth.extract.provider import resolve_provider
+    from synth.llm.provider import resolve_provider
     from synth.workspace import Workspace
 
     with Server(workdir, latency=LATENCY) as srv, Workspace(ws_dir) as ws:
@@ -79,7 +79,7 @@ def _cli_rerun(ws_dir: Path, workdir: Path) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SYNTH_", "AZURE_OPENAI_"))}
         env.update(_env(srv.url))
         t0 = time.perf_counter()
-        res = subprocess.run([sys.executable, "-m", "synth.cli", "extract", "-w", str(ws_dir), "--json"],
+        res = subprocess.run([sys.executable, "-m", "synth", "extract", "-w", str(ws_dir), "--json"],
                              env=env, capture_output=True, text=True, timeout=300)
         wall = time.perf_counter() - t0
     assert res.returncode == 0, res.stderr[-2000:]
@@ -88,8 +88,8 @@ def _cli_rerun(ws_dir: Path, workdir: Path) -> dict:
 
 def warm_up() -> None:
     """Import the client stack and load the tokenizer once, outside every timed region."""
-    from synth.extract.provider import ProviderConfig, make_instructor
-    from synth.tokens import count_tokens
+    from synth.llm.provider import ProviderConfig, make_instructor
+    from synth.llm.tokens import count_tokens
 
     count_tokens("warm up", "gpt-4o-mini")
     make_instructor(ProviderConfig(base_url="http://127.0.0.1:9/v1"))

@@ -39,7 +39,7 @@ def run(runs: int = 3, n: int = N_FILES, words: int = WORDS) -> dict:
         cli = []
         for r in range(runs):
             t0 = time.perf_counter()
-            res = subprocess.run([sys.executable, "-m", "synth.cli", "ingest", str(src), "-w", str(Path(d) / f"cli{r}")],
+            res = subprocess.run([sys.executable, "-m", "synth", "ingest", str(src), "-w", str(Path(d) / f"cli{r}")],
                                  capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "120"})
             cli.append(time.perf_counter() - t0)
             assert res.returncode == 0, res.stderr[-2000:]

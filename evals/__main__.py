@@ -6,7 +6,7 @@
     python -m evals --out FILE      # default: evals/results.json
 
 The local extractor is measured on every run. A configured LLM provider (OPENAI_API_KEY and/or
-OPENAI_BASE_URL, see `synth.extract.provider`) is measured too, in its own temporary workspace;
+OPENAI_BASE_URL, see `synth.llm.provider`) is measured too, in its own temporary workspace;
 that costs real calls. How each number is defined: evals/metrics.py and evals/README.md.
 """
 from __future__ import annotations
@@ -150,7 +150,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     from evals import stages
     from evals.gold import GOLD_DIR, load_gold
-    from synth.embed import Embedder
+    from synth.themes.embed import Embedder
 
     console = Console(width=None if sys.stdout.isatty() else 130)
     t_start = time.perf_counter()
@@ -182,7 +182,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                                                   gold_m, pred_m, matches)
 
     # ---------------------------------------------------------------- LLM provider, when configured
-    from synth.extract.provider import resolve_provider
+    from synth.llm.provider import resolve_provider
 
     cfg = None if args.no_llm else resolve_provider()
     llm_note = None

@@ -8,7 +8,7 @@ customer messages? BANKING77 (Casanueva et al. 2020, CC BY 4.0; see ../shared/da
 Every text is embedded once with the bundled all-MiniLM-L6-v2 (normalized) and the vectors are
 cached in evals/.cache/ as .npy, keyed by the SHA-256 of the data file. Then, on the same vectors:
 
-* **synth pipeline**: `synth.cluster.labels_for` with synth's default `ClusterParams` (whatever
+* **synth pipeline**: `synth.themes.cluster.labels_for` with synth's default `ClusterParams` (whatever
   they are at the time: the row's label spells them out; UMAP 5-d seeded, min_samples 1 when this
   was written) followed by `prune_incoherent` (members less cosine-similar to their cluster than
   `min_member_similarity` go back to the outliers), as `synth.themes` runs it.
@@ -87,7 +87,7 @@ def embed_cached(texts: list[str], path: Path, model_name: str = "all-MiniLM-L6-
         vecs = np.load(cache)
         if vecs.shape[0] == len(texts):
             return vecs, None, cache
-    from synth.embed import Embedder
+    from synth.themes.embed import Embedder
 
     t0 = time.perf_counter()
     vecs = Embedder().encode(texts)
@@ -242,26 +242,26 @@ def scores(true: list[str], labels: np.ndarray) -> dict:
 # ------------------------------------------------------------------------------------ methods
 
 def methods(k: int, synth_mcs: int, include_raw: bool = True) -> dict[str, tuple[str, Callable]]:
-    from synth.cluster import ClusterParams, labels_for, prune_incoherent
+    from synth.themes.cluster import ClusterParams, HdbscanClusterer, KMeansClusterer, prune_incoherent
 
     synth_params = ClusterParams(min_cluster_size=synth_mcs)
-    bt_params = ClusterParams(reduction="umap", selection="eom", min_cluster_size=10, min_samples=None)
-    km_params = ClusterParams(algorithm="kmeans", k=k)
-    raw_params = ClusterParams(reduction="none", selection="eom", min_cluster_size=10, min_samples=None)
+    bertopic_style = HdbscanClusterer(ClusterParams(reduction="umap", selection="eom", min_cluster_size=10,
+                                                    min_samples=None))
+    raw = HdbscanClusterer(ClusterParams(reduction="none", selection="eom", min_cluster_size=10, min_samples=None))
 
     def synth(x):
-        lab = labels_for(x, synth_params, n_interviews=0)
+        lab = HdbscanClusterer(synth_params).labels(x, n_interviews=0)
         return prune_incoherent(lab, x, synth_params.min_member_similarity)
 
     out = {
         "synth": (f"synth pipeline ({synth_params.reduction} reduction, {synth_params.selection}, mcs {synth_mcs}, "
                   f"min_samples {synth_params.min_samples}, prune {synth_params.min_member_similarity:g})", synth),
         "bertopic_style": ("BERTopic-style default (UMAP 5/15/0.0 cosine, HDBSCAN eom mcs 10)",
-                           lambda x: labels_for(x, bt_params, 0)),
-        "kmeans_true_k": (f"k-means, true k = {k}", lambda x: labels_for(x, km_params, 0)),
+                           lambda x: bertopic_style.labels(x, 0)),
+        "kmeans_true_k": (f"k-means, true k = {k}", lambda x: KMeansClusterer(k).labels(x, 0)),
     }
     if include_raw:
-        out["hdbscan_raw"] = ("HDBSCAN on raw 384-d vectors (eom, mcs 10)", lambda x: labels_for(x, raw_params, 0))
+        out["hdbscan_raw"] = ("HDBSCAN on raw 384-d vectors (eom, mcs 10)", lambda x: raw.labels(x, 0))
     return out
 
 

@@ -97,8 +97,16 @@ class GoldStudy:
     # ------------------------------------------------------------------ synth artifacts
     def to_extractions(self) -> list:
         """The annotations as `synth.models.Extraction`s (one per transcript, items in file order)."""
-        from synth.models import (Alternative, DmuMember, Evidence, Extraction, ExtractionStats,
-                                  PainPoint, Quantity, Trigger)
+        from synth.models import (
+            Alternative,
+            DmuMember,
+            Evidence,
+            Extraction,
+            ExtractionStats,
+            PainPoint,
+            Quantity,
+            Trigger,
+        )
 
         out = []
         for fname in self.files:

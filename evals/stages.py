@@ -13,8 +13,16 @@ from typing import Optional
 import numpy as np
 
 from evals.gold import GoldStudy, gold_item_id
-from evals.metrics import (Mention, ari_v, coverage_agreement, grounding_rate, icp_summary,
-                           outlier_share, score_extraction, verbatim_rate)
+from evals.metrics import (
+    Mention,
+    ari_v,
+    coverage_agreement,
+    grounding_rate,
+    icp_summary,
+    outlier_share,
+    score_extraction,
+    verbatim_rate,
+)
 
 THEMED = ("pain", "trigger", "alternative")
 
@@ -71,18 +79,19 @@ def evaluate_extraction(study: GoldStudy, run) -> tuple[dict, list[Mention], lis
 
 # ------------------------------------------------------------------------------------ themes
 
-def _params(method: str, true_k: int):
-    from synth.cluster import ClusterParams
+def _clusterer(method: str, true_k: int):
+    """The clustering stage object each method plugs into synth's pipeline."""
+    from synth.themes.cluster import ClusterParams, HdbscanClusterer, KMeansClusterer
 
     if method == "synth":
-        return ClusterParams()
+        return HdbscanClusterer(ClusterParams())
     if method == "bertopic_style":
         # BERTopic's defaults: UMAP 5-d, 15 neighbours, min_dist 0, cosine; HDBSCAN eom, mcs 10,
         # min_samples = mcs. synth's reduce() seeds UMAP (BERTopic does not) and caps n_neighbors at n-1.
-        return ClusterParams(reduction="umap", umap_min_items=0, selection="eom", min_cluster_size=10,
-                             min_samples=None)
+        return HdbscanClusterer(ClusterParams(reduction="umap", umap_min_items=0, selection="eom",
+                                              min_cluster_size=10, min_samples=None))
     if method == "kmeans_true_k":
-        return ClusterParams(algorithm="kmeans", k=true_k)
+        return KMeansClusterer(k=true_k)
     raise ValueError(method)
 
 
@@ -95,11 +104,11 @@ def cluster_gold_items(study: GoldStudy, embedder, methods=METHODS) -> dict:
     """Cluster the gold statements per category and compare with the gold themes.
 
     Items: non-dismissed gold items of the category; the one-offs form the gold "no theme" group
-    (see `evals.metrics.ari_v`). synth's pipeline is `synth.cluster.cluster_category` (alternatives:
+    (see `evals.metrics.ari_v`). synth's pipeline is `synth.themes.cluster.cluster_category` (alternatives:
     grouped by their extracted kind and name, as synth does; a theme needs 2 interviews).
     BERTopic-style and k-means embed the statements for every category; k-means gets k = the number
     of gold groups (themes, plus one for the one-offs when there are any)."""
-    from synth.cluster import cluster_category, labels_for
+    from synth.themes.cluster import ClusterParams, cluster_category
 
     by_id = {it.id: it for ex in study.to_extractions() for it in ex.items()}
     out: dict = {m: {} for m in methods}
@@ -115,11 +124,11 @@ def cluster_gold_items(study: GoldStudy, embedder, methods=METHODS) -> dict:
             if m == "synth":
                 models = [by_id[gold_item_id(it)] for it in items]
                 res = cluster_category(cat, models, None if cat == "alternative" else vecs,
-                                       _params(m, true_k), len(study.transcripts))
+                                       ClusterParams(), len(study.transcripts))
                 where = {i: k for k, c in enumerate(res.clusters) for i in c.item_ids}
                 pred = [where.get(gold_item_id(it), -1) for it in items]
             else:
-                pred = [int(x) for x in labels_for(vecs, _params(m, true_k), len(study.transcripts))]
+                pred = [int(x) for x in _clusterer(m, true_k).labels(vecs, len(study.transcripts))]
             sc = ari_v(gold_labels, pred)
             files_of: dict = defaultdict(set)
             for it, p in zip(items, pred):
@@ -182,7 +191,7 @@ def evaluate_end_to_end(study: GoldStudy, themeset, extractions, gold: list[Ment
 def run_pipeline(study: GoldStudy, provider=None, workdir: Optional[Path] = None) -> dict:
     """ingest -> extract -> build_themes in a temporary workspace. Returns run, themeset, timings."""
     from synth import pipeline
-    from synth.themes import build_themes
+    from synth.themes.build import build_themes
 
     tmp = tempfile.TemporaryDirectory(prefix="synth-evals-") if workdir is None else None
     root = Path(tmp.name) if tmp else workdir

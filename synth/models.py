@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from enum import Enum
-from typing import Literal, Optional
+from typing import Literal, Optional, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1"
 
@@ -147,6 +147,7 @@ TriggerKind = Literal[
 ]
 AlternativeKind = Literal["manual", "spreadsheet", "homegrown", "competitor", "adjacent_tool", "nothing"]
 DmuRole = Literal["champion", "economic_buyer", "influencer", "blocker", "user"]
+DMU_ROLES: tuple[str, ...] = get_args(DmuRole)   # the one role order: DMU tables, ICP rules, reports
 Category = Literal["pain", "trigger", "alternative", "dmu"]
 
 
@@ -154,6 +155,7 @@ class Item(BaseModel):
     """Common part of every extracted item."""
 
     id: str = ""
+    category: Category
     statement: str = Field(description="short normalized statement in plain words")
     evidence: list[Evidence] = Field(default_factory=list)
     dismissed: bool = Field(False, description="raised then dismissed by the speaker; not counted")
@@ -239,7 +241,40 @@ class Extraction(BaseModel):
     stats: ExtractionStats = Field(default_factory=ExtractionStats)
 
     def items(self) -> list[Item]:
-        return [*self.pains, *self.triggers, *self.alternatives, *self.dmu]
+        return [it for spec in CATEGORIES.values() for it in getattr(self, spec.field)]
+
+    def add(self, item: Item) -> None:
+        """File an item under its category's list."""
+        getattr(self, CATEGORIES[item.category].field).append(item)
+
+
+class CategorySpec(BaseModel):
+    """What synth knows about one extraction category; everything per-category derives from this table."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    name: Category
+    model: type
+    field: str = Field(description="the Extraction list that holds it")
+    title: str = Field(description="section heading in reports")
+    grouping: Literal["embedding", "name", "role"] = Field(
+        description="how themes form: statement embeddings clustered, grouped by extracted name/kind, "
+                    "or summarized by DMU role (no themes)")
+    shown: int = Field(description="position of its section in reports and listings")
+
+
+# in storage order (Extraction's lists); `shown` orders report sections: what made them buy now first
+CATEGORIES: dict[str, CategorySpec] = {
+    "pain": CategorySpec(name="pain", model=PainPoint, field="pains", title="Pain points", grouping="embedding",
+                         shown=2),
+    "trigger": CategorySpec(name="trigger", model=Trigger, field="triggers", title="Triggering events",
+                            grouping="embedding", shown=1),
+    "alternative": CategorySpec(name="alternative", model=Alternative, field="alternatives",
+                                title="Alternatives", grouping="name", shown=3),
+    "dmu": CategorySpec(name="dmu", model=DmuMember, field="dmu", title="Decision-making unit", grouping="role",
+                        shown=4),
+}
+CLUSTERED_CATEGORIES: tuple[str, ...] = tuple(c for c, s in CATEGORIES.items() if s.grouping != "role")
+THEME_SECTIONS: tuple[str, ...] = tuple(sorted(CLUSTERED_CATEGORIES, key=lambda c: CATEGORIES[c].shown))
 
 
 def export_schema() -> dict:

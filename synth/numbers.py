@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from pydantic import BaseModel
 
@@ -65,7 +65,7 @@ class NumberMention(BaseModel):
         return self.start, self.end
 
 
-class _Tok(BaseModel):
+class _Tok(NamedTuple):
     s: str
     low: str
     a: int
@@ -73,7 +73,7 @@ class _Tok(BaseModel):
 
 
 def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(s=m.group(0), low=m.group(0).lower().replace("’", "'"), a=m.start(), b=m.end())
+    return [_Tok(m.group(0), m.group(0).lower().replace("’", "'"), m.start(), m.end())
             for m in _TOKEN.finditer(text)]
 
 

@@ -1,6 +1,8 @@
 """Terminal rendering with rich. Everything from a transcript goes through `esc` (rich markup)."""
 from __future__ import annotations
 
+import os
+import sys
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
@@ -8,9 +10,6 @@ from rich.console import Console
 from rich.markup import escape as esc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
-import os
-import sys
 
 # piped output (CI logs, `make demo | tee`) gets a readable width instead of rich's 80-column default
 _W = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 150

@@ -13,8 +13,8 @@ from typing import Callable, Optional
 
 from pydantic import SecretStr
 
-from synth.extract.provider import ProviderConfig
-from synth.testing import json_completion, tool_call_completion
+from synth.llm.provider import ProviderConfig
+from tests.support.fakeopenai import json_completion, tool_call_completion
 
 FIXTURES = Path(__file__).parent / "fixtures" / "llm"
 SAMPLE = json.loads((FIXTURES / "sample_extract.json").read_text())

@@ -1,8 +1,13 @@
 import numpy as np
 
-from synth.cluster import (ClusterParams, adaptive_min_cluster_size, group_alternatives, labels_for,
-                           prune_incoherent)
 from synth.models import Alternative
+from synth.themes.group import group_alternatives
+from synth.themes.cluster import (
+    ClusterParams,
+    adaptive_min_cluster_size,
+    labels_for,
+    prune_incoherent,
+)
 
 
 def _alt(i, name, kind="competitor"):

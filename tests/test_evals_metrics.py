@@ -10,9 +10,22 @@ import math
 import pytest
 
 from evals.gold import locate
-from evals.metrics import (Mention, ari_v, average_ranks, coverage_agreement, match_items,
-                           outlier_share, overlap, overlap_multiset, overlap_spans, prf,
-                           score_extraction, spearman, tokens, verbatim_rate)
+from evals.metrics import (
+    Mention,
+    ari_v,
+    average_ranks,
+    coverage_agreement,
+    match_items,
+    outlier_share,
+    overlap,
+    overlap_multiset,
+    overlap_spans,
+    prf,
+    score_extraction,
+    spearman,
+    tokens,
+    verbatim_rate,
+)
 
 
 def m(quote, category="pain", file="a.txt", spans=(), **kw):

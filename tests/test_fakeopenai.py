@@ -15,7 +15,7 @@ import openai
 import pytest
 from pydantic import BaseModel
 
-from synth.testing.fakeopenai import (
+from tests.support.fakeopenai import (
     FakeOpenAI,
     Fault,
     ReplayResponder,
@@ -398,7 +398,7 @@ def test_standalone_server_process(tmp_path):
     rec = save_records(tmp_path / "r.jsonl", [make_record(MSGS, CONTACT)])
     summary = tmp_path / "summary.json"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "synth.testing.fakeopenai", "--replay", str(rec), "--key", "sk-1",
+        [sys.executable, "-m", "tests.support.fakeopenai", "--replay", str(rec), "--key", "sk-1",
          "--max-seconds", "30", "--summary-file", str(summary)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -19,7 +19,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE as SAMPLE_DIR, make_transcript
+from conftest import SAMPLE as SAMPLE_DIR
+from conftest import make_transcript
 from llm_replay import SAMPLE, provider, responder, user_text
 from typer.testing import CliRunner
 
@@ -27,10 +28,9 @@ from synth import pipeline
 from synth.cli import app
 from synth.extract import ExtractOptions, extract
 from synth.extract.chunking import chunk_transcript, render_turn
-from synth.testing import FakeOpenAI, tool_call_completion
-from synth.testing.fakeopenai import request_hash
-from synth.tokens import count_tokens
+from synth.llm.tokens import count_tokens
 from synth.workspace import Workspace
+from tests.support.fakeopenai import FakeOpenAI, request_hash, tool_call_completion
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 from synth.icp.profile import build_profile, narrative, nice_ceil, nice_floor, synthesize_rules
-from synth.icp.rules import load_rules, dump_rules
+from synth.icp.rules import dump_rules, load_rules
 from synth.icp.score import score_accounts
 from synth.icp.table import AccountsTable
 from synth.icp.validate import validate
-from synth.models import (AccountRow, AccountTraits, Alternative, DmuMember, Evidence, Extraction,
-                          Theme, ThemeSet, Trait, Trigger)
+from synth.models import (
+    AccountRow,
+    AccountTraits,
+    Alternative,
+    DmuMember,
+    Evidence,
+    Extraction,
+    Theme,
+    ThemeSet,
+    Trait,
+    Trigger,
+)
 
 DATA = [  # company, employees, industry, country, stage, stack, outcome
     ("Acme", 120, "Software", "US", "Series B", "aws;kubernetes;datadog", "won"),

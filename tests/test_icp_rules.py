@@ -5,8 +5,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synth.icp.rules import (COLUMN_PRESETS, Criterion, IcpRules, RulesError, Tiers, column_map_for,
-                             dump_rules, load_rules, rules_to_yaml)
+from synth.icp.rules import (
+    COLUMN_PRESETS,
+    Criterion,
+    IcpRules,
+    RulesError,
+    Tiers,
+    column_map_for,
+    dump_rules,
+    load_rules,
+    rules_to_yaml,
+)
 
 GOOD = """\
 version: 1

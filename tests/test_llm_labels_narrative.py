@@ -11,9 +11,9 @@ from llm_replay import provider
 from test_themes import OPTS, _study
 
 from synth import pipeline
-from synth.testing import FakeOpenAI, tool_call_completion
-from synth.themes import build_themes
+from synth.themes.build import build_themes
 from synth.workspace import Workspace
+from tests.support.fakeopenai import FakeOpenAI, tool_call_completion
 
 LABELS = {  # hand-written recorded responses
     "access": {"label": "Quarterly access reviews eat engineer weeks",

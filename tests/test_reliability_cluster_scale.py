@@ -1,4 +1,4 @@
-"""The large-study clustering path (synth.cluster._labels_sampled): taken only from
+"""The large-study clustering path (synth.themes.cluster._labels_sampled): taken only from
 `ClusterParams.sample_above` items up with auto reduction, deterministic, and it still finds planted
 themes. Small studies (the gold set) never reach it. Timings at 1k/10k/100k: benchmarks/README.md."""
 from __future__ import annotations
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from synth import cluster
-from synth.cluster import ClusterParams, labels_for
+from synth.themes import reduce
+from synth.themes.cluster import ClusterParams, labels_for
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -55,7 +55,7 @@ def test_exact_knn_is_the_graph_umap_builds_itself_on_small_data():
     from sklearn.metrics import pairwise_distances
 
     x, _ = _vectors(500, 5, seed=3)
-    idx, dist = cluster.exact_knn(x, 15, block=128)  # several blocks, one ragged
+    idx, dist = reduce.exact_knn(x, 15, block=128)  # several blocks, one ragged
     ref_idx, ref_dist, _ = umap_.nearest_neighbors(pairwise_distances(x, metric="cosine"), 15, "precomputed",
                                                    {}, False, np.random.RandomState(42))
     assert (idx[:, 0] == np.arange(500)).all() and (dist[:, 0] == 0).all()
@@ -66,6 +66,6 @@ def test_exact_knn_is_the_graph_umap_builds_itself_on_small_data():
 def test_umap_kernels_are_cached_on_disk_after_import():
     from numba.core.caching import NullCache
 
-    umap = cluster.import_umap()
+    umap = reduce.import_umap()
     kernel = umap.umap_.smooth_knn_dist  # compiled without cache=True by umap-learn itself
     assert not isinstance(kernel._cache, NullCache)

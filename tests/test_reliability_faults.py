@@ -14,7 +14,6 @@ No sleeps decide an assertion: every wait is a bounded poll with a deadline.
 from __future__ import annotations
 
 import collections
-import json
 import os
 import signal
 import sqlite3
@@ -29,10 +28,9 @@ from llm_replay import SAMPLE, provider, responder
 
 from synth import pipeline
 from synth.extract import ExtractOptions
-from synth.extract.provider import resolve_provider
-from synth.testing import FakeOpenAI, Fault
-from synth.testing.fakeopenai import request_hash
+from synth.llm.provider import resolve_provider
 from synth.workspace import Workspace
+from tests.support.fakeopenai import FakeOpenAI, Fault, request_hash
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -123,7 +121,7 @@ def _cli_env(srv: FakeOpenAI, key: str = "sk-test-0123456789") -> dict:
 
 
 def _synth(*args: str) -> list[str]:
-    return [sys.executable, "-m", "synth.cli", *args]
+    return [sys.executable, "-m", "synth", *args]
 
 
 def _cache_rows(db: Path) -> int:

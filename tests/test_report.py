@@ -17,16 +17,23 @@ import pytest
 from conftest import make_transcript
 
 from synth import pipeline
-from synth.embed import DEFAULT_MODEL, text_hash
-from synth.models import (AccountRow, Alternative, DmuMember, Evidence, Extraction, PainPoint, ThemeSet,
-                          Trigger)
-from synth.report import (ItemRow, ThemesExport, build_report_data, exports_schema, render_html,
-                          render_markdown, write_exports, write_report)
+from synth.models import AccountRow, Alternative, DmuMember, Evidence, Extraction, PainPoint, ThemeSet, Trigger
+from synth.report import (
+    ItemRow,
+    ThemesExport,
+    build_report_data,
+    exports_schema,
+    render_html,
+    render_markdown,
+    write_exports,
+    write_report,
+)
 from synth.report.charts import clean_label
 from synth.report.markdown import md
 from synth.report.model import hms
-from synth.review import load_review, review_path, save_review
-from synth.themes import assemble_themes
+from synth.themes.build import assemble_themes
+from synth.themes.embed import DEFAULT_MODEL, text_hash
+from synth.themes.review import load_review, review_path, save_review
 from synth.workspace import Workspace
 
 XSS_SPEAKER = "<script>alert(1)</script>"
@@ -293,14 +300,10 @@ def test_report_without_themes_or_outcomes(tmp_path):
 
 
 def test_cli_writes_the_report(study, tmp_path):
-    import typer
     from typer.testing import CliRunner
 
-    from synth.report.cli import report_command
+    from synth.cli import app
 
-    app = typer.Typer()
-    app.command("report")(report_command)
-    app.command("noop")(lambda: None)
     ws = study[0]
     res = CliRunner().invoke(app, ["report", "-w", str(ws.root), "--out", str(tmp_path / "r"), "--offline"])
     assert res.exit_code == 0, res.output

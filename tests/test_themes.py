@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from conftest import make_transcript
 
-from synth.cluster import ClusterParams
-from synth.embed import Embedder
 from synth.models import AccountRow, Evidence, Extraction, PainPoint, Trigger
-from synth.review import load_review, review_path, save_review, Merge, Split
-from synth.themes import ThemeOptions, assemble_themes, build_themes
+from synth.themes.build import ThemeOptions, assemble_themes, build_themes
+from synth.themes.cluster import ClusterParams
+from synth.themes.embed import Embedder
+from synth.themes.review import Merge, Split, load_review, review_path, save_review
 from synth.workspace import Workspace
 
 ACCESS = ["Quarterly access reviews take two engineers a full week",

@@ -12,11 +12,18 @@ from typing import Callable, Optional
 from pydantic import BaseModel, Field
 
 from synth.extract.chunking import chunk_transcript
-from synth.extract.llm import (ChunkFailed, FatalProviderError, LlmCaller, build_messages,
-                               cache_key, chunk_context, load_prices)
-from synth.extract.provider import ProviderConfig
+from synth.llm.caller import (
+    ChunkFailed,
+    FatalProviderError,
+    LlmCaller,
+    build_messages,
+    cache_key,
+    chunk_context,
+    load_prices,
+)
+from synth.llm.provider import ProviderConfig
+from synth.llm.tokens import count_tokens
 from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
-from synth.tokens import count_tokens
 from synth.workspace import Workspace
 
 Progress = Callable[[str, int], None]
@@ -106,8 +113,8 @@ def extract(transcripts: list[Transcript], workspace: Workspace, accounts: dict[
 
 
 def _extract_local(transcripts, workspace, accounts, options, progress) -> ExtractRun:
-    from synth.embed import Embedder
     from synth.extract.local import examples_version, extract_local
+    from synth.themes.embed import Embedder
 
     emb = Embedder(workspace, options.embedding_model)
     run = ExtractRun(extractor="local", model=emb.model_name)

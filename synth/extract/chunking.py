@@ -12,8 +12,8 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
+from synth.llm.tokens import count_tokens
 from synth.models import Transcript, Turn
-from synth.tokens import count_tokens
 
 _SENT = re.compile(r"(?<=[.!?])\s+")
 

@@ -5,9 +5,8 @@ Search order: exact, then normalized (whitespace, curly quotes and dashes, case)
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from rapidfuzz import fuzz

@@ -7,13 +7,24 @@ from typing import Callable, Optional
 from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.consolidate import consolidate
 from synth.extract.grounding import locate
-from synth.extract.llm import ChunkFailed, LlmCaller, StructuredResult, chunk_context
 from synth.extract.redact import Redactor
 from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
-from synth.models import (AccountRow, Alternative, DmuMember, Evidence, Extraction, ExtractionStats,
-                          Item, PainPoint, Trait, Transcript, Trigger)
+from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult, chunk_context
+from synth.models import (
+    AccountRow,
+    Alternative,
+    DmuMember,
+    Evidence,
+    Extraction,
+    ExtractionStats,
+    Item,
+    PainPoint,
+    Trait,
+    Transcript,
+    Trigger,
+)
 
 Progress = Callable[[str, int], None]
 
@@ -109,9 +120,8 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
                     model=caller.cfg.model, prompt_version=caller.prompt_version,
                     traits=base_traits(account, t, traits), stats=stats)
     for it in merged:
-        it.id = it.stable_id(it.category, t.content_hash)  # type: ignore[attr-defined]
-        getattr(ex, {"pain": "pains", "trigger": "triggers", "alternative": "alternatives",
-                     "dmu": "dmu"}[it.category]).append(it)  # type: ignore[attr-defined]
+        it.id = it.stable_id(it.category, t.content_hash)
+        ex.add(it)
     return ex
 
 

@@ -14,14 +14,25 @@ from typing import Optional
 
 import numpy as np
 
-from synth.embed import Embedder
 from synth.extract.consolidate import consolidate, embedding_similarity
 from synth.extract.grounding import evidence_turns
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
-from synth.models import (AccountRow, Alternative, DmuMember, Evidence, Extraction, ExtractionStats,
-                          Item, PainPoint, Quantity, Transcript, Trigger)
-from synth.prompts import load_data
+from synth.models import (
+    AccountRow,
+    Alternative,
+    DmuMember,
+    Evidence,
+    Extraction,
+    ExtractionStats,
+    Item,
+    PainPoint,
+    Quantity,
+    Transcript,
+    Trigger,
+)
+from synth.resources import load_data
+from synth.themes.embed import Embedder
 
 EXAMPLES_FILE = "local_examples_v1.yaml"
 CATEGORIES = ["pain", "trigger", "alternative", "dmu", "none"]
@@ -307,7 +318,6 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
                     model=embedder.model_name, prompt_version=examples_version(),
                     traits=base_traits(account, t, []), stats=stats)
     for it in merged:
-        it.id = it.stable_id(it.category, t.content_hash)  # type: ignore[attr-defined]
-        getattr(ex, {"pain": "pains", "trigger": "triggers", "alternative": "alternatives",
-                     "dmu": "dmu"}[it.category]).append(it)  # type: ignore[attr-defined]
+        it.id = it.stable_id(it.category, t.content_hash)
+        ex.add(it)
     return ex

@@ -7,7 +7,7 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
-from ..prompts import load_prompt
+from ..resources import load_prompt
 from ..workspace import Workspace
 
 PROMPT_FILE = "icp_narrative_v1.md"
@@ -27,7 +27,7 @@ def narrative_messages(profile_json: str) -> list[dict]:
 
 def llm_narrative(ws: Workspace, provider, profile) -> Optional[str]:
     """The paragraph, or None when the call failed (the template narrative then stays)."""
-    from ..extract.llm import ChunkFailed, FatalProviderError, LlmCaller
+    from ..llm.caller import ChunkFailed, FatalProviderError, LlmCaller
 
     prompt = load_prompt(PROMPT_FILE)
     # quotes are left out: the narrative summarizes traits, and less customer text leaves the machine

@@ -18,8 +18,8 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .rules import column_map_for, normalize_name
 from ..models import AccountRow
+from .rules import column_map_for, normalize_name
 
 NULL_TOKENS = frozenset({"", "n/a", "na", "null", "none", "nan", "unknown", "-", "--", "?", "#n/a"})
 LIST_SPLIT = re.compile(r"[;|,]")

@@ -14,8 +14,21 @@ from synth.models import Alternative, Evidence, Item, ThemeSet
 from synth.workspace import Workspace
 
 from .model import (
-    AlternativeView, DmuRoleView, IcpView, ItemNote, MapPoint, QuoteRef, ReportData, RuleView,
-    ScoredAccount, StudySummary, ThemeView, TierView, TraitView, ValidationView, hms,
+    AlternativeView,
+    DmuRoleView,
+    IcpView,
+    ItemNote,
+    MapPoint,
+    QuoteRef,
+    ReportData,
+    RuleView,
+    ScoredAccount,
+    StudySummary,
+    ThemeView,
+    TierView,
+    TraitView,
+    ValidationView,
+    hms,
 )
 
 CODE = {"pain": "P", "trigger": "T", "alternative": "A"}
@@ -140,7 +153,7 @@ def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], stud
     s.extractors = dict(sorted(Counter(e.extractor for e in exs).items()))
     s.models = sorted({e.model for e in exs if e.model})
     s.prompt_versions = sorted({e.prompt_version for e in exs if e.prompt_version})
-    s.items = dict(sorted(Counter(it.category for it in items).items()))  # type: ignore[attr-defined]
+    s.items = dict(sorted(Counter(it.category for it in items).items()))
     s.dismissed = sum(it.dismissed for it in items)
     for e in exs:
         st = e.stats
@@ -244,7 +257,7 @@ def build_report_data(ws: Workspace, icp_result: Any = None, embedding_model: Op
         code = {v.id: v.code for v in data.themes}
         members = {i: code[th.id] for th in ts.themes if th.id in code for i in th.item_ids}
         data.item_map, data.map_note = _item_map(ws, items, members, embedding_model)
-    data.dismissed = [ItemNote(id=it.id, category=it.category, statement=it.statement,  # type: ignore[attr-defined]
+    data.dismissed = [ItemNote(id=it.id, category=it.category, statement=it.statement,
                                quote=_first_quote(it)) for it in items if it.dismissed]
     data.alternatives = _alternatives(items, ts, study)
     data.dmu = _dmu(ts, by_id)
@@ -259,12 +272,12 @@ def _item_map(ws: Workspace, items: list[Item], code_of: dict[str, str], model: 
     `model` is the embedding model the themes stage used (a name or a path; the cache keys on the name)."""
     from pathlib import Path
 
-    from synth.embed import DEFAULT_MODEL, text_hash
+    from synth.themes.embed import DEFAULT_MODEL, text_hash
 
     points: list[MapPoint] = []
     missing = 0
     for cat in ("pain", "trigger"):
-        members = [it for it in items if it.category == cat and not it.dismissed]  # type: ignore[attr-defined]
+        members = [it for it in items if it.category == cat and not it.dismissed]
         hashes = [text_hash(it.statement) for it in members]
         vecs = ws.get_vectors(sorted(set(hashes)), Path(model).name if model else DEFAULT_MODEL) if hashes else {}
         have = [(it, vecs[h]) for it, h in zip(members, hashes) if h in vecs]

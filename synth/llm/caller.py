@@ -18,10 +18,10 @@ from typing import Optional
 
 from pydantic import BaseModel
 
-from synth.extract.provider import ProviderConfig
 from synth.extract.schema import ChunkExtraction
+from synth.llm.provider import ProviderConfig
 from synth.models import SCHEMA_VERSION
-from synth.prompts import PROMPTS_DIR, load_prompt
+from synth.resources import load_data, load_prompt
 from synth.workspace import Workspace
 
 PROMPT_FILE = "extract_v1.md"
@@ -58,9 +58,11 @@ class Prices(BaseModel):
 
 
 def load_prices(path: Optional[Path] = None) -> Prices:
+    if path is None:
+        return Prices.model_validate(load_data("prices.yaml"))
     import yaml
 
-    return Prices.model_validate(yaml.safe_load((path or PROMPTS_DIR / "prices.yaml").read_text()))
+    return Prices.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def cache_key(chunk_text: str, cfg: ProviderConfig, redact: bool, context: str = "") -> str:
@@ -162,7 +164,7 @@ class LlmCaller:
     @property
     def client(self):
         if self._client is None:
-            from synth.extract.provider import make_instructor
+            from synth.llm.provider import make_instructor
 
             self._client = make_instructor(self.cfg)
         return self._client

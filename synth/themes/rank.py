@@ -1,4 +1,4 @@
-"""Rank themes by the deterministic rules in `synth/data/rank_rules_v1.yaml`.
+"""Rank themes by the deterministic rules in `prompts/rank_rules_v1.yaml` (shipped as package data).
 
 Every theme carries its breakdown (value, weight, points per component) and the points add up to
 the score, so nobody has to trust an opaque number.
@@ -12,8 +12,9 @@ import yaml
 from pydantic import BaseModel
 
 from synth.models import AccountRow, Item, PainPoint, ScoreComponent, Theme, Trigger
+from synth.resources import load_data
 
-RULES_PATH = Path(__file__).parent / "data" / "rank_rules_v1.yaml"
+RULES_FILE = "rank_rules_v1.yaml"
 
 
 class Component(BaseModel):
@@ -29,7 +30,9 @@ class RankRules(BaseModel):
 
 
 def load_rank_rules(path: Optional[Path] = None) -> RankRules:
-    return RankRules.model_validate(yaml.safe_load((path or RULES_PATH).read_text(encoding="utf-8")))
+    if path is None:
+        return RankRules.model_validate(load_data(RULES_FILE))
+    return RankRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 class StudyFacts(BaseModel):
@@ -48,7 +51,7 @@ class StudyFacts(BaseModel):
                    if f in accounts and accounts[f].outcome}
         per: dict[str, int] = {}
         for it in items:
-            per[it.category] = per.get(it.category, 0) + 1  # type: ignore[attr-defined]
+            per[it.category] = per.get(it.category, 0) + 1
         return cls(n_interviews=len(files), n_accounts=len(set(acc.values())), items_per_category=per,
                    account_of_file=acc, outcome_of_account=outcome)
 

@@ -6,30 +6,17 @@ from typing import List, Optional
 
 import typer
 
-from synth.render import console, err, esc
-
-WorkspaceOpt = typer.Option(Path(".synth"), "--workspace", "-w", help="workspace folder (holds synth.db)")
-
-
-def _ws(path: Path):
-    from synth.workspace import Workspace
-
-    return Workspace(path)
-
-
-def _print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
-    from synth.cli import _print_themes as show
-
-    show(ts, top, quotes, ws)
-
+from synth.cli.options import WorkspaceOpt, open_workspace
+from synth.cli.show import print_themes
+from synth.render import breakdown_table, console, err, esc
+from synth.themes.build import assemble_themes
+from synth.themes.review import Merge, Split, load_review, review_path, save_review
 
 review_app = typer.Typer(help="Review themes: show, rename, merge, split, pin, drop. Decisions live in "
                               "review.yaml in the workspace and survive re-runs.", no_args_is_help=False)
 
 
 def _reassemble(ws):
-    from synth.themes import assemble_themes
-
     ts = ws.latest_themes()
     if ts is None:
         err.print("[red]error[/red] no themes yet: run `synth themes` first")
@@ -40,9 +27,7 @@ def _reassemble(ws):
 
 
 def _edit_review(workspace: Path, change) -> None:
-    from synth.review import load_review, review_path, save_review
-
-    with _ws(workspace) as ws:
+    with open_workspace(workspace) as ws:
         path = review_path(ws.root)
         rv = load_review(path)
         ts = ws.latest_themes()
@@ -51,7 +36,7 @@ def _edit_review(workspace: Path, change) -> None:
         save_review(rv, path)
         ts = _reassemble(ws)
         console.print(f"[green]{esc(msg)}[/green] (saved to {esc(str(path))})")
-        _print_themes(ts, 10, ws=ws)
+        print_themes(ts, 10, ws=ws)
 
 
 def _need(tid: str, ts, known: set) -> None:
@@ -68,9 +53,7 @@ def review_show(ctx: typer.Context, workspace: Path = WorkspaceOpt,
     """Show ranked themes with their quotes (file, speaker, timestamp)."""
     if ctx.invoked_subcommand is not None:
         return
-    from synth.render import breakdown_table
-
-    with _ws(workspace) as ws:
+    with open_workspace(workspace) as ws:
         ts = _reassemble(ws)
         if theme:
             th = next((t for t in ts.themes if t.id == theme), None)
@@ -86,7 +69,7 @@ def review_show(ctx: typer.Context, workspace: Path = WorkspaceOpt,
                     console.print(f"  [dim]{esc(i)}[/dim] “{esc(ev.quote)}” — {esc(ev.file)} · "
                                   f"{esc(ev.speaker)}" + (f" @{ev.start:.0f}s" if ev.start is not None else ""))
             return
-        _print_themes(ts, 50, quotes=quotes, ws=ws)
+        print_themes(ts, 50, quotes=quotes, ws=ws)
 
 
 @review_app.command("rename")
@@ -102,8 +85,6 @@ def review_rename(theme_id: str, label: str, workspace: Path = WorkspaceOpt) -> 
 @review_app.command("merge")
 def review_merge(into: str, sources: List[str], workspace: Path = WorkspaceOpt) -> None:
     """Merge SOURCES themes into INTO."""
-    from synth.review import Merge
-
     def change(rv, ts, known):
         for t in [into, *sources]:
             _need(t, ts, known)
@@ -116,8 +97,6 @@ def review_merge(into: str, sources: List[str], workspace: Path = WorkspaceOpt) 
 def review_split(theme_id: str, items: List[str], label: Optional[str] = typer.Option(None),
                  workspace: Path = WorkspaceOpt) -> None:
     """Split ITEMS (item ids, see `synth review --theme ID`) off THEME_ID into a new theme."""
-    from synth.review import Split
-
     def change(rv, ts, known):
         _need(theme_id, ts, known)
         rv.split.append(Split(source=theme_id, items=list(items), label=label))

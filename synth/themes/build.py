@@ -12,22 +12,23 @@ from typing import Callable, Optional
 
 from pydantic import BaseModel, Field
 
-from synth.cluster import ClusterParams, cluster_category
-from synth.dmu import summarize_dmu
-from synth.embed import Embedder
-from synth.label import ThemeLabel, deterministic_label, keyphrases, llm_label_key, medoid, representative
-from synth.models import DmuMember, Extraction, Item, Theme, ThemeSet
-from synth.rank import StudyFacts, load_rank_rules, rank
-from synth.review import apply_review, load_review, match_ids, review_path
+from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, DmuMember, Extraction, Item, Theme, ThemeSet
+from synth.themes.cluster import Clusterer, ClusterParams, cluster_category
+from synth.themes.dmu import summarize_dmu
+from synth.themes.embed import Embedder
+from synth.themes.label import ThemeLabel, deterministic_label, keyphrases, llm_label_key, medoid, representative
+from synth.themes.rank import StudyFacts, load_rank_rules, rank
+from synth.themes.review import apply_review, load_review, match_ids, review_path
 from synth.workspace import Workspace
 
-CLUSTERED = ("pain", "trigger", "alternative")
 LABEL_PROMPT = "label_v1.md"
 Progress = Callable[[str, int], None]
 
 
 class ThemeOptions(BaseModel):
+    model_config = {"arbitrary_types_allowed": True}
     params: ClusterParams = Field(default_factory=ClusterParams)
+    clusterer: Optional[Clusterer] = Field(None, description="default HdbscanClusterer(params)")
     rules_path: Optional[Path] = None
     embedding_model: Optional[str] = None
 
@@ -49,10 +50,11 @@ def build_themes(ws: Workspace, options: Optional[ThemeOptions] = None, provider
     next_id = dict(previous.next_id) if previous else {}
     raw: dict[str, list[str]] = {}
     unclustered: dict[str, list[str]] = {}
-    for cat in CLUSTERED:
-        members = [it for it in items if it.category == cat and not it.dismissed]  # type: ignore[attr-defined]
-        vecs = emb.encode([m.statement for m in members]) if cat != "alternative" and members else None
-        res = cluster_category(cat, members, vecs, options.params, n_interviews)
+    for cat in CLUSTERED_CATEGORIES:
+        members = [it for it in items if it.category == cat and not it.dismissed]
+        by_meaning = CATEGORIES[cat].grouping == "embedding"
+        vecs = emb.encode([m.statement for m in members]) if by_meaning and members else None
+        res = cluster_category(cat, members, vecs, options.params, n_interviews, options.clusterer)
         raw.update(match_ids([c.item_ids for c in res.clusters], prev_raw, cat, next_id))
         unclustered[cat] = res.unclustered
         if progress:
@@ -82,14 +84,14 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
     for tid, members in clusters.items():
         if not members:
             continue
-        cat = by_id[members[0]].category  # type: ignore[attr-defined]
+        cat = by_id[members[0]].category
         files = sorted({e.file for i in members for e in by_id[i].evidence})
         themes.append(Theme(id=tid, category=cat, label=tid, item_ids=members, files=files,
                             pinned=tid in pinned))
     vec_ids = [i for th in themes for i in th.item_ids]
     vecs = emb.encode([by_id[i].statement for i in vec_ids])
     vmap = dict(zip(vec_ids, vecs))
-    for cat in CLUSTERED:
+    for cat in CLUSTERED_CATEGORIES:
         group = [th for th in themes if th.category == cat]
         phrases = keyphrases([" . ".join(by_id[i].statement for i in th.item_ids) for th in group])
         for th, ph in zip(group, phrases):
@@ -97,7 +99,7 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
             mid = medoid(th.item_ids, vmap)
             th.representative_quote = representative(by_id[mid])
             th.label = deterministic_label(ph, by_id[mid].statement)
-            if cat == "alternative":
+            if CATEGORIES[cat].grouping == "name":
                 names = sorted({getattr(by_id[i], "name", "") for i in th.item_ids})
                 kinds = sorted({getattr(by_id[i], "kind", "") for i in th.item_ids})
                 th.label = names[0] if len(names) == 1 else f"{kinds[0]}: " + ", ".join(names[:3])
@@ -119,8 +121,8 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
 
 def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, Item]) -> None:
     """Short label + definition per theme from an instructor call; cached like every LLM call."""
-    from synth.extract.llm import ChunkFailed, FatalProviderError, LlmCaller
-    from synth.prompts import load_prompt
+    from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller
+    from synth.resources import load_prompt
 
     prompt = load_prompt(LABEL_PROMPT)
     caller = LlmCaller(provider, ws)
@@ -140,6 +142,6 @@ def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, I
         th.label, th.definition, th.label_source = res.parsed.label, res.parsed.definition, "llm"
 
     async def all_() -> None:
-        await asyncio.gather(*(one(th) for th in themes if th.category != "alternative"))
+        await asyncio.gather(*(one(th) for th in themes if CATEGORIES[th.category].grouping == "embedding"))
 
     asyncio.run(all_())

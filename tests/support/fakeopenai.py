@@ -989,7 +989,7 @@ class FakeOpenAI:
 
 
 # --------------------------------------------------------------------------------------------------
-# Stand-alone use: python -m synth.testing.fakeopenai --replay rec.jsonl --latency 0.3 --url-file u.txt
+# Stand-alone use: python -m tests.support.fakeopenai --replay rec.jsonl --latency 0.3 --url-file u.txt
 # --------------------------------------------------------------------------------------------------
 
 
@@ -1001,7 +1001,7 @@ def main(argv: Sequence[str] | None = None, responder: Responder | None = None) 
     import signal
     import sys
 
-    ap = argparse.ArgumentParser(prog="python -m synth.testing.fakeopenai", description=main.__doc__)
+    ap = argparse.ArgumentParser(prog="python -m tests.support.fakeopenai", description=main.__doc__)
     ap.add_argument("--replay", help="JSON/JSONL records for ReplayResponder (default: '{}' content)")
     ap.add_argument("--cycle", action="store_true", help="start the replay queue over when exhausted")
     ap.add_argument("--latency", type=float, default=0.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from synth.models import DmuMember, DmuRoleSummary
+from synth.models import DMU_ROLES, DmuMember, DmuRoleSummary
 
 # first match wins; order from specific to general
 CANONICAL_TITLES: list[tuple[str, str]] = [
@@ -60,7 +60,7 @@ def summarize_dmu(members: list[DmuMember]) -> list[DmuRoleSummary]:
         s.titles[t] = s.titles.get(t, 0) + 1
         s.item_ids.append(m.id)
         s.files = sorted(set(s.files) | {e.file for e in m.evidence})
-    order = ["champion", "economic_buyer", "influencer", "blocker", "user"]
+    order = list(DMU_ROLES)
     out = [by_role[r] for r in order if r in by_role]
     for s in out:
         s.titles = dict(sorted(s.titles.items(), key=lambda kv: (-kv[1], kv[0])))

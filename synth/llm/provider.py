@@ -66,7 +66,7 @@ def _config_file(path: Optional[Path]) -> dict:
 
 def resolve_provider(*, model: Optional[str] = None, base_url: Optional[str] = None,
                      provider: Optional[str] = None, mode: Optional[str] = None,
-                     config_file: Optional[Path] = None,
+                     timeout: Optional[float] = None, config_file: Optional[Path] = None,
                      env: Optional[dict[str, str]] = None) -> Optional[ProviderConfig]:
     """Flags beat the config file, which beats the environment. None when nothing is configured."""
     env = dict(os.environ) if env is None else env
@@ -85,6 +85,7 @@ def resolve_provider(*, model: Optional[str] = None, base_url: Optional[str] = N
         base_url=base,
         mode=mode or cfg.get("mode") or env.get("SYNTH_MODE"),
         azure_api_version=env.get("OPENAI_API_VERSION", "2024-10-21"),
+        timeout_s=float(timeout or cfg.get("timeout_s") or env.get("SYNTH_TIMEOUT_S") or 60.0),
     )
 
 

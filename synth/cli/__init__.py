@@ -1,0 +1,41 @@
+"""synth command line. This root only attaches commands; each lives in its own module of this package
+and none imports this one (instructor's `cli/cli.py` shape).
+
+Exit codes: 0 all ok, 1 some inputs failed, 2 usage error (typer's own).
+"""
+from __future__ import annotations
+
+import typer
+
+from synth import __version__
+from synth.cli.extract import extract
+from synth.cli.icp import icp, score
+from synth.cli.ingest import ingest
+from synth.cli.report import report
+from synth.cli.review import review_app
+from synth.cli.run import run
+from synth.cli.schema import schema
+from synth.cli.themes import themes
+from synth.render import console
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="Turn customer-interview transcripts into grounded evidence, ranked themes "
+                       "and an ICP scorer.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"synth {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="print the version and exit")) -> None:
+    """synth: interview synthesis for B2B go-to-market teams."""
+
+
+# in the order data flows
+for command in (ingest, extract, themes, icp, score, report, run, schema):
+    app.command()(command)
+app.add_typer(review_app, name="review")

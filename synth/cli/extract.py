@@ -1,0 +1,62 @@
+"""`synth extract`: pains, triggers, alternatives and DMU members from the ingested transcripts."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from synth import pipeline
+from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
+from synth.cli.show import print_extract_problems
+from synth.extract import ExtractOptions, estimate
+from synth.render import console, err, esc, extract_table, print_ingest_problems, progress_bars
+
+
+@llm_options
+def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest these first (optional)"),
+            workspace: Path = WorkspaceOpt,
+            concurrency: int = typer.Option(8, min=1, max=256, help="parallel LLM calls"),
+            redact: bool = typer.Option(False, help="replace emails, phones, URLs and names before sending"),
+            budget: int = typer.Option(3000, help="tokens of transcript per chunk"),
+            prices: Optional[Path] = typer.Option(None, help="price table YAML (default prompts/prices.yaml)"),
+            dry_run: bool = typer.Option(False, "--dry-run", help="print calls, tokens and cost; send nothing"),
+            embedding_model: Optional[str] = typer.Option(None, help="local sentence-transformers model path"),
+            as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
+    """Extract pains, triggers, alternatives and DMU members from the ingested transcripts."""
+    opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices,
+                          embedding_model=embedding_model)
+    ingest_failed = False
+    with open_workspace(workspace) as ws:
+        if paths:
+            report = pipeline.ingest(paths, ws)
+            print_ingest_problems(report)
+            ingest_failed = bool(report.failed)
+        transcripts = ws.transcripts()
+        if not transcripts:
+            err.print("[red]error[/red] no transcripts in the workspace: run `synth ingest PATH` first")
+            raise typer.Exit(1)
+        if dry_run:
+            if llm is None:
+                console.print("no LLM provider configured: the local extractor makes no calls and costs $0")
+                raise typer.Exit(0)
+            est = estimate(transcripts, ws, llm, opts)
+            print(est.model_dump_json(indent=2)) if as_json else console.print(
+                f"[b]dry run[/b] {llm.describe()}: {est.chunks} chunks, {est.cached} cached, "
+                f"[b]{est.calls} calls[/b], {est.tokens_in:,} tokens in, ~{est.tokens_out_estimate:,} out, "
+                f"estimated [b]${est.cost_usd:.4f}[/b] (prices {est.prices_version})")
+            raise typer.Exit(0)
+        if llm is None:
+            err.print("[cyan]no LLM provider configured (OPENAI_API_KEY / OPENAI_BASE_URL): using the "
+                      "offline local extractor[/cyan]")
+        else:
+            err.print(f"[cyan]extracting with {esc(llm.describe())}[/cyan]")
+        with progress_bars(not as_json) as advance:
+            advance.add("transcripts", len(transcripts))
+            run = pipeline.extract(ws, llm, opts, advance)
+    if as_json:
+        print(run.model_dump_json(indent=2))
+    else:
+        console.print(extract_table(run))
+    print_extract_problems(run)
+    raise typer.Exit(1 if run.failures or ingest_failed else 0)

@@ -1,0 +1,59 @@
+"""Options shared by several commands, declared once (simonw/llm's `tool_options` pattern).
+
+`llm_options` gives every command that may call a model the same provider flags and hands the
+command one resolved `ProviderConfig` (or None: offline) instead of six loose values.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+
+from synth.llm.provider import ProviderConfig, resolve_provider
+from synth.workspace import Workspace
+
+WorkspaceOpt = typer.Option(Path(".synth"), "--workspace", "-w", help="workspace folder (holds synth.db)")
+
+
+def open_workspace(path: Path) -> Workspace:
+    return Workspace(path)
+
+
+# name -> (annotation, typer.Option): the flags every LLM-using command takes
+_LLM_FLAGS: dict[str, tuple[object, object]] = {
+    "model": (Optional[str], typer.Option(None, help="model name (env SYNTH_MODEL)")),
+    "base_url": (Optional[str], typer.Option(None, help="OpenAI-compatible base URL (env OPENAI_BASE_URL)")),
+    "provider": (Optional[str], typer.Option(None, help="openai, azure, ollama, vllm, llamacpp, lmstudio")),
+    "mode": (Optional[str], typer.Option(None, help="how to ask for structure: tools, json, json_schema, md_json")),
+    "timeout": (Optional[float], typer.Option(None, min=1, help="seconds per LLM call (env/config timeout_s)")),
+    "config": (Optional[Path], typer.Option(None, help="synth.yaml with an `llm:` section")),
+    "offline": (bool, typer.Option(False, "--offline", help="no LLM: local extractor, deterministic labels")),
+}
+
+
+def resolve_llm(model: Optional[str] = None, base_url: Optional[str] = None, provider: Optional[str] = None,
+                mode: Optional[str] = None, timeout: Optional[float] = None, config: Optional[Path] = None,
+                offline: bool = False) -> Optional[ProviderConfig]:
+    if offline:
+        return None
+    return resolve_provider(model=model, base_url=base_url, provider=provider, mode=mode, timeout=timeout,
+                            config_file=config)
+
+
+def llm_options(fn: Callable) -> Callable:
+    """Add the provider flags to a typer command; the command receives `llm: Optional[ProviderConfig]`."""
+    sig = inspect.signature(fn)
+    kept = [p for p in sig.parameters.values() if p.name != "llm"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=opt, annotation=ann)
+             for name, (ann, opt) in _LLM_FLAGS.items()]
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        flags = {name: kwargs.pop(name) for name in _LLM_FLAGS}
+        return fn(*args, llm=resolve_llm(**flags), **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+    return wrapper

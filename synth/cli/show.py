@@ -1,0 +1,49 @@
+"""Printing shared by several commands (themes after `themes`, `run` and every `review` decision)."""
+from __future__ import annotations
+
+import typer
+
+from synth.models import THEME_SECTIONS
+from synth.render import console, dmu_table, err, esc, profile_table, scores_table, themes_table, validation_lines
+
+
+def print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
+    by_id = {it.id: it for e in ws.latest_extractions() for it in e.items()} if ws is not None else None
+    for cat in THEME_SECTIONS:
+        console.print(themes_table(ts, cat, top=top, quotes=quotes, items_by_id=by_id))
+    if ts.dmu:
+        console.print(dmu_table(ts))
+    unc = {k: len(v) for k, v in ts.unclustered.items() if v}
+    if unc:
+        console.print("[dim]unclustered (single-interview or outlier items): " +
+                      ", ".join(f"{k} {v}" for k, v in unc.items()) + "[/dim]")
+    for s in ts.stale_decisions:
+        err.print(f"[yellow]review decision no longer applies[/yellow] {esc(s)}")
+
+
+def print_extract_problems(run, fatal_note: str = "") -> None:
+    """One line per failed file; a fatal provider error ends the command with exit code 1."""
+    for f in run.failures:
+        err.print(f"[red]error[/red] {esc(f.file)}: {esc(f.error)}")
+    if run.fatal:
+        err.print(f"[red]fatal[/red] {esc(run.fatal)}{fatal_note}")
+        raise typer.Exit(1)
+
+
+def print_icp(res) -> None:
+    console.print(profile_table(res.profile))
+    console.print(f"[b]ICP narrative[/b] ({res.narrative_source}): {esc(res.narrative)}")
+    if res.rules_written:
+        console.print(f"rules written to [b]{esc(str(res.rules_path))}[/b]: edit it, then `synth score`")
+    else:
+        console.print(f"[yellow]{esc(str(res.rules_path))} was edited by hand: kept it; the fresh synthesis is "
+                      f"in {esc(str(res.rules_path.with_name(res.rules_path.stem + '.proposed.yaml')))}[/yellow]")
+    console.print(scores_table(res.scores))
+    for line in validation_lines(res.validation):
+        console.print(line)
+
+
+def require_extractions(ws) -> None:
+    if not ws.has_extractions():
+        err.print("[red]error[/red] nothing extracted yet: run `synth extract` first")
+        raise typer.Exit(1)

@@ -1,0 +1,101 @@
+"""The ingest stage over a study: every file under the given paths into the workspace, with a report.
+
+One bad file gets a message naming it and the problem; the rest of the study goes on.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+from pydantic import BaseModel, Field
+
+from synth.ingest import IngestError, discover, join_accounts, load_accounts, load_transcript
+from synth.models import AccountRow, Transcript
+from synth.workspace import Workspace
+
+Progress = Callable[[str, int], None]
+
+
+class FileReport(BaseModel):
+    file: str
+    path: str
+    status: str = Field(description="new, unchanged, replaced or failed")
+    format: Optional[str] = None
+    encoding: Optional[str] = None
+    speakers: list[str] = Field(default_factory=list)
+    interviewee: Optional[str] = None
+    interviewers: list[str] = Field(default_factory=list)
+    interviewer_source: Optional[str] = None
+    turns: int = 0
+    words: int = 0
+    duration_s: Optional[float] = None
+    warnings: list[str] = Field(default_factory=list)
+    error: Optional[str] = None
+
+
+class IngestReport(BaseModel):
+    files: list[FileReport] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list, description="problems not tied to one transcript")
+    account_warnings: list[str] = Field(default_factory=list)
+    accounts_file: Optional[str] = None
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.files if f.status == "failed") + len(self.errors)
+
+    @property
+    def transcripts_ok(self) -> list[str]:
+        return [f.file for f in self.files if f.status != "failed"]
+
+
+def _accounts_files(paths: list[Path]) -> list[Path]:
+    out = []
+    for p in paths:
+        cand = p / "accounts.csv" if p.is_dir() else p.parent / "accounts.csv"
+        if cand.exists() and cand not in out:
+            out.append(cand)
+    return out
+
+
+def ingest_study(paths: list[Path], workspace: Workspace, interviewer: Optional[list[str]] = None,
+           accounts_csv: Optional[Path] = None, progress: Optional[Progress] = None,
+           replace_study: bool = True) -> IngestReport:
+    """Parse every transcript under `paths` into the workspace; bad files are reported, not fatal."""
+    report = IngestReport()
+    files, errors = discover(paths)
+    report.errors = [str(e) for e in errors]
+    loaded: list[Transcript] = []
+    for f in files:
+        try:
+            t = load_transcript(f, interviewer=interviewer)
+            status = workspace.put_transcript(t)
+            loaded.append(t)
+            report.files.append(FileReport(
+                file=t.file_name, path=str(f), status=status, format=t.format, encoding=t.encoding,
+                speakers=t.speakers, interviewee=t.interviewee, interviewers=t.interviewers,
+                interviewer_source=t.interviewer_source, turns=len(t.turns), words=t.word_count,
+                duration_s=t.duration, warnings=list(t.warnings)))
+        except IngestError as exc:
+            report.files.append(FileReport(file=f.name, path=str(f), status="failed", error=str(exc)))
+        except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop the study
+            report.files.append(FileReport(file=f.name, path=str(f), status="failed",
+                                           error=f"{f}: unexpected {type(exc).__name__}: {exc}"))
+        if progress:
+            progress("files", 1)
+    if replace_study and loaded:
+        workspace.forget_files([t.file_name for t in loaded])
+    sidecars = [accounts_csv] if accounts_csv else _accounts_files(paths)
+    rows: list[AccountRow] = []
+    for sc in sidecars:
+        try:
+            r, warns = load_accounts(sc)
+            rows.extend(r)
+            report.account_warnings.extend(warns)
+            report.accounts_file = str(sc)
+        except IngestError as exc:
+            report.errors.append(str(exc))
+    if rows:
+        joined, warns = join_accounts(loaded, rows)
+        report.account_warnings.extend(warns)
+        workspace.put_accounts(joined)
+    return report
