@@ -123,7 +123,8 @@ class Evidence(BaseModel):
     char_start: int
     char_end: int
     start: Optional[float] = Field(None, description="cue time in seconds where the format has one")
-    match: Literal["exact", "normalized", "fuzzy"] = "exact"
+    match: Literal["exact", "normalized", "fuzzy", "salvaged"] = Field(
+        "exact", description="how the quote was found; 'salvaged': the verbatim part of a near-miss quote")
 
 
 class Quantity(BaseModel):
@@ -213,6 +214,16 @@ class ExtractionStats(BaseModel):
     items_dropped: int = 0
     quotes_proposed: int = 0
     quotes_grounded: int = 0
+    # how proposed quotes became evidence or were given up (synth/extract/reask.py); the local
+    # extractor's quotes are transcript sentences, grounded first time by construction
+    quotes_grounded_first: int = 0
+    quotes_reasked: int = 0
+    quotes_salvaged: int = 0
+    quotes_dropped: int = 0
+    reask_calls: int = 0
+    # fields that claimed what their evidence does not say (synth/extract/verify.py)
+    fields_nulled: int = 0
+    fields_corrected: int = 0
     calls: int = 0
     cache_hits: int = 0
     tokens_in: int = 0

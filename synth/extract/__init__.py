@@ -1,6 +1,8 @@
 """Extract stage: Transcript -> Extraction, with the LLM when one is configured, else `local`.
 
-Public entry: `extract(...) -> ExtractRun`. `estimate(...) -> DryRunEstimate` answers a dry run
+Public entry: `extract(...) -> ExtractRun`. Both extractors' output goes through the same check
+before it is stored: every field that claims a fact must be something its evidence says
+(synth/extract/verify.py). `estimate(...) -> DryRunEstimate` answers a dry run
 (calls, tokens, cost) before anything is sent.
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Callable, Optional
 from pydantic import BaseModel, Field
 
 from synth.extract.chunking import chunk_transcript
+from synth.extract.verify import verify_extraction
 from synth.llm.caller import (
     ChunkFailed,
     FatalProviderError,
@@ -122,6 +125,9 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
     for t in transcripts:
         try:
             ex = extract_local(t, accounts.get(t.file_name), emb)
+            # its quotes are transcript sentences: every one grounded first time, by construction
+            ex.stats.quotes_grounded_first = ex.stats.quotes_grounded
+            verify_extraction(ex, t)
             workspace.put_extraction(ex, key)
             run.extractions.append(ex)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the study
@@ -144,6 +150,7 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
             ex = await extract_transcript_llm(t, caller, accounts.get(t.file_name),
                                               budget=options.budget_tokens, overlap=options.overlap_turns,
                                               progress=progress)
+            verify_extraction(ex, t)
             workspace.put_extraction(ex, key)
             return ex
         finally:

@@ -2,24 +2,39 @@
 
 Search order: exact, then normalized (whitespace, curly quotes and dashes, case), then fuzzy
 (rapidfuzz partial ratio >= 90). Only non-interviewer turns are searched: interviewer talk is context.
+
+What is shown is always the transcript's own text at the span found, never the proposed quote, and
+a span always starts and ends on word boundaries ("opens in Ju" is snapped to "opens in June").
+A fuzzy match tolerates slips, not changes of meaning: it is refused when the quote and the span
+differ in a number, a negation (not, never, no, n't, without, ...) or a capitalised name, so "about
+400 hours" is never located at "about 40 hours".
+
+`salvage` is the last resort before a quote is given up: the longest verbatim run of at least
+`SALVAGE_MIN_WORDS` words of the proposed quote inside one interviewee turn (match kind `salvaged`).
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Iterable, Optional
 
 from rapidfuzz import fuzz
 
 from synth.models import Evidence, Transcript, Turn
+from synth.numbers import NEGATIONS, number_signature
 
 FUZZY_THRESHOLD = 90.0
+SALVAGE_MIN_WORDS = 6
 _TRANSLATE = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "...",
 })
 _WS = re.compile(r"\s+")
+_WORDS = re.compile(r"[\w$%][\w$%'’.,-]*[\w$%]|[\w$%]")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]$")
 
 
 @lru_cache(maxsize=4096)
@@ -51,7 +66,67 @@ def normalize(s: str) -> str:
     return _normalize_with_map(s)[0].strip(" .,;:!?\"'")
 
 
+def snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start:end` moved onto word boundaries: a word cut at an edge is taken whole when at least
+    half of it is inside the span, else left out; surrounding spaces are trimmed."""
+    def word_at(i: int) -> tuple[int, int]:
+        a = i
+        while a > 0 and text[a - 1].isalnum():
+            a -= 1
+        b = i
+        while b < len(text) and text[b].isalnum():
+            b += 1
+        return a, b
+
+    if 0 < start < len(text) and text[start].isalnum() and text[start - 1].isalnum():
+        a, b = word_at(start)
+        start = a if (b - start) * 2 >= (b - a) else b
+    if 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        a, b = word_at(end - 1)
+        end = b if (end - a) * 2 >= (b - a) else a
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _negations(s: str) -> Counter:
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", s.lower().translate(_TRANSLATE))
+    c = Counter(w for w in words if w in NEGATIONS)
+    c["n't"] = sum(1 for w in words if w.endswith("n't")) + words.count("cannot")
+    return c
+
+
+def _names(s: str) -> set[str]:
+    """Capitalised words that are not capitalised for being first in a sentence, nor 'I'."""
+    out: set[str] = set()
+    prev = ""
+    for i, w in enumerate(_WS.split(s.strip())):
+        core = w.strip("\"'“”‘’()[],.;:!?")
+        if core[:1].isupper() and i > 0 and not _SENTENCE_END.search(prev) and \
+                core.split("'")[0].split("’")[0] != "I":
+            out.add(core.lower())
+        prev = w
+    return out
+
+
+def meaning_differs(quote: str, span: str) -> Optional[str]:
+    """Why `span` cannot stand for `quote` (a differing number, negation or name), or None."""
+    if sorted(number_signature(quote)) != sorted(number_signature(span)):
+        return "number"
+    if _negations(quote) != _negations(span):
+        return "negation"
+    q_low, s_low = set(re.findall(r"\w+", quote.lower())), set(re.findall(r"\w+", span.lower()))
+    for name in _names(quote) | _names(span):
+        parts = set(re.findall(r"\w+", name))
+        if not (parts <= q_low and parts <= s_low):
+            return "name"
+    return None
+
+
 def _evidence(t: Transcript, turn: Turn, start: int, end: int, match: str) -> Evidence:
+    start, end = snap(turn.text, start, end)
     a, b = turn.char_start + start, turn.char_start + end
     return Evidence(
         quote=t.text[a:b], file=t.file_name, transcript_hash=t.content_hash, speaker=turn.speaker,
@@ -60,8 +135,16 @@ def _evidence(t: Transcript, turn: Turn, start: int, end: int, match: str) -> Ev
 
 
 def evidence_turns(t: Transcript) -> list[Turn]:
-    turns = [x for x in t.turns if not x.is_interviewer]
-    return turns
+    return [x for x in t.turns if not x.is_interviewer]
+
+
+def _ordered(t: Transcript, hint: Optional[Iterable[Turn]]) -> list[Turn]:
+    pool = evidence_turns(t)
+    candidates = [x for x in (hint or []) if not x.is_interviewer]
+    # by turn index: `x not in candidates` compared pydantic models field by field, pool x hint
+    # times per quote (it was the largest CPU cost of a cached-client extraction run)
+    hinted = {x.index for x in candidates}
+    return candidates + [x for x in pool if x.index not in hinted] if candidates else pool
 
 
 def locate(quote: str, t: Transcript, hint: Optional[Iterable[Turn]] = None) -> Optional[Evidence]:
@@ -69,12 +152,7 @@ def locate(quote: str, t: Transcript, hint: Optional[Iterable[Turn]] = None) -> 
     q = quote.strip().strip('"').strip()
     if len(q) < 3:
         return None
-    pool = evidence_turns(t)
-    candidates = [x for x in (hint or []) if not x.is_interviewer]
-    # by turn index: `x not in candidates` compared pydantic models field by field, pool x hint
-    # times per quote (it was the largest CPU cost of a cached-client extraction run)
-    hinted = {x.index for x in candidates}
-    ordered = candidates + [x for x in pool if x.index not in hinted] if candidates else pool
+    ordered = _ordered(t, hint)
     # 1) exact
     for turn in ordered:
         i = turn.text.find(q)
@@ -88,19 +166,48 @@ def locate(quote: str, t: Transcript, hint: Optional[Iterable[Turn]] = None) -> 
             i = nt.find(nq)
             if i >= 0:
                 return _evidence(t, turn, mp[i], mp[i + len(nq) - 1] + 1, "normalized")
-    # 3) fuzzy, only where the quote is long enough for a ratio to mean something
+    # 3) fuzzy, only where the quote is long enough for a ratio to mean something, and only where
+    # the slip cannot change what was said
     if len(nq) < 12:
         return None
-    best: tuple[float, Optional[Turn], int, int] = (0.0, None, 0, 0)
+    found: list[tuple[float, Turn, int, int]] = []
     for turn in ordered:
         if len(turn.text) < len(q) * 0.6:
             continue
         al = fuzz.partial_ratio_alignment(q, turn.text, processor=str.lower,
                                           score_cutoff=FUZZY_THRESHOLD)
-        if al is not None and al.score > best[0]:
-            best = (al.score, turn, al.dest_start, al.dest_end)
-            if al.score >= 99.5:
-                break
-    if best[1] is not None:
-        return _evidence(t, best[1], best[2], best[3], "fuzzy")
+        if al is not None:
+            found.append((al.score, turn, al.dest_start, al.dest_end))
+    for _, turn, a, b in sorted(found, key=lambda f: -f[0]):  # stable: ties keep turn order
+        a, b = snap(turn.text, a, b)
+        if a < b and meaning_differs(q, turn.text[a:b]) is None:
+            return _evidence(t, turn, a, b, "fuzzy")
     return None
+
+
+def _word_spans(text: str) -> list[tuple[str, int, int]]:
+    return [(normalize(m.group(0)), m.start(), m.end()) for m in _WORDS.finditer(text)]
+
+
+def salvage(quote: str, t: Transcript, hint: Optional[Iterable[Turn]] = None,
+            min_words: int = SALVAGE_MIN_WORDS) -> Optional[Evidence]:
+    """The longest verbatim run of >= `min_words` words of `quote` inside one interviewee turn.
+
+    Words are compared case- and punctuation-folded; the evidence is the turn's own text. A run is
+    refused when leaving out the rest of the quote drops a negation ("we did not lose two engineers
+    a week" never becomes "lose two engineers a week")."""
+    qwords = [w for w, _, _ in _word_spans(quote)]
+    if len(qwords) < min_words:
+        return None
+    best: tuple[int, Optional[Turn], int, int] = (0, None, 0, 0)
+    for turn in _ordered(t, hint):
+        spans = _word_spans(turn.text)
+        sm = SequenceMatcher(None, qwords, [w for w, _, _ in spans], autojunk=False)
+        m = sm.find_longest_match(0, len(qwords), 0, len(spans))
+        if m.size >= min_words and m.size > best[0]:
+            a, b = spans[m.b][1], spans[m.b + m.size - 1][2]
+            if _negations(quote) == _negations(turn.text[a:b]):
+                best = (m.size, turn, a, b)
+    if best[1] is None:
+        return None
+    return _evidence(t, best[1], best[2], best[3], "salvaged")

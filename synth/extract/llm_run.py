@@ -1,17 +1,19 @@
-"""The LLM extractor: chunk -> (redact) -> cached instructor call -> restore -> ground -> consolidate."""
+"""The LLM extractor: chunk -> (redact) -> cached instructor call -> restore -> ground (re-ask,
+salvage: synth/extract/reask.py) -> consolidate. Fields are checked against their evidence after
+this, in the shared flow (synth/extract/verify.py)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.consolidate import consolidate
-from synth.extract.grounding import locate
+from synth.extract.reask import ground_chunk
 from synth.extract.redact import Redactor
 from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
-from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult, chunk_context
+from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult, cache_key, chunk_context
 from synth.models import (
     AccountRow,
     Alternative,
@@ -34,25 +36,18 @@ def redactor_for(t: Transcript) -> Redactor:
     return Redactor(names)
 
 
-def _ground_all(quotes: list[str], t: Transcript, chunk: Chunk, red: Optional[Redactor],
-                stats: ExtractionStats) -> list[Evidence]:
-    hint = [t.turns[i] for i in chunk.turn_indices]
-    out: list[Evidence] = []
-    for q in quotes:
-        stats.quotes_proposed += 1
-        ev = locate(red.restore(q) if red else q, t, hint)
-        if ev is not None:
-            stats.quotes_grounded += 1
-            out.append(ev)
-    return out
-
-
-def to_items(ce: ChunkExtraction, t: Transcript, chunk: Chunk, red: Optional[Redactor],
-             stats: ExtractionStats, account: Optional[AccountRow]) -> tuple[list[Item], list[tuple[str, Trait]]]:
-    """Ground every quote; an item none of whose quotes can be found is dropped and counted."""
+def to_items(ce: ChunkExtraction, t: Transcript, red: Optional[Redactor], stats: ExtractionStats,
+             account: Optional[AccountRow], evidence: list[Optional[Evidence]]
+             ) -> tuple[list[Item], list[tuple[str, Trait]]]:
+    """Build items from a chunk's answer; `evidence` holds, in `reask.proposed_quotes` order, what
+    grounding made of each quote (None: dropped). An item none of whose quotes survived is dropped."""
     items: list[Item] = []
     interview_date = account.interview_date if account and account.interview_date else t.meta.date
     restore = red.restore if red else (lambda s: s)
+    found: Iterator[Optional[Evidence]] = iter(evidence)
+
+    def evs(quotes: list[str]) -> list[Evidence]:
+        return [e for e in (next(found) for _ in quotes) if e is not None]
 
     def keep(item: Item) -> None:
         stats.items_proposed += 1
@@ -64,25 +59,24 @@ def to_items(ce: ChunkExtraction, t: Transcript, chunk: Chunk, red: Optional[Red
 
     for p in ce.pains:
         keep(PainPoint(statement=restore(p.statement), severity=p.severity, quantity=p.quantity,
-                       dismissed=p.dismissed, evidence=_ground_all(p.quotes, t, chunk, red, stats)))
+                       dismissed=p.dismissed, evidence=evs(p.quotes)))
     for g in ce.triggers:
         keep(Trigger(statement=restore(g.event), kind=g.kind, when=g.when, dismissed=g.dismissed,
                      days_before_interview=days_before(g.when, interview_date),
-                     evidence=_ground_all(g.quotes, t, chunk, red, stats)))
+                     evidence=evs(g.quotes)))
     for a in ce.alternatives:
         keep(Alternative(statement=restore(f"{a.name}" + (f": {a.shortfall}" if a.shortfall else "")),
                          name=restore(a.name), kind=a.kind, shortfall=a.shortfall and restore(a.shortfall),
-                         dismissed=a.dismissed, evidence=_ground_all(a.quotes, t, chunk, red, stats)))
+                         dismissed=a.dismissed, evidence=evs(a.quotes)))
     for d in ce.dmu:
         label = " ".join(x for x in [d.title and restore(d.title), d.role.replace("_", " ")] if x)
         keep(DmuMember(statement=label, name=d.name and restore(d.name), title=d.title and restore(d.title),
-                       role=d.role, dismissed=d.dismissed,
-                       evidence=_ground_all(d.quotes, t, chunk, red, stats)))
+                       role=d.role, dismissed=d.dismissed, evidence=evs(d.quotes)))
     traits: list[tuple[str, Trait]] = []
     for tr in ce.traits:
-        evs = _ground_all([tr.quote], t, chunk, red, stats)
-        if evs:
-            traits.append((tr.field, Trait(value=restore(tr.value), source="transcript", evidence=evs[0])))
+        got = evs([tr.quote])
+        if got:
+            traits.append((tr.field, Trait(value=restore(tr.value), source="transcript", evidence=got[0])))
     return items, traits
 
 
@@ -92,27 +86,31 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
     red = redactor_for(t) if caller.redact else None
     chunks = list(chunk_transcript(t, budget=budget, overlap_turns=overlap, model=caller.cfg.model))
     stats = ExtractionStats()
-    async def one(ch: Chunk) -> tuple[Chunk, StructuredResult]:
+    name = red.redact(t.file_name) if red else t.file_name
+
+    async def one(ch: Chunk) -> tuple[StructuredResult, list[Optional[Evidence]]]:
         text = red.redact(ch.text) if red else ch.text
-        name = red.redact(t.file_name) if red else t.file_name
-        res = await caller.extract_chunk(text, chunk_context(name, ch.index, len(chunks)))
+        ctx = chunk_context(name, ch.index, len(chunks))
+        res = await caller.extract_chunk(text, ctx)
         if progress:
             progress("calls", 1)
-        return ch, res
+        # grounding is CPU work with no await in it: let the calls that were waiting for this
+        # one's concurrency slot go out first, or each response delays the next request by its parsing
+        await asyncio.sleep(0)
+        evidence = await ground_chunk(res.parsed, t, ch, red, caller, text, ctx,  # type: ignore[arg-type]
+                                      cache_key(text, caller.cfg, caller.redact, ctx), stats)
+        return res, evidence
 
     results = await asyncio.gather(*(one(c) for c in chunks))
-    # grounding below is CPU work with no await in it: let the calls that were waiting for this
-    # one's concurrency slot go out first, or each response delays the next request by its parsing
-    await asyncio.sleep(0)
     all_items: list[Item] = []
     traits: list[tuple[str, Trait]] = []
-    for ch, res in results:
+    for res, evidence in results:
         stats.calls += 0 if res.cached else 1
         stats.cache_hits += 1 if res.cached else 0
         stats.tokens_in += res.tokens_in
         stats.tokens_out += res.tokens_out
         stats.cost_usd += res.cost_usd
-        its, trs = to_items(res.parsed, t, ch, red, stats, account)
+        its, trs = to_items(res.parsed, t, red, stats, account, evidence)  # type: ignore[arg-type]
         all_items.extend(its)
         traits.extend(trs)
     merged = consolidate(all_items)
@@ -125,4 +123,4 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
     return ex
 
 
-__all__ = ["extract_transcript_llm", "ChunkFailed", "redactor_for"]
+__all__ = ["extract_transcript_llm", "ChunkFailed", "redactor_for", "to_items"]

@@ -19,11 +19,10 @@ class _Quoted(BaseModel):
 
     @field_validator("quotes")
     @classmethod
-    def _need_quote(cls, v: list[str]) -> list[str]:
-        v = [q.strip() for q in v if q and q.strip()]
-        if not v:
-            raise ValueError("every item needs at least one verbatim quote")
-        return v
+    def _strip(cls, v: list[str]) -> list[str]:
+        # an item with no quote is not refused here: refusing would fail (and re-send) the whole
+        # chunk; it is dropped and counted like an item whose quotes cannot be found
+        return [q.strip() for q in v if q and q.strip()]
 
 
 class PainOut(_Quoted):
