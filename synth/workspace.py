@@ -83,6 +83,16 @@ MIGRATIONS: list[tuple[int, str]] = [
          data TEXT NOT NULL
      );
      """),
+    (4, """
+     -- how each endpoint takes structured requests (synth/llm/probe.py), probed once per model
+     CREATE TABLE llm_modes (
+         base_url TEXT NOT NULL,
+         model TEXT NOT NULL,
+         data TEXT NOT NULL,
+         probed_at REAL NOT NULL,
+         PRIMARY KEY (base_url, model)
+     );
+     """),
 ]
 
 
@@ -203,6 +213,16 @@ class Workspace:
                 "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?)",
                 (key, model, prompt_version, response, time.time()),
             )
+
+    def llm_mode_get(self, base_url: str, model: str) -> Optional[str]:
+        row = self.db.execute("SELECT data FROM llm_modes WHERE base_url=? AND model=?",
+                              (base_url, model)).fetchone()
+        return row[0] if row else None
+
+    def llm_mode_put(self, base_url: str, model: str, data: str) -> None:
+        with self._lock, self.db:
+            self.db.execute("INSERT OR REPLACE INTO llm_modes VALUES (?,?,?,?)",
+                            (base_url, model, data, time.time()))
 
     def log_call(self, *, key: Optional[str], purpose: str, model: str, tokens_in: int = 0,
                  tokens_out: int = 0, latency_s: float = 0.0, cost_usd: float = 0.0,
