@@ -1,19 +1,25 @@
-"""`synth review`: show ranked themes and record reviewer decisions in review.yaml."""
+"""`synth review`: show ranked themes, record reviewer decisions in review.yaml, or review in the browser.
+
+Every decision goes through `synth.themes.review_actions`, the functions the web app calls too, so
+a rename typed here and one clicked in `synth review --web` write the same line of review.yaml.
+"""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import typer
 
 from synth.cli.options import WorkspaceOpt, open_workspace
 from synth.cli.show import print_themes
 from synth.render import breakdown_table, console, err, esc
+from synth.themes import review_actions as ra
 from synth.themes.build import assemble_themes
-from synth.themes.review import Merge, Split, load_review, review_path, save_review
+from synth.themes.review import ReviewError, load_review, review_path
 
-review_app = typer.Typer(help="Review themes: show, rename, merge, split, pin, drop. Decisions live in "
-                              "review.yaml in the workspace and survive re-runs.", no_args_is_help=False)
+review_app = typer.Typer(help="Review themes: show, rename, define, merge, split, move, reject, pin, drop, undo "
+                              "(or all of it in the browser with --web). Decisions live in review.yaml in the "
+                              "workspace and survive re-runs.", no_args_is_help=False)
 
 
 def _reassemble(ws):
@@ -26,32 +32,47 @@ def _reassemble(ws):
     return ts
 
 
-def _edit_review(workspace: Path, change) -> None:
+def _decide(workspace: Path, action: Optional[Callable[[ra.Context], ra.Change]]) -> None:
+    """Record one decision (or undo the last with action=None), then show the re-ranked themes."""
     with open_workspace(workspace) as ws:
-        path = review_path(ws.root)
-        rv = load_review(path)
-        ts = ws.latest_themes()
-        known = set(ts.raw_clusters) if ts else set()
-        msg = change(rv, ts, known)
-        save_review(rv, path)
-        ts = _reassemble(ws)
-        console.print(f"[green]{esc(msg)}[/green] (saved to {esc(str(path))})")
+        try:
+            rec, ts = ra.decide(ws, action) if action else ra.take_back(ws)
+        except ReviewError as exc:
+            err.print(f"[red]error[/red] {esc(str(exc))}")
+            raise typer.Exit(2)
+        console.print(f"[green]{esc(rec.message)}[/green] (saved to {esc(str(review_path(ws.root)))}, "
+                      f"version {rec.version})")
         print_themes(ts, 10, ws=ws)
 
 
-def _need(tid: str, ts, known: set) -> None:
-    ids = {t.id for t in ts.themes} | known if ts else known
-    if tid not in ids:
-        err.print(f"[red]error[/red] unknown theme id {esc(tid)}; known: {esc(', '.join(sorted(ids)))}")
-        raise typer.Exit(2)
+def _serve(workspace: Path, port: int, no_open: bool) -> None:
+    from synth.web import serve
+
+    if not (workspace / "synth.db").exists():
+        err.print(f"[red]error[/red] {esc(str(workspace))}: no workspace here: run `synth run PATH -w "
+                  f"{esc(str(workspace))}` first")
+        raise typer.Exit(1)
+    try:
+        serve(workspace, port=port, open_browser=not no_open,
+              announce=lambda url: console.print(f"reviewing {esc(str(workspace))} at [b]{url}[/b] "
+                                                 "(Ctrl-C stops it; decisions go to review.yaml)"))
+    except (OSError, ReviewError) as exc:
+        err.print(f"[red]error[/red] {esc(str(exc))}")
+        raise typer.Exit(1)
 
 
 @review_app.callback(invoke_without_command=True)
 def review_show(ctx: typer.Context, workspace: Path = WorkspaceOpt,
                 theme: Optional[str] = typer.Option(None, "--theme", help="show one theme in full"),
-                quotes: int = typer.Option(3, help="quotes per theme")) -> None:
-    """Show ranked themes with their quotes (file, speaker, timestamp)."""
+                quotes: int = typer.Option(3, help="quotes per theme"),
+                web: bool = typer.Option(False, "--web", help="review in the browser (local app on 127.0.0.1)"),
+                port: int = typer.Option(8765, min=1, max=65535, help="port for --web"),
+                no_open: bool = typer.Option(False, "--no-open", help="with --web: do not open a browser")) -> None:
+    """Show ranked themes with their quotes (file, speaker, timestamp), or review them in the browser."""
     if ctx.invoked_subcommand is not None:
+        return
+    if web:
+        _serve(workspace, port, no_open)
         return
     with open_workspace(workspace) as ws:
         ts = _reassemble(ws)
@@ -70,73 +91,90 @@ def review_show(ctx: typer.Context, workspace: Path = WorkspaceOpt,
                                   f"{esc(ev.speaker)}" + (f" @{ev.start:.0f}s" if ev.start is not None else ""))
             return
         print_themes(ts, 50, quotes=quotes, ws=ws)
+        _print_review_state(ws.root)
+
+
+def _print_review_state(root: Path) -> None:
+    try:
+        rv = load_review(review_path(root))
+    except ReviewError as exc:
+        err.print(f"[red]error[/red] {esc(str(exc))}")
+        return
+    line = f"review.yaml version {rv.version}"
+    if rv.reject:
+        line += f"; {len(rv.reject)} item(s) rejected: " + ", ".join(
+            f"{esc(i)} ({esc(why)})" for i, why in sorted(rv.reject.items()))
+    last = ra.last_decision(root)
+    if last:
+        line += f"; `synth review undo` takes back: {esc(last)}"
+    console.print(f"[dim]{line}[/dim]")
 
 
 @review_app.command("rename")
 def review_rename(theme_id: str, label: str, workspace: Path = WorkspaceOpt) -> None:
     """Give a theme a label of your own."""
-    def change(rv, ts, known):
-        _need(theme_id, ts, known)
-        rv.rename[theme_id] = label
-        return f"renamed {theme_id} to {label!r}"
-    _edit_review(workspace, change)
+    _decide(workspace, lambda c: ra.rename(c, theme_id, label))
+
+
+@review_app.command("define")
+def review_define(theme_id: str, text: str = typer.Argument("", help="the definition; empty clears it"),
+                  workspace: Path = WorkspaceOpt) -> None:
+    """Write what belongs in a theme (shown under its label everywhere)."""
+    _decide(workspace, lambda c: ra.define(c, theme_id, text))
 
 
 @review_app.command("merge")
 def review_merge(into: str, sources: List[str], workspace: Path = WorkspaceOpt) -> None:
     """Merge SOURCES themes into INTO."""
-    def change(rv, ts, known):
-        for t in [into, *sources]:
-            _need(t, ts, known)
-        rv.merge.append(Merge(into=into, sources=list(sources)))
-        return f"merged {', '.join(sources)} into {into}"
-    _edit_review(workspace, change)
+    _decide(workspace, lambda c: ra.merge(c, into, list(sources)))
 
 
 @review_app.command("split")
 def review_split(theme_id: str, items: List[str], label: Optional[str] = typer.Option(None),
                  workspace: Path = WorkspaceOpt) -> None:
     """Split ITEMS (item ids, see `synth review --theme ID`) off THEME_ID into a new theme."""
-    def change(rv, ts, known):
-        _need(theme_id, ts, known)
-        rv.split.append(Split(source=theme_id, items=list(items), label=label))
-        return f"split {len(items)} item(s) off {theme_id}"
-    _edit_review(workspace, change)
+    _decide(workspace, lambda c: ra.split(c, theme_id, list(items), label))
 
 
-def _toggle(field: str, theme_id: str, on: bool, workspace: Path) -> None:
-    def change(rv, ts, known):
-        _need(theme_id, ts, known)
-        lst = getattr(rv, field)
-        if on and theme_id not in lst:
-            lst.append(theme_id)
-        if not on and theme_id in lst:
-            lst.remove(theme_id)
-        return f"{'' if on else 'un'}{field} {theme_id}"
-    _edit_review(workspace, change)
+@review_app.command("move")
+def review_move(items: List[str], to: str = typer.Option(..., "--to", help="the theme that gets them"),
+                workspace: Path = WorkspaceOpt) -> None:
+    """Move ITEMS (item ids) out of their themes into the theme --to (same category)."""
+    _decide(workspace, lambda c: ra.move(c, list(items), to))
+
+
+@review_app.command("reject")
+def review_reject(items: List[str], reason: Optional[str] = typer.Option(None, help="default: 'not a <category>'"),
+                  workspace: Path = WorkspaceOpt) -> None:
+    """Reject ITEMS as not a pain / trigger / alternative: they leave every theme and every count."""
+    _decide(workspace, lambda c: ra.reject(c, list(items), reason))
 
 
 @review_app.command("pin")
 def review_pin(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
     """Pin a theme to the top of its category."""
-    _toggle("pin", theme_id, True, workspace)
+    _decide(workspace, lambda c: ra.toggle(c, "pin", theme_id, True))
 
 
 @review_app.command("unpin")
 def review_unpin(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
     """Undo a pin."""
-    _toggle("pin", theme_id, False, workspace)
+    _decide(workspace, lambda c: ra.toggle(c, "pin", theme_id, False))
 
 
 @review_app.command("drop")
 def review_drop(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
     """Drop a theme from the synthesis (kept in review.yaml, reversible with undrop)."""
-    _toggle("drop", theme_id, True, workspace)
+    _decide(workspace, lambda c: ra.toggle(c, "drop", theme_id, True))
 
 
 @review_app.command("undrop")
 def review_undrop(theme_id: str, workspace: Path = WorkspaceOpt) -> None:
     """Bring a dropped theme back."""
-    _toggle("drop", theme_id, False, workspace)
+    _decide(workspace, lambda c: ra.toggle(c, "drop", theme_id, False))
 
 
+@review_app.command("undo")
+def review_undo(workspace: Path = WorkspaceOpt) -> None:
+    """Take back the last decision (from the CLI or the browser)."""
+    _decide(workspace, None)

@@ -77,9 +77,9 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
     by_id = {it.id: it for it in items}
     emb = embedder or Embedder(ws, options.embedding_model)
     review = load_review(review_path(ws.root))
-    clusters, labels, pinned, stale = apply_review(ts.raw_clusters, review)
+    applied = apply_review(ts.raw_clusters, review)
     # drop members whose transcript is gone; a theme must still span two interviews
-    clusters = {k: [i for i in v if i in by_id] for k, v in clusters.items()}
+    clusters = {k: [i for i in v if i in by_id] for k, v in applied.clusters.items()}
     themes: list[Theme] = []
     for tid, members in clusters.items():
         if not members:
@@ -87,7 +87,7 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
         cat = by_id[members[0]].category
         files = sorted({e.file for i in members for e in by_id[i].evidence})
         themes.append(Theme(id=tid, category=cat, label=tid, item_ids=members, files=files,
-                            pinned=tid in pinned))
+                            pinned=tid in applied.pinned))
     vec_ids = [i for th in themes for i in th.item_ids]
     vecs = emb.encode([by_id[i].statement for i in vec_ids])
     vmap = dict(zip(vec_ids, vecs))
@@ -106,15 +106,19 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
     if provider is not None:
         _llm_labels(ws, provider, themes, by_id)
     for th in themes:
-        if th.id in labels:
-            th.label = labels[th.id]
+        if th.id in applied.labels:
+            th.label = applied.labels[th.id]
             th.label_source = "review"
+        if th.id in applied.definitions:
+            th.definition = applied.definitions[th.id]
     accounts = ws.accounts()
-    facts = StudyFacts.build([e.file for e in exs], accounts, [it for it in items if not it.dismissed])
+    # a rejected item (not a pain / trigger / alternative after all) leaves the counts, like a dismissed one
+    counted = [it for it in items if not it.dismissed and it.id not in applied.rejected]
+    facts = StudyFacts.build([e.file for e in exs], accounts, counted)
     ranked = rank(themes, by_id, facts, load_rank_rules(options.rules_path))
     ts = ts.model_copy(deep=True)
     ts.themes = ranked
-    ts.stale_decisions = stale
+    ts.stale_decisions = applied.stale
     ts.dmu = summarize_dmu([it for it in items if isinstance(it, DmuMember)])
     return ts
 

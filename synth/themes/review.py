@@ -2,25 +2,36 @@
 
 Decisions refer to stable theme ids and item ids, so they survive re-runs that add transcripts.
 A decision that no longer applies (its theme or item is gone) stays in the file and is reported.
-Order of application: split, merge, rename, pin, drop.
+
+Structural decisions (split, merge, move) are applied in the order they were made: each carries
+`at`, the file version that recorded it, so "move two items into B, then split them off B" and
+"merge A into B, then split A's items off B" both mean what the reviewer saw. Entries written by
+hand without `at` come first, in the order split, merge, move. Then rejects (the item leaves every
+theme and every count), renames, definitions, pins and drops.
+
+`version` is bumped by every recorded decision (see `synth.themes.review_actions`): a writer that
+read an older version is refused instead of silently overwriting a decision made in another tab.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 HEADER = """\
-# synth review decisions. Edit by hand or with `synth review rename|merge|split|pin|drop ...`.
-# Ids are stable across re-runs; a decision whose theme or item has gone is reported, not deleted.
+# synth review decisions. Edit by hand or with `synth review rename|define|merge|split|move|reject|pin|drop|undo`
+# or in the browser (`synth review --web`). Ids are stable across re-runs; a decision whose theme or item
+# has gone is reported, not deleted. `version` counts decisions; `at` says which decision came when.
 """
 
 
 class Merge(BaseModel):
     into: str
     sources: list[str] = Field(alias="from")
+    at: Optional[int] = Field(None, description="version that recorded it; orders structural decisions")
     model_config = {"populate_by_name": True}
 
 
@@ -28,16 +39,29 @@ class Split(BaseModel):
     source: str = Field(alias="from")
     items: list[str]
     label: Optional[str] = None
+    at: Optional[int] = None
     model_config = {"populate_by_name": True}
 
 
+class Move(BaseModel):
+    """Items taken out of whichever theme holds them and put into `to` (same category)."""
+
+    items: list[str]
+    to: str
+    at: Optional[int] = None
+
+
 class Review(BaseModel):
-    version: int = 1
+    version: int = Field(1, description="bumped by every recorded decision")
     rename: dict[str, str] = Field(default_factory=dict)
+    define: dict[str, str] = Field(default_factory=dict, description="theme id -> definition")
     pin: list[str] = Field(default_factory=list)
     drop: list[str] = Field(default_factory=list)
     merge: list[Merge] = Field(default_factory=list)
     split: list[Split] = Field(default_factory=list)
+    move: list[Move] = Field(default_factory=list)
+    reject: dict[str, str] = Field(default_factory=dict,
+                                   description="item id -> why (e.g. 'not a pain'); it leaves themes and counts")
 
 
 class ReviewError(ValueError):
@@ -61,52 +85,66 @@ def load_review(path: Path) -> Review:
         raise ReviewError(f"{path}: field {'.'.join(map(str, e['loc']))}: {e['msg']}") from exc
 
 
+def review_data(review: Review) -> dict:
+    """The YAML document: empty `at`/`label` left out, so a hand-written file stays as short."""
+    return review.model_dump(by_alias=True, exclude_none=True)
+
+
 def save_review(review: Review, path: Path) -> None:
-    data = review.model_dump(by_alias=True)
-    path.write_text(HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    """Written through a temporary file: a reader (the CLI, another tab) never sees half a file."""
+    text = HEADER + yaml.safe_dump(review_data(review), sort_keys=False, allow_unicode=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def split_id(source: str, n: int) -> str:
     return f"{source}.s{n}"
 
 
-def apply_review(clusters: dict[str, list[str]], review: Review) -> tuple[dict[str, list[str]], dict[str, str],
-                                                                          set[str], list[str]]:
-    """Apply decisions to theme id -> member ids. Returns (clusters, labels, pinned, stale messages)."""
+class Applied(NamedTuple):
+    clusters: dict[str, list[str]]
+    labels: dict[str, str]
+    definitions: dict[str, str]
+    pinned: set[str]
+    rejected: set[str]
+    stale: list[str]
+
+
+def _structural(review: Review) -> list[tuple[int, int, int, object]]:
+    """(at, kind order, index, decision), sorted: the order the reviewer made them in."""
+    ops = [(s.at or 0, 0, n, s) for n, s in enumerate(review.split, start=1)]
+    ops += [(m.at or 0, 1, n, m) for n, m in enumerate(review.merge, start=1)]
+    ops += [(m.at or 0, 2, n, m) for n, m in enumerate(review.move, start=1)]
+    return sorted(ops, key=lambda o: o[:3])
+
+
+def apply_review(clusters: dict[str, list[str]], review: Review) -> Applied:
+    """Apply decisions to theme id -> member ids."""
     out = {k: list(v) for k, v in clusters.items()}
     labels: dict[str, str] = {}
     stale: list[str] = []
-    for n, sp in enumerate(review.split, start=1):
-        if sp.source not in out:
-            stale.append(f"split from {sp.source}: theme no longer exists")
-            continue
-        moving = [i for i in sp.items if i in out[sp.source]]
-        missing = [i for i in sp.items if i not in out[sp.source]]
-        if missing:
-            stale.append(f"split from {sp.source}: items {', '.join(missing)} are no longer in it")
-        if not moving:
-            continue
-        new_id = split_id(sp.source, n)
-        out[new_id] = sorted(moving)
-        out[sp.source] = [i for i in out[sp.source] if i not in moving]
-        if sp.label:
-            labels[new_id] = sp.label
-    for m in review.merge:
-        if m.into not in out:
-            stale.append(f"merge into {m.into}: theme no longer exists")
-            continue
-        for s in m.sources:
-            if s not in out:
-                stale.append(f"merge {s} into {m.into}: theme {s} no longer exists")
-                continue
-            if s == m.into:
-                continue
-            out[m.into] = sorted(set(out[m.into]) | set(out.pop(s)))
+    for _, _, n, op in _structural(review):
+        if isinstance(op, Split):
+            _split(out, op, n, labels, stale)
+        elif isinstance(op, Merge):
+            _merge(out, op, stale)
+        elif isinstance(op, Move):
+            _move(out, op, stale)
+    rejected = set(review.reject)
+    if rejected:
+        out = {k: [i for i in v if i not in rejected] for k, v in out.items()}
     for tid, label in review.rename.items():
         if tid in out:
             labels[tid] = label
         else:
             stale.append(f"rename {tid}: theme no longer exists")
+    definitions = {}
+    for tid, text in review.define.items():
+        if tid in out:
+            definitions[tid] = text
+        else:
+            stale.append(f"define {tid}: theme no longer exists")
     pinned = set()
     for tid in review.pin:
         if tid in out:
@@ -119,7 +157,51 @@ def apply_review(clusters: dict[str, list[str]], review: Review) -> tuple[dict[s
         else:
             stale.append(f"drop {tid}: theme no longer exists")
     out = {k: v for k, v in out.items() if v}
-    return out, labels, pinned, stale
+    return Applied(out, labels, definitions, pinned, rejected, stale)
+
+
+def _split(out: dict[str, list[str]], sp: Split, n: int, labels: dict[str, str], stale: list[str]) -> None:
+    if sp.source not in out:
+        stale.append(f"split from {sp.source}: theme no longer exists")
+        return
+    moving = [i for i in sp.items if i in out[sp.source]]
+    missing = [i for i in sp.items if i not in out[sp.source]]
+    if missing:
+        stale.append(f"split from {sp.source}: items {', '.join(missing)} are no longer in it")
+    if not moving:
+        return
+    new_id = split_id(sp.source, n)
+    out[new_id] = sorted(moving)
+    out[sp.source] = [i for i in out[sp.source] if i not in moving]
+    if sp.label:
+        labels[new_id] = sp.label
+
+
+def _merge(out: dict[str, list[str]], m: Merge, stale: list[str]) -> None:
+    if m.into not in out:
+        stale.append(f"merge into {m.into}: theme no longer exists")
+        return
+    for s in m.sources:
+        if s not in out:
+            stale.append(f"merge {s} into {m.into}: theme {s} no longer exists")
+            continue
+        if s == m.into:
+            continue
+        out[m.into] = sorted(set(out[m.into]) | set(out.pop(s)))
+
+
+def _move(out: dict[str, list[str]], mv: Move, stale: list[str]) -> None:
+    if mv.to not in out:
+        stale.append(f"move to {mv.to}: theme no longer exists")
+        return
+    holder = {i: k for k, v in out.items() for i in v}
+    missing = [i for i in mv.items if i not in holder]
+    if missing:
+        stale.append(f"move to {mv.to}: items {', '.join(missing)} are in no theme")
+    moving = {i for i in mv.items if i in holder and holder[i] != mv.to}
+    for k in {holder[i] for i in moving}:
+        out[k] = [i for i in out[k] if i not in moving]
+    out[mv.to] = sorted(set(out[mv.to]) | moving)
 
 
 def match_ids(new_clusters: list[list[str]], previous: dict[str, list[str]], category: str,

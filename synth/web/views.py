@@ -1,0 +1,240 @@
+"""What each page shows, as plain data: the templates only lay it out (and escape every string).
+
+Filters (outcome, industry, size band, country) select interviews through the accounts sidecar;
+coverage, item counts, won/lost and the quotes shown are re-counted over those interviews only.
+Ranking stays the study-wide ranking, so a filter never reorders what the reviewer decided on.
+"""
+from __future__ import annotations
+
+from typing import Optional
+from urllib.parse import quote as urlquote
+
+from pydantic import BaseModel, Field
+
+from synth.models import AccountRow, Alternative, DmuMember, Item, PainPoint, Theme, Trigger
+from synth.report.data import CODE, quote_ref, theme_quotes
+from synth.report.model import QuoteRef, human, pct
+
+from .study import Study
+
+CATEGORIES = (("trigger", "Triggers"), ("pain", "Pains"), ("alternative", "Alternatives"))
+SIZE_BANDS = ((1, 10), (11, 50), (51, 200), (201, 1000), (1001, 5000), (5001, None))
+QUOTES_PER_THEME = 2
+
+
+def size_band(employees: Optional[int]) -> Optional[str]:
+    """Headcount bands as sales teams use them: 1-10, 11-50, 51-200, 201-1,000, 1,001-5,000, 5,001+."""
+    if employees is None:
+        return None
+    for lo, hi in SIZE_BANDS:
+        if hi is None or employees <= hi:
+            return f"{lo:,}+" if hi is None else f"{lo:,}-{hi:,}"
+    return None
+
+
+def transcript_url(file: str, item_id: Optional[str] = None, char_start: Optional[int] = None) -> str:
+    url = "/transcript/" + urlquote(file, safe="")
+    if item_id:
+        url += "?item=" + urlquote(item_id, safe="")
+    if char_start is not None:
+        url += f"#c{char_start}"
+    return url
+
+
+def theme_url(theme_id: str) -> str:
+    return "/theme/" + urlquote(theme_id, safe="")
+
+
+# ------------------------------------------------------------------ filters
+
+class Filters(BaseModel):
+    outcome: Optional[str] = None
+    industry: Optional[str] = None
+    size: Optional[str] = None
+    country: Optional[str] = None
+
+    @classmethod
+    def parse(cls, params, options: dict[str, list[str]]) -> "Filters":
+        """Only values the study has are taken; anything else (typos, hostile input) means 'all'."""
+        return cls(**{k: params.get(k) if params.get(k) in options[k] else None for k in cls.model_fields})
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, k) for k in type(self).model_fields)
+
+    def match(self, row: Optional[AccountRow]) -> bool:
+        if self.outcome and ((row.outcome if row else None) or "open") != self.outcome:
+            return False
+        if self.industry and (row is None or row.industry != self.industry):
+            return False
+        if self.country and (row is None or row.country != self.country):
+            return False
+        return not (self.size and (row is None or size_band(row.employees) != self.size))
+
+    def query(self) -> str:
+        return "&".join(f"{k}={urlquote(v, safe='')}" for k, v in self.model_dump().items() if v)
+
+
+def filter_options(study: Study) -> dict[str, list[str]]:
+    rows = [study.accounts.get(f) for f in study.files]
+    bands = {size_band(r.employees) for r in rows if r} - {None}
+    order = [size_band(lo) for lo, _ in SIZE_BANDS]
+    return {"outcome": [o for o in ("won", "lost", "open") if any(((r.outcome if r else None) or "open") == o
+                                                                  for r in rows)],
+            "industry": sorted({r.industry for r in rows if r and r.industry}),
+            "size": [b for b in order if b in bands],
+            "country": sorted({r.country for r in rows if r and r.country})}
+
+
+# ------------------------------------------------------------------ study page
+
+class Part(BaseModel):
+    """One component of a score, placed on a 0-100 stacked bar."""
+
+    name: str
+    points: float
+    x: float
+    note: str
+
+
+class ThemeRow(BaseModel):
+    id: str
+    url: str
+    code: str
+    category: str
+    label: str
+    definition: Optional[str] = None
+    rank: int
+    score: float
+    pinned: bool
+    keyphrases: list[str]
+    parts: list[Part]
+    items: int
+    interviews: int
+    coverage: float
+    won: int
+    lost: int
+    quotes: list[QuoteRef] = Field(default_factory=list)
+
+
+class Tile(BaseModel):
+    label: str
+    value: str
+    note: str = ""
+
+
+def parts(th: Theme) -> list[Part]:
+    out, x = [], 0.0
+    for c in th.breakdown:
+        out.append(Part(name=c.name, points=c.points, x=round(x, 2), note=c.note))
+        x += c.points
+    return out
+
+
+def _outcome(study: Study, file: str) -> str:
+    row = study.accounts.get(file)
+    return (row.outcome if row else None) or "open"
+
+
+def theme_row(study: Study, th: Theme, files: Optional[set[str]], quotes: int = QUOTES_PER_THEME) -> ThemeRow:
+    """A theme as a row of the study page; with `files`, counted over those interviews only."""
+    members = [i for i in th.item_ids if i in study.items]
+    if files is not None:
+        members = [i for i in members if any(ev.file in files for ev in study.items[i].evidence)]
+        th_files = [f for f in th.files if f in files]
+        rep = th.representative_quote if th.representative_quote and th.representative_quote.file in files else None
+        shown = th.model_copy(update={"item_ids": members, "representative_quote": rep})
+    else:
+        th_files, shown = th.files, th
+    accounts = {(study.accounts[f].company if f in study.accounts else f): _outcome(study, f) for f in th_files}
+    n = len(files) if files is not None else len(study.files)
+    return ThemeRow(id=th.id, url=theme_url(th.id), code=f"{CODE.get(th.category, '?')}{th.rank}",
+                    category=th.category, label=th.label, definition=th.definition, rank=th.rank, score=th.score,
+                    pinned=th.pinned, keyphrases=th.keyphrases[:6], parts=parts(th), items=len(members),
+                    interviews=len(th_files), coverage=len(th_files) / n if n else 0.0,
+                    won=sum(o == "won" for o in accounts.values()), lost=sum(o == "lost" for o in accounts.values()),
+                    quotes=theme_quotes(shown, study.items, quotes) if quotes else [])
+
+
+def study_page(study: Study, f: Filters) -> dict:
+    files = {x for x in study.files if f.match(study.accounts.get(x))} if f.active else None
+    chosen = sorted(files) if files is not None else study.files
+    rejected = set(study.review.reject)
+    live = [it for it in study.items.values() if not it.dismissed and it.id not in rejected
+            and (files is None or any(ev.file in files for ev in it.evidence))]
+    companies = {(study.accounts[x].company if x in study.accounts else x): _outcome(study, x) for x in chosen}
+    outcomes = list(companies.values())
+    counts = {c: sum(1 for it in live if it.category == c) for c, _ in CATEGORIES}  # type: ignore[attr-defined]
+    tiles = [Tile(label="interviews", value=str(len(chosen)),
+                  note=f"of {len(study.files)}" if files is not None else ""),
+             Tile(label="accounts", value=str(len(companies)),
+                  note=f"{outcomes.count('won')} won · {outcomes.count('lost')} lost · {outcomes.count('open')} open"),
+             *[Tile(label=f"{name.lower()}", value=str(counts[c]),
+                    note=f"{len(study.by_category(c))} themes") for c, name in CATEGORIES],
+             Tile(label="review", value=f"v{study.version}",
+                  note=f"{len(rejected)} item{'s' if len(rejected) != 1 else ''} rejected")]
+    sections = [{"category": c, "title": name,
+                 "themes": [theme_row(study, th, files) for th in study.by_category(c)]} for c, name in CATEGORIES]
+    return {"tiles": tiles, "sections": sections, "filters": f, "options": filter_options(study),
+            "stale": study.ts.stale_decisions if study.ts else [], "filtered_n": len(chosen)}
+
+
+# ------------------------------------------------------------------ theme page
+
+class QuoteLink(BaseModel):
+    quote: str
+    file: str
+    speaker: str
+    timestamp: Optional[str] = None
+    url: str
+    match: str = "exact"
+
+
+class ItemRow(BaseModel):
+    id: str
+    statement: str
+    details: list[str] = Field(default_factory=list)
+    quotes: list[QuoteLink] = Field(default_factory=list)
+
+
+def item_details(it: Item) -> list[str]:
+    """The typed fields worth a glance: severity and quantity, trigger kind and when, alternative kind."""
+    if isinstance(it, PainPoint):
+        return [f"severity {it.severity}/5", *([it.quantity.text] if it.quantity else [])]
+    if isinstance(it, Trigger):
+        return [human(it.kind), *([it.when] if it.when else [])]
+    if isinstance(it, Alternative):
+        return [it.name, human(it.kind), *([it.shortfall] if it.shortfall else [])]
+    if isinstance(it, DmuMember):
+        return [human(it.role), *([it.title] if it.title else [])]
+    return []
+
+
+def item_row(it: Item) -> ItemRow:
+    qs = []
+    for ev in it.evidence:
+        q = quote_ref(ev, it)
+        qs.append(QuoteLink(quote=q.quote, file=q.file, speaker=q.speaker, timestamp=q.timestamp, match=q.match,
+                            url=transcript_url(ev.file, it.id, ev.char_start)))
+    return ItemRow(id=it.id, statement=it.statement, details=item_details(it), quotes=qs)
+
+
+def theme_page(study: Study, th: Theme) -> dict:
+    items = sorted((study.items[i] for i in th.item_ids if i in study.items),
+                   key=lambda it: (it.evidence[0].file if it.evidence else "", it.evidence[0].char_start
+                                   if it.evidence else 0, it.id))
+    others = [o for o in study.by_category(th.category) if o.id != th.id]
+    return {"theme": theme_row(study, th, None, quotes=0), "t": th, "items": [item_row(it) for it in items],
+            "others": others, "coverage_pct": pct(len(th.files) / len(study.files) if study.files else None),
+            "n_interviews": len(study.files)}
+
+
+def gone_note(study: Study, theme_id: str) -> Optional[dict]:
+    """Why a theme id has no page any more: dropped (can be restored), merged (link to where), or unknown."""
+    rv = study.review
+    if theme_id in rv.drop:
+        return {"kind": "dropped", "id": theme_id}
+    for m in reversed(rv.merge):
+        if theme_id in m.sources:
+            return {"kind": "merged", "id": theme_id, "into": m.into, "url": theme_url(m.into)}
+    return None
