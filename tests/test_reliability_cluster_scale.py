@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from synth.themes import reduce
+from synth.themes import cluster, reduce
 from synth.themes.cluster import ClusterParams, labels_for
 
 pytestmark = pytest.mark.timeout(180)
