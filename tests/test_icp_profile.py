@@ -1,8 +1,9 @@
 """Profile synthesis (five attributes + negative profile), rules synthesis, narrative."""
 from __future__ import annotations
 
-from synth.icp.profile import build_profile, narrative, nice_ceil, nice_floor, synthesize_rules
-from synth.icp.rules import dump_rules, load_rules
+from synth.icp import build_profile, narrative, synthesize_rules
+from synth.icp.profile import nice_ceil, nice_floor
+from synth.icp import dump_rules, load_rules
 from synth.icp.score import score_accounts
 from synth.icp.table import AccountsTable
 from synth.icp.validate import validate
@@ -129,16 +130,21 @@ def test_negative_profile_and_disqualifiers():
 
 def test_synthesized_rules_round_trip_and_score(tmp_path):
     p = build_profile(accounts(), extractions(), THEMES, {})
-    rules = synthesize_rules(p)
+    rules = synthesize_rules(p)                     # no outcomes table: equal points, said so
     band = next(c for c in rules.criteria if c.id == "employees_band")
-    assert band.points == 25 and band.evidence.startswith("50-500 employees: 4 of 4 won accounts (100%)")
+    pos = [c.points for c in rules.criteria if c.points > 0]
+    assert sum(pos) == 100 and max(pos) - min(pos) <= 1 and band.fit.method == "equal"
+    assert any("equal share" in n for n in rules.notes)
+    assert band.evidence.startswith("50-500 employees: 4 of 4 won accounts (100%)")
     trig = next(c for c in rules.criteria if c.field == "triggers")
     assert "themes: th-renewal" in trig.evidence and '"our Datadog renewal is in 60 days"' in trig.evidence
     path = dump_rules(rules, tmp_path / "icp.yaml")
     text = path.read_text()
-    assert "  # 50-500 employees: 4 of 4 won accounts (100%)" in text
-    assert load_rules(path) == rules
+    assert "50-500 employees: 4 of 4 won accounts (100%)" in text and "  # won 4 of 0" not in text
+    assert load_rules(path).model_dump() == rules.model_dump()
     table = AccountsTable.from_account_rows(accounts())
+    rules = synthesize_rules(p, table=table)        # 9 outcomes (< 10): equal points, calibrated tiers
+    assert "calibrated on 9 scored accounts" in rules.tiers.reason
     res = score_accounts(table, rules)
     tiers = dict(zip(res.companies.tolist(), res.tiers().tolist()))
     assert tiers["Acme"] == "high_touch" and tiers["Eps"] == "deprioritize"

@@ -5,10 +5,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synth.icp.rules import (
+from synth.icp import (
     COLUMN_PRESETS,
     Criterion,
     IcpRules,
+    RuleFit,
     RulesError,
     Tiers,
     column_map_for,
@@ -180,13 +181,23 @@ def test_dump_then_load_round_trips(tmp_path_factory, rules):
     assert load_rules(path) == rules
 
 
-def test_dump_writes_evidence_as_comment_above_each_rule(tmp_path):
+def test_dump_writes_how_points_were_learned_above_each_rule_and_tier_reasons(tmp_path):
+    fit = RuleFit(method="logistic", won=9, lost=1, won_total=12, lost_total=6, weight=1.234,
+                  raw_points=27.64, interviews=["a.txt", "b.vtt"])
     rules = IcpRules(criteria=[Criterion(id="band", attribute="firmographic", field="employees",
-                                         op="between", value=[100, 500], points=25,
-                                         evidence="9 of 12 won accounts\nvs 1 of 6 lost")])
-    text = rules_to_yaml(rules)
-    lines = text.splitlines()
+                                         op="between", value=[100, 500], points=28,
+                                         evidence="9 of 12 won accounts vs 1 of 6 lost", fit=fit)],
+                     tiers=Tiers(high_touch=62, nurture=40, reason="calibrated on 12 scored accounts"),
+                     notes=["points learned from 12 won and 6 lost accounts"])
+    lines = rules_to_yaml(rules).splitlines()
     i = lines.index("  - id: band")
-    assert lines[i - 2:i] == ["  # 9 of 12 won accounts", "  # vs 1 of 6 lost"]
+    assert " ".join(ln.strip("# ") for ln in lines[i - 2:i]) == (
+        "won 9 of 12, lost 1 of 6; weight +1.23 log-odds -> 27.6 points before rounding; interviews: a.txt, b.vtt")
+    assert "# points learned from 12 won and 6 lost accounts" in lines
+    t = lines.index("tiers:")
+    assert lines[t + 1] == "  # calibrated on 12 scored accounts" and lines[t + 2].startswith("  high_touch: 62")
     p = dump_rules(rules, tmp_path / "sub" / "icp.yaml")
-    assert load_rules(p) == rules
+    back = load_rules(p)
+    # comments are not read back (a hand edit would make them stale); every value is
+    assert back.model_dump() == rules.model_dump() and back.criteria[0].fit is None
+    assert back.criteria[0].evidence == rules.criteria[0].evidence

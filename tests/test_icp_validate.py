@@ -1,4 +1,5 @@
-"""Validation arithmetic on a table computed by hand, edge cases, and holdout determinism."""
+"""Validation arithmetic on a table computed by hand, edge cases, bootstrap intervals, and
+cross-validation that is deterministic and never lets a held-out account into its own fit."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,9 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synth.icp.rules import Criterion, IcpRules
+from synth.icp import Criterion, IcpRules, fit_table, table_learner
+from synth.icp.crossval import cross_validate, make_folds
+from synth.icp.metrics import average_ranks, roc_auc
 from synth.icp.table import AccountsTable
-from synth.icp.validate import average_ranks, roc_auc, validate
+from synth.icp.validate import TOO_FEW, validate
 
 RULES = IcpRules(criteria=[
     Criterion(id="sw", attribute="firmographic", field="industry", op="in", value=["Software"], points=50),
@@ -60,10 +63,12 @@ def test_lift_auc_recall_on_the_hand_computed_table():
     tiers = {t.tier: (t.accounts, t.won, t.lost, t.open) for t in r.tiers}
     assert tiers == {"high_touch": (4, 2, 1, 1), "nurture": (3, 2, 1, 0), "deprioritize": (4, 0, 3, 1)}
     assert [t.conversion for t in r.tiers] == pytest.approx([2 / 3, 2 / 3, 0.0])
-    assert any(w.startswith("lift is under 3x: narrow the ICP") for w in r.warnings)
-    assert any(w.startswith("the ICP misses most of your wins") for w in r.warnings)
+    assert any(w.startswith("lift is under 3x in sample: narrow the ICP") for w in r.warnings)
+    assert any(w.startswith("the top tier holds 2 of 4 wins (50%)") for w in r.warnings)
     assert any("too few outcomes" in w for w in r.warnings)
-    assert not r.passed
+    assert not r.passed and r.verdict == TOO_FEW
+    assert r.lift_text() == "2.00x" and r.lift_ci.resamples == 1000 and r.lift_ci.defined > 900
+    assert r.lift_ci.low < 2.0 < r.lift_ci.high
 
 
 def test_a_good_icp_passes():
@@ -79,18 +84,19 @@ def test_a_good_icp_passes():
 def test_lift_undefined_when_nothing_converts_outside():
     rows = [("a", "Software", "kubernetes", "US", "won"), ("b", "Other", "", "UK", "lost")]
     r = validate(hand_table(rows), RULES)
-    assert r.lift is None and r.outside.conversion == 0.0
-    assert any("lift is undefined" in w for w in r.warnings)
+    assert r.lift is None and r.outside.conversion == 0.0 and r.separates
+    assert r.lift_text().startswith("unbounded") and any("lift is unbounded" in n for n in r.notes)
     rows = [("a", "Other", "", "UK", "won"), ("b", "Other", "", "UK", "lost")]
     r = validate(hand_table(rows), RULES)
     assert r.lift is None and r.inside.conversion is None and r.recall == 0.0
     assert any("no won or lost account is in the top tier" in w for w in r.warnings)
+    assert r.lift_text() == "n/a" and "n/ax" not in " ".join(r.summary_lines())
 
 
 def test_no_outcome_column_or_no_outcomes():
     t = AccountsTable.from_records([{"company": "a", "industry": "Software"}])
     r = validate(t, RULES)
-    assert r.lift is None and r.auc is None and "no 'outcome' column" in r.warnings[0]
+    assert r.lift is None and r.auc is None and "no outcome column" in r.warnings[0]
     t = AccountsTable.from_records([{"company": "a", "industry": "Software", "outcome": "open"}])
     r = validate(t, RULES)
     assert any("no account has a won or lost" in w for w in r.warnings) and r.auc is None
@@ -131,19 +137,52 @@ def synthetic_table(n=300, seed=3):
     return AccountsTable.from_records(rows)
 
 
-def test_holdout_is_deterministic_and_not_circular():
+def test_cross_validation_is_deterministic_and_uses_k_fold_from_40_outcomes():
     t = synthetic_table()
-    a = validate(t, IcpRules(), holdout=0.3, seed=7)
-    b = validate(t, IcpRules(), holdout=0.3, seed=7)
+    _, rules = fit_table(t)
+    a = validate(t, rules, table_learner(t), seed=7)
+    b = validate(t, rules, table_learner(t), seed=7)
     assert a.model_dump() == b.model_dump()
-    assert a.train_accounts + a.test_accounts == 300 and a.accounts == a.test_accounts
-    assert abs(a.test_accounts - 90) <= 3                     # stratified, rounded per outcome
-    assert a.fitted_rules is not None and a.fitted_rules.criteria
-    assert a.auc is not None and a.auc > 0.6
-    c = validate(t, IcpRules(), holdout=0.3, seed=8)
-    assert (c.won, c.lost, c.auc) != (a.won, a.lost, a.auc) or c.fitted_rules != a.fitted_rules
-    with pytest.raises(ValueError, match="holdout"):
-        validate(t, IcpRules(), holdout=1.0)
+    oos = a.out_of_sample
+    assert oos.method == "k-fold" and oos.folds == 5
+    decided = np.flatnonzero(t.outcomes() >= 0)
+    held = sorted(i for f in oos.held_out for i in f)
+    assert held == decided.tolist()                            # every decided account once, open never
+    assert oos.metrics.auc > 0.6 and oos.metrics.auc <= a.auc + 0.05
+    c = validate(t, rules, table_learner(t), seed=8)
+    assert c.out_of_sample.held_out != oos.held_out
+
+
+def test_held_out_rows_never_reach_the_learner_and_their_outcome_cannot_move_their_score():
+    t = synthetic_table(n=30, seed=5)
+    seen: list[np.ndarray] = []
+
+    def spy(train):
+        seen.append(train)
+        return fit_table(t.take(train))[1]
+
+    oos = cross_validate(t, spy)
+    assert oos.method == "leave-one-out" and len(seen) == oos.folds == len(oos.held_out)
+    for train, fold in zip(seen, oos.held_out):
+        assert not set(fold) & set(train.tolist())             # the held-out row is not trained on
+        assert len(train) == t.n_rows - len(fold)
+    # the check that matters: flipping a held-out account's outcome leaves its own score unchanged
+    rows = t.to_account_rows()
+    i = oos.held_out[0][0]
+    flipped = [r.model_copy(update={"outcome": ("lost" if r.outcome == "won" else "won")}) if k == i else r
+               for k, r in enumerate(rows)]
+    t2 = AccountsTable.from_account_rows(flipped)
+    oos2 = cross_validate(t2, table_learner(t2))
+    assert oos2.scores[i] == oos.scores[i]
+    # while the in-sample fit does see it (not a vacuous check): the fitted rules differ
+    assert fit_table(t)[1].model_dump() != fit_table(t2)[1].model_dump()
+
+
+def test_folds_are_stratified():
+    y = np.array([1] * 20 + [0] * 30 + [-1] * 5, dtype=np.int8)
+    method, folds = make_folds(y, seed=0)
+    assert method == "k-fold" and len(folds) == 5
+    assert sorted(len(f) for f in folds) == [10] * 5 and all((y[f] == 1).sum() == 4 for f in folds)
 
 
 def test_only_wins_marked_and_open_as_lost():

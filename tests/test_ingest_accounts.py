@@ -23,8 +23,8 @@ def test_fixture_accounts_parse_with_aliases_and_normalization():
     assert (bh.employees, bh.outcome, bh.interview_date) == (None, None, None)
     assert bh.tech_stack == ["snowflake", "dbt", "airflow"]
     assert warnings == [
-        "accounts.csv:6: column 'employees': bad value 'lots' (expected a whole number such as 120 or 1,200); left empty",
-        "accounts.csv:6: column 'outcome': bad value 'maybe' (expected won, lost or open); left empty",
+        "accounts.csv:6: column 'employees': bad value 'lots' (expected a whole number such as 120, 1,200 or 51-200); left empty",
+        "accounts.csv:6: column 'outcome': bad value 'maybe' (expected won, lost or open (or a CRM stage such as Closed Won)); left empty",
         "accounts.csv:6: column 'interview_date': bad value '03/05/2024' (expected YYYY-MM-DD); left empty",
     ]
 
@@ -68,7 +68,7 @@ def test_empty_company_and_duplicate_file_rows(tmp_path):
     assert [r.company for r in rows] == ["Acme"] and rows[0].employees is None
     assert warnings == [
         "accounts.csv:2: column 'company' is empty; row skipped",
-        "accounts.csv:3: column 'employees': bad value '-3' (expected a whole number such as 120 or 1,200); left empty",
+        "accounts.csv:3: column 'employees': bad value '-3' (expected a whole number such as 120, 1,200 or 51-200); left empty",
         "accounts.csv:4: file 'A.TXT' already has a row (line 3); row skipped",
     ]
 

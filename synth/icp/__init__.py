@@ -1,42 +1,38 @@
-"""ICP stage: profile synthesis, the editable rules file, the deterministic scorer, validation.
+"""ICP stage: profile synthesis, points learned from outcomes, the editable rules file, the
+deterministic scorer, validation in and out of sample.
 
-    profile = build_profile(accounts, extractions, themes, account_by_file)
-    rules = synthesize_rules(profile); dump_rules(rules, "icp.yaml")
+    profile, rules, table, files = fit_study(accounts, extractions, themes)   # learned + calibrated
+    dump_rules(rules, "icp.yaml")
     result = score_accounts(read_accounts_csv("accounts.csv"), load_rules("icp.yaml"))
-    report = validate(table, rules, holdout=0.3)
+    report = validate(table, rules, study_learner(accounts, extractions, themes, files))
+
+Modules, in import order: rules (model) -> rulesfile (YAML) -> table (accounts) -> score -> export;
+traits -> interviews -> profile -> learn, tiers -> synthesize -> interviewed -> fit; metrics ->
+crossval -> validate; study (the pipeline stage).
 """
-from .profile import IcpProfile, ProfileTrait, Support, build_profile, narrative, synthesize_rules
-from .rules import (
-                      COLUMN_PRESETS,
-                      TIER_NAMES,
-                      Criterion,
-                      IcpRules,
-                      RuleProblem,
-                      RulesError,
-                      Tiers,
-                      column_map_for,
-                      dump_rules,
-                      load_rules,
-                      rules_to_yaml,
-)
-from .score import (
-                      AccountScore,
-                      Contribution,
-                      RuleSummary,
-                      ScoreResult,
-                      score_accounts,
-                      write_scores_csv,
-                      write_scores_json,
-)
-from .table import AccountsTable, Column, normalize_outcome, read_accounts_csv
-from .validate import TierStat, ValidationReport, roc_auc, validate
+from ..ingest.accounts import COLUMN_PRESETS, column_map_for, normalize_outcome
+from .export import reasons, write_scores_csv, write_scores_json
+from .fit import fit_study, fit_table, relearn, study_learner, table_learner
+from .learn import learn_points
+from .metrics import Interval, Metrics, TierStat, roc_auc
+from .profile import build_profile
+from .rules import TIER_NAMES, Criterion, IcpRules, RuleFit, Tiers
+from .rulesfile import RuleProblem, RulesError, dump_rules, load_rules, rules_to_yaml
+from .score import AccountScore, Contribution, RuleSummary, ScoreResult, score_accounts
+from .synthesize import narrative, synthesize_rules
+from .table import AccountsTable, Column, read_accounts_csv
+from .tiers import calibrate_tiers
+from .traits import IcpProfile, ProfileTrait, Support
+from .validate import ValidationReport, validate
 
 __all__ = [
-    "IcpProfile", "ProfileTrait", "Support", "build_profile", "narrative", "synthesize_rules",
-    "COLUMN_PRESETS", "TIER_NAMES", "Criterion", "IcpRules", "RuleProblem", "RulesError", "Tiers",
-    "column_map_for", "dump_rules", "load_rules", "rules_to_yaml",
+    "COLUMN_PRESETS", "column_map_for", "normalize_outcome",
+    "reasons", "write_scores_csv", "write_scores_json",
+    "fit_study", "fit_table", "relearn", "study_learner", "table_learner", "learn_points",
+    "Interval", "Metrics", "TierStat", "roc_auc", "build_profile",
+    "TIER_NAMES", "Criterion", "IcpRules", "RuleFit", "Tiers",
+    "RuleProblem", "RulesError", "dump_rules", "load_rules", "rules_to_yaml",
     "AccountScore", "Contribution", "RuleSummary", "ScoreResult", "score_accounts",
-    "write_scores_csv", "write_scores_json",
-    "AccountsTable", "Column", "normalize_outcome", "read_accounts_csv",
-    "TierStat", "ValidationReport", "roc_auc", "validate",
+    "narrative", "synthesize_rules", "AccountsTable", "Column", "read_accounts_csv",
+    "calibrate_tiers", "IcpProfile", "ProfileTrait", "Support", "ValidationReport", "validate",
 ]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from typing import Optional
 
 from pydantic import BaseModel, Field
@@ -37,11 +36,14 @@ def llm_narrative(ws: Workspace, provider, profile) -> Optional[str]:
                                             "triggers": {"__all__": {"quotes"}},
                                             "dmu": {"__all__": {"quotes"}},
                                             "negative": {"__all__": {"quotes"}}})
-    key = hashlib.sha256(f"{prompt.version}|{provider.model}|{body}".encode()).hexdigest()
-    caller = LlmCaller(provider, ws)
+
+    async def ask():
+        async with LlmCaller(provider, ws) as caller:  # one session: its HTTP client closed in this loop
+            return await caller.structured(narrative_messages(body), IcpNarrative, purpose="icp_narrative",
+                                           prompt="icp_narrative", prompt_version=prompt.version)
+
     try:
-        res = asyncio.run(caller.structured(narrative_messages(body), IcpNarrative, key,
-                                            purpose="icp_narrative", prompt_version=prompt.version))
+        res = asyncio.run(ask())
     except (ChunkFailed, FatalProviderError):
         return None
     return res.parsed.paragraph.strip()

@@ -1,84 +1,36 @@
-"""ICP rules: the model behind the editable `icp.yaml`, its loader and its writer.
+"""ICP rules: the model behind the editable `icp.yaml` (read and written by `synth.icp.rulesfile`).
 
-Scoring (see `synth.icp.score`): a criterion is evaluated per account as matched, unmatched or
-unknown (the account has no value for the field). The score is
+Scoring (`synth.icp.score`), one semantics for `synth icp`, `synth score`, `synth run` and the
+report: each criterion is, per account, matched, unmatched or unknown. Unknown means the account
+has no value for the criterion's field, whether the cell is empty or the table has no such column
+at all (a CRM export without interview columns: every interview criterion is unknown for every
+account). Unknown gives no points. The score is
 
     score = round_half_up(100 * clamp(M, 0, P) / P)
 
-where M is the sum of the points of the matched criteria (negative points subtract) and P is the sum
-of the positive points of the criteria that can apply to the table (their column exists). Unknown
-and unmatched criteria add nothing; unknowns are counted and shown. P = 0 gives every account 0.
-A matched disqualifier caps the score at `disqualifier_cap` (default 49) and the tier at
-"deprioritize"; the points of a disqualifier are not used.
-
-`load_rules` reports every problem with file, line and field; `dump_rules` writes a commented file
-that `load_rules` reads back to an equal `IcpRules`.
+M = points of the matched criteria (negative points subtract), P = positive points of all criteria
+(100 for learned rules). `score_max` is the score the account would reach if every unknown
+positive criterion matched: it says how much of the score the data could not decide. A matched
+disqualifier caps the score at `disqualifier_cap` (default 49) and the tier at "deprioritize".
 """
 from __future__ import annotations
 
 import math
-import re
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..models import AccountRow
+from ..ingest.accounts import column_map_for, normalize_name
+from ..models import DmuRole
 
 Attribute = Literal["firmographic", "technographic", "behavioral", "trigger", "dmu"]
 Op = Literal["between", "in", "contains_any", "equals", "gte", "lte"]
 TierName = Literal["high_touch", "nurture", "deprioritize"]
-TIER_NAMES: tuple[str, str, str] = ("high_touch", "nurture", "deprioritize")
+TIER_NAMES: tuple[str, str, str] = get_args(TierName)
 NUMERIC_OPS = frozenset({"between", "gte", "lte"})
 LIST_OPS = frozenset({"in", "contains_any"})
-# DMU roles in the order profiles list them; alternative kinds that group without a product name
-DMU_ROLES = ("champion", "economic_buyer", "blocker", "influencer", "user")
-ALT_KINDS_GROUPED = ("manual", "spreadsheet", "homegrown", "nothing")
-
-# Columns of the synth accounts table (accounts.csv's, as ingest reads it); every preset maps an
-# export's headers onto these names.
-SYNTH_COLUMNS = tuple(AccountRow.model_fields)
-COLUMN_PRESETS: dict[str, dict[str, str]] = {
-    "synth": {**{c: c for c in SYNTH_COLUMNS}, "stage": "funding_stage", "stack": "tech_stack",
-              "record_id": "record_id"},
-    "hubspot": {
-        "Record ID": "record_id", "Company name": "company", "Number of Employees": "employees",
-        "Industry": "industry", "Country/Region": "country", "Lifecycle Stage": "outcome",
-        "Deal Stage": "outcome", "Web Technologies": "tech_stack", "Annual Revenue": "annual_revenue",
-        "Company Domain Name": "domain",
-    },
-    "salesforce": {
-        "Id": "record_id", "Account ID": "record_id", "Account Name": "company", "Name": "company",
-        "NumberOfEmployees": "employees", "Employees": "employees", "Industry": "industry",
-        "BillingCountry": "country", "Billing Country": "country", "StageName": "outcome",
-        "Stage": "outcome", "AnnualRevenue": "annual_revenue", "Annual Revenue": "annual_revenue",
-        "Website": "domain",
-    },
-}
-
-
-def normalize_name(name: str) -> str:
-    """Column-name key: case, spaces and punctuation do not matter ("Country/Region" -> country_region)."""
-    return re.sub(r"[^0-9a-z]+", "_", str(name).casefold()).strip("_")
-
-
-def column_map_for(preset_or_map: str | dict[str, str] | None) -> dict[str, str]:
-    """Header -> field map, keys normalized. None or "auto" = all presets together (first wins)."""
-    if isinstance(preset_or_map, dict):
-        maps = [COLUMN_PRESETS["synth"], preset_or_map]
-    elif preset_or_map in (None, "auto"):
-        maps = [COLUMN_PRESETS["synth"], COLUMN_PRESETS["hubspot"], COLUMN_PRESETS["salesforce"]]
-    elif preset_or_map in COLUMN_PRESETS:
-        maps = [COLUMN_PRESETS["synth"], COLUMN_PRESETS[preset_or_map]]
-    else:
-        raise ValueError(f"unknown column preset {preset_or_map!r}: use one of "
-                         f"{', '.join(COLUMN_PRESETS)} or a mapping")
-    out: dict[str, str] = {}
-    for m in maps:
-        for header, field in m.items():
-            key = normalize_name(header)
-            if m is preset_or_map or key not in out:   # an explicit map overrides the presets
-                out[key] = normalize_name(field)
-    return out
+DMU_ROLES: tuple[str, ...] = get_args(DmuRole)       # the order profiles list roles in
+ALT_KINDS_GROUPED = ("manual", "spreadsheet", "homegrown", "nothing")   # kinds without a product name
 
 
 def _num(v: Any, what: str) -> int | float:
@@ -100,6 +52,28 @@ def _text(v: Any) -> str:
     return s
 
 
+class RuleFit(BaseModel):
+    """How a criterion's points were learned. Written as the comment above the rule (not read back:
+    a hand edit makes it stale)."""
+
+    method: Literal["logistic", "equal"]
+    won: int = Field(description="won accounts the criterion matches")
+    lost: int
+    won_total: int
+    lost_total: int
+    weight: float = Field(0.0, description="logistic coefficient (log-odds), 0 with equal points")
+    raw_points: float = Field(description="points before rounding")
+    interviews: list[str] = Field(default_factory=list, description="interviewed accounts' files it matches")
+
+    def text(self) -> str:
+        how = (f"weight {self.weight:+.2f} log-odds -> {self.raw_points:.1f} points before rounding"
+               if self.method == "logistic" else f"equal points ({self.raw_points:.1f} before rounding)")
+        who = ", ".join(self.interviews[:8]) + (f" +{len(self.interviews) - 8} more"
+                                                  if len(self.interviews) > 8 else "")
+        return (f"won {self.won} of {self.won_total}, lost {self.lost} of {self.lost_total}; {how}; "
+                f"interviews: {who or 'none'}")
+
+
 class Criterion(BaseModel):
     """One rule. `op` decides the shape of `value`:
     between [lo, hi] (inclusive, numbers) | gte n | lte n | equals x |
@@ -115,7 +89,8 @@ class Criterion(BaseModel):
     value: Any
     points: int = Field(0, ge=-1000, le=1000)
     label: Optional[str] = Field(None, description="short text shown as the signal; derived if empty")
-    evidence: str = Field("", description="what produced this rule (written as a comment too)")
+    evidence: str = Field("", description="what produced this rule")
+    fit: Optional[RuleFit] = Field(None, exclude=True, description="learning record (comment only)")
 
     @field_validator("value")
     @classmethod
@@ -137,8 +112,7 @@ class Criterion(BaseModel):
             if not vals:
                 raise ValueError(f"op '{op}' needs at least one value")
             return [_text(x) for x in vals]
-        # equals
-        if isinstance(v, bool):
+        if isinstance(v, bool):          # equals
             return v
         if isinstance(v, (int, float)):
             return _num(v, "equals value")
@@ -160,16 +134,26 @@ class Criterion(BaseModel):
 
 
 class Tiers(BaseModel):
-    """Score thresholds: >= high_touch -> high_touch; >= nurture -> nurture; else deprioritize."""
+    """Score cut-offs: >= high_touch -> high_touch; >= nurture -> nurture; else deprioritize.
+
+    Unless `fixed`, synth sets both from the accounts it learned from, so that the top tier holds
+    `target_share` of them and nurture the next `nurture_share` (sales capacity, not a fixed 75/50)."""
 
     model_config = ConfigDict(extra="forbid")
     high_touch: int = Field(75, ge=0, le=100)
     nurture: int = Field(50, ge=0, le=100)
+    target_share: float = Field(0.25, gt=0, lt=1, description="share of scored accounts in the top tier")
+    nurture_share: float = Field(0.35, ge=0, lt=1, description="share in nurture")
+    fixed: bool = Field(False, description="true: keep the cut-offs as written")
+    reason: str = Field("", exclude=True, description="how the cut-offs were set (comment only)")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Tiers":
         if self.nurture > self.high_touch:
             raise ValueError(f"nurture ({self.nurture}) must not be above high_touch ({self.high_touch})")
+        if self.target_share + self.nurture_share > 1:
+            raise ValueError(f"target_share + nurture_share must not exceed 1 "
+                             f"({self.target_share} + {self.nurture_share})")
         return self
 
     def name(self, score: float) -> str:
@@ -188,6 +172,8 @@ class IcpRules(BaseModel):
         default_factory=dict, description="export header -> field; on top of column_preset")
     criteria: list[Criterion] = Field(default_factory=list)
     disqualifiers: list[Criterion] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, exclude=True,
+                             description="how the rules were learned (comments at the top of the file)")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "IcpRules":
@@ -198,19 +184,15 @@ class IcpRules(BaseModel):
             seen.add(c.id)
         return self
 
-    def effective_column_map(self) -> dict[str, str]:
-        base = column_map_for(self.column_preset)
+    def effective_column_map(self, header=None) -> dict[str, str] | str:
+        """What `read_accounts_csv` gets: the preset name, or the preset with `column_map` on top."""
+        if not self.column_map:
+            return self.column_preset
+        base = column_map_for(self.column_preset, header)
         base.update({normalize_name(k): normalize_name(v) for k, v in self.column_map.items()})
         return base
 
     @property
     def max_points(self) -> int:
+        """P: the positive points of all criteria (what a perfect account scores)."""
         return sum(c.points for c in self.criteria if c.points > 0)
-
-
-# The YAML side lives in its own module; these names are part of this module's API.
-from ._yaml import RuleProblem, RulesError, dump_rules, load_rules, rules_to_yaml  # noqa: E402
-
-__all__ = ["Attribute", "Op", "TierName", "TIER_NAMES", "COLUMN_PRESETS", "SYNTH_COLUMNS", "Criterion",
-           "Tiers", "IcpRules", "normalize_name", "column_map_for", "RuleProblem", "RulesError",
-           "load_rules", "dump_rules", "rules_to_yaml"]

@@ -1,14 +1,13 @@
-"""Deterministic, vectorized ICP scorer.
+"""Deterministic, vectorized ICP scorer (the scoring semantics are in `synth.icp.rules`).
 
 Each criterion becomes one int8 column of states over all accounts: 1 matched, 0 unmatched,
--1 unknown (no value, or not a number for a numeric op), evaluated once per distinct cell value and
-gathered with `lut[codes]`. A criterion whose column the table lacks does not apply: it is left out
-of both the points and the maximum (state -2, "not_applicable", with a warning).
+-1 unknown (no value, not a number for a numeric op, or no such column in the table), evaluated
+once per distinct cell value and gathered with `lut[codes]`.
 
     score = round_half_up(100 * clamp(M, 0, P) / P)      (integer arithmetic, 0..100)
 
-M = points of the matched criteria (negative points subtract); P = positive points of the applicable
-criteria. A matched disqualifier sets score = min(score, disqualifier_cap) and tier = deprioritize.
+M = points of the matched criteria, P = positive points of ALL criteria, whatever columns the table
+has: an account is never scored against a smaller maximum because its table lacks a column.
 `score_max` is the score the account would get if every unknown positive criterion matched.
 """
 from __future__ import annotations
@@ -18,12 +17,13 @@ from typing import Iterator, Literal, Optional
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..ingest.accounts import norm_text
 from .rules import NUMERIC_OPS, TIER_NAMES, Criterion, IcpRules
-from .table import AccountsTable, Column, norm_text, read_accounts_csv  # noqa: F401 (re-export)
+from .table import AccountsTable, Column
 
-MATCHED, UNMATCHED, UNKNOWN, NOT_APPLICABLE = 1, 0, -1, -2
-STATE_NAMES = {1: "matched", 0: "unmatched", -1: "unknown", -2: "not_applicable"}
-State = Literal["matched", "unmatched", "unknown", "not_applicable"]
+MATCHED, UNMATCHED, UNKNOWN = 1, 0, -1
+STATE_NAMES = {1: "matched", 0: "unmatched", -1: "unknown"}
+State = Literal["matched", "unmatched", "unknown"]
 _TRUE = frozenset({"true", "yes", "y", "t", "1"})
 _FALSE = frozenset({"false", "no", "n", "f", "0"})
 
@@ -63,13 +63,13 @@ def criterion_lut(c: Criterion, col: Column) -> np.ndarray:
 
 def evaluate(table: AccountsTable, criteria: list[Criterion]) -> tuple[np.ndarray, list[str]]:
     """States, shape (len(criteria), len(table)), and warnings about columns and values."""
-    states = np.full((len(criteria), table.n_rows), NOT_APPLICABLE, dtype=np.int8)
+    states = np.full((len(criteria), table.n_rows), UNKNOWN, dtype=np.int8)
     warnings = []
+    missing: dict[str, list[str]] = {}
     for j, c in enumerate(criteria):
         col = table.column(c.field)
         if col is None:
-            warnings.append(f"rule {c.id!r} reads column {c.field!r}, which the accounts table lacks: "
-                            "it does not apply (left out of the score and its maximum)")
+            missing.setdefault(c.field, []).append(c.id)
             continue
         lut = criterion_lut(c, col)
         states[j] = lut[col.codes]
@@ -79,6 +79,9 @@ def evaluate(table: AccountsTable, criteria: list[Criterion]) -> tuple[np.ndarra
                 count = int(((states[j] == UNKNOWN) & (col.codes != 0)).sum())
                 warnings.append(f"rule {c.id!r}: {count} accounts have a {c.field} that is not a number "
                                 f"(e.g. {col.categories[bad[0]]!r}): unknown")
+    for f, ids in missing.items():
+        warnings.append(f"the accounts table has no {f!r} column: {', '.join(ids)} "
+                        "unknown for every account (no points; score_max shows what they could add)")
     return states, warnings
 
 
@@ -199,10 +202,10 @@ def _summary(kind: str, rules: list[Criterion], states: np.ndarray,
              table: AccountsTable) -> list[RuleSummary]:
     out = []
     for c, st in zip(rules, states):
-        counts = np.bincount((st + 2).astype(np.intp), minlength=4)   # -2..1 -> 0..3
+        counts = np.bincount((st + 1).astype(np.intp), minlength=3)   # -1..1 -> 0..2
         out.append(RuleSummary(id=c.id, kind=kind, attribute=c.attribute, field=c.field,
                                label=c.describe(), points=c.points, applies=table.has(c.field),
-                               matched=int(counts[3]), unmatched=int(counts[2]), unknown=int(counts[1])))
+                               matched=int(counts[2]), unmatched=int(counts[1]), unknown=int(counts[0])))
     return out
 
 
@@ -210,20 +213,18 @@ def score_accounts(table: AccountsTable, rules: IcpRules) -> ScoreResult:
     """Score every account of `table` with `rules`: 0-100, tier, and per-rule states."""
     states, warnings = evaluate(table, rules.criteria)
     dq_states, dq_warn = evaluate(table, rules.disqualifiers)
-    applies = [table.has(c.field) for c in rules.criteria]
     n = table.n_rows
     matched = np.zeros(n, dtype=np.int64)
     potential = np.zeros(n, dtype=np.int64)
-    p = 0
-    for c, st, ok in zip(rules.criteria, states, applies):
-        if not ok or c.points == 0:
+    p = rules.max_points
+    for c, st in zip(rules.criteria, states):
+        if c.points == 0:
             continue
         matched += np.where(st == MATCHED, c.points, 0)
         if c.points > 0:
-            p += c.points
             potential += np.where(st == UNKNOWN, c.points, 0)
     if rules.criteria and p == 0:
-        warnings.append("no applicable criterion has positive points: every score is 0")
+        warnings.append("no criterion has positive points: every score is 0")
     scores = _scale(matched, p)
     score_max = _scale(matched + potential, p)
     disq = (dq_states == MATCHED).any(axis=0) if len(rules.disqualifiers) else np.zeros(n, dtype=bool)
@@ -243,8 +244,5 @@ def score_accounts(table: AccountsTable, rules: IcpRules) -> ScoreResult:
         warnings=[*table.warnings, *warnings, *dq_warn])
 
 
-from .output import write_scores_csv, write_scores_json  # noqa: E402,F401  (part of this API)
-
 __all__ = ["AccountScore", "Contribution", "RuleSummary", "ScoreResult", "State", "score_accounts",
-           "evaluate", "criterion_lut", "read_accounts_csv", "write_scores_csv", "write_scores_json",
-           "AccountsTable"]
+           "evaluate", "criterion_lut", "MATCHED", "UNMATCHED", "UNKNOWN", "STATE_NAMES"]

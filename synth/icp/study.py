@@ -1,6 +1,10 @@
 """The ICP stage over a study (profile -> icp.yaml -> scores -> validation) and scoring any accounts file.
 
-`build_icp` never overwrites an icp.yaml a human edited: the fresh synthesis goes beside it.
+`build_icp` never overwrites an icp.yaml a human edited: the fresh synthesis goes beside it; the
+settings of an existing file (tiers.target_share, tiers.fixed cut-offs, cap, columns) carry over.
+`score_file` scores a CSV; when the rules file sits in a workspace, rows that name an interviewed
+account (by file or company) get what its interview said, so `synth score accounts.csv` and
+`synth icp` give an account the same score.
 """
 from __future__ import annotations
 
@@ -10,14 +14,17 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
-from synth.icp.interviewed import interviewed_table
-from synth.icp.narrate import llm_narrative
-from synth.icp.profile import build_profile, narrative, synthesize_rules
-from synth.icp.rules import dump_rules, load_rules
-from synth.icp.score import score_accounts
-from synth.icp.table import read_accounts_csv
-from synth.icp.validate import validate
-from synth.workspace import Workspace
+from ..ingest.errors import IngestError
+from ..workspace import Workspace
+from .fit import fit_study, relearn_learner, study_learner
+from .interviewed import with_interviews
+from .narrate import llm_narrative
+from .rules import IcpRules
+from .rulesfile import RulesError, dump_rules, load_rules
+from .score import ScoreResult, score_accounts
+from .synthesize import narrative
+from .table import AccountsTable, read_accounts_csv
+from .validate import ValidationReport, validate
 
 
 class IcpResult(BaseModel):
@@ -32,28 +39,35 @@ class IcpResult(BaseModel):
     scores: object = None
 
 
+def _existing(path: Path) -> Optional[IcpRules]:
+    try:
+        return load_rules(path) if path.exists() else None
+    except RulesError:
+        return None
+
+
 def build_icp(workspace: Workspace, provider=None, rules_path: Optional[Path] = None,
-        overwrite: bool = False) -> IcpResult:
-    """Profile the study (five attributes + negative profile), write icp.yaml, score the
-    interviewed accounts with it and check the rules against their known outcomes."""
+              overwrite: bool = False) -> IcpResult:
+    """Profile the study, learn icp.yaml from its outcomes, score the interviewed accounts with it
+    and validate in and out of sample."""
     accounts = workspace.accounts()
     exs = workspace.latest_extractions()
     ts = workspace.latest_themes()
-    profile = build_profile(list(accounts.values()), exs, ts,
-                            {f: r.company for f, r in accounts.items()})
-    rules = synthesize_rules(profile)
     path = rules_path or workspace.root / "icp.yaml"
+    base = _existing(path)
+    profile, rules, table, files = fit_study(accounts, exs, ts, base)
     written = _write_rules_unless_edited(workspace, rules, path, overwrite, dump_rules)
+    learner = study_learner(accounts, exs, ts, files, base)
     if not written:
         rules = load_rules(path)  # the human's edits win over a fresh synthesis
+        learner = relearn_learner(rules, table)
     text, source = narrative(profile), "template"
     if provider is not None:
         llm_text = llm_narrative(workspace, provider, profile)
         if llm_text:
             text, source = llm_text, "llm"
-    table = interviewed_table(accounts, exs, ts)
     scores = score_accounts(table, rules)
-    report = validate(table, rules) if any(r.outcome for r in accounts.values()) else None
+    report = validate(table, rules, learner) if any(r.outcome for r in accounts.values()) else None
     return IcpResult(profile=profile, rules=rules, rules_path=path, rules_written=written,
                      narrative=text, narrative_source=source, validation=report, scores=scores)
 
@@ -70,11 +84,32 @@ def _write_rules_unless_edited(ws: Workspace, rules, path: Path, overwrite: bool
     return True
 
 
-def score_file(accounts_csv: Path, rules_path: Path, columns: Optional[str] = None, holdout: Optional[float] = None,
-          seed: int = 0):
-    """Score any accounts CSV with an icp.yaml; validate against its outcome column when present."""
+def score_file(accounts_csv: Path, rules_path: Path, columns: Optional[str] = None,
+               holdout: Optional[float] = None, seed: int = 0, workspace: Optional[Path] = None
+               ) -> tuple[AccountsTable, ScoreResult, Optional[ValidationReport]]:
+    """Score any accounts CSV with an icp.yaml; validate against its outcomes when it has them
+    (out of sample: the file's criteria, their points and tiers re-learned without the held-out
+    accounts). `workspace` (default: the rules file's folder, when it holds synth.db) supplies
+    the interview columns. `holdout` is accepted for the old CLI flag; cross-validation replaced it."""
     rules = load_rules(rules_path)
-    table = read_accounts_csv(accounts_csv, columns or rules.effective_column_map())
+    try:
+        table = read_accounts_csv(accounts_csv, columns or rules.effective_column_map())
+    except IngestError as exc:
+        raise ValueError(exc.problem) from None
+    root = Path(workspace) if workspace else Path(rules_path).parent
+    if (root / "synth.db").exists():
+        ws = Workspace(root)
+        try:
+            accounts = ws.accounts()
+            table, _ = with_interviews(table, ws.latest_extractions(), ws.latest_themes(),
+                                       {f: r.company for f, r in accounts.items()})
+        finally:
+            ws.close()
     result = score_accounts(table, rules)
-    report = validate(table, rules, holdout=holdout, seed=seed) if table.has("outcome") else None
+    report = None
+    if table.outcome_field() is not None:
+        report = validate(table, rules, relearn_learner(rules, table), seed=seed)
+        if holdout is not None:
+            report.notes.append("--holdout is replaced by cross-validation (leave-one-out, or 5-fold "
+                                "from 40 outcomes): the out-of-sample numbers are shown instead")
     return table, result, report

@@ -1,35 +1,30 @@
-"""Profile -> rules (`synthesize_rules`) and profile -> paragraph (`narrative`), both deterministic.
+"""Profile -> candidate rules (`synthesize_rules`) and profile -> paragraph (`narrative`), deterministic.
 
-Points: each trait gets `weight * (0.5 + 0.5 * strength)` rounded to a multiple of 5 (at least 5),
-where strength = share_won - share_lost (share_won alone when there are no lost accounts) clipped to
-0..1, and the weight comes from WEIGHTS by field. Negative traits get the same magnitude with a minus
-sign, from share_lost - share_won. A negative trait seen in lost accounts and never in won ones
-(support >= 2) becomes a disqualifier instead.
+Every positive trait becomes a criterion, every negative trait a negative criterion, and a negative
+trait seen in lost accounts only (support >= 2) a disqualifier. Candidates carry placeholder points
+(equal shares; the sign says which side a criterion is on) until `learn_points` learns them from
+outcomes: pass `table` (the accounts the profile came from, with outcomes) to get learned points and
+calibrated tiers in one call.
 
 The scorer reads these fields: employees, industry, country, funding_stage, tech_stack (accounts
-CSV), and, only when the accounts table has those columns, alternatives, triggers,
-champion_title, economic_buyer_title (';'-separated lists). A rule whose column is missing does
-not apply (see `synth.icp.score`).
+CSV) and, from interviews, alternatives, triggers, champion_title, economic_buyer_title
+(';'-separated lists; see `synth.icp.interviewed`). An account without a value for a field is
+unknown for the criteria on it: no points (see `synth.icp.rules`).
 """
 from __future__ import annotations
 
-import math
 import re
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
+import numpy as np
+
+from .learn import learn_points
 from .rules import Criterion, IcpRules
+from .table import AccountsTable
+from .tiers import calibrate_tiers
+from .traits import IcpProfile, ProfileTrait
 
-if TYPE_CHECKING:
-    from .profile import IcpProfile, ProfileTrait
-
-WEIGHTS = {"employees": 25, "industry": 15, "country": 10, "funding_stage": 10, "tech_stack": 15,
-           "alternatives": 10, "triggers": 15, "champion_title": 10, "economic_buyer_title": 5}
 RULE_ROLES = ("champion_title", "economic_buyer_title")   # blockers etc. inform; they are not scored
-
-
-def _points(weight: int, strength: float) -> int:
-    s = min(1.0, max(0.0, strength))
-    return max(5, 5 * math.floor(weight * (0.5 + 0.5 * s) / 5 + 0.5))      # nearest 5, half up
 
 
 def _slug(text: str) -> str:
@@ -40,7 +35,7 @@ def _pct(x: Optional[float]) -> str:
     return "n/a" if x is None else f"{x:.0%}"
 
 
-def evidence_text(t: "ProfileTrait", reference: str) -> str:
+def evidence_text(t: ProfileTrait, reference: str) -> str:
     s = t.support
     ref = "won" if reference == "won" else "reference (non-lost)"
     hits = s.won if reference == "won" else s.accounts - s.lost
@@ -60,13 +55,16 @@ def evidence_text(t: "ProfileTrait", reference: str) -> str:
     return "; ".join(parts)
 
 
-def synthesize_rules(profile: "IcpProfile", base: Optional[IcpRules] = None) -> IcpRules:
-    """Criteria (and disqualifiers) from the profile; tiers, cap and columns from `base`."""
+def synthesize_rules(profile: IcpProfile, base: Optional[IcpRules] = None,
+                     table: Optional[AccountsTable] = None,
+                     interviews: Optional[np.ndarray] = None) -> IcpRules:
+    """Candidate criteria and disqualifiers from the profile; tiers, cap and columns from `base`.
+    With `table`, points are learned from its outcomes and tiers calibrated on its accounts."""
     criteria: list[Criterion] = []
     disq: list[Criterion] = []
     used: set[str] = set()
 
-    def rid(prefix: str, t: "ProfileTrait") -> str:
+    def rid(prefix: str, t: ProfileTrait) -> str:
         v = t.value if isinstance(t.value, list) else [t.value]
         base_id = f"{prefix}{t.field}_{_slug(str(v[0]))}" if t.op != "between" else f"{prefix}{t.field}_band"
         out, n = base_id, 2
@@ -78,31 +76,31 @@ def synthesize_rules(profile: "IcpProfile", base: Optional[IcpRules] = None) -> 
     for t in profile.positive():
         if t.attribute == "dmu" and t.field not in RULE_ROLES:
             continue
-        s = t.support
-        strength = (s.share_won or 0) - (s.share_lost or 0) if s.share_lost is not None else (s.share_won or 0)
-        criteria.append(Criterion(
-            id=rid("", t), attribute=t.attribute, field=t.field, op=t.op, value=t.value,
-            points=_points(WEIGHTS.get(t.field, 10), strength), label=t.label,
-            evidence=evidence_text(t, profile.reference)))
+        criteria.append(Criterion(id=rid("", t), attribute=t.attribute, field=t.field, op=t.op,
+                                  value=t.value, points=1, label=t.label,
+                                  evidence=evidence_text(t, profile.reference)))
     for t in profile.negative:
-        s = t.support
         c = Criterion(id=rid("not_", t), attribute=t.attribute, field=t.field, op=t.op, value=t.value,
-                      points=-_points(WEIGHTS.get(t.field, 10), (s.share_lost or 0) - (s.share_won or 0)),
-                      label=t.label, evidence=evidence_text(t, profile.reference))
+                      points=-1, label=t.label, evidence=evidence_text(t, profile.reference))
         if t.disqualifier:
             disq.append(c.model_copy(update={"points": 0, "evidence": "never in a won account; "
                                              + c.evidence}))
         else:
             criteria.append(c)
     settings = base.model_dump(exclude={"criteria", "disqualifiers"}) if base else {}
-    return IcpRules(**settings, criteria=criteria, disqualifiers=disq)
+    if base is not None:
+        settings["tiers"] = base.tiers
+    rules = IcpRules(**settings, criteria=criteria, disqualifiers=disq)
+    if table is None:
+        return learn_points(rules, None)
+    return calibrate_tiers(learn_points(rules, table, interviews), table)
 
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def narrative(profile: "IcpProfile") -> str:
+def narrative(profile: IcpProfile) -> str:
     """A deterministic one-paragraph description of the ICP (the offline default)."""
     def labels(traits) -> list[str]:
         return [t.label for t in traits]

@@ -3,66 +3,36 @@
 Every column keeps `codes` (int32, one per row) into `categories` (distinct cell texts, whitespace
 collapsed, first spelling kept). Code 0 is "missing": an empty cell or one of NULL_TOKENS. Numbers,
 case-folded texts and list items are derived once per category, so evaluating a rule over a million
-rows is one table lookup (`lut[codes]`).
+rows is one table lookup (`lut[codes]`). Headers and cells are read by `synth.ingest.accounts`, the
+reader ingest uses too: a cell means the same to `synth ingest` and to `synth score`.
 """
 from __future__ import annotations
 
 import array
-import csv
 import gc
 import itertools
-import re
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from ..ingest.accounts import (
+    NULL_TOKENS,
+    column_map_for,
+    is_footer,
+    norm_text,
+    normalize_name,
+    normalize_outcome,
+    open_csv,
+    outcome_column,
+    parse_number,
+    parse_whole,
+    split_list,
+)
 from ..models import AccountRow
-from .rules import column_map_for, normalize_name
 
-NULL_TOKENS = frozenset({"", "n/a", "na", "null", "none", "nan", "unknown", "-", "--", "?", "#n/a"})
-LIST_SPLIT = re.compile(r"[;|,]")
-_NUM = r"[0-9]*\.?[0-9]+"
-_NUMBER = re.compile(rf"^[$€£]?({_NUM})([kmb]?)\+?$")
-_RANGE = re.compile(rf"^[$€£]?({_NUM})([kmb]?)(?:-|–|to)[$€£]?({_NUM})([kmb]?)$")
-_MULT = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9}
-_OUTCOMES = {
-    "won": "won", "win": "won", "closed won": "won", "closedwon": "won", "closed-won": "won",
-    "customer": "won", "evangelist": "won", "1": "won", "true": "won", "yes": "won",
-    "lost": "lost", "loss": "lost", "closed lost": "lost", "closedlost": "lost", "closed-lost": "lost",
-    "churned": "lost", "former customer": "lost", "0": "lost", "false": "lost", "no": "lost",
-    "open": "open",
-}
 CHUNK = 512      # small chunks: a chunk's cells are still in the CPU cache when encoded
-
-
-def norm_text(s: str) -> str:
-    return " ".join(str(s).split()).casefold()
-
-
-def parse_number(s: str) -> float:
-    """'1,200' -> 1200, '5k' -> 5000, '51-200' -> 125.5 (midpoint), '10001+' -> 10001; else NaN."""
-    t = str(s).strip().casefold().replace(",", "").replace("_", "").replace(" ", "")
-    m = _NUMBER.match(t)
-    if m:
-        return float(m.group(1)) * _MULT[m.group(2)]
-    m = _RANGE.match(t)
-    if m:
-        return (float(m.group(1)) * _MULT[m.group(2)] + float(m.group(3)) * _MULT[m.group(4)]) / 2
-    return float("nan")
-
-
-def normalize_outcome(s: Optional[str]) -> Optional[str]:
-    """'won' | 'lost' | 'open' (any other non-empty value, e.g. a pipeline stage) | None (missing)."""
-    if s is None or norm_text(s) in NULL_TOKENS:
-        return None
-    t = norm_text(s)
-    if t in _OUTCOMES:
-        return _OUTCOMES[t]
-    if t.startswith("customer"):
-        return "won"
-    return "open"
 
 
 class Column(BaseModel):
@@ -89,8 +59,7 @@ class Column(BaseModel):
     def items(self) -> list[frozenset]:
         """Per category, the set of normalized list items (split on ';', '|' or ',')."""
         if self._items is None:
-            self._items = [frozenset(x for x in (norm_text(p) for p in LIST_SPLIT.split(c))
-                                     if x and x not in NULL_TOKENS) for c in self.categories]
+            self._items = [frozenset(split_list(c)) for c in self.categories]
         return self._items
 
     def values(self) -> np.ndarray:
@@ -132,15 +101,32 @@ class AccountsTable(BaseModel):
             vals[missing] = [f"row {i + 1}" for i in np.flatnonzero(missing)]
         return vals
 
-    def outcomes(self, field: str = "outcome") -> np.ndarray:
-        """int8 per row: 1 won, 0 lost, -1 open or other, -2 missing (no column: all -2)."""
-        col = self.column(field)
+    def outcome_field(self) -> Optional[str]:
+        """"outcome", else a CRM "Type" column (account_type), else None."""
+        return outcome_column(list(self.columns))
+
+    def outcomes(self, field: Optional[str] = None) -> np.ndarray:
+        """int8 per row: 1 won, 0 lost, -1 open, -2 missing or not an outcome (no column: all -2)."""
+        col = self.column(field or self.outcome_field() or "outcome")
         if col is None:
             return np.full(self.n_rows, -2, dtype=np.int8)
         code = {"won": 1, "lost": 0, "open": -1, None: -2}
         lut = np.array([code[normalize_outcome(c if i else None)] for i, c in enumerate(col.categories)],
                        dtype=np.int8)
         return lut[col.codes]
+
+    def outcome_warnings(self, field: Optional[str] = None) -> list[str]:
+        """Cells of the outcome column that are not an outcome (counted as missing)."""
+        col = self.column(field or self.outcome_field() or "outcome")
+        if col is None:
+            return []
+        bad = [k for k, c in enumerate(col.categories) if k and normalize_outcome(c) is None]
+        if not bad:
+            return []
+        n = int(np.isin(col.codes, bad).sum())
+        shown = ", ".join(repr(col.categories[k]) for k in bad[:3])
+        return [f"{n} accounts have an {col.name} that is not won, lost or open (e.g. {shown}): "
+                "counted as missing"]
 
     def take(self, rows: Sequence[int] | np.ndarray) -> "AccountsTable":
         idx = np.asarray(rows, dtype=np.int64)
@@ -152,7 +138,8 @@ class AccountsTable(BaseModel):
         idx = range(self.n_rows) if rows is None else rows
         comp = self.companies()
         cols = {f: self.column(f) for f in ("file", "industry", "country", "funding_stage",
-                                              "tech_stack", "outcome", "employees", "interview_date")}
+                                              "tech_stack", "employees", "interview_date")}
+        cols["outcome"] = self.column(self.outcome_field() or "outcome")
         out = []
         for i in idx:
             rec: dict[str, Any] = {"company": str(comp[i])}
@@ -161,11 +148,9 @@ class AccountsTable(BaseModel):
                     continue
                 k = int(col.codes[i])
                 if f == "tech_stack":
-                    rec[f] = sorted({p.strip() for p in LIST_SPLIT.split(col.categories[k]) if p.strip()})
+                    rec[f] = split_list(col.categories[k])
                 elif f == "employees":
-                    v = col.numbers()[k]
-                    if np.isfinite(v):
-                        rec[f] = int(round(v))
+                    rec[f] = parse_whole(col.categories[k])
                 elif f == "outcome":
                     rec[f] = normalize_outcome(col.categories[k])
                 else:
@@ -254,7 +239,7 @@ class _Encoder:
 
 def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[str, str] | None,
            source: Optional[str], warnings: list[str]) -> AccountsTable:
-    cmap = column_map_for(column_map)
+    cmap = column_map_for(column_map, header)
     width = len(header)
     fields: list[Optional[str]] = []
     headers: dict[str, str] = {}
@@ -268,7 +253,7 @@ def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[
         headers[f] = h
         fields.append(f)
     encoders = [_Encoder() if f else None for f in fields]
-    n, ragged = 0, 0
+    n, ragged, footers = 0, 0, 0
     it = iter(rows)
     while True:
         chunk = list(itertools.islice(it, CHUNK))
@@ -278,6 +263,9 @@ def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[
         if lengths != {width}:
             if 0 in lengths:                      # blank lines
                 chunk = [r for r in chunk if r]
+            kept = [r for r in chunk if len(r) == width or not is_footer(r, width)]
+            footers += len(chunk) - len(kept)
+            chunk = kept
             bad = [i for i, r in enumerate(chunk) if len(r) != width]
             ragged += len(bad)
             for i in bad:
@@ -288,6 +276,8 @@ def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[
         for enc, col in zip(encoders, zip(*chunk)):
             if enc is not None:
                 enc.add(col)
+    if footers:
+        warnings.append(f"{footers} report footer lines (totals, copyright) are not accounts: skipped")
     if ragged:
         warnings.append(f"{ragged} rows do not have {width} cells: short rows padded, extra cells dropped")
     columns = {f: enc.finish(f) for f, enc in zip(fields, encoders) if f is not None}
@@ -300,29 +290,17 @@ def _build(header: list[str], rows: Iterable[list[str]], column_map: str | dict[
 def read_accounts_csv(path: str | Path, column_map: str | dict[str, str] | None = None,
                       delimiter: Optional[str] = None) -> AccountsTable:
     """Read an accounts CSV (synth, HubSpot or Salesforce headers; `column_map` is a preset name,
-    a header -> field mapping, or None for every preset). One pass with the csv module; UTF-8
-    (with or without BOM), else read again as Windows-1252 with a warning."""
+    a header -> field mapping, or None for the preset the headers show). Decoding, delimiter and
+    headers as `synth.ingest.accounts.open_csv` reads them. Raises IngestError for an unreadable,
+    empty or binary file."""
+    f = open_csv(path, delimiter)
+    warnings = [] if f.encoding.startswith("utf") else [f"{Path(path).name} is not UTF-8: read as {f.encoding}"]
     gc_was_on = gc.isenabled()
     gc.disable()      # millions of short-lived row lists: the cycle collector only costs time here
     try:
-        return _read(path, column_map, delimiter, "utf-8-sig", [])
-    except UnicodeDecodeError:
-        return _read(path, column_map, delimiter, "cp1252",
-                     ["the file is not UTF-8: read as Windows-1252"])
+        table = _build(f.header, f.rows, column_map, source=str(path), warnings=warnings)
     finally:
         if gc_was_on:
             gc.enable()
-
-
-def _read(path, column_map, delimiter, encoding, warnings) -> AccountsTable:
-    with open(path, newline="", encoding=encoding, errors="strict" if encoding == "utf-8-sig"
-              else "replace") as f:
-        first = f.readline()
-        f.seek(0)
-        if delimiter is None:
-            delimiter = max([",", ";", "\t"], key=first.count) if first else ","
-        reader = csv.reader(f, delimiter=delimiter)
-        header = next(reader, None)
-        if not header:
-            return AccountsTable(n_rows=0, columns={}, source=str(path), warnings=["the file is empty"])
-        return _build(header, reader, column_map, source=str(path), warnings=warnings)
+    table.warnings += table.outcome_warnings()
+    return table

@@ -2,21 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
-from ..models import Evidence, Extraction, Theme, ThemeSet
+from ..ingest.accounts import norm_text
+from ..models import Extraction, Theme, ThemeSet
 from .rules import ALT_KINDS_GROUPED, DMU_ROLES
-from .table import norm_text
+from .traits import IcpProfile, ProfileTrait, Support, TraitContext, display, first_quotes, item_id, title_key
 
-if TYPE_CHECKING:
-    from .profile import IcpProfile, _Ctx
-
-ROLE_LABELS = {"champion": "champion", "economic_buyer": "economic buyer", "blocker": "blocker",
-               "influencer": "influencer", "user": "user"}
-
-
-def _first_quotes(items: list, limit: int = 3) -> list[Evidence]:
-    return [it.evidence[0] for it in items if it.evidence][:limit]
+ROLE_LABELS = {r: r.replace("_", " ") for r in DMU_ROLES}
 
 
 def _themes_with(themes: Optional[ThemeSet], category: str, ids: set[str]) -> list[str]:
@@ -25,8 +18,7 @@ def _themes_with(themes: Optional[ThemeSet], category: str, ids: set[str]) -> li
     return [t.id for t in themes.themes if t.category == category and ids.intersection(t.item_ids)]
 
 
-def _behavioral(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known: set[str]) -> None:
-    from .profile import ProfileTrait, _display, item_id
+def _behavioral(ctx: TraitContext, prof: IcpProfile, exs, file_key, themes, known: set[str]) -> None:
     by_name: dict[str, list] = defaultdict(list)       # norm name -> [(account, item, id)]
     by_kind: dict[str, list] = defaultdict(list)
     for ex in exs:
@@ -39,8 +31,8 @@ def _behavioral(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known: s
                 by_kind[alt.kind].append(rec)
     cands = []
     for key, recs in sorted(by_name.items()):
-        name = _display(Counter(r[1].name.strip() for r in recs))
-        kind = _display(Counter(r[1].kind for r in recs))
+        name = display(Counter(r[1].name.strip() for r in recs))
+        kind = display(Counter(r[1].kind for r in recs))
         cands.append((name, f"current alternative: {name} ({kind})", recs))
     for kind, recs in sorted(by_kind.items()):
         names = {norm_text(r[1].name) for r in recs}
@@ -52,7 +44,7 @@ def _behavioral(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known: s
         s = ctx.support(having, known)
         ids = sorted({r[2] for r in recs})
         trait = dict(attribute="behavioral", field="alternatives", op="contains_any", value=[value],
-                     label=label, support=s, item_ids=ids, quotes=_first_quotes([r[1] for r in recs]),
+                     label=label, support=s, item_ids=ids, quotes=first_quotes([r[1] for r in recs]),
                      theme_ids=_themes_with(themes, "alternative", set(ids)))
         if ctx.positive(s):
             pos.append((-s.accounts, label, ProfileTrait(**trait)))
@@ -66,8 +58,7 @@ def _theme_order(t: Theme) -> tuple:
     return (t.rank if t.rank > 0 else 1 << 30, -t.score, t.id)
 
 
-def _triggers(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known, max_triggers) -> None:
-    from .profile import ProfileTrait, Support, item_id
+def _triggers(ctx: TraitContext, prof: IcpProfile, exs, file_key, themes, known, max_triggers) -> None:
     items = {}
     for ex in exs:
         for trig in ex.triggers:
@@ -84,7 +75,7 @@ def _triggers(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known, max
                 accounts=len(t.accounts) or len(t.files), won=t.won, lost=t.lost,
                 companies=sorted(t.accounts)[:20])
             quotes = ([t.representative_quote] if t.representative_quote else [])
-            quotes += [q for q in _first_quotes([m[1] for m in members]) if q not in quotes]
+            quotes += [q for q in first_quotes([m[1] for m in members]) if q not in quotes]
             prof.triggers.append(ProfileTrait(
                 attribute="trigger", field="triggers", op="contains_any",
                 value=[t.label, *sorted(kinds, key=lambda k: (-kinds[k], k))], label=t.label,
@@ -103,35 +94,34 @@ def _triggers(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known, max
         ranked.append((-ctx.ref_hits(s), kind, ProfileTrait(
             attribute="trigger", field="triggers", op="contains_any", value=[kind],
             label=kind.replace("_", " "), support=s, item_ids=sorted(r[2] for r in recs),
-            quotes=_first_quotes([r[1] for r in recs]))))
+            quotes=first_quotes([r[1] for r in recs]))))
     prof.triggers += [t for *_, t in sorted(ranked, key=lambda r: r[:2])[:max_triggers]]
 
 
-def _dmu(ctx: "_Ctx", prof: "IcpProfile", exs, file_key, themes, known: set[str]) -> None:
-    from .profile import ProfileTrait, _display, _title_key, item_id
+def _dmu(ctx: TraitContext, prof: IcpProfile, exs, file_key, themes, known: set[str]) -> None:
     roles: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for ex in exs:
         for m in ex.dmu:
             if m.dismissed or not (m.title and m.title.strip()):
                 continue
-            roles[m.role][_title_key(m.title)].append((file_key[ex.file], m, item_id(m, "dmu", ex)))
+            roles[m.role][title_key(m.title)].append((file_key[ex.file], m, item_id(m, "dmu", ex)))
     for role in DMU_ROLES:
         titles = roles.get(role)
         if not titles:
             continue
         ranked = sorted(titles.items(), key=lambda kv: (-len({r[0] for r in kv[1]}), kv[0]))[:3]
         recs = [r for _, rs in ranked for r in rs]
-        names = [_display(Counter(r[1].title.strip() for r in rs)) for _, rs in ranked]
+        names = [display(Counter(r[1].title.strip() for r in rs)) for _, rs in ranked]
         counts = [len({r[0] for r in rs}) for _, rs in ranked]
         ids = sorted({r[2] for r in recs})
         prof.dmu.append(ProfileTrait(
             attribute="dmu", field=f"{role}_title", op="contains_any", value=names,
             label=f"{ROLE_LABELS[role]}: " + ", ".join(f"{n} ({c})" for n, c in zip(names, counts)),
             support=ctx.support({r[0] for r in recs}, known), item_ids=ids,
-            quotes=_first_quotes([r[1] for r in recs]), theme_ids=_themes_with(themes, "dmu", set(ids))))
+            quotes=first_quotes([r[1] for r in recs]), theme_ids=_themes_with(themes, "dmu", set(ids))))
 
 
-def interview_traits(ctx: "_Ctx", prof: "IcpProfile", exs: list[Extraction], file_key: dict[str, str],
+def interview_traits(ctx: TraitContext, prof: IcpProfile, exs: list[Extraction], file_key: dict[str, str],
                      themes: Optional[ThemeSet], max_triggers: int) -> None:
     known = {file_key[ex.file] for ex in exs}
     _behavioral(ctx, prof, exs, file_key, themes, known)

@@ -1,4 +1,8 @@
-"""Read and write `icp.yaml`. Errors name the file, the line and the field (from YAML node marks)."""
+"""Read and write `icp.yaml`. Errors name the file, the line and the field (from YAML node marks).
+
+The writer puts what a human needs beside each value as comments: how the points of a rule were
+learned (won/lost counts, weight before rounding, interviews behind it) and why the tier cut-offs
+are what they are. Comments are not read back: after a hand edit they would be stale."""
 from __future__ import annotations
 
 import textwrap
@@ -8,7 +12,7 @@ from typing import Any, Optional
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import rules as _r
+from .rules import Criterion, IcpRules
 
 _BREAKS = ("\r\n", "\r", "\x85", "\u2028", "\u2029")
 
@@ -95,7 +99,7 @@ def _duplicate_ids(data: dict, root: yaml.Node) -> list[RuleProblem]:
     return problems
 
 
-def load_rules(path: str | Path) -> _r.IcpRules:
+def load_rules(path: str | Path) -> IcpRules:
     """Read and validate an `icp.yaml`. Raises `RulesError` naming file, line and field."""
     name = str(path)
     try:
@@ -124,7 +128,7 @@ def load_rules(path: str | Path) -> _r.IcpRules:
     if dup:
         raise RulesError(name, dup)
     try:
-        return _r.IcpRules.model_validate(data)
+        return IcpRules.model_validate(data)
     except ValidationError as e:
         problems = [RuleProblem(line=_line_of(root, tuple(err["loc"]), err["type"]),
                                 field=_loc_text(tuple(err["loc"]), data), message=_message(err))
@@ -159,8 +163,8 @@ def _comment(text: str, indent: str, width: int = 96) -> list[str]:
     return lines
 
 
-def _criterion(c: "_r.Criterion", indent: str) -> list[str]:
-    lines = _comment(c.evidence, indent) if c.evidence.strip() else []
+def _criterion(c: Criterion, indent: str) -> list[str]:
+    lines = _comment(c.fit.text(), indent) if c.fit is not None else []
     fields = c.model_dump(exclude_none=True)
     first = True
     for key in ("id", "attribute", "field", "op", "value", "points", "label", "evidence"):
@@ -172,19 +176,31 @@ def _criterion(c: "_r.Criterion", indent: str) -> list[str]:
     return lines
 
 
-def rules_to_yaml(rules: "_r.IcpRules") -> str:
+HEADER = """\
+# synth ICP rules. Edit freely: `synth score` validates this file and names the line of any error.
+# score = round(100 * clamp(sum of matched points, 0, P) / P), P = the positive points of all criteria.
+# A criterion is unknown for an account without a value for its field (empty cell, or no such column):
+# no points; the account's score_max shows what it could reach. A matched disqualifier caps the
+# score at disqualifier_cap and the tier at deprioritize.
+# ops: between [lo, hi] | gte n | lte n | equals x | in [values] | contains_any [values]
+# (contains_any splits the cell on ';', '|' or ','). The comment above a rule says how its points
+# were learned; comments are not read back."""
+
+
+def rules_to_yaml(rules: IcpRules) -> str:
     t = rules.tiers
-    out = [
-        "# synth ICP rules. Edit freely: `synth score` validates this file and names the line of any error.",
-        "# score = round(100 * clamp(sum of matched points, 0, P) / P), P = sum of positive points of",
-        "# the criteria whose column is in the accounts table. Missing values are 'unknown': no points.",
-        "# A matched disqualifier caps the score at disqualifier_cap and the tier at deprioritize.",
-        "# ops: between [lo, hi] | gte n | lte n | equals x | in [values] | contains_any [values]",
-        "# (contains_any splits the cell on ';', '|' or ','). Comments above a rule repeat its evidence.",
-        f"version: {_scalar(rules.version)}",
-        "tiers:",
+    out = HEADER.splitlines()
+    for note in rules.notes:
+        out += _comment(note, "")
+    out += [f"version: {_scalar(rules.version)}", "tiers:"]
+    if t.reason:
+        out += _comment(t.reason, "  ")
+    out += [
         f"  high_touch: {t.high_touch}   # score >= {t.high_touch}",
         f"  nurture: {t.nurture}   # {t.nurture} <= score < {t.high_touch}; below: deprioritize",
+        f"  target_share: {_scalar(t.target_share)}   # share of scored accounts the top tier should hold",
+        f"  nurture_share: {_scalar(t.nurture_share)}   # share in nurture",
+        f"  fixed: {_scalar(t.fixed)}   # true: synth keeps high_touch and nurture as written",
         f"disqualifier_cap: {rules.disqualifier_cap}",
         f"column_preset: {rules.column_preset}",
     ]
@@ -204,7 +220,7 @@ def rules_to_yaml(rules: "_r.IcpRules") -> str:
     return "\n".join(out) + "\n"
 
 
-def dump_rules(rules: "_r.IcpRules", path: str | Path) -> Path:
+def dump_rules(rules: IcpRules, path: str | Path) -> Path:
     """Write `rules` as a commented YAML file that `load_rules` reads back unchanged."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
