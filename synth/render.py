@@ -168,11 +168,9 @@ def profile_table(profile) -> Table:
 def validation_lines(report) -> list[str]:
     if report is None:
         return ["[dim]no outcomes: nothing to validate against[/dim]"]
-    f = lambda x: "n/a" if x is None else f"{x:.2f}"  # noqa: E731
     out = [f"[b]validation[/b] ({report.accounts} accounts: {report.won} won, {report.lost} lost, "
-           f"{report.open} open{', holdout ' + str(report.holdout) if report.holdout else ''}): "
-           f"lift {f(report.lift)}x, AUC {f(report.auc)}, top tier {f(report.top_tier_share)} of accounts, "
-           f"recall {f(report.recall)} of wins"]
+           f"{report.open} open)"]
+    out += [f"  {esc(line)}" for line in report.summary_lines()]
     for tier in report.tiers:
         conv = "n/a" if tier.conversion is None else f"{tier.conversion:.0%}"
         out.append(f"  {tier.tier:13s} {tier.accounts:5d} accounts  {tier.won} won / {tier.lost} lost  "
