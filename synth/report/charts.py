@@ -21,6 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from synth.models import THEME_SECTIONS
+
 from .model import MapPoint, ThemeView
 
 WON, LOST, GREY = "#2f855a", "#dd6b20", "#b8bec9"
@@ -64,7 +66,7 @@ def theme_colors(themes: Sequence[ThemeView]) -> dict[str, str]:
     palette = ["#%02x%02x%02x" % tuple(int(round(c * 255)) for c in rgba[:3]) for rgba in tab10 + tab20]
     palette = [c for c in palette if c not in ("#7f7f7f", "#c7c7c7")]  # grey is for unclustered items
     out: dict[str, str] = {}
-    for cat in ("trigger", "pain", "alternative"):
+    for cat in THEME_SECTIONS:
         for i, th in enumerate(t for t in themes if t.category == cat):
             out[th.code] = palette[i % len(palette)]
     return out
@@ -161,7 +163,7 @@ def theme_chart(themes: Sequence[ThemeView], n_interviews: int, n_won: int, n_lo
 
 def map_chart(points: Sequence[MapPoint], themes: Sequence[ThemeView], name: str = "map") -> Optional[str]:
     """Items placed by the 2-D PCA of their statement embeddings, coloured by theme; a panel per category."""
-    cats = [c for c in ("trigger", "pain") if any(p.category == c for p in points)]
+    cats = [c for c in THEME_SECTIONS if any(p.category == c for p in points)]
     if not cats:
         return None
     colors = theme_colors(themes)

@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from synth.models import Alternative, Evidence, Item, ThemeSet
+from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Alternative, Evidence, Item, ThemeSet
 from synth.workspace import Workspace
 
 from .model import (
@@ -114,7 +114,7 @@ def _theme_views(ts: ThemeSet, category: str, by_id: dict[str, Item], study: _St
 def _alternatives(items: list[Item], ts: Optional[ThemeSet], study: _Study) -> list[AlternativeView]:
     code_of: dict[str, str] = {}
     for th in (ts.themes if ts else []):
-        if th.category == "alternative":
+        if CATEGORIES[th.category].grouping == "name":
             code_of.update({i: f"A{th.rank}" for i in th.item_ids})
     groups: dict[str, list[Alternative]] = defaultdict(list)
     for it in items:
@@ -276,7 +276,7 @@ def _item_map(ws: Workspace, items: list[Item], code_of: dict[str, str], model: 
 
     points: list[MapPoint] = []
     missing = 0
-    for cat in ("pain", "trigger"):
+    for cat in (c for c in CLUSTERED_CATEGORIES if CATEGORIES[c].grouping == "embedding"):
         members = [it for it in items if it.category == cat and not it.dismissed]
         hashes = [text_hash(it.statement) for it in members]
         vecs = ws.get_vectors(sorted(set(hashes)), Path(model).name if model else DEFAULT_MODEL) if hashes else {}

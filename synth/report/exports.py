@@ -11,13 +11,12 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
-from synth.models import DmuRoleSummary, Evidence, Item, ScoreComponent, ThemeSet
+from synth.models import CATEGORIES, DmuRoleSummary, Evidence, Item, ScoreComponent, ThemeSet
 from synth.workspace import Workspace
 
 from .model import hms
 
 EXPORTS_VERSION = "1"
-CATEGORY_ORDER = {"trigger": 0, "pain": 1, "alternative": 2, "dmu": 3}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -124,7 +123,7 @@ def build_themes_export(ts: Optional[ThemeSet], items: list[Item]) -> ThemesExpo
     by_id = {it.id: it for it in items}
     if ts is None:
         return ThemesExport(n_interviews=0, themes=[])
-    themes = sorted(ts.themes, key=lambda t: (CATEGORY_ORDER.get(t.category, 9), t.rank, t.id))
+    themes = sorted(ts.themes, key=lambda t: (CATEGORIES[t.category].shown, t.rank, t.id))
     return ThemesExport(
         n_interviews=ts.n_interviews, unclustered=ts.unclustered, dismissed=ts.dismissed, dmu=ts.dmu,
         themes=[ExportTheme(
