@@ -226,6 +226,11 @@ class ExtractionStats(BaseModel):
     fields_corrected: int = 0
     calls: int = 0
     cache_hits: int = 0
+    # bounded generation (synth/llm/budget.py): replies cut off at max_tokens (each re-asked as two
+    # halves), replies that ended in a repetition loop, halves cut off again (nothing taken from them)
+    replies_truncated: int = 0
+    replies_looping: int = 0
+    parts_lost: int = 0
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0

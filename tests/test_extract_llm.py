@@ -146,7 +146,8 @@ def test_redaction_keeps_pii_out_of_every_request(tmp_path):
 def test_json_mode_for_servers_without_tool_calling(tmp_path):
     ws, _ = _special_ws(tmp_path)
     with FakeOpenAI(_one("valid")) as srv:
-        run = extract(ws.transcripts(), ws, {}, provider(srv.base_url, kind="ollama"), OPTS)
+        # a local server is probed for its mode unless one is given (tests/test_llm_endpoints.py)
+        run = extract(ws.transcripts(), ws, {}, provider(srv.base_url, kind="ollama", mode="json"), OPTS)
         body = srv.chat_requests()[0].body
     assert "tools" not in body and body["response_format"]["type"] == "json_object"
     assert len(run.extractions[0].pains) == 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from synth import __version__
+from synth.cli.doctor import doctor
 from synth.cli.extract import extract
 from synth.cli.icp import icp, score
 from synth.cli.ingest import ingest
@@ -36,6 +37,6 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 
 
 # in the order data flows
-for command in (ingest, extract, themes, icp, score, report, run, schema):
+for command in (ingest, extract, themes, icp, score, report, run, schema, doctor):
     app.command()(command)
 app.add_typer(review_app, name="review")

@@ -8,7 +8,7 @@ import typer
 
 from synth import pipeline
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
-from synth.cli.show import print_extract_problems
+from synth.cli.show import print_extract_problems, print_generation_counts
 from synth.extract import ExtractOptions, estimate
 from synth.render import console, err, esc, extract_table, print_ingest_problems, progress_bars
 
@@ -54,9 +54,12 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
         with progress_bars(not as_json) as advance:
             advance.add("transcripts", len(transcripts))
             run = pipeline.extract(ws, llm, opts, advance)
+    if run.endpoint_note:
+        err.print(f"[cyan]{esc(run.endpoint_note)}[/cyan]")
     if as_json:
         print(run.model_dump_json(indent=2))
     else:
         console.print(extract_table(run))
+    print_generation_counts(run.totals)
     print_extract_problems(run)
     raise typer.Exit(1 if run.failures or ingest_failed else 0)

@@ -27,20 +27,35 @@ _LLM_FLAGS: dict[str, tuple[object, object]] = {
     "model": (Optional[str], typer.Option(None, help="model name (env SYNTH_MODEL)")),
     "base_url": (Optional[str], typer.Option(None, help="OpenAI-compatible base URL (env OPENAI_BASE_URL)")),
     "provider": (Optional[str], typer.Option(None, help="openai, azure, ollama, vllm, llamacpp, lmstudio")),
-    "mode": (Optional[str], typer.Option(None, help="how to ask for structure: tools, json, json_schema, md_json")),
-    "timeout": (Optional[float], typer.Option(None, min=1, help="seconds per LLM call (env/config timeout_s)")),
+    "mode": (Optional[str], typer.Option(None, help="how to ask for structure: auto (probe once), tools, "
+                                                    "json_schema, json_object_schema, json, md_json")),
+    "timeout": (Optional[float], typer.Option(None, min=1, help="seconds per LLM call (env/config timeout_s; "
+                                                                "default 60 hosted, 300 local)")),
+    "max_tokens": (Optional[int], typer.Option(None, min=16, help="cap on every reply (default: from chunk "
+                                                                  "and schema)")),
     "config": (Optional[Path], typer.Option(None, help="synth.yaml with an `llm:` section")),
     "offline": (bool, typer.Option(False, "--offline", help="no LLM: local extractor, deterministic labels")),
 }
 
 
 def resolve_llm(model: Optional[str] = None, base_url: Optional[str] = None, provider: Optional[str] = None,
-                mode: Optional[str] = None, timeout: Optional[float] = None, config: Optional[Path] = None,
-                offline: bool = False) -> Optional[ProviderConfig]:
+                mode: Optional[str] = None, timeout: Optional[float] = None, max_tokens: Optional[int] = None,
+                config: Optional[Path] = None, offline: bool = False) -> Optional[ProviderConfig]:
     if offline:
         return None
-    return resolve_provider(model=model, base_url=base_url, provider=provider, mode=mode, timeout=timeout,
-                            config_file=config)
+    try:
+        return resolve_provider(model=model, base_url=base_url, provider=provider, mode=mode, timeout=timeout,
+                                max_tokens=max_tokens, config_file=config)
+    except ValueError as exc:  # an unknown --mode / provider name: a usage error, not a traceback
+        raise typer.BadParameter(_first_error(exc)) from None
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        e = errors()[0]
+        return f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+    return str(exc)
 
 
 def llm_options(fn: Callable) -> Callable:

@@ -21,6 +21,14 @@ def print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
         err.print(f"[yellow]review decision no longer applies[/yellow] {esc(s)}")
 
 
+def print_generation_counts(totals) -> None:
+    """Replies a small local model cut off at the token cap or spent looping: counted, never hidden."""
+    if totals.replies_truncated or totals.replies_looping:
+        err.print(f"[yellow]bounded generation[/yellow] {totals.replies_truncated} replies cut off at the token "
+                  f"cap (each re-asked as two halves; {totals.parts_lost} halves cut off again, nothing taken "
+                  f"from them), {totals.replies_looping} replies ended in a repetition loop")
+
+
 def print_extract_problems(run, fatal_note: str = "") -> None:
     """One line per failed file; a fatal provider error ends the command with exit code 1."""
     for f in run.failures:

@@ -24,6 +24,7 @@ from synth.llm.caller import (
     chunk_context,
     load_prices,
 )
+from synth.llm.probe import known_mode
 from synth.llm.provider import ProviderConfig
 from synth.llm.tokens import count_tokens
 from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
@@ -53,6 +54,7 @@ class ExtractRun(BaseModel):
     failures: list[FileFailure] = Field(default_factory=list)
     totals: ExtractionStats = Field(default_factory=ExtractionStats)
     fatal: Optional[str] = None
+    endpoint_note: Optional[str] = Field(None, description="how the endpoint takes structured requests")
 
 
 class DryRunEstimate(BaseModel):
@@ -81,6 +83,7 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
     from synth.extract.llm_run import redactor_for
 
     chunks = cached = tin = 0
+    mode = known_mode(workspace, cfg)  # the mode a real run would use; a dry run sends nothing to probe
     system_tokens = count_tokens(build_messages("")[0]["content"], cfg.model)
     for t in transcripts:
         red = redactor_for(t) if options.redact else None
@@ -90,7 +93,7 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
             chunks += 1
             text = red.redact(ch.text) if red else ch.text
             ctx = chunk_context(name, ch.index, len(chs))
-            if workspace.cache_get(cache_key(text, cfg, options.redact, ctx)) is not None:
+            if workspace.cache_get(cache_key(text, cfg, options.redact, ctx, mode)) is not None:
                 cached += 1
                 continue
             tin += ch.tokens + system_tokens + 60
@@ -138,11 +141,25 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
 
 
 async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress, client) -> ExtractRun:
+    run = ExtractRun(extractor="llm", model=cfg.model)
+    # one session for the run: it owns the HTTP client and closes it inside this event loop
+    async with LlmCaller(cfg, workspace, concurrency=options.concurrency, redact=options.redact,
+                         prices=load_prices(options.prices_path), client=client) as caller:
+        try:
+            mode = await caller.ready()  # probes an endpoint it has not seen, once
+            probed = caller.probe_result
+            run.endpoint_note = probed.note() if probed else f"{caller.where}: {mode.label}"
+        except FatalProviderError as exc:
+            run.fatal = str(exc)
+            return run
+        await _extract_all(transcripts, workspace, accounts, options, progress, caller, run)
+    return run
+
+
+async def _extract_all(transcripts, workspace, accounts, options, progress, caller, run: ExtractRun) -> None:
     from synth.extract.llm_run import extract_transcript_llm
 
-    caller = LlmCaller(cfg, workspace, concurrency=options.concurrency, redact=options.redact,
-                       prices=load_prices(options.prices_path), client=client)
-    run = ExtractRun(extractor="llm", model=cfg.model)
+    cfg = caller.cfg
     key = f"llm|{caller.prompt_version}|{cfg.model}|redact={options.redact}"
 
     async def one(t: Transcript):
@@ -159,8 +176,6 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
 
     tasks = [asyncio.ensure_future(one(t)) for t in transcripts]
     results = await asyncio.gather(*tasks, return_exceptions=True)
-    if client is None:  # ours: close its connections inside this event loop, not at GC after it closed
-        await _aclose(caller._client)
     for t, r in zip(transcripts, results):
         if isinstance(r, FatalProviderError):
             run.fatal = str(r)
@@ -168,18 +183,6 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
             run.failures.append(FileFailure(file=t.file_name, error=str(r)))
         else:
             run.extractions.append(r)
-    return run
-
-
-async def _aclose(instructor_client) -> None:
-    if instructor_client is None:  # never built: every chunk was a cache hit
-        return
-    close = getattr(getattr(instructor_client, "client", None), "close", None)
-    if close is not None:
-        try:
-            await close()
-        except Exception:  # noqa: BLE001 - closing is best effort; the run's result stands
-            pass
 
 
 __all__ = ["extract", "estimate", "ExtractOptions", "ExtractRun", "DryRunEstimate", "FileFailure",

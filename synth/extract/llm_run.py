@@ -110,6 +110,9 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
         stats.tokens_in += res.tokens_in
         stats.tokens_out += res.tokens_out
         stats.cost_usd += res.cost_usd
+        stats.replies_truncated += res.truncated
+        stats.replies_looping += res.loops
+        stats.parts_lost += res.parts_lost
         its, trs = to_items(res.parsed, t, red, stats, account, evidence)  # type: ignore[arg-type]
         all_items.extend(its)
         traits.extend(trs)

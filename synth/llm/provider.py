@@ -1,7 +1,9 @@
 """Which LLM to talk to, and how: OpenAI, Azure OpenAI, or any OpenAI-compatible server.
 
 Configured by environment (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `SYNTH_MODEL`, `SYNTH_PROVIDER`,
-`SYNTH_MODE`, Azure's `AZURE_OPENAI_*`), flags, or a `synth.toml`/`synth.yaml` config file.
+`SYNTH_MODE`, `SYNTH_TIMEOUT_S`, `SYNTH_MAX_TOKENS`, Azure's `AZURE_OPENAI_*`), flags, or a
+`synth.yaml` config file (`llm:` section with the same names: model, base_url, provider, mode,
+timeout_s, max_tokens).
 The key is held in a SecretStr so it never lands in a log line, a repr or a JSON dump.
 """
 from __future__ import annotations
@@ -12,16 +14,21 @@ from typing import Literal, Optional
 from urllib.parse import urlparse
 
 import yaml
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 ProviderName = Literal["openai", "azure", "ollama", "vllm", "llamacpp", "lmstudio", "compatible"]
 
-# Tool calling where the server supports it; JSON mode where small local models do better with it.
+# The mode used when none is given and none was probed (a dry run before the first real call);
+# local servers are probed on first use (synth/llm/probe.py), so these are only a first guess there.
 DEFAULT_MODES: dict[str, str] = {
     "openai": "tools", "azure": "tools", "vllm": "tools", "lmstudio": "tools",
     "ollama": "json", "llamacpp": "json_schema", "compatible": "json",
 }
 _PORT_HINTS = {11434: "ollama", 1234: "lmstudio", 8080: "llamacpp", 8000: "vllm"}
+HOSTED = frozenset({"openai", "azure"})
+# A hosted API answers a chunk in seconds; a local model on a laptop CPU needs ~20 s just to read a
+# 4k-token chunk and then writes at 5-20 tokens/s, so the per-call timeout defaults much higher there.
+DEFAULT_TIMEOUT_S = {"hosted": 60.0, "local": 300.0}
 
 
 class ProviderConfig(BaseModel):
@@ -31,17 +38,31 @@ class ProviderConfig(BaseModel):
     base_url: Optional[str] = None
     mode: Optional[str] = None
     azure_api_version: str = "2024-10-21"
-    timeout_s: float = 60.0
+    timeout_s: Optional[float] = Field(None, gt=0, description="per call; None: 60 hosted, 300 local")
+    max_tokens: Optional[int] = Field(None, gt=0, description="cap on every reply; None: from chunk and schema")
     max_attempts: int = 5
     validation_retries: int = 2
+
+    @field_validator("mode")
+    @classmethod
+    def _known_mode(cls, v: Optional[str]) -> Optional[str]:
+        from synth.llm.modes import parse_mode
+
+        m = parse_mode(v)  # "json_object", "tool", "auto"... -> one canonical name, or None (auto)
+        return m.value if m else None
 
     @property
     def resolved_mode(self) -> str:
         return self.mode or DEFAULT_MODES[self.provider]
 
+    @property
+    def timeout(self) -> float:
+        return self.timeout_s or DEFAULT_TIMEOUT_S["hosted" if self.provider in HOSTED else "local"]
+
     def describe(self) -> str:
         where = self.base_url or "api.openai.com"
-        return f"{self.provider}:{self.model} ({self.resolved_mode} mode) at {where}"
+        mode = self.mode or ("auto" if self.provider not in HOSTED else self.resolved_mode)
+        return f"{self.provider}:{self.model} ({mode} mode, timeout {self.timeout:g} s) at {where}"
 
 
 def guess_provider(base_url: Optional[str]) -> ProviderName:
@@ -66,7 +87,8 @@ def _config_file(path: Optional[Path]) -> dict:
 
 def resolve_provider(*, model: Optional[str] = None, base_url: Optional[str] = None,
                      provider: Optional[str] = None, mode: Optional[str] = None,
-                     timeout: Optional[float] = None, config_file: Optional[Path] = None,
+                     timeout: Optional[float] = None, max_tokens: Optional[int] = None,
+                     config_file: Optional[Path] = None,
                      env: Optional[dict[str, str]] = None) -> Optional[ProviderConfig]:
     """Flags beat the config file, which beats the environment. None when nothing is configured."""
     env = dict(os.environ) if env is None else env
@@ -85,33 +107,37 @@ def resolve_provider(*, model: Optional[str] = None, base_url: Optional[str] = N
         base_url=base,
         mode=mode or cfg.get("mode") or env.get("SYNTH_MODE"),
         azure_api_version=env.get("OPENAI_API_VERSION", "2024-10-21"),
-        timeout_s=float(timeout or cfg.get("timeout_s") or env.get("SYNTH_TIMEOUT_S") or 60.0),
+        timeout_s=_number(timeout or cfg.get("timeout_s") or env.get("SYNTH_TIMEOUT_S"), float),
+        max_tokens=_number(max_tokens or cfg.get("max_tokens") or env.get("SYNTH_MAX_TOKENS"), int),
     )
 
 
+def _number(value, kind):
+    return kind(value) if value not in (None, "") else None
+
+
 def make_async_client(cfg: ProviderConfig):
-    """The real openai client; its own retries are off because `LlmCaller` owns the backoff policy."""
+    """The real openai client; its own retries are off because `LlmCaller` owns the backoff policy.
+
+    Connecting gets at most 10 s whatever the call timeout: a server that is not there should be
+    known to be down in seconds, not after the minutes a local model may take to answer."""
+    import httpx
     import openai
 
     key = cfg.api_key.get_secret_value() if cfg.api_key else "not-needed"
+    timeout = httpx.Timeout(cfg.timeout, connect=min(10.0, cfg.timeout))
     if cfg.provider == "azure":
         return openai.AsyncAzureOpenAI(
             azure_endpoint=cfg.base_url, api_key=key, api_version=cfg.azure_api_version,
-            max_retries=0, timeout=cfg.timeout_s,
+            max_retries=0, timeout=timeout,
         )
-    return openai.AsyncOpenAI(api_key=key, base_url=cfg.base_url, max_retries=0, timeout=cfg.timeout_s)
-
-
-def instructor_mode(cfg: ProviderConfig):
-    import instructor
-
-    return {
-        "tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON,
-        "json_schema": instructor.Mode.JSON_SCHEMA, "md_json": instructor.Mode.MD_JSON,
-    }[cfg.resolved_mode]
+    return openai.AsyncOpenAI(api_key=key, base_url=cfg.base_url, max_retries=0, timeout=timeout)
 
 
 def make_instructor(cfg: ProviderConfig):
+    """An instructor client in the config's first-guess mode (benchmarks warm imports with it)."""
     import instructor
 
-    return instructor.from_openai(make_async_client(cfg), mode=instructor_mode(cfg))
+    from synth.llm.modes import StructMode, instructor_mode
+
+    return instructor.from_openai(make_async_client(cfg), mode=instructor_mode(StructMode(cfg.resolved_mode)))

@@ -16,7 +16,7 @@ from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, DmuMember, Extraction
 from synth.themes.cluster import Clusterer, ClusterParams, cluster_category
 from synth.themes.dmu import summarize_dmu
 from synth.themes.embed import Embedder
-from synth.themes.label import ThemeLabel, deterministic_label, keyphrases, llm_label_key, medoid, representative
+from synth.themes.label import ThemeLabel, deterministic_label, keyphrases, medoid, representative
 from synth.themes.rank import StudyFacts, load_rank_rules, rank
 from synth.themes.review import apply_review, load_review, match_ids, review_path
 from synth.workspace import Workspace
@@ -129,23 +129,24 @@ def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, I
     from synth.resources import load_prompt
 
     prompt = load_prompt(LABEL_PROMPT)
-    caller = LlmCaller(provider, ws)
 
-    async def one(th: Theme) -> None:
+    async def one(caller: LlmCaller, th: Theme) -> None:
         stmts = [by_id[i].statement for i in th.item_ids][:20]
         others = [by_id[i].statement for o in themes if o.category == th.category and o.id != th.id
                   for i in o.item_ids][:10]
-        key = llm_label_key(stmts, others, provider.model, prompt.version)
         msgs = [{"role": "system", "content": prompt.text},
                 {"role": "user", "content": "<members>\n" + "\n".join(f"- {s}" for s in stmts) +
                  "\n</members>\n<non_members>\n" + "\n".join(f"- {s}" for s in others) + "\n</non_members>"}]
         try:
-            res = await caller.structured(msgs, ThemeLabel, key, purpose="label", prompt_version=prompt.version)
+            res = await caller.structured(msgs, ThemeLabel, purpose="label", prompt="label",
+                                          prompt_version=prompt.version)
         except (ChunkFailed, FatalProviderError):
             return  # the deterministic label stays; the failure is in the call log
         th.label, th.definition, th.label_source = res.parsed.label, res.parsed.definition, "llm"
 
     async def all_() -> None:
-        await asyncio.gather(*(one(th) for th in themes if CATEGORIES[th.category].grouping == "embedding"))
+        async with LlmCaller(provider, ws) as caller:  # one session: its HTTP client closed in this loop
+            await asyncio.gather(*(one(caller, th) for th in themes
+                                   if CATEGORIES[th.category].grouping == "embedding"))
 
     asyncio.run(all_())

@@ -6,8 +6,6 @@ label names what sets a theme apart from its siblings rather than what every the
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Optional
 
 import numpy as np
@@ -90,11 +88,6 @@ class ThemeLabel(BaseModel):
 
     label: str = Field(description="3-7 words, specific to this theme, no generic words like 'issues'")
     definition: str = Field(description="one sentence: which statements belong in this theme")
-
-
-def llm_label_key(statements: list[str], contrast: list[str], model: str, prompt_version: str) -> str:
-    raw = json.dumps([prompt_version, model, sorted(statements), sorted(contrast)])
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def representative(item: Item) -> Optional[Evidence]:

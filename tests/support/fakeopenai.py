@@ -50,6 +50,7 @@ from urllib.parse import parse_qs, urlsplit
 __all__ = [
     "Fault",
     "FakeOpenAI",
+    "HttpReply",
     "RecordedRequest",
     "ReplayResponder",
     "json_completion",
@@ -85,6 +86,15 @@ class Fault(str, Enum):
     TRUNCATED = "truncated"  # 200, Content-Length of the full body, half the body, then close
     INVALID_SCHEMA = "invalid"  # 200, tool_call arguments / JSON content replaced with "{}"
     SLOW_DRIP = "drip"  # 200, body written in small chunks over ``drip_seconds``; still valid
+
+
+class HttpReply(Exception):
+    """Raised by a responder to answer with exactly this status, JSON body and headers: a recorded
+    refusal replayed (llama-cpp-python's 500 for a `json_schema` request) or an emulated one."""
+
+    def __init__(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status, self.body, self.headers = int(status), body, dict(headers or {})
 
 
 @dataclass
@@ -441,7 +451,7 @@ def _error(message: str, type_: str, code: Any = None, param: Any = None) -> dic
 # --------------------------------------------------------------------------------------------------
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-            413: "Payload Too Large", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+            413: "Payload Too Large", 422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
             503: "Service Unavailable"}
 
 
@@ -975,6 +985,8 @@ class FakeOpenAI:
             if not isinstance(completion, Mapping):
                 raise TypeError(f"responder returned {type(completion).__name__}, not a dict")
             completion = dict(completion)
+        except HttpReply as reply:
+            return answer(reply.status, reply.body, extra=reply.headers)
         except Exception as exc:  # noqa: BLE001 - reported to the test via errors and a 500
             self.errors.append(exc)
             return answer(500, _error(f"FakeOpenAI responder failed: {exc!r}", "server_error", "responder_error"),

@@ -1,0 +1,70 @@
+"""`synth doctor`: is the LLM endpoint up, does it serve the model, and how does it take structured requests?
+
+Tries every way of asking for structure with one tiny request each (synth/llm/probe.py), prints what
+each did, and stores the first that works for this (base URL, model) in the workspace, where
+`synth extract` finds it. Exit 0 when a mode works, 1 when none does or the endpoint is down.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
+from synth.llm.caller import FatalProviderError, LlmCaller
+from synth.llm.modes import PROBE_ORDER, parse_mode
+from synth.llm.probe import ProbeResult
+from synth.render import console, err, esc
+
+
+async def _check(caller: LlmCaller) -> tuple[Optional[list[str]], ProbeResult]:
+    models: Optional[list[str]] = None
+    try:
+        models = [m.id async for m in caller.http.models.list()]
+    except Exception:  # noqa: BLE001 - some servers have no /models; the probe below is what counts
+        models = None
+    only = parse_mode(caller.cfg.mode)  # --mode: check just that one
+    return models, await caller.probe(every_mode=True, order=(only,) if only else PROBE_ORDER)
+
+
+def _run(cfg, ws) -> tuple[Optional[list[str]], ProbeResult]:
+    async def go():
+        async with LlmCaller(cfg, ws, concurrency=1) as caller:
+            return await _check(caller)
+    return asyncio.run(go())
+
+
+@llm_options
+def doctor(workspace: Path = WorkspaceOpt, as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
+    """Check the LLM endpoint: reachable, model served, which way of asking for structure it takes."""
+    if llm is None:
+        err.print("[red]error[/red] no LLM configured: set OPENAI_BASE_URL (a local server) or OPENAI_API_KEY, "
+                  "or pass --base-url")
+        raise typer.Exit(1)
+    with open_workspace(workspace) as ws:
+        try:
+            models, res = _run(llm, ws)
+        except FatalProviderError as exc:
+            err.print(f"[red]fatal[/red] {esc(str(exc))}")
+            raise typer.Exit(1)
+    if as_json:
+        print(json.dumps({"models": models, **json.loads(res.model_dump_json())}, indent=2))
+        raise typer.Exit(0 if res.mode else 1)
+    if models is not None and llm.model not in models and len(models) > 0:
+        err.print(f"[yellow]note[/yellow] the server lists {esc(', '.join(models[:5]))}; asked for "
+                  f"{esc(llm.model)} (llama-cpp-python and LM Studio serve their loaded model whatever the name)")
+    table = Table(title=f"structured requests at {esc(res.base_url)} ({esc(llm.model)})")
+    for col in ("mode", "result", "HTTP", "seconds", "detail"):
+        table.add_column(col)
+    for t in res.trials:
+        colour = {"ok": "green", "unparsed": "yellow", "rejected": "red", "error": "red"}[t.outcome]
+        table.add_row(t.mode.value, f"[{colour}]{t.outcome}[/{colour}]", str(t.status or ""),
+                      f"{t.latency_s:.1f}", esc(t.detail[:80]))
+    console.print(table)
+    console.print(f"[b]{esc(res.note())}[/b]" + (" (stored in the workspace: `synth extract` uses it)"
+                                                 if res.mode else ""))
+    raise typer.Exit(0 if res.mode else 1)
