@@ -40,6 +40,7 @@ CURRENCY = {"$": "usd", "€": "eur", "£": "gbp"}
 CURRENCY_WORDS = {"dollars": "usd", "dollar": "usd", "bucks": "usd", "usd": "usd", "euros": "eur",
                   "euro": "eur", "eur": "eur", "pounds": "gbp", "gbp": "gbp", "grand": "usd"}
 PERCENT_WORDS = {"percent", "pct", "%"}
+TIMES = {"once": 1, "twice": 2, "thrice": 3}  # "twice a year"; "once" is also a conjunction: see bare_one
 VAGUE = frozenset({"few", "couple", "several", "many", "some", "multiple", "various", "numerous"})
 NEGATIONS = frozenset({"not", "never", "no", "without", "none", "nothing", "nobody", "neither", "nor"})
 
@@ -194,6 +195,13 @@ class _Parser:
         return 0.5, j + 1
 
 
+def _glued_to_letters(toks: list[_Tok], i: int) -> bool:
+    before = i > 0 and toks[i - 1].b == toks[i].a and toks[i - 1].s[-1:].isalpha()
+    after = i + 1 < len(toks) and toks[i + 1].a == toks[i].b and toks[i + 1].s[:1].isalpha() \
+        and toks[i + 1].low not in SUFFIX and toks[i + 1].low != "x"
+    return before or after
+
+
 def _vague_plural(low: str) -> bool:
     # "dozens", "hundreds", "thousands", "millions": vague, never a number
     return low in ("dozens", "hundreds", "thousands", "millions", "billions", "tens", "scores")
@@ -215,6 +223,9 @@ def numbers_in(text: str) -> list[NumberMention]:
         parsed: Optional[tuple[float, int]] = None
         words = False
         t = toks[i]
+        if _DIGITS.match(t.s) and _glued_to_letters(toks, i):
+            i += 1  # "1Password", "EC2", "S3", "2FA", "3rd": part of a name or an ordinal
+            continue
         if _DIGITS.match(t.s):
             v, j = _digits_value(t.s), i + 1
             if j < len(toks) and toks[j].low in SUFFIX and p.adjacent(j) and \
@@ -228,6 +239,8 @@ def numbers_in(text: str) -> list[NumberMention]:
                 v *= 12
                 j += 1
             parsed = (v, j)
+        elif t.low in TIMES:
+            parsed, words = (float(TIMES[t.low]), i + 1), True
         elif t.low == "no" and i + 1 < len(toks) and toks[i + 1].low == "one":
             i += 2  # "no one" is nobody
             continue
@@ -261,7 +274,7 @@ def numbers_in(text: str) -> list[NumberMention]:
         a, b = toks[start_i].a, toks[j - 1].b
         low = t.low
         out.append(NumberMention(value=v, unit=unit, start=a, end=b, text=text[a:b], words=words,
-                                 bare_one=words and low == "one" and j == i + 1))
+                                 bare_one=words and low in ("one", "once") and j == i + 1))
         i = j
     return out
 

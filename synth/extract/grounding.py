@@ -1,7 +1,7 @@
 """Locate a proposed quote in the transcript; a quote that cannot be located is not evidence.
 
 Search order: exact, then normalized (whitespace, curly quotes and dashes, case), then fuzzy
-(rapidfuzz partial ratio >= 90). Only non-interviewer turns are searched: interviewer talk is context.
+(rapidfuzz partial ratio >= 90, then a word alignment that tolerates a few inserted or dropped words). Only non-interviewer turns are searched: interviewer talk is context.
 
 What is shown is always the transcript's own text at the span found, never the proposed quote, and
 a span always starts and ends on word boundaries ("opens in Ju" is snapped to "opens in June").
@@ -182,7 +182,48 @@ def locate(quote: str, t: Transcript, hint: Optional[Iterable[Turn]] = None) -> 
         a, b = snap(turn.text, a, b)
         if a < b and meaning_differs(q, turn.text[a:b]) is None:
             return _evidence(t, turn, a, b, "fuzzy")
-    return None
+    # 4) word by word: a few words inserted into the quote or dropped from the speech ("um"s)
+    return _aligned(q, t, ordered)
+
+
+def _aligned(q: str, t: Transcript, turns: list[Turn]) -> Optional[Evidence]:
+    """The turn span whose words are the quote's, give or take a few inserted or dropped words.
+
+    Models insert words into quotes ("every single quarter", "basically") and drop fillers; a
+    character ratio falls below its threshold on a few such words, a word alignment does not. At
+    most a quarter of the quote's words may be unmatched, gaps are at most 3 words, and the
+    meaning check applies: an inserted "not" or a changed number is never aligned away."""
+    qw = [w for w, _, _ in _word_spans(q)]
+    if len(qw) < SALVAGE_MIN_WORDS:
+        return None
+    need = max(SALVAGE_MIN_WORDS, int(len(qw) * 0.75 + 0.999))
+    qset = set(qw)
+    best: tuple[int, Optional[Turn], int, int] = (0, None, 0, 0)
+    for turn in turns:
+        spans = _word_spans(turn.text)
+        if len(qset.intersection(w for w, _, _ in spans)) < need * 0.6:
+            continue
+        blocks = [b for b in SequenceMatcher(None, qw, [w for w, _, _ in spans], autojunk=False)
+                  .get_matching_blocks() if b.size]
+        i = 0
+        while i < len(blocks):  # chains of blocks separated by small gaps on either side
+            j, got = i, blocks[i].size
+            while j + 1 < len(blocks):
+                prev, nxt = blocks[j], blocks[j + 1]
+                if nxt.a - (prev.a + prev.size) > 3 or nxt.b - (prev.b + prev.size) > 3:
+                    break
+                j += 1
+                got += nxt.size
+            b0, b1 = blocks[i].b, blocks[j].b + blocks[j].size
+            extra = (b1 - b0) - got  # speech words the quote left out
+            if got >= need and extra <= max(2, got // 6) and got > best[0]:
+                a, b = spans[b0][1], spans[b1 - 1][2]
+                if meaning_differs(q, turn.text[a:b]) is None:
+                    best = (got, turn, a, b)
+            i = j + 1
+    if best[1] is None:
+        return None
+    return _evidence(t, best[1], best[2], best[3], "fuzzy")
 
 
 def _word_spans(text: str) -> list[tuple[str, int, int]]:

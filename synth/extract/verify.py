@@ -120,26 +120,34 @@ def _title_said(title: str, text: str) -> bool:
     return False
 
 
-def _name_variant(name: str, turns_text: str) -> tuple[Optional[str], bool]:
-    """(the name as said, whether it is the whole name) for a named product, or (None, False)."""
-    canon = canonical_name(name)
-    if not canon:
-        return None, False
-    hay = " " + canonical_name(turns_text) + " "
-    if f" {canon} " in hay:
-        return name, True
-    # "HashiCorp Vault" where only "Vault" was said: the longest part of the name that was said
-    words = canon.split()
+def _said_part(name: str, texts: list[str], min_len: int) -> Optional[str]:
+    """The longest run of the name's words said in `texts` (earlier texts first), as said there:
+    "HashiCorp Vault" where only "Vault" was said is "Vault"; "Rahul Menon" where only "Rahul" was."""
+    words = canonical_name(name).split()
     for n in range(len(words) - 1, 0, -1):
-        for i in range(len(words) - n + 1):
-            part = words[i:i + n]
-            if max(len(w) for w in part) < 4 or f" {' '.join(part)} " not in hay:
-                continue
-            pat = r"\b" + r"[\W_]+".join(re.escape(w) for w in part) + r"\b"
-            m = re.search(pat, turns_text, re.I)
-            if m:
-                return m.group(0), False
-    return None, False
+        for text in texts:
+            hay = " " + canonical_name(text) + " "
+            for i in range(len(words) - n, -1, -1):  # right to left: a product's own name comes last
+                part = words[i:i + n]
+                if max(len(w) for w in part) < min_len or f" {' '.join(part)} " not in hay:
+                    continue
+                m = re.search(r"\b" + r"[\W_]+".join(re.escape(w) for w in part) + r"\b", text, re.I)
+                if m:
+                    return m.group(0)
+    return None
+
+
+def _name_said(name: str, texts: list[str]) -> bool:
+    """Said whole: as written, without a parenthetical, or in synth's canonical form (editions and
+    company suffixes folded, as themes group alternatives)."""
+    bare = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    canon = canonical_name(name)
+    for text in texts:
+        if _contains(text, name) or (bare and _contains(text, bare)):
+            return True
+        if canon and f" {canon} " in " " + canonical_name(text) + " ":
+            return True
+    return False
 
 
 def _evidence_ok(ev: Evidence, t: Transcript) -> bool:
@@ -153,6 +161,7 @@ def verify_extraction(ex: Extraction, t: Transcript) -> Extraction:
     """Check every fact-claiming field of `ex` against its evidence, in place; returns `ex`."""
     st = ex.stats
     interviewee_text = "\n".join(x.text for x in t.turns if not x.is_interviewer)
+    whole = _transcript_words(t)
 
     def null() -> None:
         st.fields_nulled += 1
@@ -195,20 +204,21 @@ def verify_extraction(ex: Extraction, t: Transcript) -> Extraction:
         if g.when:
             ctx = [e.quote for e in g.evidence] + [t.turns[e.turn_index].text for e in g.evidence
                                                    if 0 <= e.turn_index < len(t.turns)]
-            if not any(_contains(c, g.when) for c in ctx):
+            parts = [x for x in re.split(r"[;]|\band\b", g.when) if x.strip()]  # "since January; by April"
+            if not all(any(_contains(c, x) for c in ctx) for x in parts):
                 g.when, g.days_before_interview = None, None
                 null()
     for a in ex.alternatives:
         _verify_alternative(a, interviewee_text, null, fixed)
     for d in ex.dmu:
-        if d.title and not _title_said(d.title, t.text):
+        if d.title and not _title_said(d.title, whole):
             if d.statement.lower().startswith(d.title.lower()):
                 d.statement = d.role.replace("_", " ")
             d.title = None
             null()
-        if d.name and not _contains(t.text, d.name):
-            d.name = None
-            null()
+        if d.name and not _name_said(d.name, [whole]):
+            d.name = _said_part(d.name, [whole], 3)
+            null() if d.name is None else fixed()
     emp = ex.traits.employees
     if emp is not None and emp.source == "transcript" and emp.evidence is not None \
             and not isinstance(emp.value, list):
@@ -228,23 +238,29 @@ def verify_extraction(ex: Extraction, t: Transcript) -> Extraction:
 
 def _verify_alternative(a: Alternative, interviewee_text: str, null, fixed) -> None:
     old = a.name
-    _check_alternative_name(a, interviewee_text, null, fixed)
-    if a.name != old and a.statement.startswith(old):
+    quotes = [e.quote for e in a.evidence]
+    if _name_said(a.name, [interviewee_text]):
+        pass
+    elif a.kind in NAMED_KINDS:
+        a.name = _said_part(a.name, [*quotes, interviewee_text], 4) or KIND_LABELS[a.kind]
+        null() if a.name == KIND_LABELS[a.kind] else fixed()
+    elif a.name != KIND_LABELS.get(a.kind):
+        # a description ("Bash rotation script"), not a product: only its kind is certain
+        a.name = KIND_LABELS.get(a.kind, a.kind)
+        null()
+    # a product name in the statement is a claim; a description of a manual way of coping is not
+    if a.name != old and a.kind in NAMED_KINDS and a.statement.startswith(old):
         a.statement = a.name + a.statement[len(old):]
 
 
-def _check_alternative_name(a: Alternative, interviewee_text: str, null, fixed) -> None:
-    if a.kind in NAMED_KINDS:
-        said, whole = _name_variant(a.name, interviewee_text)
-        if said is None:
-            a.name = KIND_LABELS[a.kind]
-            null()
-        elif not whole:
-            a.name = said
-            fixed()
-    elif a.name != KIND_LABELS.get(a.kind) and not _contains(interviewee_text, a.name):
-        a.name = KIND_LABELS.get(a.kind, a.kind)
-        null()
+def _transcript_words(t: Transcript) -> str:
+    """The transcript as a reader sees it: what was said, who said it, and the file's own speaker
+    titles and front matter ("Marcus Oyelaran (Head of Platform, Ridgeline Analytics)")."""
+    extra = [*t.speakers, t.meta.interviewee or "", t.meta.role or "", t.meta.company or ""]
+    titles = getattr(t.meta, "speaker_titles", None)
+    if isinstance(titles, dict):
+        extra += [f"{k} {v}" for k, v in titles.items()]
+    return t.text + "\n" + "\n".join(x for x in extra if x)
 
 
 __all__ = ["verify_extraction", "check_quantity", "KIND_LABELS"]
