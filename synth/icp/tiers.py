@@ -1,7 +1,8 @@
 """Tier cut-offs calibrated to sales capacity, not fixed at 75/50.
 
 The high-touch cut-off is the score at which the top tier holds the share of scored accounts
-closest to `tiers.target_share` (default 25%; ties go to the smaller tier); the nurture cut-off
+closest to `tiers.target_share` (default 25%; a tie goes to the larger tier, which
+holds more of the wins); the nurture cut-off
 likewise for `target_share + nurture_share`. Accounts that tie at a score stay together, so the
 share is as close as the scores allow, and the reason written into `icp.yaml` says what it is.
 Disqualified accounts count in the shares but stay in deprioritize. With `tiers.fixed: true`
@@ -24,7 +25,7 @@ def cut_off(scores: np.ndarray, n: int, share: float, ceiling: int = 100) -> int
     best = None
     for v in values or [ceiling]:
         s = int((scores >= v).sum()) / n if n else 0.0
-        key = (round(abs(s - share), 12), s)
+        key = (round(abs(s - share), 12), -s)
         if best is None or key < best[0]:
             best = (key, v)
     return best[1]
