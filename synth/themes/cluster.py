@@ -102,12 +102,12 @@ def _labels_sampled(vectors: np.ndarray, params: ClusterParams, mcs: int) -> np.
     from sklearn.decomposition import PCA
 
     n = vectors.shape[0]
-    x = PCA(n_components=min(SAMPLE_PCA, vectors.shape[1], n - 1), random_state=SEED).fit_transform(
+    x = PCA(n_components=min(SAMPLE_PCA, vectors.shape[1], n - 1), random_state=params.seed).fit_transform(
         vectors).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-12
     m = min(n, SAMPLE_SIZE)
-    sample = np.sort(np.random.default_rng(SEED).choice(n, size=m, replace=False))
-    emb = umap_embed(x[sample], params.n_components)
+    sample = np.sort(np.random.default_rng(params.seed).choice(n, size=m, replace=False))
+    emb = umap_embed(x[sample], params.n_components, params.seed)
     mcs_sample = max(2, round(mcs * m / n))
     sample_labels = hdbscan.HDBSCAN(min_cluster_size=mcs_sample, min_samples=params.min_samples,
                                     cluster_selection_method=params.selection,

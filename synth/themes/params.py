@@ -22,6 +22,7 @@ class ClusterParams(BaseModel):
         0.3, description="a member less cosine-similar than this to its cluster's centroid is an outlier")
     attach_outliers: bool = False
     attach_threshold: float = 0.55
+    seed: int = Field(SEED, description="UMAP / PCA / sampling seed; evals vary it to report spread over seeds")
     sample_above: int = Field(
         20_000, description="from this many items up (auto reduction, hdbscan), cluster a seeded sample "
                             "and give every other item its nearest sampled neighbours' label: see labels_for")

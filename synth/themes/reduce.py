@@ -23,11 +23,11 @@ def reduce(vectors: np.ndarray, params: ClusterParams) -> np.ndarray:
     if method == "pca":
         from sklearn.decomposition import PCA
 
-        return PCA(n_components=min(params.n_components, n - 1), random_state=SEED).fit_transform(vectors)
-    return umap_embed(vectors, params.n_components)
+        return PCA(n_components=min(params.n_components, n - 1), random_state=params.seed).fit_transform(vectors)
+    return umap_embed(vectors, params.n_components, params.seed)
 
 
-def umap_embed(vectors: np.ndarray, n_components: int) -> np.ndarray:
+def umap_embed(vectors: np.ndarray, n_components: int, seed: int = SEED) -> np.ndarray:
     """Seeded UMAP (cosine, min_dist 0).
 
     Below 4,096 items UMAP computes exact neighbours itself, through sklearn with its numba cosine
@@ -50,7 +50,7 @@ def umap_embed(vectors: np.ndarray, n_components: int) -> np.ndarray:
         # "knn_search_index is not an NNDescent object": synth never calls transform()
         warnings.filterwarnings("ignore", message=r".*knn_search_index.*", category=UserWarning)
         return umap.UMAP(n_neighbors=k, n_components=n_components, min_dist=0.0, metric="cosine",
-                         random_state=SEED, init="spectral" if n > 20 else "random", n_jobs=1,
+                         random_state=seed, init="spectral" if n > 20 else "random", n_jobs=1,
                          **knn).fit_transform(vectors)
 
 
