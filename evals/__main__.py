@@ -4,6 +4,7 @@
     python -m evals --quick         # extraction + ICP only: no theme clustering (no UMAP)
     python -m evals --no-llm        # never call a configured LLM provider
     python -m evals --out FILE      # default: evals/results.json
+    python -m evals --quick --base-url http://127.0.0.1:8080/v1 --model M   # any OpenAI-compatible endpoint
 
 The local extractor is measured on every run. A configured LLM provider (OPENAI_API_KEY and/or
 OPENAI_BASE_URL, see `synth.llm.provider`) is measured too, in its own temporary workspace;
@@ -141,6 +142,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--no-llm", action="store_true", help="do not call a configured LLM provider")
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     ap.add_argument("--gold", type=Path, default=None, help="gold study folder (default evals/gold)")
+    # the LLM row against any OpenAI-compatible endpoint (flags as `synth extract` takes them)
+    ap.add_argument("--base-url", default=None, help="OpenAI-compatible base URL (else OPENAI_BASE_URL)")
+    ap.add_argument("--model", default=None, help="model name (else SYNTH_MODEL)")
+    ap.add_argument("--provider", default=None, help="openai, azure, ollama, vllm, llamacpp, lmstudio")
+    ap.add_argument("--mode", default=None, help="how to ask for structure (default: probe once)")
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per LLM call")
     args = ap.parse_args(argv)
 
     import warnings
@@ -184,7 +191,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     # ---------------------------------------------------------------- LLM provider, when configured
     from synth.llm.provider import resolve_provider
 
-    cfg = None if args.no_llm else resolve_provider()
+    cfg = None if args.no_llm else resolve_provider(base_url=args.base_url, model=args.model,
+                                                    provider=args.provider, mode=args.mode, timeout=args.timeout)
     llm_note = None
     if cfg is None:
         llm_note = ("LLM path not measured: no provider configured (set OPENAI_API_KEY and/or "
@@ -206,6 +214,12 @@ def main(argv: Optional[list[str]] = None) -> int:
                 lres, lg, lp, lm = stages.evaluate_extraction(study, llm["run"])
                 lres["measured"] = True
                 lres["provider"] = cfg.describe()
+                tot = llm["run"].totals  # what the row cost: calls, tokens, re-asks, cut-off / looping replies
+                lres["cost"] = {"calls": tot.calls, "tokens_in": tot.tokens_in, "tokens_out": tot.tokens_out,
+                                "reask_calls": tot.reask_calls, "replies_truncated": tot.replies_truncated,
+                                "replies_looping": tot.replies_looping, "parts_lost": tot.parts_lost,
+                                "failed_files": len(llm["run"].failures), "endpoint": llm["run"].endpoint_note,
+                                "wall_s": round(time.perf_counter() - t0, 1)}
                 results["extraction"]["llm"] = lres
                 if not args.quick and llm["themeset"] is not None:
                     e2e["llm"] = stages.evaluate_end_to_end(study, llm["themeset"], llm["run"].extractions,
@@ -241,6 +255,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     llm_res = results["extraction"]["llm"]
     if llm_res.get("measured"):
         console.print(extraction_table(f"Extraction on the gold set: LLM ({llm_res['provider']})", llm_res))
+        c = llm_res.get("cost", {})
+        console.print(f"LLM cost: {c.get('calls')} calls, {c.get('tokens_in')} tokens in, {c.get('tokens_out')} out, "
+                      f"{c.get('reask_calls')} re-ask calls, {c.get('replies_truncated')} replies cut off at the cap "
+                      f"({c.get('parts_lost')} halves lost), {c.get('replies_looping')} looping, "
+                      f"{c.get('failed_files')} files failed, {c.get('wall_s')} s; {c.get('endpoint')}")
     console.print()
     if not args.quick:
         console.print(themes_table(gold_items, e2e))

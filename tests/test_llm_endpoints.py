@@ -23,7 +23,7 @@ from synth import pipeline
 from synth.cli import app
 from synth.llm.probe import PROBE_MESSAGES
 from synth.workspace import Workspace
-from tests.support.fakeopenai import Fault, FakeOpenAI, HttpReply, json_completion
+from tests.support.fakeopenai import FakeOpenAI, Fault, HttpReply, json_completion
 
 pytestmark = pytest.mark.timeout(120)
 runner = CliRunner()
