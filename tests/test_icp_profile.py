@@ -1,9 +1,8 @@
 """Profile synthesis (five attributes + negative profile), rules synthesis, narrative."""
 from __future__ import annotations
 
-from synth.icp import build_profile, narrative, synthesize_rules
+from synth.icp import build_profile, dump_rules, load_rules, narrative, synthesize_rules
 from synth.icp.profile import nice_ceil, nice_floor
-from synth.icp import dump_rules, load_rules
 from synth.icp.score import score_accounts
 from synth.icp.table import AccountsTable
 from synth.icp.validate import validate
