@@ -54,23 +54,32 @@ def print_ingest_problems(report) -> None:
         err.print(f"[yellow]accounts[/yellow] {esc(w)}")
 
 
+def _quotes_cell(s) -> str:
+    """first time / after re-ask / salvaged / dropped, with the dropped ones in red."""
+    dropped = f"[red]{s.quotes_dropped}[/red]" if s.quotes_dropped else "0"
+    return f"{s.quotes_grounded_first}/{s.quotes_reasked}/{s.quotes_salvaged}/{dropped}"
+
+
 def extract_table(run) -> Table:
-    t = Table(title=f"Extraction ({run.extractor}{': ' + run.model if run.model else ''})")
-    for c in ["file", "pains", "triggers", "alternatives", "dmu", "dismissed", "grounding", "calls",
-              "cache hits", "tokens", "cost $"]:
+    t = Table(title=f"Extraction ({run.extractor}{': ' + run.model if run.model else ''})",
+              caption="quotes: found as proposed / after a re-ask / cut to their verbatim part / dropped; "
+                      "fields: emptied / corrected because their quote does not say them")
+    for c in ["file", "pains", "triggers", "alternatives", "dmu", "dismissed", "grounding", "quotes",
+              "fields", "calls", "cache hits", "tokens", "cost $"]:
         t.add_column(c, justify="left" if c == "file" else "right")
     for e in run.extractions:
         s = e.stats
         t.add_row(esc(e.file), str(len(e.pains)), str(len(e.triggers)), str(len(e.alternatives)),
                   str(len(e.dmu)), str(sum(i.dismissed for i in e.items())), f"{s.grounding_rate:.0%}",
+                  _quotes_cell(s), f"{s.fields_nulled}/{s.fields_corrected}",
                   str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), f"{s.cost_usd:.4f}")
     s = run.totals
     n = lambda attr: str(sum(len(getattr(e, attr)) for e in run.extractions))  # noqa: E731
     t.add_section()
     t.add_row("[b]total[/b]", n("pains"), n("triggers"), n("alternatives"), n("dmu"),
               str(sum(i.dismissed for e in run.extractions for i in e.items())),
-              f"{s.grounding_rate:.1%}", str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out),
-              f"{s.cost_usd:.4f}")
+              f"{s.grounding_rate:.1%}", _quotes_cell(s), f"{s.fields_nulled}/{s.fields_corrected}",
+              str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), f"{s.cost_usd:.4f}")
     return t
 
 

@@ -160,6 +160,12 @@ def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], stud
         s.quotes_proposed += st.quotes_proposed
         s.quotes_grounded += st.quotes_grounded
         s.items_dropped += st.items_dropped
+        s.quotes_grounded_first += st.quotes_grounded_first
+        s.quotes_reasked += st.quotes_reasked
+        s.quotes_salvaged += st.quotes_salvaged
+        s.quotes_dropped += st.quotes_dropped
+        s.fields_nulled += st.fields_nulled
+        s.fields_corrected += st.fields_corrected
         s.extraction_calls += st.calls
         s.extraction_cache_hits += st.cache_hits
     s.grounding_rate = s.quotes_grounded / s.quotes_proposed if s.quotes_proposed else None

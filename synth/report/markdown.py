@@ -79,8 +79,7 @@ def _summary(d: ReportData) -> list[str]:
         ["Extractor", ex],
         ["Model · prompt", f"{', '.join(s.models) or '–'} · {', '.join(s.prompt_versions) or '–'}"],
         ["Items", items + (f" ({s.dismissed} dismissed)" if s.dismissed else "")],
-        ["Grounding", f"{s.quotes_grounded} of {s.quotes_proposed} quotes found verbatim ({pct(s.grounding_rate)})"
-                      + (f"; {s.items_dropped} ungrounded items dropped" if s.items_dropped else "")],
+        ["Evidence", s.grounding_text()],
         ["LLM calls", f"{s.llm_calls} ({', '.join(f'{v} {k}' for k, v in s.llm_purposes.items()) or 'none'})"
                       + (f", {s.llm_failed} failed" if s.llm_failed else "")],
         ["Tokens · cost", f"{s.tokens_in:,} in, {s.tokens_out:,} out · ${s.cost_usd:.4f}"],

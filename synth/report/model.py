@@ -119,6 +119,12 @@ class StudySummary(BaseModel):
     quotes_grounded: int = 0
     grounding_rate: Optional[float] = None
     items_dropped: int = Field(0, description="proposed items whose quotes were not found verbatim")
+    quotes_grounded_first: int = 0
+    quotes_reasked: int = Field(0, description="found after the model was asked again for the exact words")
+    quotes_salvaged: int = Field(0, description="cut down to their longest verbatim run")
+    quotes_dropped: int = 0
+    fields_nulled: int = Field(0, description="fields emptied: their evidence does not say them")
+    fields_corrected: int = Field(0, description="fields set to what their evidence says")
     extraction_calls: int = 0
     extraction_cache_hits: int = 0
     llm_calls: int = Field(0, description="rows in the workspace call log (every paid call, all runs)")
@@ -129,6 +135,17 @@ class StudySummary(BaseModel):
     cost_usd: float = 0.0
     themes: dict[str, int] = Field(default_factory=dict)
     stale_decisions: list[str] = Field(default_factory=list)
+
+    def grounding_text(self) -> str:
+        """How every proposed quote and fact-claiming field fared: one sentence for every format."""
+        pct = f"{self.grounding_rate:.0%}" if self.grounding_rate is not None else "–"
+        out = (f"{self.quotes_grounded} of {self.quotes_proposed} quotes found in the transcripts ({pct}): "
+               f"{self.quotes_grounded_first} as proposed, {self.quotes_reasked} after a re-ask, "
+               f"{self.quotes_salvaged} cut to their verbatim part; {self.quotes_dropped} dropped")
+        if self.items_dropped:
+            out += f", {self.items_dropped} items with no quote left dropped"
+        return out + (f". Fields not said by their quotes: {self.fields_nulled} emptied, "
+                      f"{self.fields_corrected} corrected to what the quote says")
 
 
 class TraitView(BaseModel):

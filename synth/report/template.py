@@ -115,7 +115,7 @@ TEMPLATE = r"""<!DOCTYPE html>
 <tr><th>Extractor</th><td>{% for k, v in s.extractors.items() %}{{ k }} ({{ v }}){{ ", " if not loop.last else "" }}{% else %}–{% endfor %}</td>
 <th>Model · prompt</th><td>{{ s.models|join(", ") or "–" }} · {{ s.prompt_versions|join(", ") or "–" }}</td></tr>
 <tr><th>Items</th><td>{% for k, v in s.items.items() %}{{ v }} {{ k }}{{ ", " if not loop.last else "" }}{% else %}none{% endfor %}{% if s.dismissed %} ({{ s.dismissed }} dismissed){% endif %}</td>
-<th>Grounding</th><td>{{ s.quotes_grounded }} of {{ s.quotes_proposed }} quotes found verbatim ({{ s.grounding_rate|pct }}){% if s.items_dropped %}; {{ s.items_dropped }} ungrounded items dropped{% endif %}</td></tr>
+<th>Evidence</th><td>{{ s.grounding_text() }}</td></tr>
 <tr><th>LLM calls</th><td>{{ s.llm_calls }}{% if s.llm_purposes %} ({% for k, v in s.llm_purposes.items() %}{{ v }} {{ k }}{{ ", " if not loop.last else "" }}{% endfor %}){% endif %}{% if s.llm_failed %}, {{ s.llm_failed }} failed{% endif %}; extraction cache hits {{ s.extraction_cache_hits }}</td>
 <th>Tokens · cost</th><td>{{ "{:,}".format(s.tokens_in) }} in, {{ "{:,}".format(s.tokens_out) }} out · ${{ "%.4f"|format(s.cost_usd) }}</td></tr>
 </table>
