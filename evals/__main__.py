@@ -1,14 +1,18 @@
-"""`python -m evals` (also `make eval`): measure every stage on the gold study, print, save.
+"""`python -m evals` (also `make eval`): measure every stage on the held-out and the dev study,
+print them side by side, save.
 
-    python -m evals                 # everything (about a minute on 2 CPU cores)
-    python -m evals --quick         # extraction + ICP only: no theme clustering (no UMAP)
-    python -m evals --no-llm        # never call a configured LLM provider
-    python -m evals --out FILE      # default: evals/results.json
-    python -m evals --quick --base-url http://127.0.0.1:8080/v1 --model M   # any OpenAI-compatible endpoint
+    python -m evals                   # both studies, 5 seeds (about 5 minutes on 2 CPU cores)
+    python -m evals --study dev       # the dev study only: what to run while tuning
+    python -m evals --quick           # extraction + ICP only: no theme clustering
+    python -m evals --seeds 0,1       # fewer seeds for clustering and the ICP generator
+    python -m evals --no-llm          # never call a configured LLM provider
+    python -m evals --out FILE        # default: evals/results.json
 
-The local extractor is measured on every run. A configured LLM provider (OPENAI_API_KEY and/or
-OPENAI_BASE_URL, see `synth.llm.provider`) is measured too, in its own temporary workspace;
-that costs real calls. How each number is defined: evals/metrics.py and evals/README.md.
+Studies: `evals/heldout/` (held out: measured, never tuned on) and `evals/gold/` (the dev study:
+thresholds, caps and examples were set on it, so its numbers are in-sample). The local extractor
+is measured on every run; a configured LLM provider (OPENAI_API_KEY and/or OPENAI_BASE_URL, see
+`synth.llm.provider`) is measured too, in its own temporary workspace; that costs real calls.
+How each number is defined: evals/metrics.py and evals/README.md.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 CATS = ("pain", "trigger", "alternative", "dmu")
+THEMED = ("pain", "trigger", "alternative")
 
 
 def _f(x: Optional[float], digits: int = 2) -> str:
@@ -38,6 +43,11 @@ def _f(x: Optional[float], digits: int = 2) -> str:
 
 def _pct(x: Optional[float]) -> str:
     return "n/a" if x is None else f"{x:.0%}"
+
+
+def _ms(s: dict, digits: int = 2) -> str:
+    """mean ± sd over seeds."""
+    return "n/a" if s.get("mean") is None else f"{s['mean']:.{digits}f} ± {s['sd']:.{digits}f}"
 
 
 def _clean(obj):
@@ -56,6 +66,46 @@ def _clean(obj):
     return obj
 
 
+def macro_f1(res: dict) -> Optional[float]:
+    f = [res["per_category"][c]["f1"] for c in CATS]
+    return None if any(x is None for x in f) else sum(f) / len(f)
+
+
+def side_by_side(results: dict):
+    """One table: each study's extraction F1 per category, macro and micro, theme ARI, ICP AUC."""
+    from rich.table import Table
+
+    names = list(results["studies"])
+    t = Table(title="Held-out and dev side by side (local extractor; dev = tuned on, in-sample)",
+              title_justify="left")
+    t.add_column("measure")
+    for n in names:
+        t.add_column(n, justify="right")
+    rows: list[tuple[str, list[str]]] = []
+    ex = {n: results["studies"][n]["extraction"]["local"] for n in names}
+    for c in CATS:
+        rows.append((f"extraction F1: {c}", [_f(ex[n]["per_category"][c]["f1"]) for n in names]))
+    rows.append(("extraction F1: macro", [_f(ex[n]["macro_f1"]) for n in names]))
+    rows.append(("extraction F1: micro", [_f(ex[n]["micro"]["f1"]) for n in names]))
+    rows.append(("quantity capture (matched)", [_pct(ex[n]["quantity_capture"]) for n in names]))
+    rows.append(("dismissed: flagged / omitted / as real",
+                 [f"{ex[n]['dismissed']['flagged']} / {ex[n]['dismissed']['omitted']} / "
+                  f"{ex[n]['dismissed']['recorded_as_real']}" for n in names]))
+    th = {n: (results["studies"][n].get("themes") or {}).get("gold_items") for n in names}
+    if all(th.values()):
+        for c in THEMED:
+            rows.append((f"themes ARI {c}: synth", [_ms(th[n]["synth"][c]["ari"]) for n in names]))
+            rows.append((f"themes ARI {c}: BERTopic-style matched", [_ms(th[n]["bertopic_matched"][c]["ari"])
+                                                                      for n in names]))
+    for key, label in (("annotations", "ICP AUC: rules from annotations"),
+                       ("local extractor", "ICP AUC: rules from local extractor"),
+                       ("firmographic only", "ICP AUC: firmographic rules only")):
+        rows.append((label, [_ms(results["studies"][n]["icp"][key]["generated"]["auc"]) for n in names]))
+    for label, vals in rows:
+        t.add_row(label, *vals)
+    return t
+
+
 def extraction_table(title: str, res: dict):
     from rich.table import Table
 
@@ -69,85 +119,135 @@ def extraction_table(title: str, res: dict):
     m = res["micro"]
     t.add_row("all (micro)", str(m["gold"]), str(m["pred"]), str(m["tp"]), _f(m["precision"]),
               _f(m["recall"]), _f(m["f1"]), style="bold")
+    t.add_row("macro F1", "", "", "", "", "", _f(res["macro_f1"]), style="bold")
     d = res["dismissed"]
     t.caption = (
-        f"DMU role accuracy {_pct(res['dmu_role_accuracy'])} of {res['dmu_role_n']} matched DMU items · "
-        f"quantity capture {_pct(res['quantity_capture'])} of {res['quantity_n']} matched "
-        f"({_pct(res['quantity_capture_all'])} of all {res['quantity_all_n']} gold quantities) · "
-        f"grounding {_pct(res['grounding_rate'])} ({res['quotes_grounded']}/{res['quotes_proposed']} quotes; "
-        f"verbatim at their span: {_pct(res['verbatim_rate'])}) · "
-        f"dismissed gold items ({d['gold_dismissed']}): {d['flagged']} flagged, {d['omitted']} omitted, "
-        f"{d['recorded_as_real']} recorded as real; {d['false_dismissals']} real items wrongly dismissed")
+        f"DMU role accuracy {_pct(res['dmu_role_accuracy'])} of {res['dmu_role_n']} matched · quantity capture "
+        f"{_pct(res['quantity_capture'])} of {res['quantity_n']} matched ({_pct(res['quantity_capture_all'])} of all "
+        f"{res['quantity_all_n']}) · grounding {_pct(res['grounding_rate'])} ({res['quotes_grounded']}/"
+        f"{res['quotes_proposed']}; verbatim at span {_pct(res['verbatim_rate'])}) · dismissed "
+        f"({d['gold_dismissed']}): {d['flagged']} flagged, {d['omitted']} omitted, {d['recorded_as_real']} as real; "
+        f"{d['false_dismissals']} real items wrongly dismissed")
     t.caption_justify = "left"
     return t
 
 
-def themes_table(gold_items: Optional[dict], e2e: dict[str, dict]):
+def themes_table(study: str, th: dict):
     from rich.table import Table
 
     from evals.stages import METHOD_LABELS
 
-    t = Table(title="Themes vs gold themes (ARI / V-measure; 'no theme' is one group on each side)",
-              title_justify="left")
+    seeds = th["gold_items"]["seeds"] if th.get("gold_items") else []
+    t = Table(title=f"Themes on the {study} study's annotated statements, ARI mean ± sd over seeds {seeds} "
+                    "('no theme' is one group on each side)", title_justify="left")
     t.add_column("pipeline")
-    t.add_column("input")
-    for c in ("pain", "trigger", "alternative"):
-        t.add_column(f"{c}\nARI / V", justify="right")
+    for c in THEMED:
+        t.add_column(f"{c}\nARI", justify="right")
     t.add_column("outliers\nP / T / A", justify="right")
     t.add_column("coverage\nSpearman", justify="right")
-
-    def row(name, inp, r):
-        cells = [f"{_f(r[c]['ari'])} / {_f(r[c]['v_measure'])}" for c in ("pain", "trigger", "alternative")]
-        outl = " / ".join(_pct(r[c]["outlier_share"]) for c in ("pain", "trigger", "alternative"))
-        t.add_row(name, inp, *cells, outl, _f(r["ranking"]["spearman"]))
-
-    if gold_items:
-        for m, r in gold_items.items():
-            row(METHOD_LABELS[m], "gold statements", r)
-    for name, r in e2e.items():
-        row("synth pipeline", f"end to end ({name} extractor)", r)
-    t.caption = ("gold statements: the annotated items, clustered per category (synth clusters "
-                 "alternatives by extracted kind/name). end to end: the extractor's items on the 12 "
-                 "transcripts, scored on those that match a gold item. coverage Spearman: rank correlation between "
-                 "each gold theme's interview count and that of the predicted theme holding most of its items.")
-    t.caption_justify = "left"
+    for m, r in (th.get("gold_items") or {}).items():
+        if m in ("seeds", "categories"):
+            continue
+        cells = [_ms(r[c]["ari"]) if c in r else "-" for c in THEMED]
+        outl = " / ".join(_pct(r[c]["outlier_share"]["mean"]) if c in r else "-" for c in THEMED)
+        t.add_row(METHOD_LABELS[m], *cells, outl, _ms(r["spearman"]))
+    for name, r in th.get("end_to_end", {}).items():
+        cells = [_f(r[c]["ari"]) for c in THEMED]
+        t.add_row(f"synth end to end ({name} extractor, seed 42)", *cells,
+                  " / ".join(_pct(r[c]["outlier_share"]) for c in THEMED), _f(r["ranking"]["spearman"]))
+    if th.get("gold_items"):
+        mcs = {c: v["matched_min_cluster_size"] for c, v in th["gold_items"]["categories"].items()}
+        t.caption = (f"Every method clusters the same statement vectors (alternatives too). Matched "
+                     f"min_cluster_size = synth's own on this data: {mcs}. k-means is told the true k.")
+        t.caption_justify = "left"
     return t
 
 
-def icp_table(icp: dict[str, dict]):
+def evaluate_study(name: str, root: Path, args, console, embedder) -> dict:
+    from evals import stages
+    from evals.gold import load_gold
+    from synth.llm.provider import resolve_provider
+
+    study = load_gold(root)
+    timings: dict[str, float] = {}
+    problems = [f"{it.key}: quote not found in synth's transcript text" for it in study.unlocated()]
+    problems += [f"{it.key}: quote lies in a turn synth marks as the interviewer's"
+                 for it in study.items if it.in_interviewer_turn]
+    console.print(f"[bold]{name} study[/]: {len(study.transcripts)} interviews, {len(study.items)} items, "
+                  f"{len(study.themes)} themes ({study.root})")
+    for p in problems:
+        console.print(f"[yellow]warning[/]: {p}")
+    out: dict = {"interviews": len(study.transcripts), "items": len(study.items), "themes_n": len(study.themes),
+                 "problems": problems}
+    t0 = time.perf_counter()
+    local = stages.run_pipeline(study) if not args.quick else _extract_only(study)
+    timings["local_pipeline"] = time.perf_counter() - t0
+    ex_res, gold_m, pred_m, matches = stages.evaluate_extraction(study, local["run"])
+    ex_res["macro_f1"] = macro_f1(ex_res)
+    out["extraction"] = {"local": ex_res}
+    e2e: dict[str, dict] = {}
+    if not args.quick and local["themeset"] is not None:
+        e2e["local"] = stages.evaluate_end_to_end(study, local["themeset"], local["run"].extractions,
+                                                  gold_m, pred_m, matches)
+    cfg = None if args.no_llm else resolve_provider()
+    if cfg is None:
+        out["extraction"]["llm"] = {"measured": False, "reason": "LLM path not measured: --no-llm" if args.no_llm
+                                    else "LLM path not measured: no provider configured (OPENAI_API_KEY / "
+                                         "OPENAI_BASE_URL)"}
+    else:
+        try:
+            llm = stages.run_pipeline(study, provider=cfg) if not args.quick else _extract_only(study, cfg)
+            if llm["run"].fatal or not llm["run"].extractions:
+                out["extraction"]["llm"] = {"measured": False, "reason": f"LLM run failed: {llm['run'].fatal}"}
+            else:
+                lres, lg, lp, lm = stages.evaluate_extraction(study, llm["run"])
+                lres.update(measured=True, provider=cfg.describe(), macro_f1=macro_f1(lres))
+                out["extraction"]["llm"] = lres
+                if not args.quick and llm["themeset"] is not None:
+                    e2e["llm"] = stages.evaluate_end_to_end(study, llm["themeset"], llm["run"].extractions, lg, lp, lm)
+        except Exception as exc:  # noqa: BLE001 - a provider problem must not lose the other numbers
+            out["extraction"]["llm"] = {"measured": False, "reason": f"LLM run failed: {type(exc).__name__}: {exc}"}
+    gold_items = None
+    if not args.quick:
+        t0 = time.perf_counter()
+        gold_items = stages.cluster_gold_items(study, embedder, seeds=args.seeds)
+        timings["themes_gold_items"] = time.perf_counter() - t0
+    out["themes"] = {"gold_items": gold_items, "end_to_end": e2e}
+    t0 = time.perf_counter()
+    ann = (study.to_extractions(), study.to_themeset())
+    out["icp"] = {"annotations": stages.evaluate_icp(study, *ann, seeds=args.seeds),
+                  "local extractor": stages.evaluate_icp(study, local["run"].extractions, local["themeset"],
+                                                         seeds=args.seeds),
+                  "firmographic only": stages.evaluate_icp(study, *ann, seeds=args.seeds, interview_rules=False)}
+    timings["icp"] = time.perf_counter() - t0
+    out["timings_s"] = {k: round(v, 1) for k, v in timings.items()}
+    return out
+
+
+def icp_table(name: str, icp: dict):
     from rich.table import Table
 
-    t = Table(title="ICP rules synthesized from the gold study, scored on 2,000 generated accounts "
-                    "(known truth)", title_justify="left")
-    for col in ("rules from", "criteria\napplied", "top\ntier", "conv.\ninside", "conv.\noutside", "lift",
-                "AUC", "oracle\nAUC", "wins in\ntop tier"):
+    t = Table(title=f"ICP rules from the {name} study, scored on generated accounts with interview signals "
+                    "(mean ± sd over generator seeds)", title_justify="left")
+    for col in ("rules from", "criteria", "AUC", "oracle AUC", "lift", "conv. outside top tier"):
         t.add_column(col, justify="left" if col == "rules from" else "right")
-    for name, r in icp.items():
+    for key, r in icp.items():
         g = r["generated"]
-        t.add_row(name, f"{g['criteria_applicable']}/{g['criteria_total']} +{g['disqualifiers']} dq",
-                  _pct(g["top_tier_share"]), _pct(g["conversion_inside"]), _pct(g["conversion_outside"]),
-                  "n/a" if g["lift"] is None else f"{g['lift']:.2f}x", _f(g["auc"]), _f(g["oracle_auc"]),
-                  _pct(g["recall"]))
-    t.caption = ("criteria applied: rules whose column the generated table has (trigger, alternative and "
-                 "DMU rules need columns a CRM export lacks). oracle AUC: ranking by the true conversion "
-                 "probability. Generator: evals/accounts_gen.py.")
+        t.add_row(key, f"{r['criteria_applicable']}/{r['criteria_total']} +{r['disqualifiers']} dq", _ms(g["auc"]),
+                  _ms(g["oracle_auc"]), _ms(g["lift"]), _ms(g["conversion_outside"]))
+    t.caption = "Generator and what it measures: evals/accounts_gen.py."
     t.caption_justify = "left"
     return t
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m evals", description="Measure synth on the gold study.")
-    ap.add_argument("--quick", action="store_true",
-                    help="extraction and ICP only: skip theme clustering (gold items and end to end)")
+    ap = argparse.ArgumentParser(prog="python -m evals", description="Measure synth on the held-out and dev studies.")
+    ap.add_argument("--study", choices=("both", "dev", "heldout"), default="both")
+    ap.add_argument("--quick", action="store_true", help="extraction and ICP only: skip theme clustering")
+    ap.add_argument("--seeds", type=lambda s: tuple(int(x) for x in s.split(",")), default=None,
+                    help="comma-separated seeds for clustering and the ICP generator (default 0,1,2,3,4)")
     ap.add_argument("--no-llm", action="store_true", help="do not call a configured LLM provider")
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
-    ap.add_argument("--gold", type=Path, default=None, help="gold study folder (default evals/gold)")
-    # the LLM row against any OpenAI-compatible endpoint (flags as `synth extract` takes them)
-    ap.add_argument("--base-url", default=None, help="OpenAI-compatible base URL (else OPENAI_BASE_URL)")
-    ap.add_argument("--model", default=None, help="model name (else SYNTH_MODEL)")
-    ap.add_argument("--provider", default=None, help="openai, azure, ollama, vllm, llamacpp, lmstudio")
-    ap.add_argument("--mode", default=None, help="how to ask for structure (default: probe once)")
-    ap.add_argument("--timeout", type=float, default=None, help="seconds per LLM call")
     args = ap.parse_args(argv)
 
     import warnings
@@ -155,124 +255,42 @@ def main(argv: Optional[list[str]] = None) -> int:
     warnings.filterwarnings("ignore")
     from rich.console import Console
 
-    from evals import stages
-    from evals.gold import GOLD_DIR, load_gold
+    from evals.baselines import SEEDS
+    from evals.gold import STUDIES
     from synth.themes.embed import Embedder
 
-    console = Console(width=None if sys.stdout.isatty() else 130)
+    args.seeds = args.seeds or SEEDS
+    console = Console(width=None if sys.stdout.isatty() else 140)
     t_start = time.perf_counter()
-    timings: dict[str, float] = {}
-    study = load_gold(args.gold or GOLD_DIR)
-    n_items = len(study.items)
-    problems = [f"{it.key}: quote not found in synth's transcript text" for it in study.unlocated()]
-    problems += [f"{it.key}: quote lies in a turn synth marks as the interviewer's"
-                 for it in study.items if it.in_interviewer_turn]
-    console.print(f"[bold]gold study[/]: {len(study.transcripts)} interviews, {n_items} items, "
-                  f"{len(study.themes)} themes ({study.root})")
-    for p in problems:
-        console.print(f"[yellow]warning[/]: {p}")
-
-    results: dict = {"gold": {"interviews": len(study.transcripts), "items": n_items,
-                              "themes": len(study.themes), "problems": problems},
-                     "quick": args.quick}
-
-    # ---------------------------------------------------------------- local extractor, end to end
-    t0 = time.perf_counter()
-    local = stages.run_pipeline(study) if not args.quick else _extract_only(study)
-    timings["local_pipeline"] = time.perf_counter() - t0
-    timings.update({f"local_{k}": v for k, v in local["seconds"].items()})
-    ex_res, gold_m, pred_m, matches = stages.evaluate_extraction(study, local["run"])
-    results["extraction"] = {"local": ex_res}
-    e2e: dict[str, dict] = {}
-    if not args.quick and local["themeset"] is not None:
-        e2e["local"] = stages.evaluate_end_to_end(study, local["themeset"], local["run"].extractions,
-                                                  gold_m, pred_m, matches)
-
-    # ---------------------------------------------------------------- LLM provider, when configured
-    from synth.llm.provider import resolve_provider
-
-    cfg = None if args.no_llm else resolve_provider(base_url=args.base_url, model=args.model,
-                                                    provider=args.provider, mode=args.mode, timeout=args.timeout)
-    llm_note = None
-    if cfg is None:
-        llm_note = ("LLM path not measured: no provider configured (set OPENAI_API_KEY and/or "
-                    "OPENAI_BASE_URL, optionally SYNTH_MODEL)") if not args.no_llm else \
-            "LLM path not measured (--no-llm)"
-        results["extraction"]["llm"] = {"measured": False, "reason": llm_note}
-    else:
-        console.print(f"measuring the LLM path: {cfg.describe()}")
-        t0 = time.perf_counter()
-        try:
-            llm = stages.run_pipeline(study, provider=cfg) if not args.quick else _extract_only(study, cfg)
-            timings["llm_pipeline"] = time.perf_counter() - t0
-            if llm["run"].fatal or not llm["run"].extractions:
-                first = llm["run"].failures[0].error if llm["run"].failures else ""
-                llm_note = ("LLM run failed: " + (llm["run"].fatal or f"no extraction succeeded ({first})"))[:400]
-                results["extraction"]["llm"] = {"measured": False, "reason": llm_note,
-                                                "failures": [f.model_dump() for f in llm["run"].failures]}
-            else:
-                lres, lg, lp, lm = stages.evaluate_extraction(study, llm["run"])
-                lres["measured"] = True
-                lres["provider"] = cfg.describe()
-                tot = llm["run"].totals  # what the row cost: calls, tokens, re-asks, cut-off / looping replies
-                lres["cost"] = {"calls": tot.calls, "tokens_in": tot.tokens_in, "tokens_out": tot.tokens_out,
-                                "reask_calls": tot.reask_calls, "replies_truncated": tot.replies_truncated,
-                                "replies_looping": tot.replies_looping, "parts_lost": tot.parts_lost,
-                                "failed_files": len(llm["run"].failures), "endpoint": llm["run"].endpoint_note,
-                                "wall_s": round(time.perf_counter() - t0, 1)}
-                results["extraction"]["llm"] = lres
-                if not args.quick and llm["themeset"] is not None:
-                    e2e["llm"] = stages.evaluate_end_to_end(study, llm["themeset"], llm["run"].extractions,
-                                                            lg, lp, lm)
-        except Exception as exc:  # noqa: BLE001 - a provider problem must not lose the other numbers
-            llm_note = f"LLM run failed: {type(exc).__name__}: {exc}"
-            results["extraction"]["llm"] = {"measured": False, "reason": llm_note}
-
-    # ---------------------------------------------------------------- themes on gold items
-    gold_items = None
-    if not args.quick:
-        t0 = time.perf_counter()
-        gold_items = stages.cluster_gold_items(study, Embedder())
-        timings["themes_gold_items"] = time.perf_counter() - t0
-    results["themes"] = {"gold_items": gold_items, "end_to_end": e2e}
-
-    # ---------------------------------------------------------------- ICP
-    t0 = time.perf_counter()
-    icp = {"gold annotations": stages.evaluate_icp(study, study.to_extractions(), study.to_themeset()),
-           "local extractor": stages.evaluate_icp(study, local["run"].extractions, local["themeset"])}
-    timings["icp"] = time.perf_counter() - t0
-    results["icp"] = icp
-
-    timings["total"] = time.perf_counter() - t_start
-    results["timings_s"] = {k: round(v, 1) for k, v in timings.items()}
+    names = list(STUDIES) if args.study == "both" else [args.study]
+    embedder = Embedder()
+    results: dict = {"quick": args.quick, "seeds": list(args.seeds), "studies": {}}
+    for name in names:
+        results["studies"][name] = evaluate_study(name, STUDIES[name], args, console, embedder)
+    results["timings_s"] = {"total": round(time.perf_counter() - t_start, 1)}
     results["environment"] = {"python": platform.python_version(), "machine": platform.machine(),
                               "cpus": os.cpu_count()}
-
-    # ---------------------------------------------------------------- print
     console.print()
-    console.print(extraction_table("Extraction on the gold set: local extractor (offline baseline)",
-                                   results["extraction"]["local"]))
-    llm_res = results["extraction"]["llm"]
-    if llm_res.get("measured"):
-        console.print(extraction_table(f"Extraction on the gold set: LLM ({llm_res['provider']})", llm_res))
-        c = llm_res.get("cost", {})
-        console.print(f"LLM cost: {c.get('calls')} calls, {c.get('tokens_in')} tokens in, {c.get('tokens_out')} out, "
-                      f"{c.get('reask_calls')} re-ask calls, {c.get('replies_truncated')} replies cut off at the cap "
-                      f"({c.get('parts_lost')} halves lost), {c.get('replies_looping')} looping, "
-                      f"{c.get('failed_files')} files failed, {c.get('wall_s')} s; {c.get('endpoint')}")
-    console.print()
-    if not args.quick:
-        console.print(themes_table(gold_items, e2e))
+    if len(names) > 1:
+        console.print(side_by_side(results))
         console.print()
-    console.print(icp_table(icp))
-    if llm_note:
-        console.print(f"\n[yellow]{llm_note}[/]")
-    if args.quick:
-        console.print("--quick: theme clustering was skipped")
+    for name in names:
+        r = results["studies"][name]
+        console.print(extraction_table(f"Extraction, {name} study: local extractor (offline baseline)",
+                                       r["extraction"]["local"]))
+        if r["extraction"]["llm"].get("measured"):
+            console.print(extraction_table(f"Extraction, {name} study: LLM ({r['extraction']['llm']['provider']})",
+                                           r["extraction"]["llm"]))
+        if not args.quick:
+            console.print(themes_table(name, r["themes"]))
+        console.print(icp_table(name, r["icp"]))
+        console.print()
+    note = results["studies"][names[0]]["extraction"]["llm"]
+    if not note.get("measured"):
+        console.print(f"[yellow]{note['reason']}[/]")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(_clean(results), indent=2, sort_keys=False, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-    console.print(f"\nwrote {args.out} in {timings['total']:.0f} s")
+    args.out.write_text(json.dumps(_clean(results), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    console.print(f"\nwrote {args.out} in {results['timings_s']['total']:.0f} s")
     return 0
 
 

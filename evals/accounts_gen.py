@@ -1,42 +1,34 @@
-"""A generated accounts table with known ground truth, for judging synthesized ICP rules.
+"""Generated accounts with known ground truth, including the signals interviews reveal.
 
     records, p_true = generate_accounts(n=2000, seed=0)
     python -m evals.accounts_gen --out accounts_generated.csv     # the same table as a CSV
 
-The gold study (evals/gold/accounts.csv) has 5 won accounts of 60-310 employees running
-postgres / snowflake / kafka / salesforce / hubspot-style stacks in usage-metered infrastructure
-and API markets, and 5 lost accounts that are mostly tiny (7-35 employees) on stripe + vercel /
-supabase / firebase. The generator turns that contrast into a known conversion probability and
-draws outcomes from it, so the rules synthesized from the 12 gold accounts can be scored against
-accounts they have never seen, and compared with the best possible ranking (the true probability).
+Why: an ICP eval whose table has only firmographic columns cannot see extraction (the rules synth
+draws from triggers, alternatives and the buying committee never apply, so any extractor scores
+the same). This table also carries the columns those rules read (`triggers`, `alternatives`,
+`champion_title`, `economic_buyer_title`, ';'-separated), and its true conversion probability
+depends on them. The truth is written from the brief's and the seeds' generic ICP logic, not from
+any study's accounts or interviews: an account converts more when something just changed (any
+realized triggering event), when someone champions the purchase, and when it copes with a workaround
+rather than doing nothing; mid-sized accounts convert more than tiny ones. Industry, country, stage
+and tech stack are drawn at random and have no effect, so a rule on them can only add noise.
 
-Draws (numpy `default_rng(seed)`, in this order, one row at a time is NOT used: each column is one
-vectorized draw, so the table is identical for the same n and seed):
+What the score then measures: how well rules synthesized from one study's accounts plus its
+extraction rank accounts they never saw by a conversion logic that rewards interview signals. An
+extractor that finds the won accounts' triggers (with their kinds) and champions yields trigger and
+DMU rules that match this table's converting accounts; one that misses them, or finds triggers in
+lost accounts, yields firmographic-only or misleading rules. The oracle AUC (ranking by the true
+probability) is the ceiling; the "firmographic rules only" row is the floor extraction must beat.
 
-* employees: log-uniform on [3, 3000], rounded;
-* funding_stage: from the employee count (< 15: Pre-seed/Seed; < 50: Seed/Series A; < 150:
-  Series A/B; < 400: Series B/C; else Series C/Series D), uniform within the pair;
-* industry: uniform over 12 (6 usage-metered: Observability, Data infrastructure, Video
-  infrastructure, Geospatial APIs, Logistics APIs, Agtech IoT; 6 seat-priced: Design collaboration,
-  Developer tools, Product analytics, Workflow automation, HR software, Marketing software);
-* country: US 50%, GB, DE, NL, FR, CA, AU 8.3% each;
-* tech_stack: each of 18 items independently with its own probability (STACK_P); a billing tool
-  (stripe, chargebee or quickbooks) is always present.
+Draws (numpy `default_rng(seed)`, one vectorized draw per column, in this order): employees
+log-uniform on [3, 3000]; funding stage from employees; industry uniform over GENERIC_INDUSTRIES;
+country; each tech in STACK independently (p 0.3); each trigger kind independently (p TRIGGER_P);
+one alternative kind (ALT_P), plus a second one with p 0.25; a champion title with p 0.5 and an
+economic buyer title with p 0.6, uniform over generic title pools.
 
-Ground truth, a logistic model:
-
-    logit = -2.0
-            + 1.8  if 50 <= employees <= 500        (the won accounts' band)
-            + 0.6  if employees > 500
-            - 1.2  if employees < 20                  (the tiny lost accounts)
-            + 0.7  if industry is usage-metered
-            + 0.5  if the stack has snowflake, kafka, bigquery or clickhouse (a metering data source)
-            + 0.4  if the stack has salesforce or hubspot (a CRM to sync invoices with)
-            + 0.3  if the stack has postgres
-            - 0.9  if the stack has vercel, supabase or firebase (the lost accounts' hobby stacks)
-    p_true = 1 / (1 + exp(-logit));  outcome = won if U(0,1) < p_true else lost
-
-Funding stage and country have no effect of their own (funding stage correlates with employees).
+    logit = -2.3 + 1.0 [50 <= employees <= 1000] - 1.0 [employees < 20]
+            + 1.6 [any trigger] + 0.6 [a champion] + 0.5 [a workaround: spreadsheet, manual, homegrown]
+            - 0.8 [alternatives are only "nothing"]
 """
 from __future__ import annotations
 
@@ -46,36 +38,36 @@ from pathlib import Path
 
 import numpy as np
 
-USAGE_HEAVY = ("Observability", "Data infrastructure", "Video infrastructure", "Geospatial APIs",
-               "Logistics APIs", "Agtech IoT")
-SEAT_PRICED = ("Design collaboration", "Developer tools", "Product analytics", "Workflow automation",
-               "HR software", "Marketing software")
+GENERIC_INDUSTRIES = ("Software", "Financial services", "Healthcare", "Manufacturing", "Retail", "Logistics",
+                      "Education", "Media", "Energy", "Professional services")
 COUNTRIES = ("US", "GB", "DE", "NL", "FR", "CA", "AU")
 COUNTRY_P = (0.5,) + (0.5 / 6,) * 6
-STACK_P = {
-    "stripe": 0.6, "chargebee": 0.1, "quickbooks": 0.08, "postgres": 0.55, "snowflake": 0.2,
-    "kafka": 0.15, "bigquery": 0.1, "clickhouse": 0.08, "salesforce": 0.25, "hubspot": 0.3,
-    "netsuite": 0.08, "xero": 0.05, "redis": 0.3, "aws": 0.4, "datadog": 0.2, "vercel": 0.2,
-    "supabase": 0.12, "firebase": 0.1,
-}
-DATA_SOURCES = {"snowflake", "kafka", "bigquery", "clickhouse"}
-CRMS = {"salesforce", "hubspot"}
-HOBBY = {"vercel", "supabase", "firebase"}
+STACK = ("aws", "gcp", "azure", "postgres", "salesforce", "hubspot", "slack", "okta", "netsuite", "excel")
+# the brief's realized trigger kinds ("other" is not a kind a rule can name)
+TRIGGER_KINDS = ("funding", "executive_hire", "vendor_renewal", "audit_or_regulation", "incident",
+                 "scaling_wall", "blocked_deal", "migration_or_deprecation")
+TRIGGER_P = 0.08
+ALT_KINDS = ("spreadsheet", "manual", "homegrown", "competitor", "nothing")
+ALT_P = (0.3, 0.2, 0.15, 0.2, 0.15)
+WORKAROUNDS = {"spreadsheet", "manual", "homegrown"}
+CHAMPION_TITLES = ("VP Engineering", "Head of Operations", "Director of Operations", "VP Operations", "Head of IT",
+                   "Head of Platform")
+BUYER_TITLES = ("CFO", "CEO", "VP Finance", "COO", "CTO")
 STAGES = [(15, ("Pre-seed", "Seed")), (50, ("Seed", "Series A")), (150, ("Series A", "Series B")),
           (400, ("Series B", "Series C")), (10 ** 9, ("Series C", "Series D"))]
+SIGNAL_COLUMNS = ("triggers", "alternatives", "champion_title", "economic_buyer_title")
 
 
-def true_logit(employees: np.ndarray, industry: list[str], stacks: list[set[str]]) -> np.ndarray:
+def true_logit(employees: np.ndarray, triggers: list[list[str]], alts: list[list[str]],
+               champion: list[str]) -> np.ndarray:
     emp = np.asarray(employees, dtype=float)
-    logit = np.full(len(emp), -2.0)
-    logit += np.where((emp >= 50) & (emp <= 500), 1.8, 0.0)
-    logit += np.where(emp > 500, 0.6, 0.0)
-    logit -= np.where(emp < 20, 1.2, 0.0)
-    logit += np.array([0.7 if i in USAGE_HEAVY else 0.0 for i in industry])
-    logit += np.array([0.5 if s & DATA_SOURCES else 0.0 for s in stacks])
-    logit += np.array([0.4 if s & CRMS else 0.0 for s in stacks])
-    logit += np.array([0.3 if "postgres" in s else 0.0 for s in stacks])
-    logit -= np.array([0.9 if s & HOBBY else 0.0 for s in stacks])
+    logit = np.full(len(emp), -2.3)
+    logit += np.where((emp >= 50) & (emp <= 1000), 1.0, 0.0)
+    logit -= np.where(emp < 20, 1.0, 0.0)
+    logit += np.array([1.6 if t else 0.0 for t in triggers])
+    logit += np.array([0.6 if c else 0.0 for c in champion])
+    logit += np.array([0.5 if set(a) & WORKAROUNDS else 0.0 for a in alts])
+    logit -= np.array([0.8 if a == ["nothing"] else 0.0 for a in alts])
     return logit
 
 
@@ -84,19 +76,23 @@ def generate_accounts(n: int = 2000, seed: int = 0) -> tuple[list[dict], np.ndar
     rng = np.random.default_rng(seed)
     employees = np.round(np.exp(rng.uniform(np.log(3), np.log(3000), n))).astype(int)
     stage_pick = rng.integers(0, 2, n)
-    industries_all = USAGE_HEAVY + SEAT_PRICED
-    industry = [industries_all[i] for i in rng.integers(0, len(industries_all), n)]
+    industry = [GENERIC_INDUSTRIES[i] for i in rng.integers(0, len(GENERIC_INDUSTRIES), n)]
     country = [COUNTRIES[i] for i in rng.choice(len(COUNTRIES), n, p=COUNTRY_P)]
-    names = list(STACK_P)
-    has = rng.random((n, len(names))) < np.array([STACK_P[s] for s in names])
-    billing_fallback = rng.integers(0, 3, n)
-    stacks: list[set[str]] = []
+    has_tech = rng.random((n, len(STACK))) < 0.3
+    has_trig = rng.random((n, len(TRIGGER_KINDS))) < TRIGGER_P
+    alt1 = rng.choice(len(ALT_KINDS), n, p=ALT_P)
+    alt2 = np.where(rng.random(n) < 0.25, rng.choice(len(ALT_KINDS), n, p=ALT_P), -1)
+    champ = np.where(rng.random(n) < 0.5, rng.integers(0, len(CHAMPION_TITLES), n), -1)
+    buyer = np.where(rng.random(n) < 0.6, rng.integers(0, len(BUYER_TITLES), n), -1)
+    triggers = [[TRIGGER_KINDS[c] for c in np.flatnonzero(has_trig[r])] for r in range(n)]
+    alts = []
     for r in range(n):
-        s = {names[c] for c in np.flatnonzero(has[r])}
-        if not s & {"stripe", "chargebee", "quickbooks"}:
-            s.add(("stripe", "chargebee", "quickbooks")[billing_fallback[r]])
-        stacks.append(s)
-    p_true = 1.0 / (1.0 + np.exp(-true_logit(employees, industry, stacks)))
+        a = [ALT_KINDS[alt1[r]]]
+        if alt2[r] >= 0 and ALT_KINDS[alt2[r]] not in a and "nothing" not in (a[0], ALT_KINDS[alt2[r]]):
+            a.append(ALT_KINDS[alt2[r]])
+        alts.append(a)
+    champion = [CHAMPION_TITLES[c] if c >= 0 else "" for c in champ]
+    p_true = 1.0 / (1.0 + np.exp(-true_logit(employees, triggers, alts, champion)))
     won = rng.random(n) < p_true
     records = []
     for r in range(n):
@@ -104,7 +100,9 @@ def generate_accounts(n: int = 2000, seed: int = 0) -> tuple[list[dict], np.ndar
         records.append({
             "company": f"Generated {r + 1:05d}", "employees": int(employees[r]), "industry": industry[r],
             "country": country[r], "funding_stage": stage,
-            "tech_stack": ";".join(n_ for n_ in names if n_ in stacks[r]),
+            "tech_stack": ";".join(STACK[c] for c in np.flatnonzero(has_tech[r])),
+            "triggers": ";".join(triggers[r]), "alternatives": ";".join(alts[r]),
+            "champion_title": champion[r], "economic_buyer_title": BUYER_TITLES[buyer[r]] if buyer[r] >= 0 else "",
             "outcome": "won" if won[r] else "lost"})
     return records, p_true
 

@@ -1,4 +1,5 @@
-"""Load the Tallyho gold study (`evals/gold/`) through synth's own readers.
+"""Load an annotated study (the dev study `evals/gold/`, the held-out `evals/heldout/`) through
+synth's own readers.
 
     study = load_gold()
     study.transcripts["01_brightloop.txt"]   # synth.models.Transcript, parsed by synth.ingest
@@ -22,7 +23,10 @@ import yaml
 
 from evals.metrics import Mention
 
-GOLD_DIR = Path(__file__).resolve().parent / "gold"
+GOLD_DIR = Path(__file__).resolve().parent / "gold"   # the dev study: tune here
+DEV_DIR = GOLD_DIR
+HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"   # measure here, never tune (evals/heldout/README.md)
+STUDIES = {"heldout": HELDOUT_DIR, "dev": DEV_DIR}
 CATEGORY_FIELD = {"pain": "pains", "trigger": "triggers", "alternative": "alternatives", "dmu": "dmu"}
 
 

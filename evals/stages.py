@@ -79,75 +79,101 @@ def evaluate_extraction(study: GoldStudy, run) -> tuple[dict, list[Mention], lis
 
 # ------------------------------------------------------------------------------------ themes
 
-def _clusterer(method: str, true_k: int):
-    """The clustering stage object each method plugs into synth's pipeline."""
-    from synth.themes.cluster import ClusterParams, HdbscanClusterer, KMeansClusterer
-
-    if method == "synth":
-        return HdbscanClusterer(ClusterParams())
-    if method == "bertopic_style":
-        # BERTopic's defaults: UMAP 5-d, 15 neighbours, min_dist 0, cosine; HDBSCAN eom, mcs 10,
-        # min_samples = mcs. synth's reduce() seeds UMAP (BERTopic does not) and caps n_neighbors at n-1.
-        return HdbscanClusterer(ClusterParams(reduction="umap", umap_min_items=0, selection="eom",
-                                              min_cluster_size=10, min_samples=None))
-    if method == "kmeans_true_k":
-        return KMeansClusterer(k=true_k)
-    raise ValueError(method)
+METHODS = ("synth", "bertopic_matched", "bertopic_real", "bertopic_default", "kmeans_true_k")
+METHOD_LABELS = {
+    "synth": "synth pipeline",
+    "synth_by_name": "synth pipeline, alternatives grouped by annotated kind/name",
+    "bertopic_matched": "BERTopic-style, min_cluster_size matched to synth's",
+    "bertopic_real": "BERTopic (real), min_topic_size matched",
+    "bertopic_default": "BERTopic-style default (min_cluster_size 10)",
+    "kmeans_true_k": "k-means, true k",
+}
 
 
-METHODS = ("synth", "bertopic_style", "kmeans_true_k")
-METHOD_LABELS = {"synth": "synth pipeline", "bertopic_style": "BERTopic-style default",
-                 "kmeans_true_k": "k-means, true k"}
+def _clusterer(method: str, mcs: int, true_k: int, seed: int, texts: list[str]):
+    """The clustering stage object each method plugs into the comparison (evals.baselines)."""
+    from evals import baselines as b
+
+    return {"synth": lambda: b.synth_default(seed),
+            "bertopic_matched": lambda: b.bertopic_style(mcs, seed),
+            "bertopic_real": lambda: b.BertopicClusterer(mcs, seed, texts),
+            "bertopic_default": lambda: b.bertopic_style(10, seed),
+            "kmeans_true_k": lambda: b.kmeans(true_k, seed)}[method]()
 
 
-def cluster_gold_items(study: GoldStudy, embedder, methods=METHODS) -> dict:
-    """Cluster the gold statements per category and compare with the gold themes.
+def cluster_gold_items(study: GoldStudy, embedder, methods=METHODS, seeds=None) -> dict:
+    """Cluster a study's annotated statements per category and compare with its themes, every method
+    on the same input (the statement vectors, alternatives included) and over the same seeds.
 
-    Items: non-dismissed gold items of the category; the one-offs form the gold "no theme" group
-    (see `evals.metrics.ari_v`). synth's pipeline is `synth.themes.cluster.cluster_category` (alternatives:
-    grouped by their extracted kind and name, as synth does; a theme needs 2 interviews).
-    BERTopic-style and k-means embed the statements for every category; k-means gets k = the number
-    of gold groups (themes, plus one for the one-offs when there are any)."""
+    Items: non-dismissed annotated items of the category; the one-offs form the "no theme" group (see
+    `evals.metrics.ari_v`). synth's pipeline is `synth.themes.cluster.cluster_category` with its
+    default clusterer and the seed varied. For alternatives synth normally groups by the extracted
+    kind/name instead of by meaning; that row ("synth_by_name") is reported apart, because it reads
+    annotated fields the other methods do not get. Matched baselines get synth's own
+    min_cluster_size for that category (`adaptive_min_cluster_size`); k-means gets k = the number of
+    gold groups (themes, plus one for the one-offs when there are any)."""
+    from evals.baselines import SEEDS, bertopic_available, spread
     from synth.themes.cluster import ClusterParams, cluster_category
+    from synth.themes.params import adaptive_min_cluster_size
 
+    seeds = tuple(SEEDS if seeds is None else seeds)
+    if "bertopic_real" in methods and not bertopic_available()[0]:
+        methods = tuple(m for m in methods if m != "bertopic_real")
     by_id = {it.id: it for ex in study.to_extractions() for it in ex.items()}
-    out: dict = {m: {} for m in methods}
-    coverage_rows: dict = {}
+    n_int = len(study.transcripts)
     gold_cov = {t: len(f) for t, f in study.theme_files().items()}
+    runs: dict = {m: {s: {} for s in seeds} for m in methods}
+    runs["synth_by_name"] = {0: {}}
+    info: dict = {}
     for cat in THEMED:
         items = [it for it in study.items if it.category == cat and not it.dismissed]
         gold_labels = [it.theme for it in items]
         true_k = len({t for t in gold_labels if t}) + (None in gold_labels)
-        vecs = embedder.encode([it.statement for it in items])
+        mcs = adaptive_min_cluster_size(len(items), n_int)
+        info[cat] = {"items": len(items), "gold_groups": true_k, "matched_min_cluster_size": mcs}
+        texts = [it.statement for it in items]
+        vecs = embedder.encode(texts)
+        models = [by_id[gold_item_id(it)] for it in items]
+
+        def synth_labels(params, grouping_cat):
+            # grouping_cat "pain" sends alternatives down the embedding path: same input as the baselines
+            res = cluster_category(grouping_cat, models, vecs, params, n_int)
+            where = {i: k for k, c in enumerate(res.clusters) for i in c.item_ids}
+            return [where.get(gold_item_id(it), -1) for it in items]
+
         for m in methods:
-            t0 = time.perf_counter()
-            if m == "synth":
-                models = [by_id[gold_item_id(it)] for it in items]
-                res = cluster_category(cat, models, None if cat == "alternative" else vecs,
-                                       ClusterParams(), len(study.transcripts))
-                where = {i: k for k, c in enumerate(res.clusters) for i in c.item_ids}
-                pred = [where.get(gold_item_id(it), -1) for it in items]
-            else:
-                pred = [int(x) for x in _clusterer(m, true_k).labels(vecs, len(study.transcripts))]
-            sc = ari_v(gold_labels, pred)
-            files_of: dict = defaultdict(set)
-            for it, p in zip(items, pred):
-                if p != -1:
-                    files_of[p].add(it.file)
-            out[m][cat] = {
-                "items": len(items), "gold_groups": true_k,
-                "clusters": len({p for p in pred if p != -1}), "outlier_share": outlier_share(pred),
-                **sc, "ari_singletons": ari_v(gold_labels, pred, "singletons")["ari"],
-                "seconds": round(time.perf_counter() - t0, 2)}
-            coverage_rows.setdefault(m, ({}, {}, {}))
-            gt, asg, pc = coverage_rows[m]
-            for it, p in zip(items, pred):
-                if it.theme:
-                    gt[it.key] = it.theme
-                    asg[it.key] = f"{cat}:{p}" if p != -1 else None
-            pc.update({f"{cat}:{p}": len(fs) for p, fs in files_of.items()})
-    for m, (gt, asg, pc) in coverage_rows.items():
-        out[m]["ranking"] = coverage_agreement(gt, gold_cov, asg, pc)
+            for seed in seeds:
+                t0 = time.perf_counter()
+                if m == "synth":
+                    pred = synth_labels(ClusterParams(seed=seed), "pain" if cat == "alternative" else cat)
+                else:
+                    pred = [int(x) for x in _clusterer(m, mcs, true_k, seed, texts).labels(vecs, n_int)]
+                runs[m][seed][cat] = (items, gold_labels, pred, time.perf_counter() - t0)
+        if cat == "alternative":
+            runs["synth_by_name"][0][cat] = (items, gold_labels, synth_labels(ClusterParams(), cat), 0.0)
+    out: dict = {"seeds": list(seeds), "categories": info}
+    for m, by_seed in runs.items():
+        per_seed = []
+        for seed, cats in by_seed.items():
+            row, gt, asg, pc = {}, {}, {}, {}
+            for cat, (items, gold_labels, pred, secs) in cats.items():
+                row[cat] = {**ari_v(gold_labels, pred), "outlier_share": outlier_share(pred),
+                            "clusters": len({p for p in pred if p != -1}), "seconds": round(secs, 2)}
+                files_of: dict = defaultdict(set)
+                for it, p in zip(items, pred):
+                    if p != -1:
+                        files_of[p].add(it.file)
+                    if it.theme:
+                        gt[it.key] = it.theme
+                        asg[it.key] = f"{cat}:{p}" if p != -1 else None
+                pc.update({f"{cat}:{p}": len(fs) for p, fs in files_of.items()})
+            row["spearman"] = coverage_agreement(gt, gold_cov, asg, pc)["spearman"] if m != "synth_by_name" else None
+            per_seed.append(row)
+        cats = [c for c in THEMED if c in per_seed[0]]
+        out[m] = {c: {k: spread([r[c][k] for r in per_seed]) for k in ("ari", "v_measure", "outlier_share",
+                                                                        "clusters")} for c in cats}
+        out[m]["spearman"] = spread([r["spearman"] for r in per_seed])
+        out[m]["per_seed"] = per_seed
     return out
 
 
@@ -216,42 +242,46 @@ def run_pipeline(study: GoldStudy, provider=None, workdir: Optional[Path] = None
 
 # ------------------------------------------------------------------------------------ ICP
 
-def evaluate_icp(study: GoldStudy, extractions, themeset, n: int = 2000, seed: int = 0) -> dict:
-    """Rules synthesized from the gold accounts + `extractions`/`themeset`, scored on a generated
-    table (see evals.accounts_gen) and, in-sample, on the 12 gold accounts."""
+def evaluate_icp(study: GoldStudy, extractions, themeset, n: int = 2000, seeds=None,
+                 interview_rules: bool = True) -> dict:
+    """Rules synthesized from the study's accounts + `extractions`/`themeset`, scored on generated
+    tables (evals.accounts_gen: interview signals included, truth independent of any study) for each
+    generator seed, and, in-sample, on the study's own accounts. `interview_rules=False` drops the
+    criteria drawn from interviews (triggers, alternatives, DMU): the firmographic floor."""
     from sklearn.metrics import roc_auc_score
 
     from evals.accounts_gen import generate_accounts
+    from evals.baselines import SEEDS, spread
     from synth.icp import AccountsTable, build_profile, score_accounts, synthesize_rules, validate
 
     profile = build_profile(study.accounts, extractions, themeset, study.account_by_file())
     rules = synthesize_rules(profile)
-    records, p_true = generate_accounts(n, seed)
-    table = AccountsTable.from_records(records, "synth")
-    report = validate(table, rules)
-    result = score_accounts(table, rules)
-    won = np.array([r["outcome"] == "won" for r in records])
-    applies = [c for c in rules.criteria if table.has(c.field)]
-    gen = icp_summary(report)
-    gen.update({
-        "auc_sklearn": float(roc_auc_score(won, result.scores)),
-        "oracle_auc": float(roc_auc_score(won, p_true)),
-        "base_rate": float(won.mean()), "warnings": report.warnings,
-        "criteria_applicable": len(applies), "criteria_total": len(rules.criteria),
-        "disqualifiers": len(rules.disqualifiers), "max_points": result.max_points,
-    })
-    gold_table = AccountsTable.from_account_rows(study.accounts)
-    ins = icp_summary(validate(gold_table, rules))
+    if not interview_rules:
+        keep = {"firmographic", "technographic"}
+        rules = rules.model_copy(update={"criteria": [c for c in rules.criteria if c.attribute in keep],
+                                         "disqualifiers": [c for c in rules.disqualifiers if c.attribute in keep]})
+    per_seed = []
+    for seed in (SEEDS if seeds is None else seeds):
+        records, p_true = generate_accounts(n, seed)
+        table = AccountsTable.from_records(records, "synth")
+        report = validate(table, rules)
+        result = score_accounts(table, rules)
+        won = np.array([r["outcome"] == "won" for r in records])
+        gen = icp_summary(report)
+        gen.update({"seed": seed, "auc_sklearn": float(roc_auc_score(won, result.scores)),
+                    "oracle_auc": float(roc_auc_score(won, p_true)), "base_rate": float(won.mean()),
+                    "criteria_applicable": sum(1 for c in rules.criteria if table.has(c.field)),
+                    "criteria_total": len(rules.criteria), "disqualifiers": len(rules.disqualifiers)})
+        per_seed.append(gen)
+    summary = {k: spread([g.get(k) for g in per_seed]) for k in ("auc", "oracle_auc", "lift", "top_tier_share",
+                                                                  "conversion_inside", "conversion_outside")}
+    ins = icp_summary(validate(AccountsTable.from_account_rows(study.accounts), rules))
     return {
-        "generated": gen, "gold_in_sample": ins,
-        "rules": [{"id": c.id, "field": c.field, "op": c.op, "value": c.value, "points": c.points,
-                   "applies_to_generated": table.has(c.field)} for c in rules.criteria],
+        "generated": summary, "per_seed": per_seed, "study_in_sample": ins,
+        "criteria_applicable": per_seed[0]["criteria_applicable"], "criteria_total": len(rules.criteria),
+        "disqualifiers": len(rules.disqualifiers),
+        "rules": [{"id": c.id, "attribute": c.attribute, "field": c.field, "op": c.op, "value": c.value,
+                   "points": c.points} for c in rules.criteria],
         "disqualifier_rules": [{"id": c.id, "field": c.field, "op": c.op, "value": c.value}
                                for c in rules.disqualifiers],
-        "profile_traits": {"firmographic": [t.label for t in profile.firmographic],
-                           "technographic": [t.label for t in profile.technographic],
-                           "behavioral": [t.label for t in profile.behavioral],
-                           "triggers": [t.label for t in profile.triggers],
-                           "dmu": [t.label for t in profile.dmu],
-                           "negative": [t.label for t in profile.negative]},
     }
