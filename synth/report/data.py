@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from synth.icp.validate import metrics_line
 from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Alternative, Evidence, Item, ThemeSet
 from synth.workspace import Workspace
 
@@ -228,7 +229,10 @@ def _icp_view(r: Any) -> IcpView:
         view.validation = ValidationView(
             accounts=v.accounts, won=v.won, lost=v.lost, open=v.open, lift=v.lift, auc=v.auc, recall=v.recall,
             top_tier_share=v.top_tier_share, passed=v.passed, warnings=list(v.warnings), notes=list(v.notes),
-            tiers=[TierView(**t.model_dump()) for t in v.tiers])
+            tiers=[TierView(**t.model_dump()) for t in v.tiers], in_sample=metrics_line(v),
+            out_of_sample=metrics_line(v.out_of_sample.metrics) if v.out_of_sample else "",
+            out_of_sample_method=v.out_of_sample.describe() if v.out_of_sample else "",
+            verdict=v.verdict, verdict_basis=v.verdict_basis)
     sc = r.scores
     if sc is not None:
         col = sc.table.column("outcome")

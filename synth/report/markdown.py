@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .model import QuoteRef, ReportData, ThemeView, human, num, pct
+from .model import QuoteRef, ReportData, ThemeView, human, pct
 
 _MD_PUNCT = re.compile(r"([\\`*_\[\]#|~])")
 _WS = re.compile(r"[\s\u2028\u2029]+")
@@ -112,8 +112,13 @@ def _validation(d: ReportData) -> list[str]:
     v = d.icp.validation if d.icp else None
     if v is None:
         return out + ["No known outcomes to validate against.", ""]
-    out += [f"Lift {num(v.lift)}× (bar 3×) · {pct(v.recall)} of wins in the top tier · ROC AUC {num(v.auc)} · "
-            f"{pct(v.top_tier_share)} of accounts in the top tier · **{'pass' if v.passed else 'fail'}**", ""]
+    basis = f" ({md(v.verdict_basis)})" if v.verdict_basis else ""
+    out += [f"**Verdict: {md(v.verdict)}**{basis}. Bar: conversion inside the top tier ≥ 3× "
+            "conversion outside; 95% bootstrap intervals in parentheses.", ""]
+    rows = [["in sample", md(v.in_sample)]]
+    if v.out_of_sample:
+        rows.append([f"out of sample ({md(v.out_of_sample_method)})", md(v.out_of_sample)])
+    out += table(["", "lift · AUC · top-tier recall"], rows)
     out += table(["tier", "accounts", "won", "lost", "open", "conversion"],
                  [[human(t.tier), t.accounts, t.won, t.lost, t.open, pct(t.conversion)] for t in v.tiers],
                  right=(1, 2, 3, 4, 5))

@@ -192,6 +192,11 @@ class ValidationView(BaseModel):
     tiers: list[TierView] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    in_sample: str = Field("", description="lift, AUC, recall with bootstrap intervals, in sample")
+    out_of_sample: str = Field("", description="the same, each account scored by rules learned without it")
+    out_of_sample_method: str = ""
+    verdict: str = ""
+    verdict_basis: str = ""
 
 
 class ScoredAccount(BaseModel):

@@ -196,12 +196,17 @@ TEMPLATE = r"""<!DOCTYPE html>
 <h2 id="validation">Validation against outcomes</h2>
 {% if icp and icp.validation %}{% set v = icp.validation %}
 <section class="kpis">
-<div class="kpi"><b>{{ v.lift|num }}×</b><span>lift: conversion in vs outside the top tier (bar 3×)</span></div>
+<div class="kpi"><b>{% if v.lift is not none %}{{ v.lift|num }}×{% else %}n/a{% endif %}</b><span>lift: conversion in vs outside the top tier (bar 3×)</span></div>
 <div class="kpi"><b>{{ v.recall|pct }}</b><span>of wins in the top tier</span></div>
 <div class="kpi"><b>{{ v.auc|num }}</b><span>ROC AUC of the score</span></div>
 <div class="kpi"><b>{{ v.top_tier_share|pct }}</b><span>of accounts in the top tier</span></div>
-<div class="kpi"><b>{{ badge("pass" if v.passed else "fail") }}</b><span>lift ≥ 3 and recall ≥ 0.6</span></div>
+<div class="kpi"><b>{{ badge("pass" if v.passed else "fail") }}</b><span>in sample: lift ≥ 3 and recall ≥ 0.6</span></div>
 </section>
+<p><strong>Verdict: {{ v.verdict }}</strong> <span class="muted small">({% if v.verdict_basis %}{{ v.verdict_basis }}; {% endif %}95% bootstrap intervals in parentheses)</span></p>
+<table><tr><th></th><th>lift · AUC · top-tier recall</th></tr>
+<tr><td>in sample</td><td>{{ v.in_sample }}</td></tr>
+{% if v.out_of_sample %}<tr><td>out of sample<div class="small muted">{{ v.out_of_sample_method }}</div></td><td>{{ v.out_of_sample }}</td></tr>{% endif %}
+</table>
 <table><tr><th>tier</th><th class="n">accounts</th><th class="n">won</th><th class="n">lost</th><th class="n">open</th><th class="n">conversion</th></tr>
 {% for t in v.tiers %}<tr><td>{{ badge(t.tier) }}</td><td class="n">{{ t.accounts }}</td><td class="n">{{ t.won }}</td><td class="n">{{ t.lost }}</td><td class="n">{{ t.open }}</td><td class="n">{{ t.conversion|pct }}</td></tr>{% endfor %}
 </table>
