@@ -44,7 +44,7 @@ BAD = {
     "binary.md": "binary.md: binary file, not a transcript",
     "broken.vtt": "broken.vtt: no usable cues: all 3 cue(s) are broken",
 }
-ACCOUNTS_MSG = "accounts.csv: missing required column 'company' (columns found: name, headcount_band, vertical)"
+ACCOUNTS_MSG = "accounts.csv: missing required column 'company' (columns found: customer_ref, headcount_band, vertical)"
 HOSTILE_OK = ["cp1252.txt", "html_lines.txt", "html_names.json", "injection.txt", "no_speakers.txt"]
 INGESTED = sorted(GOOD + HOSTILE_OK)
 
@@ -97,7 +97,7 @@ def _write_folder(d: Path) -> Path:
         "We talked about how the team handles incidents. Mostly ad hoc; nobody owns the runbooks.\n\n"
         "Alerts go to a shared channel and get ignored until a customer complains.\n\n"
         "They would pay for something that routes alerts to the right owner.\n", encoding="utf-8")
-    (d / "accounts.csv").write_text("name,headcount_band,vertical\nAcme,100-200,fintech\n", encoding="utf-8")
+    (d / "accounts.csv").write_text("customer_ref,headcount_band,vertical\nAcme,100-200,fintech\n", encoding="utf-8")
     return d
 
 
