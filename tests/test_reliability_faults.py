@@ -115,7 +115,9 @@ def test_twenty_percent_faults_every_chunk_extracted_and_output_unchanged(tmp_pa
 def _cli_env(srv: FakeOpenAI, key: str = "sk-test-0123456789") -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("OPENAI_", "AZURE_OPENAI_", "SYNTH_"))}
-    env.update(OPENAI_API_KEY=key, OPENAI_BASE_URL=srv.base_url, HF_HUB_OFFLINE="1",
+    # SYNTH_MODE: a generic server is otherwise probed for its mode first (tests/test_llm_endpoints.py),
+    # one more request than these request-counting tests expect
+    env.update(OPENAI_API_KEY=key, OPENAI_BASE_URL=srv.base_url, SYNTH_MODE="json", HF_HUB_OFFLINE="1",
                TRANSFORMERS_OFFLINE="1", COLUMNS="200", PYTHONUNBUFFERED="1")
     return env
 

@@ -10,13 +10,15 @@ from synth import pipeline
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
 from synth.cli.show import print_extract_problems, print_generation_counts
 from synth.extract import ExtractOptions, estimate
+from synth.llm.provider import default_concurrency
 from synth.render import console, err, esc, extract_table, print_ingest_problems, progress_bars
 
 
 @llm_options
 def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest these first (optional)"),
             workspace: Path = WorkspaceOpt,
-            concurrency: int = typer.Option(8, min=1, max=256, help="parallel LLM calls"),
+            concurrency: Optional[int] = typer.Option(None, min=1, max=256,
+                                                      help="parallel LLM calls (default 8; 2 for a local server)"),
             redact: bool = typer.Option(False, help="replace emails, phones, URLs and names before sending"),
             budget: int = typer.Option(3000, help="tokens of transcript per chunk"),
             prices: Optional[Path] = typer.Option(None, help="price table YAML (default prompts/prices.yaml)"),
@@ -24,7 +26,7 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
             embedding_model: Optional[str] = typer.Option(None, help="local sentence-transformers model path"),
             as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
     """Extract pains, triggers, alternatives and DMU members from the ingested transcripts."""
-    opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices,
+    opts = ExtractOptions(concurrency=concurrency or default_concurrency(llm), redact=redact, budget_tokens=budget, prices_path=prices,
                           embedding_model=embedding_model)
     ingest_failed = False
     with open_workspace(workspace) as ws:

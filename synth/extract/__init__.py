@@ -146,9 +146,8 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
     async with LlmCaller(cfg, workspace, concurrency=options.concurrency, redact=options.redact,
                          prices=load_prices(options.prices_path), client=client) as caller:
         try:
-            mode = await caller.ready()  # probes an endpoint it has not seen, once
-            probed = caller.probe_result
-            run.endpoint_note = probed.note() if probed else f"{caller.where}: {mode.label}"
+            await caller.ready()  # probes an endpoint it has not seen, once
+            run.endpoint_note = caller.mode_note()
         except FatalProviderError as exc:
             run.fatal = str(exc)
             return run

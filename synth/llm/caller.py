@@ -62,6 +62,11 @@ from synth.workspace import Workspace
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
+# the call log's vocabulary: a timeout or connection error is retried like a 5xx ("down" only adds the
+# breaker's count); a refused shape or a cut-off reply is final for that request like a fatal error is
+_LOGGED = {"down": "retry", "shape": "fatal", "truncated": "truncated"}
+
+
 class StructuredResult(BaseModel):
     """One call's parsed result, whether it came from the cache, and what it cost."""
 
@@ -166,12 +171,21 @@ class LlmCaller:
                     self.probe_result, self.mode = found, found.mode
                 else:
                     res = await self.probe()
-                    if res.mode is None:
-                        self.fatal = (f"{res.note()}. Check the model is loaded, or pass --mode md_json "
-                                      "to ask by prompt only")
+                    if res.mode is None and all(t.outcome == "rejected" for t in res.trials):
+                        self.fatal = f"{res.note()}. Check the model is loaded, or pass --mode"
                         raise FatalProviderError(self.fatal)
-                    self.mode = res.mode
+                    # inconclusive (errors, not refusals): the first guess, not stored; the calls will tell
+                    self.mode = res.mode or known_mode(None, self.cfg)
         return self.mode
+
+    def mode_note(self) -> str:
+        """One line for the user: which endpoint, and how synth asks it for structure."""
+        res = self.probe_result
+        if res is not None and res.mode is not None:
+            return res.note()
+        label = self.mode.label if self.mode else "mode not known yet"
+        return f"{self.where}: {label}" + (f" (the probe could not tell: {res.summary()}; first guess)"
+                                           if res is not None else "")
 
     async def probe(self, every_mode: bool = False, order: tuple[StructMode, ...] = PROBE_ORDER) -> ProbeResult:
         """Try the ways of asking for structure (doctor: all of them) and store what works."""
@@ -182,7 +196,8 @@ class LlmCaller:
         return res
 
     async def _try_mode(self, mode: StructMode):
-        for attempt in range(self.cfg.max_attempts):
+        attempts = min(2, self.cfg.max_attempts)  # a probe is cheap to repeat later; `synth doctor` asks again
+        for attempt in range(attempts):
             try:
                 result, _ = await self._attempt(mode, PROBE_MESSAGES, ProbeAnswer, PROBE_MAX_TOKENS, 0,
                                                 key=None, purpose="probe")
@@ -200,7 +215,7 @@ class LlmCaller:
                     raise FatalProviderError(self.fatal) from exc
                 if kind == "down" and self.fatal:
                     raise EndpointDown(self.fatal) from None
-                if attempt + 1 < self.cfg.max_attempts:
+                if attempt + 1 < attempts:
                     await self._backoff(exc, attempt)
                     continue
                 return "error", status, f"{type(inner).__name__}: {str(inner)[:200]}"
@@ -282,7 +297,7 @@ class LlmCaller:
                 inner = api_error(exc)
                 tin, tout = _usage(getattr(inner, "last_completion", None) or getattr(exc, "last_completion", None))
                 self.ws.log_call(key=key, purpose=purpose, model=self.cfg.model, tokens_in=tin, tokens_out=tout,
-                                 latency_s=time.monotonic() - t0, status=f"error:{classify(exc)}",
+                                 latency_s=time.monotonic() - t0, status=f"error:{_LOGGED.get(classify(exc), classify(exc))}",
                                  error=self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}"))
                 raise
             finally:

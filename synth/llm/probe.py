@@ -56,14 +56,14 @@ class ProbeResult(BaseModel):
     def note(self) -> str:
         where = f"{PROVIDER_LABELS.get(self.provider, self.provider)} at {self.base_url}"
         if self.mode is None:
-            return f"{where}: no way of asking for structure worked ({self._summary()})"
+            return f"{where}: no way of asking for structure worked ({self.summary()})"
         weak = " (accepted, but the test reply did not parse)" if self._outcome(self.mode) == "unparsed" else ""
         return f"{where}: {self.mode.label}{weak}"
 
     def _outcome(self, mode: StructMode) -> Optional[str]:
         return next((t.outcome for t in self.trials if t.mode is mode), None)
 
-    def _summary(self) -> str:
+    def summary(self) -> str:
         return "; ".join(f"{t.mode.value} {t.outcome}" + (f" {t.status}" if t.status else "") for t in self.trials)
 
 

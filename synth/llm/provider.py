@@ -65,6 +65,13 @@ class ProviderConfig(BaseModel):
         return f"{self.provider}:{self.model} ({mode} mode, timeout {self.timeout:g} s) at {where}"
 
 
+def default_concurrency(cfg: Optional[ProviderConfig]) -> int:
+    """Parallel calls when none are asked for. A local server often answers one request at a time
+    (llama-cpp-python, LM Studio, Ollama by default): requests queued behind others spend their
+    timeout waiting, so two in flight keep it busy without queueing into timeouts."""
+    return 2 if cfg is not None and cfg.provider not in HOSTED else 8
+
+
 def guess_provider(base_url: Optional[str]) -> ProviderName:
     if not base_url:
         return "openai"
