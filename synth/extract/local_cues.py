@@ -163,10 +163,10 @@ def find_quantity(s: str) -> Optional[Quantity]:
 # a concern raised and waved off in the same breath: a negation shortly before a concern word, or
 # "we're fine with"; structural on purpose, so that it does not depend on one study's phrasing
 DISMISS = re.compile(
-    r"\b(?:not|n't|never|no)\b(?:\W+\w+){0,3}?\W+(?:problem|issue|concern|worry|worried|big deal|blocker|"
+    r"(?:\b(?:not|never|no)\b|n't\b)(?:\W+\w+){0,3}?\W+(?:problem|issue|concern|worry|worried|big deal|blocker|"
     r"bother\w*|dealbreaker)\b|\b(?:we're|we are|i'm|i am) (?:fine|ok|okay) with\b|\bdon't (?:really )?care\b",
     re.I)
-_DISMISS_NOT = re.compile(r"\b(?:no|not|n't)\b\W+(?:(?:a|the|our|one|single)\W+)?(?:only|just)\b", re.I)
+_DISMISS_NOT = re.compile(r"(?:\b(?:no|not)\b|n't\b)\W+(?:(?:a|the|our|one|single)\W+)?(?:only|just)\b", re.I)
 
 
 def dismisses(s: str) -> bool:
