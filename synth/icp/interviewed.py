@@ -16,8 +16,7 @@ from typing import Optional
 import numpy as np
 
 from ..ingest.accounts import norm_text
-from ..models import AccountRow, Extraction, ThemeSet
-from .rules import DMU_ROLES
+from ..models import DMU_ROLES, AccountRow, Extraction, ThemeSet
 from .table import AccountsTable, Column
 
 INTERVIEW_COLUMNS = ("triggers", "alternatives", *(f"{r}_title" for r in DMU_ROLES))

@@ -5,8 +5,8 @@ from collections import Counter, defaultdict
 from typing import Optional
 
 from ..ingest.accounts import norm_text
-from ..models import Extraction, Theme, ThemeSet
-from .rules import ALT_KINDS_GROUPED, DMU_ROLES
+from ..models import DMU_ROLES, Extraction, Theme, ThemeSet
+from .rules import ALT_KINDS_GROUPED
 from .traits import IcpProfile, ProfileTrait, Support, TraitContext, display, first_quotes, item_id, title_key
 
 ROLE_LABELS = {r: r.replace("_", " ") for r in DMU_ROLES}

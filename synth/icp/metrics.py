@@ -17,7 +17,7 @@ import math
 from typing import Optional
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
 
 from .rules import TIER_NAMES
 
@@ -42,6 +42,10 @@ class Interval(BaseModel):
     high: Optional[float] = None
     defined: int = Field(0, description="resamples where the number is defined")
     resamples: int = 0
+
+    @field_serializer("low", "high", when_used="json")
+    def _finite(self, x: Optional[float]) -> Optional[float | str]:
+        return "inf" if x is not None and math.isinf(x) else x       # JSON has no infinity
 
     def text(self, fmt: str = "{:.2f}") -> str:
         if self.low is None or self.high is None:

@@ -21,7 +21,6 @@ from typing import Any, Literal, Optional, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..ingest.accounts import column_map_for, normalize_name
-from ..models import DmuRole
 
 Attribute = Literal["firmographic", "technographic", "behavioral", "trigger", "dmu"]
 Op = Literal["between", "in", "contains_any", "equals", "gte", "lte"]
@@ -29,7 +28,6 @@ TierName = Literal["high_touch", "nurture", "deprioritize"]
 TIER_NAMES: tuple[str, str, str] = get_args(TierName)
 NUMERIC_OPS = frozenset({"between", "gte", "lte"})
 LIST_OPS = frozenset({"in", "contains_any"})
-DMU_ROLES: tuple[str, ...] = get_args(DmuRole)       # the order profiles list roles in
 ALT_KINDS_GROUPED = ("manual", "spreadsheet", "homegrown", "nothing")   # kinds without a product name
 
 
