@@ -143,3 +143,12 @@ def test_parse_number_and_matching():
     assert says_number("30% of the time", 0.3)  # a percentage stored as a fraction
     (m,) = numbers_in("$40k a year")
     assert matches(40, m, "thousand usd") and not matches(40, m, "usd")
+
+
+@pytest.mark.parametrize("when,days", [("thirty-five days ago", 35), ("six weeks ago", 42),
+                                       ("two and a half years ago", 912), ("a couple of weeks ago", 14),
+                                       ("18 months back", 540), ("last quarter", 91)])
+def test_trigger_dates_count_with_the_same_parser(when, days):
+    from synth.extract.when import days_before
+
+    assert days_before(when, None) == days

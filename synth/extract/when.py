@@ -5,13 +5,14 @@ import re
 from datetime import date
 from typing import Optional
 
-_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-        "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2, "few": 3}
+from synth.numbers import numbers_in
+
+_NUM = {"a": 1, "an": 1, "couple": 2, "few": 3, "several": 3}  # vague amounts: a rough date is still a date
 _UNIT = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december"]
-_AGO = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                  r"couple(?: of)?|few)\s+(day|week|month|quarter|year)s?\s+(?:ago|back)\b", re.I)
+_AGO = re.compile(r"\b([\w$,.-]+(?:\s+(?:and\s+a\s+half|[\w-]+)){0,3}?)\s+(day|week|month|quarter|year)s?"
+                  r"\s+(?:ago|back)\b", re.I)
 _LAST = re.compile(r"\b(?:last|past|previous)\s+(day|week|month|quarter|year)\b", re.I)
 _MONTH = re.compile(r"\b(?:in|since|back in|early|late|mid|end of)?\s*(" + "|".join(_MONTHS) + r")\b", re.I)
 _RECENT = re.compile(r"\b(recently|just|this week|yesterday|last few weeks)\b", re.I)
@@ -23,8 +24,12 @@ def days_before(when: Optional[str], interview: Optional[date]) -> Optional[int]
     s = when.lower()
     m = _AGO.search(s)
     if m:
-        n = _NUM.get(m.group(1).split()[0], None) if not m.group(1).isdigit() else int(m.group(1))
-        return (n or 1) * _UNIT[m.group(2).lower()]
+        said = numbers_in(m.group(1))
+        # "thirty-five days ago" through the one number parser; "a couple of weeks" is vague but
+        # still dates the event roughly, which is all days_before claims
+        vague = [_NUM[w] for w in reversed(m.group(1).lower().split()) if w in _NUM]
+        n = said[-1].value if said else (vague[0] if vague else 1)
+        return round(n * _UNIT[m.group(2).lower()])
     m = _LAST.search(s)
     if m:
         return _UNIT[m.group(1).lower()]
