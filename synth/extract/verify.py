@@ -15,9 +15,12 @@ grounding and consolidation (synth/extract/__init__.py). Rules, one per field th
   "HashiCorp Vault"; "Vault" said for "HashiCorp Vault" becomes "Vault"). A name that is not said
   becomes the kind's label ("Unnamed competitor"), never a guess. Manual / spreadsheet / homegrown /
   nothing keep a name said in the transcript, else their kind's label.
-- DMU `title` must occur in the transcript (or its canonical form must: "Chief Financial Officer"
-  where "CFO" was said); a DMU `name` must occur in the transcript. Else null.
+- DMU `title` must occur in the transcript (its text, speaker labels and the file's speaker titles),
+  or its canonical form must ("Chief Financial Officer" where "CFO" was said); a DMU `name` must
+  occur there too, or be cut to the part that does ("Rahul" for "Rahul Menon"). Else null.
 - `employees` trait read from a quote: its number must be one the quote says; else corrected or removed.
+- a pain or trigger `statement` (the model's paraphrase, shown as theme labels) that carries a
+  number the interviewee never said is replaced by its first quote.
 
 Each change is counted in `ExtractionStats.fields_nulled` / `fields_corrected`. Verifying a verified
 extraction changes nothing.
@@ -38,7 +41,6 @@ KIND_LABELS = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown tool", "ma
                "nothing": "Nothing", "competitor": "Unnamed competitor", "adjacent_tool": "Unnamed tool"}
 NAMED_KINDS = ("competitor", "adjacent_tool")
 MONEY = {"usd", "eur", "gbp", "dollars", "dollar", "$", "euros", "pounds"}
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
 def _contains(haystack: str, needle: str) -> bool:
