@@ -191,8 +191,8 @@ def validation_lines(report) -> list[str]:
 
 def scores_table(result, limit: int = 50) -> Table:
     t = Table(title="Account scores (fit only: engagement and intent are not scored)")
-    for c in ["company", "score", "tier", "outcome", "why (top signals)", "unknown"]:
-        t.add_column(c, justify="right" if c == "score" else "left")
+    for c in ["company", "score", "could reach", "tier", "outcome", "why (top signals)", "unknown"]:
+        t.add_column(c, justify="right" if c in ("score", "could reach") else "left")
     order = sorted(range(len(result.scores)), key=lambda i: (-int(result.scores[i]), str(result.companies[i])))
     col = result.table.column("outcome")
     outcome_vals = col.values() if col is not None else None
@@ -202,6 +202,6 @@ def scores_table(result, limit: int = 50) -> Table:
                         [f"[red]-[/red] {esc(s)}" for s in a.negative_signals[:2]])
         outcome = str(outcome_vals[i]) if outcome_vals is not None and outcome_vals[i] else "-"
         tier_col = {"high_touch": "green", "nurture": "yellow", "deprioritize": "red"}.get(a.tier, "white")
-        t.add_row(esc(a.company), str(a.score), f"[{tier_col}]{a.tier}[/{tier_col}]", esc(outcome), why or "-",
+        t.add_row(esc(a.company), str(a.score), str(a.score_max), f"[{tier_col}]{a.tier}[/{tier_col}]", esc(outcome), why or "-",
                   str(len(a.unknowns)))
     return t

@@ -241,7 +241,7 @@ def _icp_view(r: Any) -> IcpView:
         for i in range(len(sc)):
             a = sc.account(i)
             out = str(outcomes[i]) if outcomes is not None and outcomes[i] else None
-            rows.append(ScoredAccount(company=a.company, score=a.score, tier=a.tier, outcome=out,
+            rows.append(ScoredAccount(company=a.company, score=a.score, score_max=a.score_max, tier=a.tier, outcome=out,
                                       positive=a.positive_signals, negative=a.negative_signals,
                                       unknowns=a.unknowns))
         view.accounts = sorted(rows, key=lambda a: (-a.score, a.company.casefold(), a.company))

@@ -157,10 +157,10 @@ def render_markdown(data: ReportData) -> str:
     out += _validation(d)
     out += ["## Scored accounts", ""]
     accts = d.icp.accounts if d.icp else []
-    out += table(["company", "score", "tier", "outcome", "top signals"],
-                 [[a.company, a.score, human(a.tier), a.outcome,
+    out += table(["company", "score", "could reach", "tier", "outcome", "top signals"],
+                 [[a.company, a.score, a.score_max, human(a.tier), a.outcome,
                    "; ".join([f"+ {x}" for x in a.positive[:3]] + [f"− {x}" for x in a.negative[:2]])]
-                  for a in accts], right=(1,)) if accts else ["No scored accounts.", ""]
+                  for a in accts], right=(1, 2)) if accts else ["No scored accounts.", ""]
     out += ["## Appendix", "",
             "Outside every theme: " + (", ".join(f"{v} {k}" for k, v in d.unclustered.items()) or "none")
             + f". Dismissed by the speaker: {len(d.dismissed)}.", ""]

@@ -202,6 +202,7 @@ class ValidationView(BaseModel):
 class ScoredAccount(BaseModel):
     company: str
     score: int
+    score_max: Optional[int] = Field(None, description="the score if every unknown criterion matched")
     tier: str
     outcome: Optional[str] = None
     positive: list[str] = Field(default_factory=list)

@@ -217,8 +217,9 @@ TEMPLATE = r"""<!DOCTYPE html>
 <h2 id="accounts">Scored accounts</h2>
 {% if icp and icp.accounts %}
 <p class="muted">Fit score 0–100 from the rules above (engagement and intent are not scored).</p>
-<table><tr><th>company</th><th class="n">score</th><th>tier</th><th>outcome</th><th>top signals</th></tr>
-{% for a in icp.accounts %}<tr><td><strong>{{ a.company }}</strong></td><td class="n">{{ a.score }}</td><td>{{ badge(a.tier) }}</td><td>{{ badge(a.outcome) }}</td>
+<p class="muted small">A criterion the data cannot decide for an account (no value, or no such column) is unknown: no points. "Could reach" is the score if every unknown matched.</p>
+<table><tr><th>company</th><th class="n">score</th><th class="n">could reach</th><th>tier</th><th>outcome</th><th>top signals</th></tr>
+{% for a in icp.accounts %}<tr><td><strong>{{ a.company }}</strong></td><td class="n">{{ a.score }}</td><td class="n">{{ a.score_max }}</td><td>{{ badge(a.tier) }}</td><td>{{ badge(a.outcome) }}</td>
 <td>{% for x in a.positive[:3] %}<span class="sig pos">{{ x }}</span>{% endfor %}{% for x in a.negative[:2] %}<span class="sig neg">{{ x }}</span>{% endfor %}
 {% if a.unknowns %}<span class="sig small muted">unknown: {{ a.unknowns|join(", ") }}</span>{% endif %}</td></tr>{% endfor %}
 </table>
