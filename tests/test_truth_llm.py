@@ -313,3 +313,17 @@ def test_half_the_numbers_misread_no_misread_quantity_is_shown(tmp_path):
                 assert says_number(said, p.quantity.value)  # only where the interview itself says it
     assert run.totals.fields_nulled + run.totals.fields_corrected >= len(misread) // 2
     ws.close()
+
+
+def test_a_re_ask_under_redaction_sends_no_personal_data(special):
+    ws, t = special
+    answer = responder({"alderbrook.txt": TRUTH["responses"]["paraphrased"]})
+    exact = "We tried HashiCorp Vault, but nobody on the team had time to run it"
+    with FakeServer(with_reask(answer, lambda q: exact)) as srv:
+        run = extract([t], ws, {}, provider(srv.base_url), ExtractOptions(concurrency=2, redact=True))
+        bodies = [r.body for r in srv.chat_requests()]
+    assert sum(reasked(b) for b in bodies) == 1 and run.extractions[0].stats.quotes_reasked == 1
+    blob = json.dumps(bodies)
+    for secret in (SPECIAL["email"], SPECIAL["phone"], "Dana", "Whitfield", "Priya"):
+        assert secret not in blob
+    shown_truthfully(run, [t])
