@@ -14,6 +14,7 @@ from synth.icp import (
     fit_study,
     fit_table,
     learn_points,
+    rules_to_yaml,
     score_accounts,
     study_learner,
     table_learner,
@@ -152,6 +153,7 @@ def test_learning_is_deterministic(seed):
     a, b = fit_table(t)[1], fit_table(t)[1]
     assert a.model_dump() == b.model_dump()
     assert [c.fit for c in a.criteria] == [c.fit for c in b.criteria]
+    assert rules_to_yaml(a) == rules_to_yaml(b)             # the file, comments included, byte for byte
 
 
 def test_verdict_not_yet_valid_when_the_bar_is_missed():
