@@ -24,7 +24,7 @@ from synth.extract import ExtractOptions, extract
 from synth.ingest import load_transcript
 from synth.numbers import says_number
 from synth.workspace import Workspace
-from tests.support.fakeopenai import tool_call_completion
+from tests.support.fakeopenai import FakeOpenAI, tool_call_completion
 
 TRUTH = json.loads((FIXTURES / "truth_cases.json").read_text())
 OPTS = ExtractOptions(concurrency=4)
@@ -86,15 +86,12 @@ def special(tmp_path):
 def run_case(ws, t, case: str, fix=None):
     answer = responder({"alderbrook.txt": TRUTH["responses"][case],
                         "birchwood.txt": {"pains": [], "triggers": [], "alternatives": [], "dmu": [], "traits": []}})
-    with FakeServer(with_reask(answer, fix)) as srv:
+    with FakeOpenAI(with_reask(answer, fix)) as srv:
         run = extract([t], ws, {}, provider(srv.base_url), OPTS)
         bodies = [r.body for r in srv.chat_requests()]
     assert run.failures == [] and run.fatal is None
     shown_truthfully(run, [t])
     return run.extractions[0], bodies
-
-
-from tests.support.fakeopenai import FakeOpenAI as FakeServer  # noqa: E402
 
 
 def _quotes(ex) -> list[str]:
@@ -236,7 +233,7 @@ def perfect(tmp_path_factory):
     ts = _sample_transcripts()
     for t in ts:
         ws.put_transcript(t)
-    with FakeServer(responder(SAMPLE["responses"])) as srv:
+    with FakeOpenAI(responder(SAMPLE["responses"])) as srv:
         run = extract(ts, ws, {}, provider(srv.base_url), OPTS)
     ws.close()
     return run
@@ -250,7 +247,7 @@ def test_half_the_quotes_paraphrased_most_items_are_recovered(tmp_path, perfect,
     for t in ts:
         ws.put_transcript(t)
     serve = with_reask(responder(answers), originals.get if cooperative else None)
-    with FakeServer(serve) as srv:
+    with FakeOpenAI(serve) as srv:
         run = extract(ts, ws, {}, provider(srv.base_url), OPTS)
         n_calls = len(srv.completed())
         tot = run.totals
@@ -301,7 +298,7 @@ def test_half_the_numbers_misread_no_misread_quantity_is_shown(tmp_path):
     ts = _sample_transcripts()
     for t in ts:
         ws.put_transcript(t)
-    with FakeServer(with_reask(responder(answers), lambda q: q)) as srv:  # the model repeats its misreading
+    with FakeOpenAI(with_reask(responder(answers), lambda q: q)) as srv:  # the model repeats its misreading
         run = extract(ts, ws, {}, provider(srv.base_url), OPTS)
     assert run.failures == []
     shown_truthfully(run, ts)
@@ -319,7 +316,7 @@ def test_a_re_ask_under_redaction_sends_no_personal_data(special):
     ws, t = special
     answer = responder({"alderbrook.txt": TRUTH["responses"]["paraphrased"]})
     exact = "We tried HashiCorp Vault, but nobody on the team had time to run it"
-    with FakeServer(with_reask(answer, lambda q: exact)) as srv:
+    with FakeOpenAI(with_reask(answer, lambda q: exact)) as srv:
         run = extract([t], ws, {}, provider(srv.base_url), ExtractOptions(concurrency=2, redact=True))
         bodies = [r.body for r in srv.chat_requests()]
     assert sum(reasked(b) for b in bodies) == 1 and run.extractions[0].stats.quotes_reasked == 1
