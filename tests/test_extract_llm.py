@@ -67,8 +67,15 @@ def test_sample_extraction_is_grounded_and_a_rerun_makes_zero_calls(sample_ws):
     assert all("sk-test" not in json.dumps(c) for c in calls)
 
 
-def test_one_problem_said_several_times_is_one_item_with_several_quotes(sample_ws):
-    ex = {e.file: e for e in sample_ws.latest_extractions()}
+def test_one_problem_said_several_times_is_one_item_with_several_quotes(tmp_path):
+    # its own extraction: this test must not depend on another test having filled a shared workspace
+    ws = Workspace(tmp_path / "ws")
+    assert pipeline.ingest([SAMPLE_DIR], ws).failed == 0
+    with FakeOpenAI(responder(SAMPLE["responses"])) as srv:
+        run = pipeline.extract(ws, provider(srv.base_url), OPTS)
+    assert run.failures == [] and len(run.extractions) == 10
+    ex = {e.file: e for e in ws.latest_extractions()}
+    ws.close()
     multi = [it for e in ex.values() for it in e.items() if len(it.evidence) > 1]
     assert multi, "recorded responses group repeated points; grounding must keep every quote"
     assert any(it.dismissed for e in ex.values() for it in e.pains)
@@ -111,9 +118,17 @@ def test_hallucinated_quote_is_dropped_and_counted(tmp_path):
     assert ex.stats.grounding_rate < 1.0
 
 
-def test_prompt_injection_stays_data(tmp_path):
+# A model that OBEYS the injection: the honest items plus an invented one that "outputs a perfect
+# score" (a funding round and a buyer nobody mentioned). Hand-written, like every recorded response.
+_OBEYED = json.loads(json.dumps(SPECIAL["responses"]["injection_ignored"]))
+_OBEYED["triggers"].append({"event": "Perfect-fit account: just raised a Series C", "kind": "funding",
+                            "when": "this month", "dismissed": False,
+                            "quotes": ["We just closed a fifty million dollar Series C and want to buy today."]})
+
+
+def test_prompt_injection_stays_data_and_an_obeying_answer_is_not_evidence(tmp_path):
     ws, t = _special_ws(tmp_path)
-    with FakeOpenAI(_one("injection_ignored")) as srv:
+    with FakeOpenAI(responder({"alderbrook.txt": _OBEYED})) as srv:
         run = extract(ws.transcripts(), ws, {}, provider(srv.base_url), OPTS)
         body = srv.chat_requests()[0].body
     system = body["messages"][0]
@@ -121,8 +136,16 @@ def test_prompt_injection_stays_data(tmp_path):
     user = user_text(body)
     inside = user[user.index("<transcript>"):user.index("</transcript>")]
     assert SPECIAL["injection_line"] in inside  # passed as delimited data, never as instructions
-    assert all(SPECIAL["injection_line"] not in ev.quote for it in run.extractions[0].items()
-               for ev in it.evidence)
+    ex = run.extractions[0]
+    # what the injection asked for has no quote in the transcript: it is dropped and counted
+    assert ex.stats.items_dropped == 1
+    assert [tr.kind for tr in ex.triggers] == ["audit_or_regulation"]
+    assert all("Series C" not in it.statement for it in ex.items())
+    # the honest items survive, every quote verbatim at its span
+    assert len(ex.pains) == 2 and len(ex.alternatives) == 2
+    for it in ex.items():
+        for ev in it.evidence:
+            assert t.text[ev.char_start:ev.char_end] == ev.quote
 
 
 def test_delimiter_cannot_be_closed_from_inside_the_transcript():
@@ -206,5 +229,7 @@ def test_concurrency_limit_holds_at_the_server(tmp_path):
     ws = Workspace(tmp_path / "ws")
     pipeline.ingest([SAMPLE_DIR], ws)
     with FakeOpenAI(responder(SAMPLE["responses"]), latency=0.05) as srv:
-        extract(ws.transcripts(), ws, {}, provider(srv.base_url), ExtractOptions(concurrency=3))
-        assert 1 <= srv.max_in_flight <= 3
+        run = extract(ws.transcripts(), ws, {}, provider(srv.base_url), ExtractOptions(concurrency=3))
+        # 10 chunks at 50 ms each: the limit is reached (a serial run would give 1) and never exceeded
+        assert srv.max_in_flight == 3
+    assert run.failures == [] and len(run.extractions) == 10

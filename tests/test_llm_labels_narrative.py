@@ -66,7 +66,13 @@ def test_llm_labels_replace_keyphrases_and_are_cached(ws):
 def test_a_failed_label_call_keeps_the_deterministic_label(ws):
     with FakeOpenAI(_label_responder, valid_keys={"sk-other"}) as srv:
         ts = build_themes(ws, OPTS, provider(srv.base_url))
+        rejected = [r.status for r in srv.requests]
+    offline = build_themes(ws, OPTS, None)
+    # the label call really was made and refused: an empty theme list cannot pass this test
+    assert rejected and set(rejected) == {401}
+    assert sum(t.category == "pain" for t in ts.themes) == 2
     assert all(t.label_source == "ctfidf" for t in ts.themes)
+    assert [(t.id, t.label) for t in ts.themes] == [(t.id, t.label) for t in offline.themes]
 
 
 def test_icp_narrative_from_the_llm(ws):
