@@ -277,3 +277,13 @@ def test_an_invalid_decision_is_explained_and_nothing_is_written(client, ws_root
     page = _post(client, "/theme/pain-1", "items-form", op="move", theme="pain-1", items=[], to="pain-2")
     assert "select at least one item" in page
     assert state(ws_root) == before
+
+
+def test_a_review_yaml_broken_by_hand_is_named_on_the_page_and_blocks_writes(client, ws_root):
+    path = review_path(ws_root)
+    f = fields(client.get("/theme/pain-1").text, "rename-form")
+    path.write_text("rename: [unclosed\n")
+    page = client.get("/")
+    assert page.status_code == 200 and "review.yaml: not valid YAML" in page.text
+    r = client.post("/act", data={**f, "op": "rename", "theme": "pain-1", "label": "x"}, follow_redirects=True)
+    assert "not valid YAML" in r.text and path.read_text() == "rename: [unclosed\n"

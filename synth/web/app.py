@@ -67,6 +67,8 @@ class ReviewApp:
         sid, sess, new = self._session(request)
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         flash, sess.flash = sess.flash, []
+        if self.study.problem:
+            flash = [("error", self.study.problem), *flash]
         page = {"q": "", "csrf": sess.csrf, "version": self.study.version, "here": here, "flash": flash,
                 "last": self.study.last_decision(), **ctx}
         html = self.env.get_template(template).render(**page)

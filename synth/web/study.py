@@ -57,9 +57,13 @@ class Study:
         self.hash_of: dict[str, str] = {e.file: e.transcript_hash for e in self.exs}
         self.accounts: dict[str, AccountRow] = self.ws.accounts()
         ts = self.ws.latest_themes()
+        self.problem: Optional[str] = None
         if ts is not None:
-            ts = assemble_themes(self.ws, ts, extractions=self.exs, embedder=self.embedder)
-            self.ws.put_themes(ts)
+            try:
+                ts = assemble_themes(self.ws, ts, extractions=self.exs, embedder=self.embedder)
+                self.ws.put_themes(ts)
+            except ReviewError as exc:  # review.yaml broken by a hand edit: show the last themes, say why
+                self.problem = f"{exc} (showing the themes as last stored; decisions are refused until it is fixed)"
         self._set_themes(ts)
         self._key = self._fingerprint()
 
@@ -77,8 +81,9 @@ class Study:
     def _load_review(self) -> Review:
         try:
             return load_review(review_path(self.root))
-        except ReviewError:
-            return Review()  # shown as a warning by the page; decisions are refused until it parses
+        except ReviewError as exc:
+            self.problem = self.problem or str(exc)  # shown on every page; `record` refuses decisions meanwhile
+            return Review()
 
     @property
     def version(self) -> int:
@@ -124,5 +129,6 @@ class Study:
         return rec
 
     def _after(self, ts: ThemeSet) -> None:
+        self.problem = None
         self._set_themes(ts)
         self._key = self._fingerprint()
