@@ -4,8 +4,9 @@ Every test talks real HTTP to a FakeOpenAI (synth/testing/fakeopenai.py) that th
 itself, through the real openai client and instructor; the CLI tests run `synth` as a subprocess.
 No sleeps decide an assertion: every wait is a bounded poll with a deadline.
 
-(a) ~20% injected faults (429 + Retry-After, 500, 502, reset, truncated body, slow drip; seeded):
-    every chunk is extracted and the output equals a fault-free run's.
+(a) ~20% injected faults (429 + Retry-After, 500, 502, reset, client timeout, truncated body,
+    schema-invalid JSON, slow drip; seeded): every chunk is extracted and the output equals a
+    fault-free run's. Also, for each fault kind alone: one chunk, that fault on its first request.
 (b) `kill -9` of a running `synth extract`, then a second run: no finished call is paid for twice
     (counted at the server), no duplicate items, outputs equal an uninterrupted run's.
 (c) `--concurrency 3` is never exceeded, measured at the server.
@@ -14,17 +15,21 @@ No sleeps decide an assertion: every wait is a bounded poll with a deadline.
 from __future__ import annotations
 
 import collections
+import hashlib
+import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLE as SAMPLE_DIR
-from llm_replay import SAMPLE, provider, responder
+from conftest import make_transcript
+from llm_replay import _FILE, SAMPLE, SPECIAL, provider, responder, user_text
 
 from synth import pipeline
 from synth.extract import ExtractOptions
@@ -36,9 +41,58 @@ pytestmark = pytest.mark.timeout(120)
 
 # 600-token chunks: 33 chunks over the 10 sample transcripts, so ~20% faults is a real mix, not two
 BUDGET = 600
-FAULTS = {Fault.RATE_LIMIT: 0.04, Fault.SERVER_ERROR: 0.04, Fault.BAD_GATEWAY: 0.03, Fault.RESET: 0.03,
-          Fault.TRUNCATED: 0.03, Fault.SLOW_DRIP: 0.03}  # 20% in all
-FAULT_SEED = 8  # its first 36 draws hold all six kinds (9 faults); checked below, not assumed
+# server-side faults: 20% in all. Schema-invalid JSON comes from the responder (`_InvalidFirstAnswer`),
+# not from the fake's INVALID_SCHEMA: that one answers "{}", which synth's schema accepts as an empty
+# chunk (see the xfail case below), so it would test nothing here but a silently empty chunk.
+FAULTS = {Fault.RATE_LIMIT: 0.03, Fault.SERVER_ERROR: 0.03, Fault.BAD_GATEWAY: 0.03, Fault.RESET: 0.03,
+          Fault.TIMEOUT: 0.03, Fault.TRUNCATED: 0.03, Fault.SLOW_DRIP: 0.02}
+FAULT_SEED = 9  # every kind is drawn at least once at this seed: checked below, not assumed
+TIMEOUT_S, TIMEOUT_HOLD = 0.5, 1.0  # the client gives up on a held request after 0.5 s
+
+
+def _chunk(body: dict) -> str:
+    """Which chunk a request is about ("file#i"), re-asks included (their hash differs)."""
+    m = _FILE.search(user_text(body))
+    assert m, "request names no interview chunk"
+    return f"{m.group(1)}#{m.group(2)}"
+
+
+def _break_schema(completion: dict) -> dict:
+    """The same answer with `pains` as a string: JSON that parses but violates the schema."""
+    c = json.loads(json.dumps(completion))
+    msg = c["choices"][0]["message"]
+    if msg.get("tool_calls"):
+        fn = msg["tool_calls"][0]["function"]
+        args = json.loads(fn["arguments"])
+        args["pains"] = "none, really"
+        fn["arguments"] = json.dumps(args)
+    else:
+        args = json.loads(msg["content"])
+        args["pains"] = "none, really"
+        msg["content"] = json.dumps(args)
+    return c
+
+
+class _InvalidFirstAnswer:
+    """Wraps a responder: the FIRST answer for chosen chunks is schema-invalid (deterministic: the
+    chunk key's hash picks them, whatever order concurrent requests arrive in)."""
+
+    def __init__(self, respond, every: int):
+        self.respond, self.every = respond, every
+        self.seen: set[str] = set()
+        self.broken: list[str] = []  # request hashes answered with invalid JSON
+        self._lock = threading.Lock()
+
+    def __call__(self, body: dict) -> dict:
+        out = self.respond(body)
+        key = _chunk(body)
+        with self._lock:
+            first = key not in self.seen
+            self.seen.add(key)
+        if first and int(hashlib.sha256(key.encode()).hexdigest(), 16) % self.every == 0:
+            self.broken.append(request_hash(body))
+            return _break_schema(out)
+        return out
 
 
 def _strip(extractions) -> list[dict]:
@@ -71,43 +125,77 @@ def test_twenty_percent_faults_every_chunk_extracted_and_output_unchanged(tmp_pa
     clean_ws = _ingested(tmp_path / "clean")
     with FakeOpenAI(responder(SAMPLE["responses"])) as srv:
         clean = pipeline.extract(clean_ws, provider(srv.base_url), opts)
-        chunk_hashes = {request_hash(r.body) for r in srv.completed()}
-        assert len(srv.chat_requests()) == len(chunk_hashes)  # one request per chunk, no retries
+        chunks = {_chunk(r.body) for r in srv.completed()}
+        assert len(srv.chat_requests()) == len(chunks)  # one request per chunk, no retries
     assert clean.failures == [] and clean.fatal is None and len(clean.extractions) == 10
-    n_chunks = len(chunk_hashes)
+    n_chunks = len(chunks)
     assert n_chunks >= 30
 
     faulty_ws = _ingested(tmp_path / "faulty")
-    cfg = provider("x").model_copy(update={"max_attempts": 8})  # 0.2**8: a chunk never runs out of tries
-    with FakeOpenAI(responder(SAMPLE["responses"]), faults=FAULTS, seed=FAULT_SEED, retry_after=0.05) as srv:
+    # 0.2**8: a chunk never runs out of tries; a held (timeout) request is abandoned after TIMEOUT_S
+    cfg = provider("x").model_copy(update={"max_attempts": 8, "timeout_s": TIMEOUT_S})
+    answers = _InvalidFirstAnswer(responder(SAMPLE["responses"]), every=12)
+    with FakeOpenAI(answers, faults=FAULTS, seed=FAULT_SEED, retry_after=0.05, timeout_hold=TIMEOUT_HOLD) as srv:
         cfg = cfg.model_copy(update={"base_url": srv.base_url})
         run = pipeline.extract(faulty_ws, cfg, opts)
         reqs = srv.chat_requests()
         assert srv.errors == []
     faults = collections.Counter(r.fault for r in reqs if r.fault is not None)
-    # the mix really happened: every kind at least once, about a fifth of all requests
-    assert set(faults) == set(FAULTS), faults
-    assert 0.1 <= sum(faults.values()) / len(reqs) <= 0.35, (faults, len(reqs))
+    invalid = len(answers.broken)
+    # the mix really happened: every kind at least once (timeouts and bad JSON included), ~a fifth
+    assert set(faults) == set(FAULTS) and invalid >= 1, (faults, invalid)
+    assert 0.1 <= (sum(faults.values()) + invalid) / len(reqs) <= 0.35, (faults, invalid, len(reqs))
     # 429 honoured Retry-After: nothing came back for that chunk sooner than the header said
     for i, r in enumerate(reqs):
         if r.fault is Fault.RATE_LIMIT:
-            h = request_hash(r.body)
-            nxt = next(x for x in reqs[i + 1:] if request_hash(x.body) == h)
+            nxt = next(x for x in reqs[i + 1:] if _chunk(x.body) == _chunk(r.body))
             assert nxt.started - r.finished >= 0.04
-    # every chunk got exactly one good answer (a drip is slow but valid), and nothing else got one
-    good = collections.Counter(request_hash(r.body) for r in reqs
-                               if r.status == 200 and r.fault in (None, Fault.SLOW_DRIP))
-    assert set(good) == chunk_hashes and set(good.values()) == {1}
+    # each fault cost exactly one more request, and every chunk got exactly one usable answer
+    # (a slow drip is slow but valid; a re-ask after bad JSON is a new request for the same chunk)
+    assert len(reqs) == n_chunks + invalid + sum(n for f, n in faults.items() if f is not Fault.SLOW_DRIP)
+    good = collections.Counter(_chunk(r.body) for r in reqs if r.status == 200 and r.fault in (None, Fault.SLOW_DRIP)
+                               and request_hash(r.body) not in answers.broken)
+    assert set(good) == chunks and set(good.values()) == {1}
     assert run.failures == [] and run.fatal is None and len(run.extractions) == 10
-    assert run.totals.calls == n_chunks and run.totals.cache_hits == 0
+    assert run.totals.cache_hits == 0
     assert _strip(run.extractions) == _strip(clean.extractions)
     assert _strip(faulty_ws.latest_extractions()) == _strip(clean_ws.latest_extractions())
-    log = faulty_ws.call_log()
-    assert sum(c["status"] == "ok" for c in log) == n_chunks
-    assert sum(c["status"] == "error:retry" for c in log) == sum(
-        1 for r in reqs if r.fault not in (None, Fault.SLOW_DRIP))
+    assert sum(c["status"] == "ok" for c in faulty_ws.call_log()) == n_chunks
     clean_ws.close()
     faulty_ws.close()
+
+
+_KINDS = [pytest.param(f, id=f.name, marks=pytest.mark.xfail(
+    strict=True, reason="synth accepts the fake's INVALID_SCHEMA answer '{}' as an empty chunk (all lists "
+                        "default to []), so the chunk's items are silently lost; reported to the lead")
+    if f is Fault.INVALID_SCHEMA else ()) for f in Fault] + [pytest.param("invalid_answer", id="SCHEMA_INVALID_JSON")]
+
+
+@pytest.mark.parametrize("fault", _KINDS)
+def test_extraction_survives_each_fault_kind_alone(tmp_path, fault):
+    """Every kind the fake server can inject, and a schema-invalid answer, on the first request of a
+    one-chunk interview: the chunk is extracted exactly as without the fault."""
+    t = make_transcript([tuple(x) for x in SPECIAL["transcript"]], file_name="alderbrook.txt")
+    runs = {}
+    for name in ("clean", "faulty"):
+        ws = Workspace(tmp_path / name)
+        ws.put_transcript(t)
+        answer = responder({"alderbrook.txt": SPECIAL["responses"]["valid"]})
+        if name == "faulty" and fault == "invalid_answer":
+            answer = _InvalidFirstAnswer(answer, every=1)
+        plan = [fault] if name == "faulty" and isinstance(fault, Fault) else []
+        with FakeOpenAI(answer, fault_plan=plan, retry_after=0.05, retry_after_5xx=0.01,
+                        timeout_hold=TIMEOUT_HOLD) as srv:
+            cfg = provider(srv.base_url).model_copy(update={"timeout_s": TIMEOUT_S})
+            runs[name] = (pipeline.extract(ws, cfg, ExtractOptions(concurrency=1)), srv.chat_requests())
+        ws.close()
+    run, reqs = runs["faulty"]
+    assert reqs[0].fault is (fault if isinstance(fault, Fault) else None)
+    assert run.failures == [] and run.fatal is None and len(run.extractions) == 1
+    # a drip is a valid answer, slowly; every other fault costs exactly one more request
+    assert len(reqs) == (1 if fault is Fault.SLOW_DRIP else 2)
+    assert _strip(run.extractions) == _strip(runs["clean"][0].extractions)
+    assert len(run.extractions[0].pains) == 2
 
 
 # ------------------------------------------------------------------------------------------------ CLI
