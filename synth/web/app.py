@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Optional
 from urllib.parse import quote as urlquote
+from urllib.parse import unquote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
@@ -160,11 +161,10 @@ class ReviewApp:
             sess.flash.append(("error", str(exc)))
             return RedirectResponse(back, status_code=303)
         sess.flash.append(("ok", f"{rec.message} (review.yaml v{rec.version})"))
-        if op == "drop" or (back.startswith("/theme/") and theme and theme not in self.study.themes
-                            and op != "undrop"):
-            back = "/"
         if op == "undrop":
             back = theme_url(theme)
+        elif back.startswith("/theme/") and unquote(back[len("/theme/"):].split("?")[0]) not in self.study.themes:
+            back = "/"  # the page's theme was merged, dropped or un-split away: show where things stand
         return RedirectResponse(back, status_code=303)
 
 

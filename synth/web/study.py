@@ -56,6 +56,9 @@ class Study:
         self.items: dict[str, Item] = {it.id: it for e in self.exs for it in e.items()}
         self.hash_of: dict[str, str] = {e.file: e.transcript_hash for e in self.exs}
         self.accounts: dict[str, AccountRow] = self.ws.accounts()
+        # an interview without an accounts row is its own account, outcome open (as the report counts it)
+        self.company_of = {f: r.company for f, r in self.accounts.items()}
+        self.outcome_of = {f: r.outcome or "open" for f, r in self.accounts.items()}
         ts = self.ws.latest_themes()
         self.problem: Optional[str] = None
         if ts is not None:

@@ -131,9 +131,6 @@ def parts(th: Theme) -> list[Part]:
     return out
 
 
-def _outcome(study: Study, file: str) -> str:
-    row = study.accounts.get(file)
-    return (row.outcome if row else None) or "open"
 
 
 def theme_row(study: Study, th: Theme, files: Optional[set[str]], quotes: int = QUOTES_PER_THEME) -> ThemeRow:
@@ -146,7 +143,7 @@ def theme_row(study: Study, th: Theme, files: Optional[set[str]], quotes: int = 
         shown = th.model_copy(update={"item_ids": members, "representative_quote": rep})
     else:
         th_files, shown = th.files, th
-    accounts = {(study.accounts[f].company if f in study.accounts else f): _outcome(study, f) for f in th_files}
+    accounts = {study.company_of.get(f, f): study.outcome_of.get(f, "open") for f in th_files}
     n = len(files) if files is not None else len(study.files)
     return ThemeRow(id=th.id, url=theme_url(th.id), code=f"{CODE.get(th.category, '?')}{th.rank}",
                     category=th.category, label=th.label, definition=th.definition, rank=th.rank, score=th.score,
@@ -162,7 +159,7 @@ def study_page(study: Study, f: Filters) -> dict:
     rejected = set(study.review.reject)
     live = [it for it in study.items.values() if not it.dismissed and it.id not in rejected
             and (files is None or any(ev.file in files for ev in it.evidence))]
-    companies = {(study.accounts[x].company if x in study.accounts else x): _outcome(study, x) for x in chosen}
+    companies = {study.company_of.get(x, x): study.outcome_of.get(x, "open") for x in chosen}
     outcomes = list(companies.values())
     counts = {c: sum(1 for it in live if it.category == c) for c, _ in CATEGORIES}  # type: ignore[attr-defined]
     tiles = [Tile(label="interviews", value=str(len(chosen)),
