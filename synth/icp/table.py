@@ -300,6 +300,7 @@ def read_accounts_csv(path: str | Path, column_map: str | dict[str, str] | None 
     try:
         table = _build(f.header, f.rows, column_map, source=str(path), warnings=warnings)
     finally:
+        f.close()
         if gc_was_on:
             gc.enable()
     table.warnings += table.outcome_warnings()

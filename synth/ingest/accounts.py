@@ -223,10 +223,15 @@ class CsvFile(BaseModel):
     rows: Any
     encoding: str
     delimiter: str
+    source: Any = None
 
     def line(self) -> int:
         """Line number (1-based) the reader has reached."""
         return self.rows.line_num
+
+    def close(self) -> None:
+        if hasattr(self.source, "close"):
+            self.source.close()
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -246,24 +251,44 @@ def _lines(text: str) -> Iterator[str]:
 def open_csv(path: str | Path, delimiter: Optional[str] = None) -> CsvFile:
     """Decode (UTF-8 with or without BOM, UTF-16 with BOM, else cp1252: see `decode`) and start a
     csv reader; the delimiter is the most frequent of ',', ';' and tab in the header line.
-    Raises IngestError for an unreadable, empty or binary file."""
+    Raises IngestError for an unreadable, empty or binary file.
+
+    A UTF-8 file (every CRM export) is checked whole, then streamed from disk: a million-row
+    export is never held as text. Anything else goes through `decode` and is read from memory."""
     p = Path(path)
     try:
         raw = p.read_bytes()
     except OSError as e:
         raise IngestError(p, f"cannot read accounts file: {e.strerror or e}") from None
-    text, enc = decode(raw, p)
-    del raw
-    nl = text.find("\n")
-    first = text if nl < 0 else text[:nl]
+    head = raw[:65536]
+    cut = head.rfind(b"\n") + 1 or len(head)
+    _, enc = decode(head[:cut], p)          # empty, binary, undecodable: IngestError naming the file
+    lines: Any
+    if enc in ("utf-8", "utf-8-sig"):
+        try:
+            raw.decode("utf-8-sig")         # the whole file, in C; the text is dropped at once
+        except UnicodeDecodeError:
+            enc = ""
+    if enc in ("utf-8", "utf-8-sig"):
+        del raw
+        lines = open(p, newline="", encoding="utf-8-sig")      # CsvFile.close() closes it
+        first = head[:cut].split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    else:
+        text, enc = decode(raw, p)
+        del raw
+        lines = _lines(text)
+        first = text.split("\n", 1)[0]
     if delimiter is None:
         delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.reader(_lines(text), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as e:
+        if hasattr(lines, "close"):
+            lines.close()
         raise IngestError(p, f"no CSV header row ({e})") from None
-    return CsvFile(path=str(p), header=header, rows=reader, encoding=enc, delimiter=delimiter)
+    return CsvFile(path=str(p), header=header, rows=reader, encoding=enc, delimiter=delimiter,
+                   source=lines)
 
 
 # ----------------------------------------------------------------------------- AccountRow
@@ -274,7 +299,14 @@ def load_accounts(path: str | Path) -> tuple[list[AccountRow], list[str]]:
     A bad value leaves that field empty and adds a warning naming the file, line and column; the
     row is kept. A row with no company, or naming a file another row already names, is skipped."""
     f = open_csv(path)
-    name = Path(path).name
+    try:
+        return _load(f, Path(path))
+    finally:
+        f.close()
+
+
+def _load(f: CsvFile, path: Path) -> tuple[list[AccountRow], list[str]]:
+    name = path.name
     cmap = column_map_for("auto", f.header)
     cols = [cmap.get(normalize_name(h), normalize_name(h)) for h in f.header]
     if "company" not in cols:
