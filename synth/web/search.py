@@ -83,8 +83,11 @@ class SearchIndex:
         for e in self.ws.latest_extractions():
             for it in e.items():
                 first = it.evidence[0] if it.evidence else None
-                rows.append(("statement", e.file, it.id, first.char_start if first else 0,
-                             first.speaker if first else "", _clean(it.statement)))
+                said = {" ".join(ev.quote.split()).casefold() for ev in it.evidence}
+                if " ".join(it.statement.split()).casefold().rstrip(".") not in {q.rstrip(".") for q in said}:
+                    # a statement that only repeats its quote (the local extractor's) would be a duplicate hit
+                    rows.append(("statement", e.file, it.id, first.char_start if first else 0,
+                                 first.speaker if first else "", _clean(it.statement)))
                 rows += [("quote", ev.file, it.id, ev.char_start, ev.speaker, _clean(ev.quote)) for ev in it.evidence]
         with self.db:
             self.db.execute("DELETE FROM docs")
