@@ -22,6 +22,7 @@ HIT_START, HIT_END = "\x02", "\x03"  # snippet markers: stripped from indexed te
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 LIMIT = 100
+INDEX_VERSION = 2  # bump when what is indexed changes: an older search.db is then rebuilt
 
 
 class Hit(BaseModel):
@@ -64,7 +65,7 @@ class SearchIndex:
         rows = self.ws.db.execute(
             "SELECT f.path, f.hash, (SELECT MAX(created_at) FROM extractions e WHERE e.transcript_hash=f.hash) "
             "FROM files f ORDER BY f.path").fetchall()
-        return hashlib.sha1(repr(rows).encode()).hexdigest()
+        return hashlib.sha1(repr((INDEX_VERSION, rows)).encode()).hexdigest()
 
     def ensure(self) -> bool:
         """Rebuild when the study changed; returns whether it did."""
