@@ -176,13 +176,13 @@ def verify_extraction(ex: Extraction, t: Transcript) -> Extraction:
         for it in getattr(ex, cat):
             good = [e for e in it.evidence if _evidence_ok(e, t)]
             if len(good) != len(it.evidence):
-                st.quotes_grounded -= len(it.evidence) - len(good)
+                st.quotes_grounded = max(0, st.quotes_grounded - (len(it.evidence) - len(good)))
                 st.quotes_dropped += len(it.evidence) - len(good)
                 it.evidence = good
             if it.evidence:
                 kept.append(it)
             else:
-                st.items_grounded -= 1
+                st.items_grounded = max(0, st.items_grounded - 1)
                 st.items_dropped += 1
         setattr(ex, cat, kept)
 
