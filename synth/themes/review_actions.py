@@ -16,7 +16,9 @@ from typing import Callable, Iterator, Optional
 
 from pydantic import BaseModel
 
-from synth.models import ThemeSet
+from synth.models import Extraction, ThemeSet
+from synth.themes.build import assemble_themes
+from synth.themes.embed import Embedder
 from synth.themes.review import (
     Merge,
     Move,
@@ -28,6 +30,7 @@ from synth.themes.review import (
     review_path,
     save_review,
 )
+from synth.workspace import Workspace
 
 UNDO_FILE = ".review-undo.json"
 UNDO_DEPTH = 200
@@ -281,13 +284,12 @@ def undo(root: Path, expected_version: Optional[int] = None) -> Recorded:
 
 # ------------------------------------------------------------------ decide = check + record + re-rank
 
-def decide(ws, action: Callable[[Context], Change], expected_version: Optional[int] = None,
-           ts: Optional[ThemeSet] = None, extractions=None, embedder=None) -> tuple[Recorded, ThemeSet]:
+def decide(ws: Workspace, action: Callable[[Context], Change], expected_version: Optional[int] = None,
+           ts: Optional[ThemeSet] = None, extractions: Optional[list[Extraction]] = None,
+           embedder: Optional[Embedder] = None) -> tuple[Recorded, ThemeSet]:
     """What every `synth review` command and every browser action does: check the decision against
     the current themes, record it, re-apply review.yaml to the stored clusters (no re-clustering),
     rank, and store the new theme set. `ts`, `extractions`, `embedder`: the caller's cached copies."""
-    from synth.themes.build import assemble_themes
-
     exs = extractions if extractions is not None else ws.latest_extractions()
     ts = ts if ts is not None else ws.latest_themes()
     if ts is None:
@@ -299,11 +301,10 @@ def decide(ws, action: Callable[[Context], Change], expected_version: Optional[i
     return rec, new
 
 
-def take_back(ws, expected_version: Optional[int] = None, ts: Optional[ThemeSet] = None, extractions=None,
-              embedder=None) -> tuple[Recorded, ThemeSet]:
+def take_back(ws: Workspace, expected_version: Optional[int] = None, ts: Optional[ThemeSet] = None,
+              extractions: Optional[list[Extraction]] = None,
+              embedder: Optional[Embedder] = None) -> tuple[Recorded, ThemeSet]:
     """Undo the last decision, then re-rank like `decide`."""
-    from synth.themes.build import assemble_themes
-
     ts = ts if ts is not None else ws.latest_themes()
     if ts is None:
         raise ReviewError("no themes yet: run `synth themes` first")
