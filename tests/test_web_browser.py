@@ -5,7 +5,7 @@ highlighted and scrolled into view, renames the theme, moves two of its items to
 merges the two pain themes, rejects an item and reloads. Then review.yaml, `synth review` and a fresh
 `synth themes` (re-clustering from scratch) must all keep every decision, with no console error.
 
-The sample workspace is built once for this module (ingest + offline extract + themes, ~20 s) and
+The sample workspace is built once per session (ingest + offline extract + themes, ~20 s) and
 copied for the test. Skipped without chromium/chromedriver or selenium, like the report's browser test.
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ def cli(*args) -> str:
     return r.stdout
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sample_ws(tmp_path_factory, embed_model) -> Path:
     root = tmp_path_factory.mktemp("websample") / "ws"
     cli("ingest", SAMPLE, "-w", root)
