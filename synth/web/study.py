@@ -54,7 +54,8 @@ class Study:
             return
         self.exs: list[Extraction] = self.ws.latest_extractions()
         self.items: dict[str, Item] = {it.id: it for e in self.exs for it in e.items()}
-        self.hash_of: dict[str, str] = {e.file: e.transcript_hash for e in self.exs}
+        # every current transcript, extracted or not (a search hit may point at one with no items)
+        self.hash_of: dict[str, str] = dict(self.ws.db.execute("SELECT path, hash FROM files").fetchall())
         self.accounts: dict[str, AccountRow] = self.ws.accounts()
         # an interview without an accounts row is its own account, outcome open (as the report counts it)
         self.company_of = {f: r.company for f, r in self.accounts.items()}
