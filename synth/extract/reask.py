@@ -85,8 +85,9 @@ async def ground_chunk(ce: ChunkExtraction, t: Transcript, chunk: Chunk, red: Op
         if not failing or caller is None:
             break
         try:
+            # `scope` folds the chunk's own key, the round and the failing quotes into the cache key
             res = await caller.structured(reask_messages(chunk_text, context, failing), QuoteFixes,
-                                          reask_key(chunk_key, round_no, failing), purpose="reask",
+                                          scope=reask_key(chunk_key, round_no, failing), purpose="reask",
                                           prompt_version=caller.prompt_version)
         except ChunkFailed:
             break  # the re-ask failed: salvage what can be salvaged; the chunk's answer stands
