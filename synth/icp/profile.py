@@ -20,17 +20,21 @@ criteria and `synth.icp.learn` gives them points learned from won and lost accou
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter, defaultdict
 from typing import Optional
 
 import numpy as np
 
-from ..ingest.accounts import LIST_SPLIT, norm_text, parse_number
+from ..ingest.accounts import LIST_SPLIT, parse_number
+from ..ingest.accounts import norm_text as _norm_text
 from ..models import AccountRow, Extraction, ThemeSet
 from .interviews import interview_traits
 from .traits import Account, IcpProfile, ProfileTrait, TraitContext, display, quotes_of, strength
 
+# industries, countries, stages and stack items repeat across accounts: normalize each spelling once
+norm_text = functools.lru_cache(maxsize=1 << 16)(_norm_text)
 FIRMO_FIELDS = ("industry", "country", "funding_stage")
 
 
@@ -53,7 +57,7 @@ def _load_accounts(accounts: list[AccountRow], extractions: list[Extraction],
     accts: dict[str, Account] = {}
     file_key: dict[str, str] = {}
     for r in accounts:
-        key = norm_text(r.company)
+        key = _norm_text(r.company)             # one per account: not worth a cache entry
         a = accts.setdefault(key, Account(name=r.company.strip()))
         a.outcome = a.outcome or r.outcome
         if a.employees is None and r.employees is not None:

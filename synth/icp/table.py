@@ -134,27 +134,23 @@ class AccountsTable(BaseModel):
                              headers=dict(self.headers), source=self.source)
 
     def to_account_rows(self, rows: Optional[Iterable[int]] = None) -> list[AccountRow]:
-        """Rows as `AccountRow` (the synth fields only; values that do not parse are left empty)."""
+        """Rows as `AccountRow` (the synth fields only; values that do not parse are left empty).
+        Cells are parsed once per distinct value, not once per row."""
         idx = range(self.n_rows) if rows is None else rows
         comp = self.companies()
+        parse = {"tech_stack": split_list, "employees": parse_whole, "outcome": normalize_outcome}
         cols = {f: self.column(f) for f in ("file", "industry", "country", "funding_stage",
                                               "tech_stack", "employees", "interview_date")}
         cols["outcome"] = self.column(self.outcome_field() or "outcome")
+        per_cat = {f: (col.codes, [None] + [parse.get(f, str)(c) for c in col.categories[1:]])
+                   for f, col in cols.items() if col is not None}
         out = []
         for i in idx:
             rec: dict[str, Any] = {"company": str(comp[i])}
-            for f, col in cols.items():
-                if col is None or col.codes[i] == 0:
-                    continue
-                k = int(col.codes[i])
-                if f == "tech_stack":
-                    rec[f] = split_list(col.categories[k])
-                elif f == "employees":
-                    rec[f] = parse_whole(col.categories[k])
-                elif f == "outcome":
-                    rec[f] = normalize_outcome(col.categories[k])
-                else:
-                    rec[f] = col.categories[k]
+            for f, (codes, values) in per_cat.items():
+                k = codes[i]
+                if k:
+                    rec[f] = values[k]
             try:
                 out.append(AccountRow.model_validate(rec))
             except Exception:      # e.g. an interview_date that is not a date

@@ -2,6 +2,7 @@
 arithmetic that decides which traits are over-represented (see `synth.icp.profile`)."""
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ class TraitContext:
     def __init__(self, accts: dict[str, Account], min_support: int, min_diff: float, min_share: float):
         self.accts = accts
         won = {k for k, a in accts.items() if a.outcome == "won"}
+        self.won = won
         self.lost = {k for k, a in accts.items() if a.outcome == "lost"}
         self.reference = "won" if won else "all"
         self.ref = won or set(accts) - self.lost
@@ -92,11 +94,11 @@ class TraitContext:
     def support(self, having: set[str], known: set[str]) -> Support:
         rt, lt = len(self.ref & known), len(self.lost & known)
         w, lo = len(having & self.ref), len(having & self.lost)
-        won = sum(self.accts[k].outcome == "won" for k in having)
+        won = len(having & self.won)
         return Support(accounts=len(having), won=won, lost=lo, open=len(having) - won - lo,
                        ref_total=rt, lost_total=lt, share_won=w / rt if rt else None,
                        share_lost=lo / lt if lt else None,
-                       companies=sorted(self.accts[k].name for k in having)[:20])
+                       companies=heapq.nsmallest(20, (self.accts[k].name for k in having)))
 
     def ref_hits(self, s: Support) -> int:
         return s.won if self.reference == "won" else s.accounts - s.lost
