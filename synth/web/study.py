@@ -11,6 +11,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Optional
 
+from threadpoolctl import threadpool_limits
+
 from synth.models import AccountRow, Evidence, Extraction, Item, Theme, ThemeSet, Transcript
 from synth.themes.build import assemble_themes
 from synth.themes.embed import Embedder
@@ -19,6 +21,12 @@ from synth.themes.review_actions import Change, Context, Recorded, decide, last_
 from synth.workspace import Workspace
 
 TRANSCRIPT_CACHE = 16
+
+
+def one_blas_thread():
+    """Re-ranking multiplies a few hundred small matrices (theme medoids): BLAS threads cost more in
+    start-up and spinning than they save, 2-3x on a busy 2-core machine (benchmarks/bench_web.py)."""
+    return threadpool_limits(1)
 
 
 class Study:
@@ -64,7 +72,8 @@ class Study:
         self.problem: Optional[str] = None
         if ts is not None:
             try:
-                ts = assemble_themes(self.ws, ts, extractions=self.exs, embedder=self.embedder)
+                with one_blas_thread():
+                    ts = assemble_themes(self.ws, ts, extractions=self.exs, embedder=self.embedder)
                 self.ws.put_themes(ts)
             except ReviewError as exc:  # review.yaml broken by a hand edit: show the last themes, say why
                 self.problem = f"{exc} (showing the themes as last stored; decisions are refused until it is fixed)"
@@ -122,13 +131,15 @@ class Study:
     def decide(self, action: Callable[[Context], Change], expected_version: Optional[int]) -> Recorded:
         """Check, record (refused when `expected_version` is stale), re-rank. Raises ReviewError."""
         self.refresh()
-        rec, ts = decide(self.ws, action, expected_version, self.ts, self.exs, self.embedder)
+        with one_blas_thread():
+            rec, ts = decide(self.ws, action, expected_version, self.ts, self.exs, self.embedder)
         self._after(ts)
         return rec
 
     def undo(self, expected_version: Optional[int]) -> Recorded:
         self.refresh()
-        rec, ts = take_back(self.ws, expected_version, self.ts, self.exs, self.embedder)
+        with one_blas_thread():
+            rec, ts = take_back(self.ws, expected_version, self.ts, self.exs, self.embedder)
         self._after(ts)
         return rec
 
