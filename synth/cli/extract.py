@@ -10,7 +10,6 @@ from synth import pipeline
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
 from synth.cli.show import print_extract_problems, print_generation_counts
 from synth.extract import ExtractOptions, estimate
-from synth.llm.provider import default_concurrency
 from synth.render import console, err, esc, extract_table, print_ingest_problems, progress_bars
 
 
@@ -26,7 +25,7 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
             embedding_model: Optional[str] = typer.Option(None, help="local sentence-transformers model path"),
             as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
     """Extract pains, triggers, alternatives and DMU members from the ingested transcripts."""
-    opts = ExtractOptions(concurrency=concurrency or default_concurrency(llm), redact=redact, budget_tokens=budget, prices_path=prices,
+    opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices,
                           embedding_model=embedding_model)
     ingest_failed = False
     with open_workspace(workspace) as ws:

@@ -25,7 +25,7 @@ from synth.llm.caller import (
     load_prices,
 )
 from synth.llm.probe import known_mode
-from synth.llm.provider import ProviderConfig
+from synth.llm.provider import ProviderConfig, default_concurrency
 from synth.llm.tokens import count_tokens
 from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
 from synth.workspace import Workspace
@@ -34,7 +34,7 @@ Progress = Callable[[str, int], None]
 
 
 class ExtractOptions(BaseModel):
-    concurrency: int = Field(8, ge=1, le=256)
+    concurrency: Optional[int] = Field(None, ge=1, le=256, description="None: 8, or 2 for a local server")
     redact: bool = False
     budget_tokens: int = Field(3000, ge=300)
     overlap_turns: int = Field(2, ge=0)
@@ -143,7 +143,8 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
 async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress, client) -> ExtractRun:
     run = ExtractRun(extractor="llm", model=cfg.model)
     # one session for the run: it owns the HTTP client and closes it inside this event loop
-    async with LlmCaller(cfg, workspace, concurrency=options.concurrency, redact=options.redact,
+    async with LlmCaller(cfg, workspace, concurrency=options.concurrency or default_concurrency(cfg),
+                         redact=options.redact,
                          prices=load_prices(options.prices_path), client=client) as caller:
         try:
             await caller.ready()  # probes an endpoint it has not seen, once
