@@ -6,6 +6,7 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
+from ..llm.caller import ChunkFailed, FatalProviderError, LlmCaller
 from ..resources import load_prompt
 from ..workspace import Workspace
 
@@ -26,8 +27,6 @@ def narrative_messages(profile_json: str) -> list[dict]:
 
 def llm_narrative(ws: Workspace, provider, profile) -> Optional[str]:
     """The paragraph, or None when the call failed (the template narrative then stays)."""
-    from ..llm.caller import ChunkFailed, FatalProviderError, LlmCaller
-
     prompt = load_prompt(PROMPT_FILE)
     # quotes are left out: the narrative summarizes traits, and less customer text leaves the machine
     body = profile.model_dump_json(exclude={"firmographic": {"__all__": {"quotes"}},
