@@ -48,6 +48,7 @@ class ReviewApp:
         self.study = study
         self.sessions = Sessions()
         self.search_index = SearchIndex(study.ws)
+        self._indexed: tuple = ()
         self.env = _env()
         routes = [Route("/", self.study_view), Route("/theme/{theme_id}", self.theme_view),
                   Route("/transcript/{file:path}", self.transcript_view), Route("/search", self.search_view),
@@ -113,6 +114,9 @@ class ReviewApp:
         q = request.query_params.get("q", "")[:200]
         kind = request.query_params.get("kind")
         kind = kind if kind in KINDS else None
+        if self._indexed != self.study.key:  # the study changed (or first search): bring the index up to date
+            self.search_index.ensure()
+            self._indexed = self.study.key
         hits = self.search_index.search(q, {kind} if kind else None)
         return self.render(request, "search.html", {"title": f"Search: {q}" if q else "Search", "q": q,
                                                     "kind": kind, "kinds": KINDS, "hits": hits,

@@ -96,10 +96,10 @@ class SearchIndex:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fp,))
 
     def search(self, q: str, kinds: Optional[set[str]] = None, limit: int = LIMIT) -> list[Hit]:
+        """Hits for `q`, best first (BM25). Call `ensure` first when the study may have changed."""
         query = fts_query(q)
         if query is None:
             return []
-        self.ensure()
         try:
             rows = self.db.execute(
                 f"SELECT kind, file, ref, pos, speaker, snippet(docs, 5, '{HIT_START}', '{HIT_END}', ' … ', 16) "

@@ -99,6 +99,11 @@ class Study:
             return Review()
 
     @property
+    def key(self) -> tuple:
+        """Changes whenever the study or review.yaml does."""
+        return self._key
+
+    @property
     def version(self) -> int:
         return self.review.version
 
