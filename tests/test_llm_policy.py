@@ -97,7 +97,7 @@ def test_doctor_tries_every_mode_prints_them_and_stores_the_one_that_works(tmp_p
     assert f"OpenAI-compatible server at {srv.base_url}: json_object + schema" in r.said
     report = json.loads(rj.stdout)
     assert [(t["mode"], t["outcome"]) for t in report["trials"]] == [
-        ("tools", "rejected"), ("json_schema", "rejected"), ("json_object_schema", "ok"), ("json", "ok"),
+        ("json_schema", "rejected"), ("json_object_schema", "ok"), ("tools", "rejected"), ("json", "ok"),
         ("md_json", "ok")]
     assert report["models"] == ["smollm2"] and report["mode"] == "json_object_schema"
     with Workspace(tmp_path / "ws") as ws:

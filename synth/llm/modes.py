@@ -40,8 +40,12 @@ _LABELS = {
     StructMode.md_json: "markdown JSON (prompt only)",
 }
 
-# Tried in this order: the shapes that constrain decoding to the schema come first, prompt-only last.
-PROBE_ORDER: tuple[StructMode, ...] = (StructMode.tools, StructMode.json_schema, StructMode.json_object_schema,
+# Tried in this order. response_format shapes first: where a server has them they constrain decoding to
+# the schema (llama-server, Ollama, vLLM, LM Studio: json_schema; llama-cpp-python: json_object + schema,
+# with the schema also in the prompt). Tool calling next: llama-cpp-python 0.3.36 takes a forced
+# tool_choice too (recorded), but the schema's descriptions never reach a model whose chat template has
+# no tools section. Prompt-only shapes last.
+PROBE_ORDER: tuple[StructMode, ...] = (StructMode.json_schema, StructMode.json_object_schema, StructMode.tools,
                                        StructMode.json, StructMode.md_json)
 
 # What each kind of server is called in messages ("llama.cpp at http://...: json_object + schema").
