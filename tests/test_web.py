@@ -250,7 +250,10 @@ def test_browser_decisions_are_written_exactly_as_the_cli_writes_them(client, ws
         assert r.exit_code == 0, r.stdout + r.stderr
     assert review_path(cli_root).read_text() == web_yaml
     shown = run.invoke(cli_app, ["review", "-w", str(cli_root)], catch_exceptions=False).stdout
-    assert "review.yaml version 7" in shown and "rejected" in shown
+    assert "review.yaml version 7" in shown and "rejected" in shown and "takes back: pinned pain-2" in shown
+    r = run.invoke(cli_app, ["review", "undo", "-w", str(cli_root)], catch_exceptions=False)
+    assert r.exit_code == 0 and "undid: pinned pain-2" in r.stdout and "version 8" in r.stdout
+    assert load_review(review_path(cli_root)).pin == []
 
 
 def test_split_undo_and_a_dropped_theme_page(client, ws_root):
