@@ -194,3 +194,17 @@ def test_no_wins_no_losses_no_interviews():
 def test_nice_rounding():
     assert [nice_floor(x) for x in (0.5, 7, 87, 120, 1999)] == [0, 5, 50, 100, 1000]
     assert [nice_ceil(x) for x in (1, 7, 430, 500, 1200)] == [1, 10, 500, 500, 2000]
+
+
+def test_crm_rows_get_what_their_interview_said_by_file_or_company():
+    from synth.icp.interviewed import with_interviews
+
+    table = AccountsTable.from_records([{"company": "ACME "}, {"company": "Nobody"},
+                                        {"company": "Renamed Inc", "file": "Beta"}])
+    t, files = with_interviews(table, extractions(), THEMES, {"acme.txt": "Acme", "beta.txt": "Beta"})
+    assert files.tolist() == ["acme.txt", None, "beta.txt"]      # company name; none; file stem
+    trig = t.column("triggers")
+    assert trig.categories[trig.codes[0]] == "Vendor renewal coming up;vendor_renewal"
+    assert trig.codes[1] == 0                                     # no interview: unknown, not unmatched
+    champ = t.column("champion_title")
+    assert champ.categories[champ.codes[2]] == "Senior SRE"
