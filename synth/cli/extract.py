@@ -59,7 +59,7 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
         err.print(f"[cyan]{esc(run.endpoint_note)}[/cyan]")
     if as_json:
         print(run.model_dump_json(indent=2))
-    else:
+    elif run.extractions or run.failures or not run.fatal:  # a run stopped before any answer has no table
         console.print(extract_table(run))
     print_generation_counts(run.totals)
     print_extract_problems(run)
