@@ -1,41 +1,32 @@
 """`python -m evals.clustering`: how well do clustering pipelines recover known groups in real
 customer messages? BANKING77 (Casanueva et al. 2020, CC BY 4.0; see ../shared/data/README.md).
 
-    python -m evals.clustering                      # 3,080 messages, 40 per intent, seed 0
-    python -m evals.clustering --sample 0           # all 10,003 messages
+    python -m evals.clustering                      # 3,080 messages (40 per intent), halves, 5 seeds
+    python -m evals.clustering --seeds 0,1          # fewer seeds
     python -m evals.clustering --data PATH.csv      # any CSV with text,category columns
 
 Every text is embedded once with the bundled all-MiniLM-L6-v2 (normalized) and the vectors are
-cached in evals/.cache/ as .npy, keyed by the SHA-256 of the data file. Then, on the same vectors:
+cached in evals/.cache/ as .npy, keyed by the SHA-256 of the data file.
 
-* **synth pipeline**: `synth.themes.cluster.labels_for` with synth's default `ClusterParams` (whatever
-  they are at the time: the row's label spells them out; UMAP 5-d seeded, min_samples 1 when this
-  was written) followed by `prune_incoherent` (members less cosine-similar to their cluster than
-  `min_member_similarity` go back to the outliers), as `synth.themes` runs it.
-  `min_cluster_size` is set explicitly to 10 (the BERTopic default): synth's adaptive size is
-  meant for interview studies (about a fifth of the interviews), and a pile of 3,080 messages has
-  no interview count; `--synth-mcs` changes it.
-* **BERTopic-style default**: UMAP (5 dims, 15 neighbours, min_dist 0.0, cosine) + HDBSCAN (eom,
-  min_cluster_size 10, min_samples = min_cluster_size), via `labels_for` with those parameters.
-  UMAP is seeded (random_state 42, as synth does); BERTopic itself leaves it unseeded.
-* **k-means, true k**: scikit-learn KMeans with k = the number of intents (n_init 10, seed 42).
-* **HDBSCAN on raw vectors**: the same HDBSCAN (eom, mcs 10) with no reduction, to show why
-  reduction matters.
-* **BERTopic itself** (`pip install -e '.[evals]'`): `BERTopic().fit_transform(texts, embeddings)`
-  with every default, when the package is importable; otherwise the row says it was skipped.
+Tune on one half, report on the other: the stratified sample is split into two stratified halves
+(`split_halves`, seed --seed). On the tune half, min_cluster_size is chosen from GRID (seed 0, best
+ARI) for synth's pipeline and, separately, for the BERTopic-style pipeline. Every reported number
+comes from the report half, for every seed in --seeds (mean ± sample sd):
 
-Metrics: adjusted Rand index and NMI against the intents, with the -1 outliers as one more
-cluster (a plain scikit-learn call on the labels); also ARI on the clustered messages only;
-outlier share; wall time; peak memory = the highest resident-set size sampled every 5 ms while the
-method runs, minus the RSS before it (psutil; the vectors are already in memory). Each method runs
-in its own fresh process (so no method reuses memory another one freed), where the libraries it
-uses are imported and UMAP's numba code is compiled on a small warm-up array first, outside the
-timing. Wall time on a shared machine varies with load: CPU time (all threads) is reported too.
+* **synth pipeline**: `HdbscanClusterer(ClusterParams(min_cluster_size=tuned, seed=s))` then
+  `prune_incoherent`, as `synth.themes.cluster.cluster_category` runs it.
+* **BERTopic-style** (`evals.baselines.bertopic_style`): UMAP 5-d / 15 neighbours / min_dist 0 /
+  cosine, seeded, + HDBSCAN eom with min_samples = min_cluster_size, at synth's tuned size
+  (matched), at its own tuned size, and at BERTopic's default 10.
+* **BERTopic itself** (`pip install -e '.[evals]'`): `BERTopic(min_topic_size=synth's tuned size,
+  umap_model=UMAP(BERTopic's shape, random_state=s))` given the vectors, when importable.
+* **k-means, true k** and **HDBSCAN on raw vectors** (no reduction: why reduction matters).
 
-Sampling (`--sample N`, default 3080): stratified by intent with seed 0: N // K messages per
-intent (an intent with fewer gives all it has), and the slots left over go one each to the
-intents with spare messages, in name order; rows are then used in file order. `--sample 0` uses
-every row.
+Every method is a `Clusterer` object (evals/baselines.py) on the same vectors. Metrics: ARI and
+NMI with the -1 outliers as one more cluster, ARI on clustered messages only, outlier share, wall
+and CPU seconds, peak RSS growth (psutil, sampled every 5 ms). Each method runs in its own fresh
+(spawned) process, all seeds in a row, after importing its libraries and compiling UMAP's numba
+code outside the timing.
 """
 from __future__ import annotations
 
@@ -61,7 +52,7 @@ HERE = Path(__file__).resolve().parent
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77_train.csv"
 CACHE = HERE / ".cache"
 RESULTS = HERE / "clustering_results.json"
-UMAP_METHODS = ("synth", "bertopic_style", "bertopic")
+UMAP_METHODS = ("synth", "bertopic_matched", "bertopic_tuned", "bertopic_default", "bertopic_real")
 
 
 # ------------------------------------------------------------------------------------ data
@@ -178,38 +169,33 @@ def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, float, Opt
     return np.asarray(labels), seconds, cpu, mem.peak_delta
 
 
-def _child(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str], conn) -> None:
-    """Runs in a fresh (spawned) process: warm up, then measure one method."""
+def _child(key: str, cfg: dict, seeds: list[int], x: np.ndarray, texts: list[str], conn) -> None:
+    """Runs in a fresh (spawned) process: warm up, then measure one method over every seed."""
     import warnings
 
     warnings.filterwarnings("ignore")
     try:
-        if key == "bertopic":
-            run, why = bertopic_runner()
-            if run is None:
-                raise RuntimeError(why)
-            fn = lambda: run(texts, x)  # noqa: E731
-        else:
-            method = methods(k, synth_mcs)[key][1]
-            fn = lambda: method(x)  # noqa: E731
         preload(key)
-        conn.send(("ok", measure(fn)))
+        out = []
+        for seed in seeds:
+            fn = method_fn(key, cfg, seed, texts)
+            out.append(measure(lambda: fn(x)))  # noqa: B023 - called at once
+        conn.send(("ok", out))
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
-def measure_isolated(key: str, k: int, synth_mcs: int, x: np.ndarray, texts: list[str]
-                     ) -> tuple[np.ndarray, float, float, Optional[int]]:
-    """Measure one method in a fresh spawned process: no method reuses memory another one freed
-    (which would make it look cheaper), results do not depend on the order, and no thread pool
-    (OpenMP, numba, torch) is inherited across a fork. Warm-up runs in the child, outside the timing."""
+def measure_isolated(key: str, cfg: dict, seeds: list[int], x: np.ndarray, texts: list[str]) -> list:
+    """Measure one method (every seed) in a fresh spawned process: no method reuses memory another
+    one freed (which would make it look cheaper), results do not depend on the order, and no thread
+    pool (OpenMP, numba, torch) is inherited across a fork. Warm-up runs in the child, outside the timing."""
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(key, k, synth_mcs, x, texts, send), daemon=True)
+    proc = ctx.Process(target=_child, args=(key, cfg, list(seeds), x, texts, send), daemon=True)
     proc.start()
     send.close()
     try:
@@ -241,44 +227,44 @@ def scores(true: list[str], labels: np.ndarray) -> dict:
 
 # ------------------------------------------------------------------------------------ methods
 
-def methods(k: int, synth_mcs: int, include_raw: bool = True) -> dict[str, tuple[str, Callable]]:
-    from synth.themes.cluster import ClusterParams, HdbscanClusterer, KMeansClusterer, prune_incoherent
+def method_fn(key: str, cfg: dict, seed: int, texts: list[str]) -> Callable[[np.ndarray], np.ndarray]:
+    """The labelling function of one method at one seed; every method is a Clusterer object
+    (evals.baselines) run on the same vectors."""
+    from evals import baselines as b
+    from synth.themes.cluster import ClusterParams, HdbscanClusterer, prune_incoherent
 
-    synth_params = ClusterParams(min_cluster_size=synth_mcs)
-    bertopic_style = HdbscanClusterer(ClusterParams(reduction="umap", selection="eom", min_cluster_size=10,
-                                                    min_samples=None))
-    raw = HdbscanClusterer(ClusterParams(reduction="none", selection="eom", min_cluster_size=10, min_samples=None))
+    if key == "synth":
+        params = ClusterParams(min_cluster_size=cfg["synth_mcs"], seed=seed)
 
-    def synth(x):
-        lab = HdbscanClusterer(synth_params).labels(x, n_interviews=0)
-        return prune_incoherent(lab, x, synth_params.min_member_similarity)
-
-    out = {
-        "synth": (f"synth pipeline ({synth_params.reduction} reduction, {synth_params.selection}, mcs {synth_mcs}, "
-                  f"min_samples {synth_params.min_samples}, prune {synth_params.min_member_similarity:g})", synth),
-        "bertopic_style": ("BERTopic-style default (UMAP 5/15/0.0 cosine, HDBSCAN eom mcs 10)",
-                           lambda x: bertopic_style.labels(x, 0)),
-        "kmeans_true_k": (f"k-means, true k = {k}", lambda x: KMeansClusterer(k).labels(x, 0)),
-    }
-    if include_raw:
-        out["hdbscan_raw"] = ("HDBSCAN on raw 384-d vectors (eom, mcs 10)", lambda x: raw.labels(x, 0))
-    return out
+        def synth(x):  # as synth's cluster_category runs it: labels, then incoherent members out
+            return prune_incoherent(HdbscanClusterer(params).labels(x, 0), x, params.min_member_similarity)
+        return synth
+    clusterer = {
+        "bertopic_matched": lambda: b.bertopic_style(cfg["synth_mcs"], seed),
+        "bertopic_tuned": lambda: b.bertopic_style(cfg["bertopic_mcs"], seed),
+        "bertopic_default": lambda: b.bertopic_style(10, seed),
+        "bertopic_real": lambda: b.BertopicClusterer(cfg["synth_mcs"], seed, texts),
+        "kmeans_true_k": lambda: b.kmeans(cfg["k"], seed),
+        "hdbscan_raw": lambda: HdbscanClusterer(ClusterParams(reduction="none", selection="eom", min_cluster_size=10,
+                                                              min_samples=None)),
+    }[key]()
+    return lambda x: clusterer.labels(x, 0)
 
 
-def bertopic_runner():
-    try:
-        from bertopic import BERTopic  # noqa: F401
-    except Exception as exc:  # noqa: BLE001 - any import problem means "not available"
-        return None, f"skipped: bertopic is not importable ({type(exc).__name__}: {exc}); " \
-                     "install the evals extra: pip install -e '.[evals]'"
+def method_label(key: str, cfg: dict) -> str:
+    from synth.themes.cluster import ClusterParams
 
-    def run(texts, x):
-        from bertopic import BERTopic
-
-        topics, _ = BERTopic().fit_transform(texts, embeddings=x)
-        return np.asarray(topics)
-
-    return run, None
+    p = ClusterParams()
+    return {
+        "synth": f"synth pipeline (auto reduction, {p.selection}, min_samples {p.min_samples}, prune "
+                 f"{p.min_member_similarity:g}), mcs {cfg['synth_mcs']} (tuned)",
+        "bertopic_matched": f"BERTopic-style (UMAP 5/15/0.0 cosine, HDBSCAN eom), mcs {cfg['synth_mcs']} (synth's)",
+        "bertopic_tuned": f"BERTopic-style, mcs {cfg['bertopic_mcs']} (tuned for it)",
+        "bertopic_default": "BERTopic-style default, mcs 10",
+        "bertopic_real": f"BERTopic (real), min_topic_size {cfg['synth_mcs']} (synth's), seeded UMAP",
+        "kmeans_true_k": f"k-means, true k = {cfg['k']}",
+        "hdbscan_raw": "HDBSCAN on raw 384-d vectors (eom, mcs 10; no seed involved)",
+    }[key]
 
 
 def preload(key: str) -> None:
@@ -286,7 +272,7 @@ def preload(key: str) -> None:
     import hdbscan  # noqa: F401
     import sklearn.cluster  # noqa: F401
 
-    if key == "bertopic":
+    if key == "bertopic_real":
         import bertopic  # noqa: F401
     if key in UMAP_METHODS:
         warm_up()
@@ -303,14 +289,56 @@ def warm_up() -> None:
 
 # ------------------------------------------------------------------------------------ main
 
+GRID = (5, 8, 10, 15, 20, 30)
+REPORT_METHODS = ("synth", "bertopic_matched", "bertopic_tuned", "bertopic_default", "bertopic_real",
+                  "kmeans_true_k", "hdbscan_raw")
+
+
+def split_halves(labels: list[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of a stratified half (tune) and the other half (report): each label's rows are
+    shuffled with `seed` and split in two (an odd row goes to the report half)."""
+    rng = np.random.default_rng(seed)
+    by: dict[str, list[int]] = {}
+    for i, lab in enumerate(labels):
+        by.setdefault(lab, []).append(i)
+    tune, report = [], []
+    for k in sorted(by):
+        rows = rng.permutation(by[k]).tolist()
+        tune += rows[: len(rows) // 2]
+        report += rows[len(rows) // 2:]
+    return np.array(sorted(tune)), np.array(sorted(report))
+
+
+def tune(x: np.ndarray, true: list[str], texts: list[str], grid=GRID) -> dict:
+    """ARI on the tune half for synth and the BERTopic-style pipeline at each min_cluster_size (seed 0),
+    in this process (no timing needed). Returns the grid and the best size of each."""
+    warm_up()
+    out: dict = {"grid": {}, "synth_mcs": None, "bertopic_mcs": None}
+    best = {"synth": (-1.0, None), "bertopic_tuned": (-1.0, None)}
+    for mcs in grid:
+        cfg = {"synth_mcs": mcs, "bertopic_mcs": mcs, "k": 0}
+        row = {}
+        for key in best:
+            ari = scores(true, np.asarray(method_fn(key, cfg, 0, texts)(x)))["ari"]
+            row[key] = round(ari, 4)
+            if ari > best[key][0]:
+                best[key] = (ari, mcs)
+        out["grid"][mcs] = row
+    out["synth_mcs"], out["bertopic_mcs"] = best["synth"][1], best["bertopic_tuned"][1]
+    return out
+
+
 def main(argv: Optional[list[str]] = None) -> int:
+    from evals.baselines import SEEDS, bertopic_available, spread
+
     ap = argparse.ArgumentParser(prog="python -m evals.clustering",
-                                 description="Clustering benchmark on BANKING77 (labelled customer messages).")
+                                 description="Clustering benchmark on BANKING77: tune on one half, report on the other.")
     ap.add_argument("--data", type=Path, default=DATA, help=f"CSV with text,category (default {DATA})")
     ap.add_argument("--sample", type=int, default=3080,
-                    help="messages to cluster, stratified by intent, seed --seed (0 = all; default 3080)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--synth-mcs", type=int, default=10, help="min_cluster_size for synth's pipeline")
+                    help="messages, stratified by intent, seed --seed (0 = all; default 3080), then split in halves")
+    ap.add_argument("--seed", type=int, default=0, help="sampling and half-split seed")
+    ap.add_argument("--seeds", type=lambda v: tuple(int(a) for a in v.split(",")), default=SEEDS,
+                    help="clustering seeds on the report half (default 0,1,2,3,4)")
     ap.add_argument("--no-raw", action="store_true", help="skip HDBSCAN on raw vectors")
     ap.add_argument("--no-bertopic", action="store_true", help="do not run the real BERTopic")
     ap.add_argument("--out", type=Path, default=RESULTS)
@@ -321,66 +349,73 @@ def main(argv: Optional[list[str]] = None) -> int:
     warnings.filterwarnings("ignore")
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
-    console = Console(width=None if sys.stdout.isatty() else 130)
+    console = Console(width=None if sys.stdout.isatty() else 140)
     if not args.data.exists():
         console.print(f"[red]no data at {args.data}[/]: pass --data PATH (a CSV with text,category)")
         return 2
     texts_all, labels_all = read_data(args.data)
     vecs_all, embed_s, cache = embed_cached(texts_all, args.data)
     idx = stratified_sample(labels_all, args.sample, args.seed)
-    texts = [texts_all[i] for i in idx]
-    true = [labels_all[i] for i in idx]
-    x = np.ascontiguousarray(vecs_all[idx])
-    k = len(set(true))
-    console.print(f"[bold]{args.data.name}[/]: {len(texts)} of {len(texts_all)} messages, {k} intents; "
-                  f"vectors {'encoded in %.0f s and cached' % embed_s if embed_s else 'from cache'} ({cache.name})")
-    results: dict = {"data": str(args.data.name), "rows": len(texts), "rows_total": len(texts_all),
-                     "intents": k, "sample": args.sample, "seed": args.seed,
+    labels = [labels_all[i] for i in idx]
+    tune_pos, report_pos = split_halves(labels, args.seed)
+    half = {}
+    for name, pos in (("tune", tune_pos), ("report", report_pos)):
+        rows = idx[pos]
+        half[name] = (np.ascontiguousarray(vecs_all[rows]), [labels_all[i] for i in rows], [texts_all[i] for i in rows])
+    k = len(set(labels))
+    console.print(f"[bold]{args.data.name}[/]: {len(idx)} of {len(texts_all)} messages, {k} intents, split "
+                  f"{len(tune_pos)} tune / {len(report_pos)} report (stratified, seed {args.seed}); vectors "
+                  f"{'encoded in %.0f s and cached' % embed_s if embed_s else 'from cache'} ({cache.name})")
+    console.print(f"tuning min_cluster_size on the tune half over {list(GRID)} ...")
+    tuned = tune(*half["tune"])
+    cfg = {"synth_mcs": tuned["synth_mcs"], "bertopic_mcs": tuned["bertopic_mcs"], "k": k}
+    console.print(f"tuned: synth mcs {cfg['synth_mcs']}, BERTopic-style mcs {cfg['bertopic_mcs']}")
+    results: dict = {"data": str(args.data.name), "rows": len(idx), "rows_total": len(texts_all), "intents": k,
+                     "sample": args.sample, "split_seed": args.seed, "tune_rows": len(tune_pos),
+                     "report_rows": len(report_pos), "seeds": list(args.seeds), "tuning": tuned,
                      "embedding_seconds": None if embed_s is None else round(embed_s, 1),
-                     "environment": {"python": platform.python_version(), "cpus": os.cpu_count()},
-                     "methods": {}}
-    for key, (label, _) in methods(k, args.synth_mcs, not args.no_raw).items():
-        console.print(f"running {label} ...")
-        lab, secs, cpu, mem = measure_isolated(key, k, args.synth_mcs, x, texts)
-        results["methods"][key] = {"label": label, **scores(true, lab), "seconds": round(secs, 2),
-                                   "cpu_seconds": round(cpu, 2),
-                                   "peak_rss_mb": None if mem is None else round(mem / 2 ** 20, 1)}
-    if args.no_bertopic:
-        results["methods"]["bertopic"] = {"label": "BERTopic (real)", "skipped": "--no-bertopic"}
-    else:
-        run, why = bertopic_runner()
-        if run is None:
-            results["methods"]["bertopic"] = {"label": "BERTopic (real)", "skipped": why}
-        else:
-            console.print("running BERTopic (real) ...")
-            lab, secs, cpu, mem = measure_isolated("bertopic", k, args.synth_mcs, x, texts)
-            import bertopic
-
-            results["methods"]["bertopic"] = {"label": f"BERTopic {bertopic.__version__} (real, all defaults)",
-                                              **scores(true, lab), "seconds": round(secs, 2),
-                                              "cpu_seconds": round(cpu, 2),
-                                              "peak_rss_mb": None if mem is None else round(mem / 2 ** 20, 1)}
-
-    t = Table(title=f"Clustering BANKING77: {len(texts)} customer messages, {k} intents, MiniLM vectors "
-                    f"({os.cpu_count()} CPU cores)", title_justify="left")
-    for col in ("pipeline", "clusters", "ARI", "NMI", "ARI\nclustered\nonly", "outliers", "wall s",
-                "CPU s", "peak\nMB"):
-        t.add_column(col, justify="left" if col == "pipeline" else "right")
-    for key, r in results["methods"].items():
-        if "skipped" in r:
-            t.add_row(r["label"], *[""] * 8)
-            t.add_row(Text("  " + r["skipped"], style="dim"), *[""] * 8)
+                     "environment": {"python": platform.python_version(), "cpus": os.cpu_count()}, "methods": {}}
+    x, true, texts = half["report"]
+    for key in REPORT_METHODS:
+        label = method_label(key, cfg)
+        if key == "hdbscan_raw" and args.no_raw:
             continue
-        t.add_row(r["label"], str(r["clusters"]), f"{r['ari']:.2f}", f"{r['nmi']:.2f}",
-                  "n/a" if r["ari_clustered_only"] is None else f"{r['ari_clustered_only']:.2f}",
-                  f"{r['outlier_share']:.1%}", f"{r['seconds']:.1f}", f"{r['cpu_seconds']:.1f}",
-                  "n/a" if r["peak_rss_mb"] is None else f"{r['peak_rss_mb']:.0f}")
-    t.caption = ("ARI / NMI: outliers (-1) count as one more cluster. ARI clustered only: the same on the "
-                 "messages given a cluster. wall s / CPU s: the clustering alone (vectors cached; CPU time of "
-                 "all threads). peak MB: highest RSS during the run minus RSS before it. Each pipeline runs in "
-                 "a fresh process.")
+        if key == "bertopic_real":
+            ok, why = bertopic_available()
+            if args.no_bertopic or not ok:
+                results["methods"][key] = {"label": label, "skipped": "--no-bertopic" if ok else why}
+                continue
+            label = label.replace("BERTopic (real)", why)
+        seeds = [0] if key == "hdbscan_raw" else list(args.seeds)
+        console.print(f"running {label} over seeds {seeds} ...")
+        runs = measure_isolated(key, cfg, seeds, x, texts)
+        per = [scores(true, lab) for lab, *_ in runs]
+        results["methods"][key] = {
+            "label": label, "per_seed": per,
+            **{m: spread([p[m] for p in per]) for m in ("ari", "nmi", "ari_clustered_only", "outlier_share",
+                                                         "clusters")},
+            "seconds": spread([r[1] for r in runs]), "cpu_seconds": spread([r[2] for r in runs]),
+            "peak_rss_mb": spread([None if r[3] is None else r[3] / 2 ** 20 for r in runs])}
+
+    t = Table(title=f"BANKING77 report half: {len(report_pos)} messages, {k} intents, MiniLM vectors; mean ± sd over "
+                    f"seeds {list(args.seeds)} ({os.cpu_count()} CPU cores)", title_justify="left")
+    for col in ("pipeline", "clusters", "ARI", "NMI", "ARI\nclustered\nonly", "outliers", "wall s", "CPU s", "peak\nMB"):
+        t.add_column(col, justify="left" if col == "pipeline" else "right")
+
+    def ms(s, d=2):
+        return "n/a" if s["mean"] is None else f"{s['mean']:.{d}f} ± {s['sd']:.{d}f}"
+
+    for r in results["methods"].values():
+        if "skipped" in r:
+            t.add_row(r["label"], r["skipped"][:60], *[""] * 7)
+            continue
+        t.add_row(r["label"], f"{r['clusters']['mean']:.0f}", ms(r["ari"]), ms(r["nmi"]), ms(r["ari_clustered_only"]),
+                  f"{r['outlier_share']['mean']:.1%}", f"{r['seconds']['mean']:.1f}", f"{r['cpu_seconds']['mean']:.1f}",
+                  "n/a" if r["peak_rss_mb"]["mean"] is None else f"{r['peak_rss_mb']['mean']:.0f}")
+    t.caption = ("min_cluster_size tuned on the other (tune) half only, for synth and for the BERTopic-style "
+                 "pipeline each; 'matched' rows use synth's tuned size. ARI / NMI: outliers (-1) are one more "
+                 "cluster. Each pipeline runs in a fresh process; wall/CPU s cover the clustering alone.")
     t.caption_justify = "left"
     console.print(t)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

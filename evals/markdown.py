@@ -1,5 +1,5 @@
 """`python -m evals.markdown`: the latest results (evals/results.json, evals/clustering_results.json)
-as Markdown tables, for the README's "How good is it?" section."""
+as Markdown tables, for the README's "How good is it?" section. Held-out first, dev labelled dev."""
 from __future__ import annotations
 
 import json
@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Optional
 
 HERE = Path(__file__).resolve().parent
+CATS = ("pain", "trigger", "alternative", "dmu")
+THEMED = ("pain", "trigger", "alternative")
 
 
 def _f(x: Optional[float]) -> str:
@@ -18,69 +20,87 @@ def _p(x: Optional[float]) -> str:
     return "n/a" if x is None else f"{x:.0%}"
 
 
+def _ms(s: Optional[dict]) -> str:
+    return "n/a" if not s or s.get("mean") is None else f"{s['mean']:.2f} ± {s['sd']:.2f}"
+
+
+def _order(res: dict) -> list[str]:
+    return [n for n in ("heldout", "dev") if n in res["studies"]]
+
+
 def extraction(res: dict, name: str = "local") -> str:
-    r = res["extraction"][name]
-    out = ["| category | gold | predicted | matched | precision | recall | F1 |", "|---|--:|--:|--:|--:|--:|--:|"]
-    for c in ("pain", "trigger", "alternative", "dmu"):
-        x = r["per_category"][c]
-        out.append(f"| {c} | {x['gold']} | {x['pred']} | {x['tp']} | {_f(x['precision'])} | "
-                   f"{_f(x['recall'])} | {_f(x['f1'])} |")
-    m = r["micro"]
-    out.append(f"| **all (micro)** | {m['gold']} | {m['pred']} | {m['tp']} | {_f(m['precision'])} | "
-               f"{_f(m['recall'])} | **{_f(m['f1'])}** |")
-    d = r["dismissed"]
-    out.append("")
-    out.append(f"DMU role accuracy {_p(r['dmu_role_accuracy'])} (of {r['dmu_role_n']} matched DMU items); "
-               f"quantity capture {_p(r['quantity_capture'])} of {r['quantity_n']} matched items with a "
-               f"quantity ({_p(r['quantity_capture_all'])} of all {r['quantity_all_n']} gold quantities); "
-               f"grounding rate {_p(r['grounding_rate'])} ({r['quotes_grounded']}/{r['quotes_proposed']} "
-               f"quotes, {_p(r['verbatim_rate'])} verbatim at their span); dismissed concerns: "
-               f"{d['flagged']} flagged, {d['omitted']} omitted, {d['recorded_as_real']} recorded as real.")
+    """Precision / recall / F1 per category, the held-out and the dev study side by side."""
+    studies = _order(res)
+    head = "| category | " + " | ".join(f"{s} P / R / F1" for s in studies) + " |"
+    out = [head, "|---|" + "--:|" * len(studies)]
+    for c in CATS:
+        cells = []
+        for s in studies:
+            x = res["studies"][s]["extraction"][name]["per_category"][c]
+            cells.append(f"{_f(x['precision'])} / {_f(x['recall'])} / {_f(x['f1'])} ({x['gold']} gold)")
+        out.append(f"| {c} | " + " | ".join(cells) + " |")
+    micro = [res["studies"][s]["extraction"][name]["micro"] for s in studies]
+    out.append("| **all (micro)** | " + " | ".join(f"{_f(m['precision'])} / {_f(m['recall'])} / **{_f(m['f1'])}**"
+                                                   for m in micro) + " |")
+    out.append("| **macro F1** | " + " | ".join(f"**{_f(res['studies'][s]['extraction'][name]['macro_f1'])}**"
+                                               for s in studies) + " |")
+    for s in studies:
+        r = res["studies"][s]["extraction"][name]
+        d = r["dismissed"]
+        out.append("")
+        out.append(f"{s}: DMU role accuracy {_p(r['dmu_role_accuracy'])} (of {r['dmu_role_n']} matched); quantity "
+                   f"capture {_p(r['quantity_capture'])} of {r['quantity_n']} matched items with a quantity "
+                   f"({_p(r['quantity_capture_all'])} of all {r['quantity_all_n']}); grounding "
+                   f"{_p(r['grounding_rate'])} ({r['quotes_grounded']}/{r['quotes_proposed']}); dismissed concerns "
+                   f"({d['gold_dismissed']}): {d['flagged']} flagged, {d['omitted']} omitted, {d['recorded_as_real']} "
+                   f"recorded as real, {d['false_dismissals']} real items wrongly dismissed.")
     return "\n".join(out)
 
 
 def themes(res: dict) -> str:
-    labels = {"synth": "synth pipeline", "bertopic_style": "BERTopic-style default",
-              "kmeans_true_k": "k-means, true k"}
-    out = ["| pipeline | input | pain ARI / V | trigger ARI / V | alternative ARI / V | outliers P / T / A | coverage Spearman |",
-           "|---|---|--:|--:|--:|--:|--:|"]
+    from evals.stages import METHOD_LABELS
 
-    def row(name, inp, r):
-        cells = [f"{_f(r[c]['ari'])} / {_f(r[c]['v_measure'])}" for c in ("pain", "trigger", "alternative")]
-        outl = " / ".join(_p(r[c]["outlier_share"]) for c in ("pain", "trigger", "alternative"))
-        out.append(f"| {name} | {inp} | " + " | ".join(cells) + f" | {outl} | {_f(r['ranking']['spearman'])} |")
-
-    for m, r in (res["themes"].get("gold_items") or {}).items():
-        row(labels.get(m, m), "gold statements", r)
-    for name, r in res["themes"].get("end_to_end", {}).items():
-        row("synth pipeline", f"end to end ({name} extractor)", r)
+    out = []
+    for s in _order(res):
+        th = res["studies"][s]["themes"]["gold_items"]
+        if not th:
+            continue
+        mcs = ", ".join(f"{c} {v['matched_min_cluster_size']}" for c, v in th["categories"].items())
+        out.append(f"**{s}** (annotated statements; ARI mean ± sd over seeds {th['seeds']}; matched "
+                   f"min_cluster_size: {mcs})\n")
+        out.append("| pipeline | pain ARI | trigger ARI | alternative ARI | outliers P / T / A | coverage Spearman |")
+        out.append("|---|--:|--:|--:|--:|--:|")
+        for m, r in th.items():
+            if m in ("seeds", "categories"):
+                continue
+            cells = [_ms(r[c]["ari"]) if c in r else "-" for c in THEMED]
+            outl = " / ".join(_p(r[c]["outlier_share"]["mean"]) if c in r else "-" for c in THEMED)
+            out.append(f"| {METHOD_LABELS[m]} | " + " | ".join(cells) + f" | {outl} | {_ms(r['spearman'])} |")
+        out.append("")
     return "\n".join(out)
 
 
 def icp(res: dict) -> str:
-    out = ["| rules from | criteria applied | top tier | conversion inside / outside | lift | AUC | oracle AUC | wins in top tier |",
-           "|---|--:|--:|--:|--:|--:|--:|--:|"]
-    for name, r in res["icp"].items():
-        g = r["generated"]
-        lift = "n/a" if g["lift"] is None else f"{g['lift']:.2f}x"
-        out.append(f"| {name} | {g['criteria_applicable']} of {g['criteria_total']} (+{g['disqualifiers']} "
-                   f"disqualifiers) | {_p(g['top_tier_share'])} | {_p(g['conversion_inside'])} / "
-                   f"{_p(g['conversion_outside'])} | {lift} | {_f(g['auc'])} | {_f(g['oracle_auc'])} | "
-                   f"{_p(g['recall'])} |")
+    out = ["| study | rules from | criteria | AUC | oracle AUC |", "|---|---|--:|--:|--:|"]
+    for s in _order(res):
+        for key, r in res["studies"][s]["icp"].items():
+            g = r["generated"]
+            out.append(f"| {s} | {key} | {r['criteria_applicable']} (+{r['disqualifiers']} dq) | {_ms(g['auc'])} | "
+                       f"{_ms(g['oracle_auc'])} |")
     return "\n".join(out)
 
 
 def banking(cres: dict) -> str:
-    out = ["| pipeline | clusters | ARI | NMI | ARI clustered only | outliers | wall s | CPU s | peak MB |",
-           "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    out = [f"Report half: {cres['report_rows']} messages; min_cluster_size tuned on the other {cres['tune_rows']} "
+           f"(synth {cres['tuning']['synth_mcs']}, BERTopic-style {cres['tuning']['bertopic_mcs']}); "
+           f"mean ± sd over seeds {cres['seeds']}.\n",
+           "| pipeline | clusters | ARI | NMI | outliers | wall s |", "|---|--:|--:|--:|--:|--:|"]
     for r in cres["methods"].values():
         if "skipped" in r:
-            out.append(f"| {r['label']} | {r['skipped']} | | | | | | | |")
+            out.append(f"| {r['label']} | {r['skipped']} | | | | |")
             continue
-        out.append(f"| {r['label']} | {r['clusters']} | {r['ari']:.2f} | {r['nmi']:.2f} | "
-                   f"{_f(r['ari_clustered_only'])} | {r['outlier_share']:.1%} | {r['seconds']:.1f} | "
-                   f"{r.get('cpu_seconds', float('nan')):.1f} | "
-                   f"{'n/a' if r['peak_rss_mb'] is None else round(r['peak_rss_mb'])} |")
+        out.append(f"| {r['label']} | {r['clusters']['mean']:.0f} | {_ms(r['ari'])} | {_ms(r['nmi'])} | "
+                   f"{r['outlier_share']['mean']:.1%} | {r['seconds']['mean']:.1f} |")
     return "\n".join(out)
 
 
@@ -90,12 +110,12 @@ def main() -> int:
         res = json.loads(res_p.read_text(encoding="utf-8"))
         print("### Extraction (local extractor)\n")
         print(extraction(res) + "\n")
-        if res.get("extraction", {}).get("llm", {}).get("measured"):
+        if all(res["studies"][s]["extraction"].get("llm", {}).get("measured") for s in _order(res)):
             print("### Extraction (LLM)\n")
             print(extraction(res, "llm") + "\n")
-        if res.get("themes", {}).get("gold_items"):
+        if not res.get("quick"):
             print("### Themes\n")
-            print(themes(res) + "\n")
+            print(themes(res))
         print("### ICP\n")
         print(icp(res) + "\n")
     if cres_p.exists():
