@@ -17,6 +17,7 @@ message naming the endpoint, and the requests still in flight are cancelled (the
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import random
@@ -25,7 +26,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel
 
-from synth.llm.budget import completion_text, max_tokens_for, repetition_loop, split_in_two
+from synth.llm.budget import completion_text, finish_reason, max_tokens_for, repetition_loop, split_in_two
 from synth.llm.chunks import PROMPT_FILE, PROMPT_NAME, build_messages, cache_key, chunk_context  # noqa: F401
 from synth.llm.errors import (  # noqa: F401
     ChunkFailed,
@@ -146,7 +147,9 @@ class LlmCaller:
         if mode not in self._instructors:
             import instructor
 
-            self._instructors[mode] = instructor.from_openai(self.http, mode=instructor_mode(mode))
+            client = instructor.from_openai(self.http, mode=instructor_mode(mode))
+            client.on("completion:response", _LAST_REPLY.set)  # per task: see _revalidate
+            self._instructors[mode] = client
         return self._instructors[mode]
 
     def _scrub(self, s: str) -> str:
@@ -282,7 +285,7 @@ class LlmCaller:
             t0 = time.monotonic()
             coro = self._instructor(mode).chat.completions.create_with_completion(
                 model=self.cfg.model, messages=messages, response_model=_schema_class(response_model),
-                max_retries=validation_retries, temperature=0,
+                max_retries=_revalidate(validation_retries, max_tokens), temperature=0,
                 **{self._max_tokens_param: max_tokens}, **extra_request(mode, response_model))
             task = asyncio.ensure_future(asyncio.wait_for(coro, deadline))
             self._inflight.add(task)
@@ -362,6 +365,8 @@ class LlmCaller:
                     self.fatal = self._fatal_message(exc)
                     raise FatalProviderError(self.fatal) from exc
                 if kind == "chunk":
+                    if _hit_cap(exc, max_tokens):  # a cut-off reply the server did not call cut off
+                        raise self._truncated(exc, key, prompt_version) from None
                     raise ChunkFailed(self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}")) from exc
                 last = exc
                 if attempt + 1 < self.cfg.max_attempts:
@@ -382,9 +387,9 @@ class LlmCaller:
                                       f"{type(last).__name__}: {str(last)[:200]}"))
 
     def _truncated(self, exc: BaseException, key: str, prompt_version: str) -> Truncated:
-        comp = getattr(exc, "last_completion", None) or getattr(api_error(exc), "last_completion", None)
-        tin, tout = _usage(comp)
-        cut = Truncated(tin, tout, repetition_loop(completion_text(comp)))
+        comps = _completions(exc)
+        tin, tout = (sum(u[i] for u in map(_usage, comps)) for i in (0, 1))
+        cut = Truncated(tin, tout, any(repetition_loop(completion_text(c)) for c in comps))
         # cached as cut off: a re-run goes straight to the halves and pays for nothing twice
         self.ws.cache_put(key, self.cfg.model, prompt_version, json.dumps(
             {"truncated": True, "tokens_in": tin, "tokens_out": tout, "loop": cut.loop}))
@@ -415,6 +420,41 @@ class LlmCaller:
         if isinstance(inner, openai.NotFoundError):
             return f"model or endpoint not found: {cfg.model!r} at {cfg.base_url or 'api.openai.com'}"
         return f"provider refused the request: {type(inner).__name__}: {str(inner)[:200]}"
+
+
+# the last raw reply of the request running in this task (instructor hook), for `_revalidate`
+_LAST_REPLY: contextvars.ContextVar = contextvars.ContextVar("synth_last_reply", default=None)
+
+
+def _revalidate(validation_retries: int, max_tokens: int):
+    """instructor's validation re-asks, except after a reply cut off at the cap: asking the same
+    question again gets the same loop, so that reply goes to the halves at once (`_hit_cap`)."""
+    from instructor.v2.core.retry import _RETRYABLE_PARSE_ERRORS  # what instructor itself re-asks on
+    from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+    def worth_asking_again(exc: BaseException) -> bool:
+        if not isinstance(exc, _RETRYABLE_PARSE_ERRORS):
+            return False  # HTTP errors are the session's to retry, as with instructor's own default
+        reply = _LAST_REPLY.get()
+        return reply is None or not (finish_reason(reply) == "length" or _usage(reply)[1] >= max_tokens)
+
+    return AsyncRetrying(stop=stop_after_attempt(validation_retries + 1),
+                         retry=retry_if_exception(worth_asking_again), reraise=True)
+
+
+def _completions(exc: BaseException) -> list:
+    """Every reply behind a failed call: instructor's failed attempts (validation re-asks), else the last."""
+    attempts = getattr(exc, "failed_attempts", None) or []
+    comps = [a.completion for a in attempts if getattr(a, "completion", None) is not None]
+    last = getattr(exc, "last_completion", None) or getattr(api_error(exc), "last_completion", None)
+    return comps or ([last] if last is not None else [])
+
+
+def _hit_cap(exc: BaseException, max_tokens: int) -> bool:
+    """Whether a reply that failed validation was cut off at `max_tokens`. llama-cpp-python 0.3.36 says
+    finish_reason "tool_calls" for a forced tool call cut off at the cap (recorded), so the count
+    of tokens written decides, not only finish_reason."""
+    return any(finish_reason(c) == "length" or _usage(c)[1] >= max_tokens for c in _completions(exc))
 
 
 def _merge_halves(head: StructuredResult, parts: list[StructuredResult]) -> StructuredResult:
