@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/synth run transcripts/sample --workspace .synth-demo
+	@echo "Review it in the browser: $(BIN)/synth review --web --workspace .synth-demo"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

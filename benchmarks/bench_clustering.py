@@ -53,6 +53,8 @@ def run(n: int, runs: int = 1) -> dict:
 
 
 def rows(results: list[dict]) -> list[dict]:
+    from synth.themes.cluster import ClusterParams
+
     out = []
     for r in results:
         big = r["n"] >= 100_000

@@ -36,9 +36,7 @@ def score(accounts: Path = typer.Argument(..., help="accounts CSV (synth, HubSpo
           rules: Path = typer.Option(Path(".synth/icp.yaml"), "--icp", help="rules file"),
           columns: Optional[str] = typer.Option(None, help="column preset: synth, hubspot, salesforce"),
           out: Optional[Path] = typer.Option(None, help="write scores to this .csv or .json"),
-          holdout: Optional[float] = typer.Option(None, min=0.05, max=0.95,
-                                                  help="fit rules on 1-h of the accounts, validate on h"),
-          seed: int = typer.Option(0, help="seed for the holdout split"),
+          seed: int = typer.Option(0, help="seed for the bootstrap intervals of the validation"),
           top: int = typer.Option(30, help="accounts to show")) -> None:
     """Score accounts 0-100 with a tier and per-rule reasons; validate against outcomes if present."""
     for p in (accounts, rules):
@@ -46,14 +44,14 @@ def score(accounts: Path = typer.Argument(..., help="accounts CSV (synth, HubSpo
             err.print(f"[red]error[/red] {esc(str(p))}: no such file")
             raise typer.Exit(2)
     try:
-        table, result, report = pipeline.score(accounts, rules, columns, holdout, seed)
+        table, result, report = pipeline.score(accounts, rules, columns, seed)
     except RulesError as exc:
         err.print(f"[red]error[/red] {esc(str(exc))}")
         raise typer.Exit(2)
     except ValueError as exc:
         err.print(f"[red]error[/red] {esc(str(accounts))}: {esc(str(exc))}")
         raise typer.Exit(1)
-    for w in [*table.warnings, *result.warnings]:
+    for w in result.warnings:  # the table's own warnings are among them
         err.print(f"[yellow]warning[/yellow] {esc(w)}")
     console.print(scores_table(result, limit=top))
     for line in validation_lines(report):

@@ -85,12 +85,12 @@ def _write_rules_unless_edited(ws: Workspace, rules, path: Path, overwrite: bool
 
 
 def score_file(accounts_csv: Path, rules_path: Path, columns: Optional[str] = None,
-               holdout: Optional[float] = None, seed: int = 0, workspace: Optional[Path] = None
+               seed: int = 0, workspace: Optional[Path] = None
                ) -> tuple[AccountsTable, ScoreResult, Optional[ValidationReport]]:
     """Score any accounts CSV with an icp.yaml; validate against its outcomes when it has them
     (out of sample: the file's criteria, their points and tiers re-learned without the held-out
     accounts). `workspace` (default: the rules file's folder, when it holds synth.db) supplies
-    the interview columns. `holdout` is accepted for the old CLI flag; cross-validation replaced it."""
+    the interview columns. `seed` seeds the bootstrap intervals."""
     rules = load_rules(rules_path)
     try:
         table = read_accounts_csv(accounts_csv, columns or rules.effective_column_map())
@@ -109,7 +109,4 @@ def score_file(accounts_csv: Path, rules_path: Path, columns: Optional[str] = No
     report = None
     if table.outcome_field() is not None:
         report = validate(table, rules, relearn_learner(rules, table), seed=seed)
-        if holdout is not None:
-            report.notes.append("--holdout is replaced by cross-validation (leave-one-out, or 5-fold "
-                                "from 40 outcomes): the out-of-sample numbers are shown instead")
     return table, result, report
