@@ -17,7 +17,6 @@ message naming the endpoint, and the requests still in flight are cancelled (the
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import json
 import logging
 import random
@@ -26,7 +25,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel
 
-from synth.llm.budget import completion_text, finish_reason, max_tokens_for, repetition_loop, split_in_two
+from synth.llm.budget import completion_text, max_tokens_for, repetition_loop, split_in_two
 from synth.llm.chunks import PROMPT_FILE, PROMPT_NAME, build_messages, cache_key, chunk_context  # noqa: F401
 from synth.llm.errors import (  # noqa: F401
     ChunkFailed,
@@ -54,6 +53,7 @@ from synth.llm.probe import (
     stored,
 )
 from synth.llm.provider import ProviderConfig
+from synth.llm.replies import LAST_REPLY, completions, hit_cap, revalidate, schema_class, usage
 from synth.llm.tokens import count_tokens
 from synth.resources import load_prompt
 from synth.workspace import Workspace
@@ -80,11 +80,6 @@ class StructuredResult(BaseModel):
     truncated: int = 0  # replies cut off at max_tokens (each re-asked as two halves)
     loops: int = 0  # replies that ended in a repetition loop
     parts_lost: int = 0  # halves whose reply was cut off again: nothing extracted from them
-
-
-def _usage(completion: Any) -> tuple[int, int]:
-    usage = getattr(completion, "usage", None)
-    return (getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0)
 
 
 class LlmCaller:
@@ -148,7 +143,7 @@ class LlmCaller:
             import instructor
 
             client = instructor.from_openai(self.http, mode=instructor_mode(mode))
-            client.on("completion:response", _LAST_REPLY.set)  # per task: see _revalidate
+            client.on("completion:response", LAST_REPLY.set)  # per task: see _revalidate
             self._instructors[mode] = client
         return self._instructors[mode]
 
@@ -284,8 +279,8 @@ class LlmCaller:
                 raise FatalProviderError(self.fatal)
             t0 = time.monotonic()
             coro = self._instructor(mode).chat.completions.create_with_completion(
-                model=self.cfg.model, messages=messages, response_model=_schema_class(response_model),
-                max_retries=_revalidate(validation_retries, max_tokens), temperature=0,
+                model=self.cfg.model, messages=messages, response_model=schema_class(response_model),
+                max_retries=revalidate(validation_retries, max_tokens), temperature=0,
                 **{self._max_tokens_param: max_tokens}, **extra_request(mode, response_model))
             task = asyncio.ensure_future(asyncio.wait_for(coro, deadline))
             self._inflight.add(task)
@@ -298,7 +293,7 @@ class LlmCaller:
             except Exception as exc:  # noqa: BLE001 - logged and classified, then re-raised
                 self._account(exc)
                 inner = api_error(exc)
-                tin, tout = _usage(getattr(inner, "last_completion", None) or getattr(exc, "last_completion", None))
+                tin, tout = usage(getattr(inner, "last_completion", None) or getattr(exc, "last_completion", None))
                 self.ws.log_call(key=key, purpose=purpose, model=self.cfg.model, tokens_in=tin, tokens_out=tout,
                                  latency_s=time.monotonic() - t0, status=f"error:{_LOGGED.get(classify(exc), classify(exc))}",
                                  error=self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}"))
@@ -365,14 +360,14 @@ class LlmCaller:
                     self.fatal = self._fatal_message(exc)
                     raise FatalProviderError(self.fatal) from exc
                 if kind == "chunk":
-                    if _hit_cap(exc, max_tokens):  # a cut-off reply the server did not call cut off
+                    if hit_cap(exc, max_tokens):  # a cut-off reply the server did not call cut off
                         raise self._truncated(exc, key, prompt_version) from None
                     raise ChunkFailed(self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}")) from exc
                 last = exc
                 if attempt + 1 < self.cfg.max_attempts:
                     await self._backoff(exc, attempt)
                 continue
-            tin, tout = _usage(completion)
+            tin, tout = usage(completion)
             loop = repetition_loop(completion_text(completion))
             cost = self.prices.cost(self.cfg.model, tin, tout)
             # committed before returning: a kill after this point never pays for this call again
@@ -387,8 +382,8 @@ class LlmCaller:
                                       f"{type(last).__name__}: {str(last)[:200]}"))
 
     def _truncated(self, exc: BaseException, key: str, prompt_version: str) -> Truncated:
-        comps = _completions(exc)
-        tin, tout = (sum(u[i] for u in map(_usage, comps)) for i in (0, 1))
+        comps = completions(exc)
+        tin, tout = (sum(u[i] for u in map(usage, comps)) for i in (0, 1))
         cut = Truncated(tin, tout, any(repetition_loop(completion_text(c)) for c in comps))
         # cached as cut off: a re-run goes straight to the halves and pays for nothing twice
         self.ws.cache_put(key, self.cfg.model, prompt_version, json.dumps(
@@ -422,41 +417,6 @@ class LlmCaller:
         return f"provider refused the request: {type(inner).__name__}: {str(inner)[:200]}"
 
 
-# the last raw reply of the request running in this task (instructor hook), for `_revalidate`
-_LAST_REPLY: contextvars.ContextVar = contextvars.ContextVar("synth_last_reply", default=None)
-
-
-def _revalidate(validation_retries: int, max_tokens: int):
-    """instructor's validation re-asks, except after a reply cut off at the cap: asking the same
-    question again gets the same loop, so that reply goes to the halves at once (`_hit_cap`)."""
-    from instructor.v2.core.retry import _RETRYABLE_PARSE_ERRORS  # what instructor itself re-asks on
-    from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
-
-    def worth_asking_again(exc: BaseException) -> bool:
-        if not isinstance(exc, _RETRYABLE_PARSE_ERRORS):
-            return False  # HTTP errors are the session's to retry, as with instructor's own default
-        reply = _LAST_REPLY.get()
-        return reply is None or not (finish_reason(reply) == "length" or _usage(reply)[1] >= max_tokens)
-
-    return AsyncRetrying(stop=stop_after_attempt(validation_retries + 1),
-                         retry=retry_if_exception(worth_asking_again), reraise=True)
-
-
-def _completions(exc: BaseException) -> list:
-    """Every reply behind a failed call: instructor's failed attempts (validation re-asks), else the last."""
-    attempts = getattr(exc, "failed_attempts", None) or []
-    comps = [a.completion for a in attempts if getattr(a, "completion", None) is not None]
-    last = getattr(exc, "last_completion", None) or getattr(api_error(exc), "last_completion", None)
-    return comps or ([last] if last is not None else [])
-
-
-def _hit_cap(exc: BaseException, max_tokens: int) -> bool:
-    """Whether a reply that failed validation was cut off at `max_tokens`. llama-cpp-python 0.3.36 says
-    finish_reason "tool_calls" for a forced tool call cut off at the cap (recorded), so the count
-    of tokens written decides, not only finish_reason."""
-    return any(finish_reason(c) == "length" or _usage(c)[1] >= max_tokens for c in _completions(exc))
-
-
 def _merge_halves(head: StructuredResult, parts: list[StructuredResult]) -> StructuredResult:
     """The halves' items side by side (consolidation merges repeats later), costs and counts summed."""
     from synth.extract.schema import ChunkExtraction
@@ -471,20 +431,3 @@ def _merge_halves(head: StructuredResult, parts: list[StructuredResult]) -> Stru
         for f in ("tokens_in", "tokens_out", "cost_usd", "truncated", "loops", "parts_lost"):
             setattr(out, f, getattr(out, f) + getattr(p, f))
     return out
-
-
-def _schema_class(model: type[BaseModel]) -> type[BaseModel]:
-    """`model` as instructor's OpenAISchema subclass, built once per model.
-
-    Given a plain pydantic model, instructor builds a new subclass on every call, and so a new JSON
-    schema (its schema cache is per class): ~10 ms of CPU per request, which with 8 requests in
-    flight delays the others (benchmarks/README.md)."""
-    if model not in _SCHEMA_CLASSES:
-        import instructor
-
-        _SCHEMA_CLASSES[model] = model if issubclass(model, instructor.OpenAISchema) else \
-            instructor.openai_schema(model)
-    return _SCHEMA_CLASSES[model]
-
-
-_SCHEMA_CLASSES: dict[type, type] = {}
