@@ -6,6 +6,7 @@ print them side by side, save.
     python -m evals --quick           # extraction + ICP only: no theme clustering
     python -m evals --seeds 0,1       # fewer seeds for clustering and the ICP generator
     python -m evals --no-llm          # never call a configured LLM provider
+    python -m evals --study dev --quick --base-url http://127.0.0.1:8080/v1 --model M   # an LLM row, any endpoint
     python -m evals --out FILE        # default: evals/results.json
 
 Studies: `evals/heldout/` (held out: measured, never tuned on) and `evals/gold/` (the dev study:
@@ -192,19 +193,27 @@ def evaluate_study(name: str, root: Path, args, console, embedder) -> dict:
     if not args.quick and local["themeset"] is not None:
         e2e["local"] = stages.evaluate_end_to_end(study, local["themeset"], local["run"].extractions,
                                                   gold_m, pred_m, matches)
-    cfg = None if args.no_llm else resolve_provider()
+    cfg = None if args.no_llm else resolve_provider(base_url=args.base_url, model=args.model, provider=args.provider,
+                                                    mode=args.mode, timeout=args.timeout)
     if cfg is None:
         out["extraction"]["llm"] = {"measured": False, "reason": "LLM path not measured: --no-llm" if args.no_llm
                                     else "LLM path not measured: no provider configured (OPENAI_API_KEY / "
                                          "OPENAI_BASE_URL)"}
     else:
         try:
+            t_llm = time.perf_counter()
             llm = stages.run_pipeline(study, provider=cfg) if not args.quick else _extract_only(study, cfg)
             if llm["run"].fatal or not llm["run"].extractions:
                 out["extraction"]["llm"] = {"measured": False, "reason": f"LLM run failed: {llm['run'].fatal}"}
             else:
                 lres, lg, lp, lm = stages.evaluate_extraction(study, llm["run"])
                 lres.update(measured=True, provider=cfg.describe(), macro_f1=macro_f1(lres))
+                tot = llm["run"].totals  # what the row cost: calls, tokens, re-asks, cut-off / looping replies
+                lres["cost"] = {"calls": tot.calls, "tokens_in": tot.tokens_in, "tokens_out": tot.tokens_out,
+                                "reask_calls": tot.reask_calls, "replies_truncated": tot.replies_truncated,
+                                "replies_looping": tot.replies_looping, "parts_lost": tot.parts_lost,
+                                "failed_files": len(llm["run"].failures), "endpoint": llm["run"].endpoint_note,
+                                "wall_s": round(time.perf_counter() - t_llm, 1)}
                 out["extraction"]["llm"] = lres
                 if not args.quick and llm["themeset"] is not None:
                     e2e["llm"] = stages.evaluate_end_to_end(study, llm["themeset"], llm["run"].extractions, lg, lp, lm)
@@ -251,6 +260,12 @@ def main(argv: Optional[list[str]] = None) -> int:
                     help="comma-separated seeds for clustering and the ICP generator (default 0,1,2,3,4)")
     ap.add_argument("--no-llm", action="store_true", help="do not call a configured LLM provider")
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
+    # the LLM row against any OpenAI-compatible endpoint (flags as `synth extract` takes them)
+    ap.add_argument("--base-url", default=None, help="OpenAI-compatible base URL (else OPENAI_BASE_URL)")
+    ap.add_argument("--model", default=None, help="model name (else SYNTH_MODEL)")
+    ap.add_argument("--provider", default=None, help="openai, azure, ollama, vllm, llamacpp, lmstudio")
+    ap.add_argument("--mode", default=None, help="how to ask for structure (default: probe once)")
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per LLM call")
     args = ap.parse_args(argv)
 
     import warnings
@@ -284,6 +299,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         if r["extraction"]["llm"].get("measured"):
             console.print(extraction_table(f"Extraction, {name} study: LLM ({r['extraction']['llm']['provider']})",
                                            r["extraction"]["llm"]))
+            c = r["extraction"]["llm"]["cost"]
+            console.print(f"LLM cost: {c['calls']} calls, {c['tokens_in']} tokens in, {c['tokens_out']} out, "
+                          f"{c['reask_calls']} re-ask calls, {c['replies_truncated']} replies cut off at the cap "
+                          f"({c['parts_lost']} halves lost), {c['replies_looping']} looping, {c['failed_files']} "
+                          f"files failed, {c['wall_s']} s; {c['endpoint']}")
         if not args.quick:
             console.print(themes_table(name, r["themes"]))
         console.print(icp_table(name, r["icp"]))
