@@ -178,3 +178,33 @@ def assert_nothing_invented(ws_path, run: dict) -> None:
                 assert it["evidence"]
                 for e in it["evidence"]:
                     assert texts[ex["file"]][e["char_start"]:e["char_end"]] == e["quote"]
+
+
+def test_wrong_enum_values_are_re_asked_with_the_error_and_never_shown(sample_ws):
+    """Hand-written replies (a small model's habit under JSON mode without a grammar): a trigger kind and
+    a DMU role outside the schema's enums. instructor re-asks with the validation error; the corrected
+    answer is used. A file whose model never corrects itself is reported failed, with nothing shown."""
+    good = responder(SAMPLE_RESPONSES["responses"])
+
+    def wrong_first(body: dict) -> dict:
+        if len(body["messages"]) > 2:  # the re-ask carries the validation error
+            return good(body)
+        reply = json.loads(good(body)["choices"][0]["message"]["content"])
+        for t in reply.get("triggers", []):
+            t["kind"] = "funding_round"
+        for d in reply.get("dmu", []):
+            d["role"] = "decision maker"
+        return json_completion(reply, model=body["model"])
+
+    with FakeOpenAI(wrong_first) as srv:
+        env = {"OPENAI_BASE_URL": srv.base_url, "SYNTH_PROVIDER": "ollama", "SYNTH_MODE": "json"}
+        r = invoke("extract", "-w", sample_ws, "--json", env=env)
+        reasks = [c for c in srv.chat_requests() if len(c.body["messages"]) > 2]
+    assert r.exit_code == 0, r.said[-3000:]
+    run = json.loads(r.stdout)
+    assert len(run["extractions"]) == 10 and reasks
+    assert any("funding_round" in json.dumps(c.body["messages"][2:]) for c in reasks)
+    kinds = {t["kind"] for ex in run["extractions"] for t in ex["triggers"]}
+    roles = {d["role"] for ex in run["extractions"] for d in ex["dmu"]}
+    assert "funding_round" not in kinds and "decision maker" not in roles and kinds and roles
+    assert_nothing_invented(sample_ws, run)
