@@ -37,7 +37,6 @@ import json
 import os
 import platform
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Callable, Optional
@@ -47,6 +46,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
+
+from evals.measuring import measure  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77_train.csv"
@@ -116,58 +117,6 @@ def stratified_sample(labels: list[str], n: int, seed: int = 0) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------ measuring
-
-class PeakRSS:
-    """Highest RSS (bytes) seen by a 5 ms sampler while the block runs, minus the RSS before it."""
-
-    def __init__(self, interval: float = 0.005):
-        self.interval = interval
-        self.peak_delta: Optional[int] = None
-
-    def __enter__(self):
-        try:
-            import psutil
-        except ImportError:   # pragma: no cover - psutil is in the dev extra
-            self._proc = None
-            return self
-        self._proc = psutil.Process()
-        self._base = self._proc.memory_info().rss
-        self._peak = self._base
-        self._stop = threading.Event()
-
-        def run():
-            while not self._stop.is_set():
-                try:
-                    self._peak = max(self._peak, self._proc.memory_info().rss)
-                except Exception:  # noqa: BLE001
-                    pass
-                self._stop.wait(self.interval)
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self._proc is None:
-            return False
-        self._stop.set()
-        self._thread.join()
-        self._peak = max(self._peak, self._proc.memory_info().rss)
-        self.peak_delta = self._peak - self._base
-        return False
-
-
-def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, float, Optional[int]]:
-    """(labels, wall seconds, CPU seconds of the whole process, peak RSS growth in bytes)."""
-    import gc
-
-    gc.collect()
-    with PeakRSS() as mem:
-        c0, t0 = time.process_time(), time.perf_counter()
-        labels = fn()
-        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return np.asarray(labels), seconds, cpu, mem.peak_delta
-
 
 def _child(key: str, cfg: dict, seeds: list[int], x: np.ndarray, texts: list[str], conn) -> None:
     """Runs in a fresh (spawned) process: warm up, then measure one method over every seed."""
