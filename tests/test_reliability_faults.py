@@ -42,8 +42,7 @@ pytestmark = pytest.mark.timeout(120)
 # 600-token chunks: 33 chunks over the 10 sample transcripts, so ~20% faults is a real mix, not two
 BUDGET = 600
 # server-side faults: 20% in all. Schema-invalid JSON comes from the responder (`_InvalidFirstAnswer`),
-# not from the fake's INVALID_SCHEMA: that one answers "{}", which synth's schema accepts as an empty
-# chunk (see the xfail case below), so it would test nothing here but a silently empty chunk.
+# and from the fake's INVALID_SCHEMA ("{}", refused and re-asked): see test_extraction_survives_each_fault_kind_alone.
 FAULTS = {Fault.RATE_LIMIT: 0.03, Fault.SERVER_ERROR: 0.03, Fault.BAD_GATEWAY: 0.03, Fault.RESET: 0.03,
           Fault.TIMEOUT: 0.03, Fault.TRUNCATED: 0.03, Fault.SLOW_DRIP: 0.02}
 FAULT_SEED = 9  # every kind is drawn at least once at this seed: checked below, not assumed
@@ -165,10 +164,8 @@ def test_twenty_percent_faults_every_chunk_extracted_and_output_unchanged(tmp_pa
     faulty_ws.close()
 
 
-_KINDS = [pytest.param(f, id=f.name, marks=pytest.mark.xfail(
-    strict=True, reason="synth accepts the fake's INVALID_SCHEMA answer '{}' as an empty chunk (all lists "
-                        "default to []), so the chunk's items are silently lost; reported to the lead")
-    if f is Fault.INVALID_SCHEMA else ()) for f in Fault] + [pytest.param("invalid_answer", id="SCHEMA_INVALID_JSON")]
+# INVALID_SCHEMA answers "{}": refused by ChunkExtraction (it names none of the lists), so re-asked
+_KINDS = [pytest.param(f, id=f.name) for f in Fault] + [pytest.param("invalid_answer", id="SCHEMA_INVALID_JSON")]
 
 
 @pytest.mark.parametrize("fault", _KINDS)

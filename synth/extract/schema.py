@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from synth.models import AlternativeKind, DmuRole, Quantity, TriggerKind
 
@@ -63,3 +63,14 @@ class ChunkExtraction(BaseModel):
     alternatives: list[AlternativeOut] = Field(default_factory=list)
     dmu: list[DmuOut] = Field(default_factory=list)
     traits: list[TraitOut] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names_its_lists(cls, data):
+        # A reply with none of the lists ("{}") is a model that answered nothing, not a chunk with
+        # nothing in it: refusing it makes instructor re-ask instead of silently losing the chunk.
+        # Omitting some lists stays fine (small models often leave out the empty ones).
+        if isinstance(data, dict) and not any(k in data for k in cls.model_fields):
+            raise ValueError("the answer names none of pains, triggers, alternatives, dmu, traits: "
+                             "return all five lists, empty where the chunk has nothing")
+        return data
