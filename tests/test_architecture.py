@@ -125,7 +125,7 @@ def test_test_helpers_are_not_in_the_runtime_package():
 
 
 @pytest.mark.parametrize("name", ["extract_v1.md", "label_v1.md", "icp_narrative_v1.md", "prices.yaml",
-                                  "local_examples_v1.yaml", "rank_rules_v1.yaml"])
+                                  "local_examples_v2.yaml", "rank_rules_v1.yaml"])
 def test_every_data_file_is_read_through_package_resources(name):
     from importlib import resources
 
