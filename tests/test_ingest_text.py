@@ -123,3 +123,15 @@ def test_vtt_content_in_txt_file_is_sniffed(tmp_path):
 def test_srt_content_in_txt_file_is_sniffed(tmp_path):
     t = load(tmp_path, "1\n00:00:01,000 --> 00:00:02,000\nAl: Hi?\n", "x.txt")
     assert t.format == "srt"
+
+
+def test_header_block_below_a_markdown_title_is_metadata_not_talk(tmp_path):
+    p = tmp_path / "acme.md"
+    p.write_text("# Interview: Acme Corp\n\n**Interviewer:** Sam Patel\n**Date:** 2026-01-12\n\n"
+                 "**Sam Patel:** What made you look at this now?\n\n"
+                 "**Dana Lee:** We failed an audit in March and it cost us two weeks of work.\n", encoding="utf-8")
+    t = load_transcript(p)
+    assert [x.speaker for x in t.turns] == ["Sam Patel", "Dana Lee"]
+    assert [x.is_interviewer for x in t.turns] == [True, False]
+    assert t.meta.interviewer == "Sam Patel" and t.meta.date == dt.date(2026, 1, 12)
+    assert t.interviewee == "Dana Lee"

@@ -52,9 +52,12 @@ def front_matter(lines: list[str], warnings: list[str]) -> tuple[dict[str, Any],
 
 
 def header_block(lines: list[str], start: int) -> tuple[dict[str, str], int]:
-    """A first paragraph made only of `Company: Acme` / `Date: ...` lines is metadata."""
+    """A first paragraph made only of `Company: Acme` / `Date: ...` lines is metadata, also below a
+    Markdown title (`# Interview: Acme` then `**Interviewer:** Sam`): read as talk, the interviewer's
+    name would become a speaker and their questions evidence."""
     i = start
-    while i < len(lines) and not lines[i].strip():
+    while i < len(lines) and (not lines[i].strip() or _HEADING.match(lines[i].strip())
+                              or _RULE.match(lines[i].strip())):
         i += 1
     values: dict[str, str] = {}
     j = i
