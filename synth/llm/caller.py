@@ -228,7 +228,7 @@ class LlmCaller:
             return await self.structured(build_messages(chunk_text, context), ChunkExtraction,
                                          purpose="extract", prompt=PROMPT_NAME, prompt_version=self.prompt_version)
         except Truncated as cut:
-            head = StructuredResult(parsed=ChunkExtraction(), cached=cut.tokens_out == 0, truncated=1,
+            head = StructuredResult(parsed=_empty_extraction(), cached=cut.tokens_out == 0, truncated=1,
                                     loops=int(cut.loop), tokens_in=cut.tokens_in, tokens_out=cut.tokens_out,
                                     cost_usd=self.prices.cost(self.cfg.model, cut.tokens_in, cut.tokens_out))
             halves = None if _part else split_in_two(chunk_text)
@@ -417,11 +417,18 @@ class LlmCaller:
         return f"provider refused the request: {type(inner).__name__}: {str(inner)[:200]}"
 
 
+def _empty_extraction():
+    """A chunk answer with nothing in it (every list named: the schema refuses an answer naming none)."""
+    from synth.extract.schema import ChunkExtraction
+
+    return ChunkExtraction(pains=[], triggers=[], alternatives=[], dmu=[], traits=[])
+
+
 def _merge_halves(head: StructuredResult, parts: list[StructuredResult]) -> StructuredResult:
     """The halves' items side by side (consolidation merges repeats later), costs and counts summed."""
     from synth.extract.schema import ChunkExtraction
 
-    merged = ChunkExtraction()
+    merged = _empty_extraction()
     for p in parts:
         for field in ChunkExtraction.model_fields:
             getattr(merged, field).extend(getattr(p.parsed, field))

@@ -77,8 +77,11 @@ def load_exchanges(path: Path | str) -> list[dict]:
 class RecordedServer:
     """A responder replaying recorded exchanges, by exact messages first, then by `semantic_key`.
 
-    A key recorded more than once is answered in recorded order, the last answer repeating. A request
-    nothing was recorded for is answered 500 with x-should-retry false and counted in `misses`."""
+    A key recorded more than once is answered in recorded order, the last answer repeating. A re-ask
+    the recording never saw (synth's validation got stricter since) gets the model's last recorded
+    answer to the same question again, as a model at temperature 0 mostly gives, and is counted in
+    `repeated`. Any other request nothing was recorded for is answered 500 with x-should-retry false
+    and counted in `misses`."""
 
     def __init__(self, *files: Path | str):
         self.exact: dict[str, list[dict]] = defaultdict(list)
@@ -91,12 +94,18 @@ class RecordedServer:
         self._served: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
         self.misses: list[str] = []
+        self.repeated: list[str] = []
 
     def __call__(self, body: dict) -> dict:
         exact = request_hash(body) + shape(body)
         key = semantic_key(body)
         with self._lock:
             pool_key, pool = (exact, self.exact[exact]) if self.exact.get(exact) else (key, self.by_key.get(key))
+            if not pool:
+                earlier = self._earlier_answer(key)
+                if earlier is not None:
+                    self.repeated.append(key)
+                    pool_key, pool = earlier
             if not pool:
                 self.misses.append(key)
                 raise HttpReply(500, {"error": {"message": f"nothing recorded for {key}", "type": "replay_miss"}},
@@ -107,6 +116,16 @@ class RecordedServer:
         if ex["status"] != 200:
             raise HttpReply(ex["status"], ex["response"])
         return ex["response"]
+
+
+    def _earlier_answer(self, key: str):
+        """(key, exchanges) of the same question asked with fewer messages, the longest such; or None."""
+        shape_, schema, what, n = json.loads(key)
+        for k in range(n - 1, 1, -1):
+            earlier = json.dumps([shape_, schema, what, k])
+            if self.by_key.get(earlier):
+                return earlier, self.by_key[earlier][-1:]
+        return None
 
 
 # ---------------------------------------------------------------------------------------- the proxy
