@@ -1,8 +1,10 @@
 """Shared fixtures. The embedding model loads once per test session (about 7 s on 2 cores)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,32 @@ def make_transcript(lines, file_name="t.txt", date=None):
     return Transcript(path=file_name, file_name=file_name, format="txt", encoding="utf-8",
                       content_hash=hashlib.sha256(text.encode()).hexdigest(), text=text, turns=turns,
                       meta=TranscriptMeta(date=date), interviewers=sorted({s for s, iv, *_ in lines if iv}))
+
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
+CHROMEDRIVER = next((p for p in ("/usr/bin/chromedriver", shutil.which("chromedriver") or "")
+                     if p and Path(p).exists()), None)
+
+
+@contextlib.contextmanager
+def chromium(profile_dir: Path, window: str = "1280,1600"):
+    """Headless Debian Chromium driven by selenium, its console log kept; skips when either is missing.
+    The flags keep it off the network (this machine refuses Chromium's background connections)."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("chromium/chromedriver not found: apt-get install chromium chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[dev]'")
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+                "--disable-dev-shm-usage", f"--window-size={window}", f"--user-data-dir={profile_dir}"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    d.set_page_load_timeout(30)
+    try:
+        yield d
+    finally:
+        d.quit()

@@ -3,34 +3,14 @@
 script did not run; a screenshot lands in the test's tmp dir."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
-DRIVER = next((p for p in ("/usr/bin/chromedriver", shutil.which("chromedriver") or "") if p and Path(p).exists()),
-              None)
+from conftest import chromium
 
 
 @pytest.fixture
 def driver(tmp_path):
-    if not (CHROMIUM and DRIVER):
-        pytest.skip("chromium/chromedriver not found: apt-get install chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[dev]'")
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                "--disable-dev-shm-usage", "--window-size=1280,1600", f"--user-data-dir={tmp_path / 'profile'}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    d = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    d.set_page_load_timeout(30)
-    yield d
-    d.quit()
+    with chromium(tmp_path / "profile", window="1280,1600") as d:
+        yield d
 
 
 def test_report_opens_cleanly_in_chromium(tmp_path, driver):

@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
-from test_report_browser import CHROMIUM, DRIVER
+from conftest import SAMPLE, chromium
 from typer.testing import CliRunner
 
 from synth.cli import app as cli_app
@@ -56,22 +55,8 @@ def sample_ws(tmp_path_factory, embed_model) -> Path:
 
 @pytest.fixture
 def driver(tmp_path):
-    if not (CHROMIUM and DRIVER):
-        pytest.skip("chromium/chromedriver not found: apt-get install chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[dev]'")
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                "--disable-dev-shm-usage", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    d = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    d.set_page_load_timeout(30)
-    yield d
-    d.quit()
+    with chromium(tmp_path / "profile", window="1280,1000") as d:
+        yield d
 
 
 @pytest.fixture
