@@ -146,7 +146,8 @@ def test_ingest_and_extract_go_on_past_every_bad_file_and_a_rerun_is_a_no_op(fol
     assert {u.speaker for u in ts["no_speakers.txt"].turns} == {"Unknown"}
 
     with FakeOpenAI(responder(RESPONSES)) as srv:
-        env = {"OPENAI_API_KEY": "sk-test-hostile", "OPENAI_BASE_URL": srv.base_url}
+        # SYNTH_MODE: a generic server is otherwise probed for its mode first (tests/test_llm_endpoints.py)
+        env = {"OPENAI_API_KEY": "sk-test-hostile", "OPENAI_BASE_URL": srv.base_url, "SYNTH_MODE": "json"}
         run1 = _invoke(["extract", "-w", ws_dir], env=env)
         assert run1.exit_code == 0, run1.stderr
         bodies = [r.body for r in srv.chat_requests()]
