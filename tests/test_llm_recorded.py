@@ -130,10 +130,14 @@ def test_recorded_run_replays_completes_and_shows_nothing_invented(run_file, tmp
         asked = len(srv.chat_requests())
     # every question synth asked was one the real server was asked (a stricter re-ask gets the
     # model's previous answer again: RecordedServer.repeated)
-    assert replay.misses == [], "a request was made that was never recorded"
     assert asked > 0 and r.exit_code in (0, 1), r.said[-2000:]  # 1: a file the model never answered validly
     assert "Traceback" not in r.said
     run = json.loads(r.stdout)
+    # once a file has failed, its other chunks' requests are abandoned, and when depends on timing:
+    # one the recording never saw may go out during the replay. Any other unrecorded request is a failure.
+    failed = {f["file"] for f in run["failures"]}
+    assert [m for m in replay.misses if not any(f"Interview file: {f}," in m for f in failed)] == [], \
+        "a request was made that was never recorded"
     assert run["fatal"] is None
     assert len(run["extractions"]) + len(run["failures"]) == len(files)
     assert_nothing_invented(tmp_path / "ws", run)
