@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test eval bench clean venv
+.PHONY: demo test eval eval-llm bench clean venv
+BASE_URL ?= http://127.0.0.1:8080/v1
+MODEL ?= local
 
 venv: $(STAMP)
 
@@ -25,6 +27,9 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m evals
+
+eval-llm: $(STAMP)
+	$(BIN)/python -m evals --study dev --quick --base-url $(BASE_URL) --model $(MODEL) --out evals/results-llm.json
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

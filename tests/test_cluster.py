@@ -1,13 +1,13 @@
 import numpy as np
 
 from synth.models import Alternative
-from synth.themes.group import group_alternatives
 from synth.themes.cluster import (
     ClusterParams,
     adaptive_min_cluster_size,
     labels_for,
     prune_incoherent,
 )
+from synth.themes.group import group_alternatives
 
 
 def _alt(i, name, kind="competitor"):

@@ -56,7 +56,8 @@ RESPONSES = {
                                  "quotes": ["A spreadsheet and a lot of hope. It costs us about 10 hours a week."]}]},
     "html_lines.txt": {"triggers": [{"event": "A new CISO wants SSO everywhere", "kind": "executive_hire",
                                      "quotes": [SCRIPT_LINE]}]},
-    "html_names.json": {}, "cp1252.txt": {}, "no_speakers.txt": {},
+    # nothing to extract: empty lists named (a reply naming none of them, "{}", is refused and re-asked)
+    "html_names.json": {"pains": []}, "cp1252.txt": {"pains": []}, "no_speakers.txt": {"pains": []},
 }
 
 
@@ -233,8 +234,8 @@ def _long_transcript(path: Path) -> int:
 
 
 def _empty_extraction(body: dict) -> dict:
-    """A valid, empty answer: a tool call with `{}` arguments (every ChunkExtraction list defaults)."""
-    return tool_call_completion(body["tools"][0]["function"]["name"], {})
+    """A valid, empty answer: a tool call naming one empty list (the others default to empty)."""
+    return tool_call_completion(body["tools"][0]["function"]["name"], {"pains": []})
 
 
 def test_150k_word_transcript_is_chunked_on_turns_and_memory_stays_bounded(tmp_path):
