@@ -303,6 +303,17 @@ def check_item(where: str, item: dict, quote_ok, themes: dict) -> None:
             fail(where, "dmu items carry no theme")
 
 
+def finish(problems: list[str]) -> int:
+    """Print the verdict; the exit code is 1 when any check failed."""
+    if problems:
+        print(f"\nFAILED: {len(problems)} problem(s)")
+        for e in problems:
+            print(f"  - {e}")
+        return 1
+    print("\nOK: all checks passed")
+    return 0
+
+
 def main() -> int:
     themes = load_themes()
     accounts = load_accounts()
@@ -415,13 +426,7 @@ def main() -> int:
         oc = Counter(accounts.get(f, {}).get("outcome") for f in files)
         print(f"  {tid:<4} {t['category']:<11} {len(files):>2}  ({oc['won']}/{oc['lost']}/{oc['open']})  {t['label']}")
 
-    if errors:
-        print(f"\nFAILED: {len(errors)} problem(s)")
-        for e in errors:
-            print(f"  - {e}")
-        return 1
-    print("\nOK: all checks passed")
-    return 0
+    return finish(errors)
 
 
 if __name__ == "__main__":

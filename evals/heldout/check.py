@@ -80,13 +80,7 @@ def main() -> int:
     for tid, t in themes.items():
         oc = Counter(accounts[f]["outcome"] for f in theme_files.get(tid, ()))
         print(f"  {tid:<3} {len(theme_files.get(tid, ())):>2} ({oc['won']}/{oc['lost']}/{oc['open']})  {t['label']}")
-    if errors:
-        print(f"\nFAILED: {len(errors)} problem(s)")
-        for e in errors:
-            print(f"  - {e}")
-        return 1
-    print("\nOK: all checks passed")
-    return 0
+    return schema.finish(errors)
 
 
 if __name__ == "__main__":
