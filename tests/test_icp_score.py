@@ -244,8 +244,9 @@ def test_hubspot_export_needs_no_renaming(tmp_path):
     assert list(rows[0]) == ["Record ID", "Company name", "ICP score", "ICP tier", "ICP score max",
                              "ICP reason 1", "ICP reason 2", "ICP reason 3"]
     assert rows[0]["Record ID"] == "101" and rows[0]["ICP score"] == "67" and rows[0]["ICP tier"] == "nurture"
+    # a text cell starting with "+" is a formula to a spreadsheet: the one CSV guard prefixes an apostrophe
     assert [rows[0][f"ICP reason {k}"] for k in (1, 2, 3)] == [
-        "+40 employees 100-500", "+30 tech_stack has Kubernetes", "+30 industry in software"]
+        "'+40 employees 100-500", "'+30 tech_stack has Kubernetes", "'+30 industry in software"]
     assert rows[2]["ICP reason 1"] == "disqualified: industry = Government"
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from synth.csvcell import csv_cell
+
 from .rules import TIER_NAMES
 from .score import MATCHED, STATE_NAMES, ScoreResult
 
@@ -70,21 +72,22 @@ def reasons(result: ScoreResult, states: np.ndarray, top: int = 3) -> list[str]:
 def write_scores_csv(result: ScoreResult, path: str | Path) -> Path:
     """One row per account, for a CRM import (see the module doc)."""
     inv, cols = _patterns(result)
-    texts = [reasons(result, col) for col in cols]
+    # every text cell through the formula guard; the reasons once per pattern ("+40 employees ..." is text)
+    texts = [[csv_cell(r) for r in reasons(result, col)] for col in cols]
     reason_cols = [np.array([(t + ["", "", ""])[k] for t in texts], dtype=object)[inv] for k in range(3)]
     t = result.table
     id_field = "record_id" if t.has("record_id") else "domain" if t.has("domain") else None
     lead_headers, lead_cols = [], []
     if id_field:
         lead_headers.append(t.headers.get(id_field, "Record ID"))
-        lead_cols.append(["" if v is None else v for v in t.column(id_field).values()])
+        lead_cols.append([csv_cell(v) for v in t.column(id_field).values()])
     lead_headers.append(t.headers.get("company", "Company name"))
-    lead_cols.append(result.companies)
+    lead_cols.append([csv_cell(v) for v in result.companies])
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     with p.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(lead_headers + SCORE_COLUMNS)
+        w.writerow([csv_cell(h) for h in lead_headers] + SCORE_COLUMNS)
         tiers = np.array(TIER_NAMES, dtype=object)[result.tier_codes]
         w.writerows(zip(*lead_cols, result.scores.tolist(), tiers, result.score_max.tolist(), *reason_cols))
     return p

@@ -11,13 +11,13 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
+from synth.csvcell import csv_row
 from synth.models import CATEGORIES, DmuRoleSummary, Evidence, Item, ScoreComponent, ThemeSet
 from synth.workspace import Workspace
 
 from .model import hms
 
 EXPORTS_VERSION = "1"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportQuote(BaseModel):
@@ -80,9 +80,9 @@ class ThemesExport(BaseModel):
 
 
 class ItemRow(BaseModel):
-    """One row of items.csv per extracted item, with its first quote. Empty cell = no value. A text cell
-    that starts with = + - @, a tab or a carriage return gets a leading apostrophe, so a spreadsheet
-    does not run it as a formula; themes.json keeps the quotes unaltered."""
+    """One row of items.csv per extracted item, with its first quote. Empty cell = no value. A text cell a
+    spreadsheet would run as a formula gets a leading apostrophe (`synth.csvcell`); themes.json keeps
+    the quotes unaltered."""
 
     item_id: str
     theme_id: Optional[str] = Field(None, description="empty when the item is in no theme")
@@ -149,24 +149,13 @@ def item_rows(ts: Optional[ThemeSet], items: list[Item]) -> list[ItemRow]:
     return rows
 
 
-def _cell(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    s = str(v)
-    if isinstance(v, str) and s.startswith(FORMULA_START):
-        s = "'" + s
-    return s
-
-
 def items_csv(rows: list[ItemRow]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     fields = list(ItemRow.model_fields)
     w.writerow(fields)
     for r in rows:
-        w.writerow([_cell(getattr(r, f)) for f in fields])
+        w.writerow(csv_row(getattr(r, f) for f in fields))
     return buf.getvalue()
 
 
