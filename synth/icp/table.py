@@ -9,6 +9,7 @@ reader ingest uses too: a cell means the same to `synth ingest` and to `synth sc
 from __future__ import annotations
 
 import array
+import csv
 import gc
 import itertools
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from ..ingest.accounts import (
     NULL_TOKENS,
     column_map_for,
+    csv_problem,
     is_footer,
     norm_text,
     normalize_name,
@@ -30,6 +32,7 @@ from ..ingest.accounts import (
     parse_whole,
     split_list,
 )
+from ..ingest.errors import IngestError
 from ..models import AccountRow
 
 CHUNK = 512      # small chunks: a chunk's cells are still in the CPU cache when encoded
@@ -295,6 +298,8 @@ def read_accounts_csv(path: str | Path, column_map: str | dict[str, str] | None 
     gc.disable()      # millions of short-lived row lists: the cycle collector only costs time here
     try:
         table = _build(f.header, f.rows, column_map, source=str(path), warnings=warnings)
+    except csv.Error as e:  # e.g. a 128 KB field: name the file and line, never a traceback
+        raise IngestError(path, f"line {f.line()}: unreadable CSV row ({csv_problem(e)})") from None
     finally:
         f.close()
         if gc_was_on:

@@ -24,6 +24,7 @@ cell means the same thing to both:
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import re
@@ -234,6 +235,14 @@ class CsvFile(BaseModel):
             self.source.close()
 
 
+def csv_problem(e: csv.Error) -> str:
+    """What a csv.Error means to the person holding the file."""
+    if "field larger than field limit" in str(e):
+        return (f"a field is over {csv.field_size_limit() // 1024} KB, the CSV reader's limit: "
+                "often a quote that is never closed")
+    return str(e)
+
+
 def _lines(text: str) -> Iterator[str]:
     """Lines with their newline, without copying `text` into a buffer (io.StringIO holds 4 bytes a
     character: 400 MB for a 100 MB export)."""
@@ -260,9 +269,12 @@ def open_csv(path: str | Path, delimiter: Optional[str] = None) -> CsvFile:
         raw = p.read_bytes()
     except OSError as e:
         raise IngestError(p, f"cannot read accounts file: {e.strerror or e}") from None
-    head = raw[:65536]
-    cut = head.rfind(b"\n") + 1 or len(head)
-    _, enc = decode(head[:cut], p)          # empty, binary, undecodable: IngestError naming the file
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"                      # decoded whole below: a cut sample could split a character
+    else:
+        head = raw[:65536]
+        cut = head.rfind(b"\n") + 1 or len(head)
+        _, enc = decode(head[:cut], p)      # empty, binary, undecodable: IngestError naming the file
     lines: Any
     if enc in ("utf-8", "utf-8-sig"):
         try:
@@ -327,7 +339,7 @@ def _load(f: CsvFile, path: Path) -> tuple[list[AccountRow], list[str]]:
         except StopIteration:
             break
         except csv.Error as e:
-            warnings.append(f"{name}:{f.line()}: unreadable CSV row ({e}); skipped")
+            warnings.append(f"{name}:{f.line()}: unreadable CSV row ({csv_problem(e)}); skipped")
             continue
         line = f.line()
         if not any(c.strip() for c in record):
