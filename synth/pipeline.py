@@ -23,9 +23,9 @@ Progress = Callable[[str, int], None]
 
 def ingest(paths: list[Path], workspace: Workspace, interviewer: Optional[list[str]] = None,
            accounts_csv: Optional[Path] = None, progress: Optional[Progress] = None,
-           replace_study: bool = True) -> IngestReport:
+           replace_study: bool = True, follow_links: bool = False) -> IngestReport:
     """1. Files -> Transcripts in the workspace, accounts.csv joined by file name."""
-    return ingest_study(paths, workspace, interviewer, accounts_csv, progress, replace_study)
+    return ingest_study(paths, workspace, interviewer, accounts_csv, progress, replace_study, follow_links)
 
 
 def extract(workspace: Workspace, provider: Optional[ProviderConfig] = None,

@@ -6,6 +6,7 @@ every interleaving deterministic: nothing here waits on a clock.
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -62,3 +63,77 @@ def test_a_utf16_accounts_csv_over_64kb_is_read(tmp_path):
         assert r.exit_code == 0, r.output
         got = list(csv.DictReader(out.open(encoding="utf-8")))
         assert len(got) == 6000 and got[0]["company"] == "Co0"
+
+
+# ------------------------------------------------------------------ symlinks and FIFOs in the study folder (#3)
+
+INTERVIEW = ("Interviewer: What slows you down?\n\n"
+             "Dana: We lose about 20 hours a week reconciling invoices by hand.\n")
+SECRET = "root:$6$s3cr3t-hash-never-leaves:19000:0:99999:7:::"
+
+
+def _study(tmp_path: Path) -> Path:
+    d = tmp_path / "study"
+    d.mkdir()
+    (d / "a.txt").write_text(INTERVIEW, encoding="utf-8")
+    return d
+
+
+def _db_text(ws: Path) -> str:
+    return b"".join(p.read_bytes() for p in ws.glob("synth.db*")).decode("utf-8", "replace")
+
+
+def test_a_symlink_leaving_the_study_folder_is_not_followed(tmp_path):
+    d = _study(tmp_path)
+    secret = tmp_path / "shadow"
+    secret.write_text(SECRET, encoding="utf-8")
+    (d / "shadow.txt").symlink_to(secret)
+    (d / "inside.txt").symlink_to(d / "a.txt")          # a link inside the study is the study's own file
+    ws = tmp_path / "ws"
+    r = invoke("ingest", d, "-w", ws)
+    assert r.exit_code == 1, r.output
+    msg = flat(r.stderr)
+    assert f"error {d / 'shadow.txt'}: symbolic link to {secret}, outside the study folder: not followed" in msg
+    assert "--follow-links" in msg
+    assert "s3cr3t" not in _db_text(ws) and "s3cr3t" not in r.output
+    assert "20 hours a week" in _db_text(ws)              # the good file is kept
+    # asked for explicitly, the link is read
+    r = invoke("ingest", d, "-w", ws, "--follow-links")
+    assert r.exit_code == 0, r.output
+    assert "s3cr3t" in _db_text(ws)
+
+
+def test_a_named_file_that_links_out_of_its_folder_is_refused_too(tmp_path):
+    d = _study(tmp_path)
+    secret = tmp_path / "shadow"
+    secret.write_text(SECRET, encoding="utf-8")
+    (d / "shadow.txt").symlink_to(secret)
+    r = invoke("ingest", d / "shadow.txt", d / "a.txt", "-w", tmp_path / "ws")
+    assert r.exit_code == 1 and "outside the study folder: not followed" in flat(r.stderr)
+    assert "s3cr3t" not in _db_text(tmp_path / "ws")
+
+
+def test_a_fifo_is_refused_not_read(tmp_path):
+    import os
+    import threading
+    d = _study(tmp_path)
+    fifo = d / "pipe.txt"
+    os.mkfifo(fifo)
+    (d / "accounts.csv").unlink(missing_ok=True)
+    os.mkfifo(d / "accounts.csv")
+    out: dict = {}
+    t = threading.Thread(target=lambda: out.setdefault("r", invoke("ingest", d, "-w", tmp_path / "ws")),
+                         daemon=True)
+    t.start()
+    t.join(timeout=30)  # a safety net only: a fixed ingest never blocks
+    if t.is_alive():     # unblock the reader the old code left hanging, then fail
+        for f in (fifo, d / "accounts.csv"):
+            os.close(os.open(f, os.O_RDWR))  # a writer that closes at once: the reader sees EOF
+        t.join(timeout=5)
+        raise AssertionError("ingest blocked reading a FIFO")
+    r = out["r"]
+    assert r.exit_code == 1, r.output
+    msg = flat(r.stderr)
+    assert f"error {fifo}: not a regular file (a FIFO): not read" in msg, msg
+    assert f"error {d / 'accounts.csv'}: not a regular file (a FIFO): not read" in msg, msg
+    assert "20 hours a week" in _db_text(tmp_path / "ws")

@@ -16,10 +16,13 @@ def ingest(paths: List[Path] = typer.Argument(..., help="transcript files or fol
            interviewer: Optional[List[str]] = typer.Option(None, "--interviewer",
                                                            help="name of an interviewer (repeatable)"),
            accounts: Optional[Path] = typer.Option(None, help="accounts.csv (default: beside the files)"),
+           follow_links: bool = typer.Option(False, "--follow-links",
+                                             help="read symbolic links that leave the study folder"),
            as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table")) -> None:
     """Parse transcripts (txt, md, vtt, srt, Otter, JSON exports) into the workspace."""
     with open_workspace(workspace) as ws:
-        report = pipeline.ingest(paths, ws, interviewer=interviewer, accounts_csv=accounts)
+        report = pipeline.ingest(paths, ws, interviewer=interviewer, accounts_csv=accounts,
+                                 follow_links=follow_links)
     if as_json:
         print(report.model_dump_json(indent=2))
     else:

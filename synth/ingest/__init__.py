@@ -14,6 +14,7 @@ from .accounts import join_accounts, load_accounts
 from .build import build_transcript
 from .encoding import decode
 from .errors import IngestError
+from .files import not_regular, refusal
 from .jsonfmt import parse_json
 from .srt import looks_like_srt, parse_srt
 from .text import parse_text
@@ -39,7 +40,10 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
     if p.is_dir():
         raise IngestError(p, "is a directory, not a transcript file")
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        if not_regular(st.st_mode):  # a FIFO would block the read forever
+            raise IngestError(p, not_regular(st.st_mode))
+        size = st.st_size
         if size > MAX_BYTES:
             raise IngestError(p, f"file too large ({size // (1024 * 1024)} MiB; limit {MAX_BYTES // (1024 * 1024)} MiB)")
         raw = p.read_bytes()
@@ -69,14 +73,19 @@ def _skip(name: str) -> bool:
             or Path(low).suffix not in EXTENSIONS)
 
 
-def discover(paths: Sequence[str | Path]) -> tuple[list[Path], list[IngestError]]:
+def discover(paths: Sequence[str | Path], follow_links: bool = False) -> tuple[list[Path], list[IngestError]]:
     """Expand paths into transcript files. Directories are walked recursively (sorted; hidden
-    entries, README files and accounts.csv skipped). Returns (files, errors)."""
+    entries, README files and accounts.csv skipped). Returns (files, errors). Links leaving the
+    study folder (unless `follow_links`) and non-regular files are errors, never read (files.py)."""
     files: list[Path] = []
     errors: list[IngestError] = []
     seen: set[Path] = set()
 
-    def add(f: Path) -> None:
+    def add(f: Path, study: Path) -> None:
+        problem = refusal(f, study, follow_links)
+        if problem:
+            errors.append(IngestError(f, problem))
+            return
         key = f.resolve()
         if key not in seen:
             seen.add(key)
@@ -86,18 +95,33 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[Path], list[IngestError]
         p = Path(raw)
         if p.is_dir():
             found: list[Path] = []
-            for root, dirs, names in os.walk(p):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
+            walked: set[Path] = set()
+            for root, dirs, names in os.walk(p, followlinks=follow_links):
+                walked.add(Path(root).resolve())
+                dirs[:] = [d for d in dirs if not d.startswith(".") and _walk_into(Path(root) / d, p, walked,
+                                                                                 follow_links, errors)]
                 found += [Path(root) / n for n in names if not _skip(n)]
             if not found:
                 errors.append(IngestError(p, f"no transcripts found in directory (looked for {', '.join(EXTENSIONS)})"))
             for f in sorted(found, key=lambda x: x.as_posix().lower()):
-                add(f)
-        elif p.exists():
+                add(f, p)
+        elif p.exists() or p.is_symlink():
             if p.suffix.lower() not in EXTENSIONS:
                 errors.append(_unsupported(p))
             else:
-                add(p)
+                add(p, p.parent)
         else:
             errors.append(IngestError(p, "no such file or directory"))
     return files, errors
+
+
+def _walk_into(d: Path, study: Path, walked: set[Path], follow_links: bool, errors: list[IngestError]) -> bool:
+    """Whether the walk enters sub-folder `d`: a linked folder leaving the study is named, not entered;
+    a followed link is entered once (a link loop ends)."""
+    if not d.is_symlink():
+        return True
+    problem = refusal(d, study, follow_links)
+    if problem and "outside the study folder" in problem:
+        errors.append(IngestError(d, problem))
+        return False
+    return follow_links and d.resolve() not in walked

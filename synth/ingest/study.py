@@ -10,6 +10,7 @@ from typing import Callable, Optional
 from pydantic import BaseModel, Field
 
 from synth.ingest import IngestError, discover, join_accounts, load_accounts, load_transcript
+from synth.ingest.files import refusal
 from synth.models import AccountRow, Transcript
 from synth.workspace import Workspace
 
@@ -52,17 +53,17 @@ def _accounts_files(paths: list[Path]) -> list[Path]:
     out = []
     for p in paths:
         cand = p / "accounts.csv" if p.is_dir() else p.parent / "accounts.csv"
-        if cand.exists() and cand not in out:
+        if (cand.exists() or cand.is_symlink()) and cand not in out:
             out.append(cand)
     return out
 
 
 def ingest_study(paths: list[Path], workspace: Workspace, interviewer: Optional[list[str]] = None,
            accounts_csv: Optional[Path] = None, progress: Optional[Progress] = None,
-           replace_study: bool = True) -> IngestReport:
+           replace_study: bool = True, follow_links: bool = False) -> IngestReport:
     """Parse every transcript under `paths` into the workspace; bad files are reported, not fatal."""
     report = IngestReport()
-    files, errors = discover(paths)
+    files, errors = discover(paths, follow_links)
     report.errors = [str(e) for e in errors]
     loaded: list[Transcript] = []
     for f in files:
@@ -87,6 +88,10 @@ def ingest_study(paths: list[Path], workspace: Workspace, interviewer: Optional[
     sidecars = [accounts_csv] if accounts_csv else _accounts_files(paths)
     rows: list[AccountRow] = []
     for sc in sidecars:
+        problem = refusal(sc, sc.parent, follow_links)  # a FIFO or a link out: the same rule as transcripts
+        if problem:
+            report.errors.append(str(IngestError(sc, problem)))
+            continue
         try:
             r, warns = load_accounts(sc)
             rows.extend(r)
