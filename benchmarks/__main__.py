@@ -5,7 +5,7 @@
     python -m benchmarks clustering --sizes 1000,10000
     python -m benchmarks ingest --profile     # also write benchmarks/profiles/ingest.txt (cProfile)
 
-Names: extraction, embeddings, clustering, ingest, score, web. Every benchmark (every clustering size)
+Names: extraction, embeddings, clustering, ingest, score, web, startup. Every benchmark (every clustering size)
 runs in its own process, so each peak RSS is that benchmark's alone. Results of a partial run are
 merged into the existing results.json. Medians of --runs repeats (default 3; the 100k clustering runs
 once). The machine is shared and noisy: where a ratio is the claim, the ratio is reported.
@@ -25,8 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-NAMES = ("extraction", "embeddings", "clustering", "ingest", "score", "web")
-TIMEOUT_S = {"extraction": 900, "embeddings": 600, "ingest": 600, "score": 600, "clustering": 1200, "web": 600}
+NAMES = ("extraction", "embeddings", "clustering", "ingest", "score", "web", "startup")
+TIMEOUT_S = {"extraction": 900, "embeddings": 600, "ingest": 600, "score": 600, "clustering": 1200, "web": 600, "startup": 300}
 
 
 def _child(name: str, runs: int | None, profile: Path | None) -> dict:
@@ -53,7 +53,7 @@ def _child(name: str, runs: int | None, profile: Path | None) -> dict:
 
 
 def _rows(name: str, result) -> list[dict]:
-    from benchmarks import bench_clustering, bench_embeddings, bench_extraction, bench_ingest, bench_web
+    from benchmarks import bench_clustering, bench_embeddings, bench_extraction, bench_ingest, bench_startup, bench_web
 
     if name == "clustering":
         ok = [r for r in result if "error" not in r]
@@ -72,7 +72,8 @@ def _rows(name: str, result) -> list[dict]:
                          "result": f"{result['learn_s']:.2f} s", "ratio": None, "target": "< 30 s",
                          "ok": result["learn_s"] < 30, "runs": result["runs"]})
     else:
-        mod = {"extraction": bench_extraction, "embeddings": bench_embeddings, "ingest": bench_ingest, "web": bench_web}[name]
+        mod = {"extraction": bench_extraction, "embeddings": bench_embeddings, "ingest": bench_ingest, "web": bench_web,
+               "startup": bench_startup}[name]
         rows = mod.rows(result)
     for row in rows:
         row["rss_mb"] = result.get("peak_rss_mb")

@@ -3,7 +3,7 @@ peak RSS, so numbers from one benchmark never bleed into another's.
 
     python -m benchmarks._child NAME --out result.json [--runs N] [--profile prof.txt]
 
-NAME: extraction, embeddings, ingest, score, web, clustering:<n>.
+NAME: extraction, embeddings, ingest, score, web, startup, clustering:<n>.
 """
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ def _run(name: str, runs: int | None) -> dict:
         out = b.run(rows=1_000_000, runs=runs or 3)
         out["tier_counts"] = {str(k): v for k, v in (out.get("tier_counts") or {}).items()}
         return out
+    if name == "startup":
+        from benchmarks import bench_startup as b
+
+        return b.run(runs=runs or 5)
     if name == "web":
         from benchmarks import bench_web as b
 

@@ -48,6 +48,7 @@ def icp(workspace: Workspace, provider: Optional[ProviderConfig] = None, rules_p
     return build_icp(workspace, provider, rules_path, overwrite)
 
 
-def score(accounts_csv: Path, rules_path: Path, columns: Optional[str] = None, seed: int = 0):
+def score(accounts_csv: Path, rules_path: Path, columns: Optional[str] = None, seed: int = 0,
+          workspace: Optional[Path] = None):
     """5. Any accounts CSV x icp.yaml -> 0-100, tier and reasons per account; validated against outcomes."""
-    return score_file(accounts_csv, rules_path, columns, seed)
+    return score_file(accounts_csv, rules_path, columns, seed, workspace)

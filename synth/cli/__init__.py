@@ -6,6 +6,7 @@ Exit codes: 0 all ok, 1 some inputs failed, 2 usage error (typer's own).
 from __future__ import annotations
 
 import typer
+import typer.core
 
 from synth import __version__
 from synth.cli.doctor import doctor
@@ -18,6 +19,16 @@ from synth.cli.run import run
 from synth.cli.schema import schema
 from synth.cli.themes import themes
 from synth.render import console
+
+
+def _flag_type(self, ctx):
+    """typer 0.29 prints `<bool>` after every flag (`--json <bool>`, even `--help <bool>`), as if it took a
+    value; a flag takes none, so it shows no type (llm, ruff and gh print flags bare)."""
+    return None if self.is_flag else _option_type(self, ctx)
+
+
+_option_type = typer.core.TyperOption.display_type_rich
+typer.core.TyperOption.display_type_rich = _flag_type
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Turn customer-interview transcripts into grounded evidence, ranked themes "

@@ -9,19 +9,22 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.table import Table
 
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
-from synth.llm.caller import FatalProviderError, LlmCaller
-from synth.llm.modes import PROBE_ORDER, parse_mode
-from synth.llm.probe import ProbeResult
 from synth.render import console, err, esc
+
+if TYPE_CHECKING:
+    from synth.llm.caller import LlmCaller
+    from synth.llm.probe import ProbeResult
 
 
 async def _check(caller: LlmCaller) -> tuple[Optional[list[str]], ProbeResult]:
+    from synth.llm.modes import PROBE_ORDER, parse_mode
+
     models: Optional[list[str]] = None
     try:
         models = [m.id async for m in caller.http.models.list()]
@@ -32,6 +35,8 @@ async def _check(caller: LlmCaller) -> tuple[Optional[list[str]], ProbeResult]:
 
 
 def _run(cfg, ws) -> tuple[Optional[list[str]], ProbeResult]:
+    from synth.llm.caller import LlmCaller
+
     async def go():
         async with LlmCaller(cfg, ws, concurrency=1) as caller:
             return await _check(caller)
@@ -40,7 +45,12 @@ def _run(cfg, ws) -> tuple[Optional[list[str]], ProbeResult]:
 
 @llm_options
 def doctor(workspace: Path = WorkspaceOpt, as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
-    """Check the LLM endpoint: reachable, model served, which way of asking for structure it takes."""
+    """Check the LLM endpoint: reachable, model served, which way of asking for structure it takes.
+
+    Example: synth doctor --base-url http://127.0.0.1:8080/v1 --model local -w .synth-study
+    """
+    from synth.llm.caller import FatalProviderError
+
     if llm is None:
         err.print("[red]error[/red] no LLM configured: set OPENAI_BASE_URL (a local server) or OPENAI_API_KEY, "
                   "or pass --base-url")

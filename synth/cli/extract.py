@@ -6,10 +6,8 @@ from typing import List, Optional
 
 import typer
 
-from synth import pipeline
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
 from synth.cli.show import print_extract_problems, print_generation_counts
-from synth.extract import ExtractOptions, estimate
 from synth.render import console, err, esc, extract_table, print_ingest_problems, progress_bars
 
 
@@ -24,7 +22,13 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
             dry_run: bool = typer.Option(False, "--dry-run", help="print calls, tokens and cost; send nothing"),
             embedding_model: Optional[str] = typer.Option(None, help="local sentence-transformers model path"),
             as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
-    """Extract pains, triggers, alternatives and DMU members from the ingested transcripts."""
+    """Extract pains, triggers, alternatives and DMU members from the ingested transcripts.
+
+    Example: synth extract -w .synth-study --dry-run --base-url http://127.0.0.1:8080/v1
+    """
+    from synth import pipeline
+    from synth.extract import ExtractOptions, estimate
+
     opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices,
                           embedding_model=embedding_model)
     ingest_failed = False

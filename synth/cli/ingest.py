@@ -6,7 +6,6 @@ from typing import List, Optional
 
 import typer
 
-from synth import pipeline
 from synth.cli.options import WorkspaceOpt, open_workspace
 from synth.render import console, ingest_table, print_ingest_problems
 
@@ -19,7 +18,12 @@ def ingest(paths: List[Path] = typer.Argument(..., help="transcript files or fol
            follow_links: bool = typer.Option(False, "--follow-links",
                                              help="read symbolic links that leave the study folder"),
            as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table")) -> None:
-    """Parse transcripts (txt, md, vtt, srt, Otter, JSON exports) into the workspace."""
+    """Parse transcripts (txt, md, vtt, srt, Otter, JSON exports) into the workspace.
+
+    Example: synth ingest interviews/ -w .synth-study --interviewer "Dana Reyes"
+    """
+    from synth import pipeline
+
     with open_workspace(workspace) as ws:
         report = pipeline.ingest(paths, ws, interviewer=interviewer, accounts_csv=accounts,
                                  follow_links=follow_links)

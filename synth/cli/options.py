@@ -8,17 +8,20 @@ from __future__ import annotations
 import functools
 import inspect
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import typer
 
-from synth.llm.provider import ProviderConfig, resolve_provider
-from synth.workspace import Workspace
+if TYPE_CHECKING:  # the CLI root must load without pydantic models, numpy or SQLite helpers (start-up time)
+    from synth.llm.provider import ProviderConfig
+    from synth.workspace import Workspace
 
 WorkspaceOpt = typer.Option(Path(".synth"), "--workspace", "-w", help="workspace folder (holds synth.db)")
 
 
 def open_workspace(path: Path) -> Workspace:
+    from synth.workspace import Workspace
+
     return Workspace(path)
 
 
@@ -43,6 +46,8 @@ def resolve_llm(model: Optional[str] = None, base_url: Optional[str] = None, pro
                 config: Optional[Path] = None, offline: bool = False) -> Optional[ProviderConfig]:
     if offline:
         return None
+    from synth.llm.provider import resolve_provider
+
     try:
         return resolve_provider(model=model, base_url=base_url, provider=provider, mode=mode, timeout=timeout,
                                 max_tokens=max_tokens, config_file=config)

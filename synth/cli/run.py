@@ -6,12 +6,9 @@ from typing import List, Optional
 
 import typer
 
-from synth import pipeline
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
 from synth.cli.show import print_extract_problems, print_icp, print_themes
-from synth.extract import ExtractOptions
 from synth.render import console, err, esc, extract_table, ingest_table, print_ingest_problems, progress_bars
-from synth.report import write_report
 
 
 @llm_options
@@ -19,12 +16,23 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         workspace: Path = WorkspaceOpt,
         interviewer: Optional[List[str]] = typer.Option(None, "--interviewer"),
         concurrency: int = typer.Option(8, min=1, max=256),
-        redact: bool = typer.Option(False), llm=None) -> None:
-    """Run the whole pipeline: ingest -> extract -> themes -> ICP -> score."""
+        redact: bool = typer.Option(False),
+        as_json: bool = typer.Option(False, "--json", help="print one JSON object (`synth schema run`); "
+                                                           "progress and warnings go to stderr"),
+        llm=None) -> None:
+    """Run the whole pipeline: ingest -> extract -> themes -> ICP -> score.
+
+    Example: synth run transcripts/ -w .synth-study && synth review --web -w .synth-study
+    """
+    from synth import pipeline
+    from synth.extract import ExtractOptions
+    from synth.report import write_report
+
+    out = err if as_json else console  # with --json stdout carries the JSON and nothing else
     failed = False
     with open_workspace(workspace) as ws:
         report = pipeline.ingest(paths, ws, interviewer=interviewer)
-        console.print(ingest_table(report))
+        out.print(ingest_table(report))
         print_ingest_problems(report)
         failed |= bool(report.failed)
         if not report.transcripts_ok:
@@ -34,14 +42,31 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         with progress_bars() as advance:
             advance.add("transcripts", len(report.transcripts_ok))
             xrun = pipeline.extract(ws, llm, ExtractOptions(concurrency=concurrency, redact=redact), advance)
-        console.print(extract_table(xrun))
+        out.print(extract_table(xrun))
+        if as_json and xrun.fatal:
+            _print_run_json(report, xrun, stopped=xrun.fatal)
         print_extract_problems(xrun, ": stopping before themes (finished calls are cached)")
         failed |= bool(xrun.failures)
         ts = pipeline.themes(ws, None, llm)
-        print_themes(ts, 5, ws=ws)
         res = pipeline.icp(ws, llm)
-        print_icp(res)
-        out = write_report(ws, ws.root / "report", res)
-        console.print(f"[b]report[/b] {esc(str(out.html))} ({out.html_bytes / 1024:.0f} KB), "
-                      f"{esc(str(out.markdown))}, {esc(str(out.themes_json))}, {esc(str(out.items_csv))}")
+        paths_out = write_report(ws, ws.root / "report", res)
+        if as_json:
+            _print_run_json(report, xrun, ts, res, paths_out)
+        else:
+            print_themes(ts, 5, ws=ws)
+            print_icp(res)
+            console.print(f"[b]report[/b] {esc(str(paths_out.html))} ({paths_out.html_bytes / 1024:.0f} KB), "
+                          f"{esc(str(paths_out.markdown))}, {esc(str(paths_out.themes_json))}, "
+                          f"{esc(str(paths_out.items_csv))}")
+            w = esc(str(workspace))
+            console.print(f"open the report: [b]{esc(str(paths_out.html))}[/b]; review the themes in the browser: "
+                          f"[b]synth review --web -w {w}[/b] (add [b]--no-open[/b] on a headless machine or over "
+                          "SSH, then open the URL it prints)")
     raise typer.Exit(1 if failed else 0)
+
+
+def _print_run_json(ingest, xrun, ts=None, res=None, paths=None, stopped=None) -> None:
+    from synth.cli.outputs import RunOutput, icp_output, print_json
+
+    print_json(RunOutput(ingest=ingest, extract=xrun, themes=ts, icp=icp_output(res) if res else None,
+                         report=paths, stopped=stopped))

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import typer
 
-from synth.models import THEME_SECTIONS
 from synth.render import console, dmu_table, err, esc, profile_table, scores_table, themes_table, validation_lines
 
 
 def print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
+    from synth.models import THEME_SECTIONS
+
     by_id = {it.id: it for e in ws.latest_extractions() for it in e.items()} if ws is not None else None
     for cat in THEME_SECTIONS:
         console.print(themes_table(ts, cat, top=top, quotes=quotes, items_by_id=by_id))

@@ -2,20 +2,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from pydantic import ValidationError
 
-from synth import pipeline
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
 from synth.cli.show import print_themes, require_extractions
 from synth.render import err, esc
-from synth.themes.build import ThemeOptions
-from synth.themes.cluster import ClusterParams
+
+if TYPE_CHECKING:
+    from synth.themes.build import ThemeOptions
 
 
 def _theme_options(min_cluster_size, selection, reduction, attach_outliers) -> ThemeOptions:
+    from pydantic import ValidationError
+
+    from synth.themes.build import ThemeOptions
+    from synth.themes.cluster import ClusterParams
+
     try:
         params = ClusterParams(min_cluster_size=min_cluster_size, selection=selection, reduction=reduction,
                                attach_outliers=attach_outliers)
@@ -35,7 +39,12 @@ def themes(workspace: Path = WorkspaceOpt,
            embedding_model: Optional[str] = typer.Option(None, help="local sentence-transformers model path"),
            top: int = typer.Option(10, help="themes to show per category"),
            as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
-    """Cluster extracted items into ranked themes (triggers, pains, alternatives) and a DMU map."""
+    """Cluster extracted items into ranked themes (triggers, pains, alternatives) and a DMU map.
+
+    Example: synth themes -w .synth-study --top 5
+    """
+    from synth import pipeline
+
     with open_workspace(workspace) as ws:
         require_extractions(ws)
         opts = _theme_options(min_cluster_size, selection, reduction, attach_outliers)

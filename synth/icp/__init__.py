@@ -11,7 +11,7 @@ traits -> interviews -> profile -> learn, tiers -> synthesize -> interviewed -> 
 crossval -> validate; study (the pipeline stage).
 """
 from ..ingest.accounts import COLUMN_PRESETS, column_map_for, normalize_outcome
-from .export import reasons, write_scores_csv, write_scores_json
+from .export import dump_scores_json, reasons, write_scores_csv, write_scores_json
 from .fit import fit_study, fit_table, relearn, study_learner, table_learner
 from .learn import learn_points
 from .metrics import Interval, Metrics, TierStat, roc_auc
@@ -27,7 +27,7 @@ from .validate import ValidationReport, validate
 
 __all__ = [
     "COLUMN_PRESETS", "column_map_for", "normalize_outcome",
-    "reasons", "write_scores_csv", "write_scores_json",
+    "dump_scores_json", "reasons", "write_scores_csv", "write_scores_json",
     "fit_study", "fit_table", "relearn", "study_learner", "table_learner", "learn_points",
     "Interval", "Metrics", "TierStat", "roc_auc", "build_profile",
     "TIER_NAMES", "Criterion", "IcpRules", "RuleFit", "Tiers",

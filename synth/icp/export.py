@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -95,6 +95,15 @@ def write_scores_csv(result: ScoreResult, path: str | Path) -> Path:
 
 def write_scores_json(result: ScoreResult, path: str | Path, top: int | None = None,
                       contributions: bool = True) -> Path:
+    """The scores as JSON in a file (`dump_scores_json`'s layout)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with p.open("w", encoding="utf-8") as f:
+        dump_scores_json(result, f, top, contributions)
+    return p
+
+
+def dump_scores_json(result: ScoreResult, f: TextIO, top: int | None = None, contributions: bool = True) -> None:
     """`{"rules_version", "max_points", "tier_counts", "rules": [per-rule counts], "warnings",
     "accounts": [...]}`; each account has its signals and, with `contributions`, the state and
     points of every rule (`{rule_id: {"state", "points"}}`)."""
@@ -116,18 +125,14 @@ def write_scores_json(result: ScoreResult, path: str | Path, top: int | None = N
     head = {"rules_version": result.rules.version, "max_points": result.max_points,
             "tier_counts": result.tier_counts, "rules": [s.model_dump() for s in result.summary],
             "warnings": result.warnings}
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    with p.open("w", encoding="utf-8") as f:
-        f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "accounts": [\n')
-        scores, smax, tiers = result.scores.tolist(), result.score_max.tolist(), result.tier_codes.tolist()
-        pats = inv.tolist()
-        for i in range(len(scores)):
-            lead = {"company": str(result.companies[i])}
-            if ids is not None:
-                lead["record_id"] = ids[i]
-            lead.update(score=scores[i], tier=TIER_NAMES[tiers[i]], score_max=smax[i])
-            sep = ",\n" if i < len(scores) - 1 else "\n"
-            f.write("  " + json.dumps(lead, ensure_ascii=False)[:-1] + ", " + parts[pats[i]] + "}" + sep)
-        f.write(" ]\n}\n")
-    return p
+    f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "accounts": [\n')
+    scores, smax, tiers = result.scores.tolist(), result.score_max.tolist(), result.tier_codes.tolist()
+    pats = inv.tolist()
+    for i in range(len(scores)):
+        lead = {"company": str(result.companies[i])}
+        if ids is not None:
+            lead["record_id"] = ids[i]
+        lead.update(score=scores[i], tier=TIER_NAMES[tiers[i]], score_max=smax[i])
+        sep = ",\n" if i < len(scores) - 1 else "\n"
+        f.write("  " + json.dumps(lead, ensure_ascii=False)[:-1] + ", " + parts[pats[i]] + "}" + sep)
+    f.write(" ]\n}\n")
