@@ -28,6 +28,18 @@ class Turn(BaseModel):
     char_start: int
     char_end: int
     is_interviewer: bool = False
+    notes: bool = Field(False, description="written by the interviewer (notes), not said by the interviewee")
+    source_line: Optional[int] = Field(None, description="1-based line of the source file where the turn starts")
+    source_map: list[tuple[int, int, int]] = Field(
+        default_factory=list, description="(offset in text, offset in the decoded source file, length) runs: "
+                                          "where each piece of the cleaned text stands in the file")
+
+    def source_offset(self, pos: int) -> Optional[int]:
+        """Offset in the decoded source file of character `pos` of this turn's text (None: not mapped)."""
+        for a, src, n in self.source_map:
+            if a <= pos < a + n:
+                return src + pos - a
+        return None
 
 
 class TranscriptMeta(BaseModel):
@@ -42,7 +54,9 @@ class TranscriptMeta(BaseModel):
     title: Optional[str] = None
 
 
-InterviewerSource = Literal["front_matter", "option", "labels", "heuristic", "none"]
+InterviewerSource = Literal["front_matter", "option", "labels", "heuristic", "correction", "study", "llm", "none"]
+TranscriptKind = Literal["dialogue", "notes", "summary_and_dialogue"]
+SpeakerRole = Literal["interviewer", "interviewee", "other", "mixed"]
 
 
 class Transcript(BaseModel):
@@ -60,6 +74,12 @@ class Transcript(BaseModel):
     interviewee: Optional[str] = None
     interviewer_source: InterviewerSource = "none"
     warnings: list[str] = Field(default_factory=list)
+    # how the file was read and who is who (synth/ingest/roles.py); `mixed`: a label carrying both
+    # sides, decided per turn (`Turn.is_interviewer`)
+    layout: Optional[str] = None
+    kind: TranscriptKind = "dialogue"
+    speaker_roles: dict[str, SpeakerRole] = Field(default_factory=dict)
+    role_confidence: float = Field(1.0, ge=0, le=1)
 
     @property
     def speakers(self) -> list[str]:
@@ -125,6 +145,7 @@ class Evidence(BaseModel):
     start: Optional[float] = Field(None, description="cue time in seconds where the format has one")
     match: Literal["exact", "normalized", "fuzzy", "salvaged"] = Field(
         "exact", description="how the quote was found; 'salvaged': the verbatim part of a near-miss quote")
+    from_notes: bool = Field(False, description="from the interviewer's notes: not the interviewee's words")
 
 
 class Quantity(BaseModel):

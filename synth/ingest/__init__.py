@@ -20,7 +20,7 @@ from .srt import looks_like_srt, parse_srt
 from .text import parse_text
 from .vtt import parse_vtt
 
-EXTENSIONS = (".txt", ".md", ".vtt", ".srt", ".json")
+EXTENSIONS = (".txt", ".md", ".markdown", ".vtt", ".srt", ".json")
 MAX_BYTES = 64 * 1024 * 1024
 __all__ = ["load_transcript", "discover", "load_accounts", "join_accounts", "IngestError", "decode",
            "EXTENSIONS"]
@@ -31,8 +31,13 @@ def _unsupported(path: Path) -> IngestError:
     return IngestError(path, f"unsupported extension {ext!r} (expected {', '.join(EXTENSIONS)})")
 
 
-def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str] = None) -> Transcript:
-    """Read, decode and parse one transcript file. Raises IngestError naming file and problem."""
+def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str] = None, *,
+                    known: Optional[Sequence[str]] = None,
+                    corrections: Optional[dict[str, str]] = None) -> Transcript:
+    """Read, decode and parse one transcript file. Raises IngestError naming file and problem.
+
+    `known`: labels that interview in other files of the study; `corrections`: label -> role the
+    user stored with `synth speakers` (roles.py)."""
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in EXTENSIONS:
@@ -50,21 +55,21 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
     except OSError as e:
         raise IngestError(p, f"cannot read file: {e.strerror or e}") from None
     text, encoding = decode(raw, p)
-    if ext == ".vtt":
-        parsed = parse_vtt(text, p)
-    elif ext == ".srt":
-        parsed = parse_srt(text, p)
-    elif ext == ".json":
+    # by content, not suffix: captions saved as .txt/.md are still captions
+    if ext == ".json":
         parsed = parse_json(text, p)
-    elif text.lstrip().startswith("WEBVTT"):
-        parsed = parse_vtt(text.lstrip(), p)
-    elif looks_like_srt(text):
+    elif ext == ".vtt" or (ext != ".srt" and text.lstrip().startswith("WEBVTT")):
+        parsed = parse_vtt(text.lstrip() if ext != ".vtt" else text, p)
+    elif ext == ".srt" or looks_like_srt(text):
         parsed = parse_srt(text, p)
     else:
-        parsed = parse_text(text, p, "md" if ext == ".md" else "txt")
+        parsed = parse_text(text, p, "md" if ext in (".md", ".markdown") else "txt")
+    if ext not in (".vtt", ".srt", ".json") and parsed.format in ("vtt", "srt"):
+        parsed.layout = f"{parsed.format}-in-{ext.lstrip('.')}"
     if isinstance(interviewer, str):
         interviewer = [interviewer]
-    return build_transcript(path, raw, encoding, parsed, interviewer)
+    return build_transcript(path, raw, encoding, parsed, interviewer, known=known or (),
+                            corrections=corrections)
 
 
 def _skip(name: str) -> bool:

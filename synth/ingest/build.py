@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..models import Transcript, TranscriptMeta, Turn
+from . import roles as roles_mod
 from . import speakers as speakers_mod
 from .errors import IngestError
+from .markup import MappedText, strip_markup
 
 UNKNOWN = speakers_mod.UNKNOWN
 SEP = "\n\n"
@@ -27,6 +29,10 @@ class RawTurn:
     text: str
     start: Optional[float] = None
     end: Optional[float] = None
+    line: Optional[int] = None            # 1-based source line where the turn starts
+    mapped: Optional[MappedText] = None   # text readers: cleaned text with its map to the source
+    role: Optional[str] = None            # a reader's per-turn hint: interviewer|interviewee
+    notes: bool = False
 
 
 @dataclass
@@ -39,6 +45,8 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)  # speaker -> interviewer|respondent
     titles: dict[str, str] = field(default_factory=dict)
+    layout: Optional[str] = None
+    kind: str = "dialogue"
 
 
 def clean_speaker(name: Any) -> str:
@@ -107,34 +115,50 @@ def build_meta(values: dict[str, Any], titles: dict[str, str], warnings: list[st
 
 
 
+def _clean_turn(t: RawTurn) -> tuple[str, list[tuple[int, int, int]]]:
+    """The turn's text with markup removed and, from text readers, its map to the source."""
+    if t.mapped is not None:
+        text = t.mapped.text
+        if t.mapped.exact and clean_text(text) == text:
+            return text, list(t.mapped.runs)
+        return clean_text(text), []
+    return clean_text(strip_markup(t.text)), []
+
+
 def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed,
-                     interviewer: Optional[Sequence[str]] = None) -> Transcript:
+                     interviewer: Optional[Sequence[str]] = None, *, known: Sequence[str] = (),
+                     corrections: Optional[dict[str, str]] = None) -> Transcript:
     warnings = list(parsed.warnings)
     turns: list[RawTurn] = []
+    maps: list[list[tuple[int, int, int]]] = []
     for t in parsed.turns:
-        text = clean_text(t.text)
+        text, runs = _clean_turn(t)
         if text:
-            turns.append(RawTurn(clean_speaker(t.speaker), text, t.start, t.end))
+            t.speaker, t.text = clean_speaker(t.speaker), text
+            turns.append(t)
+            maps.append(runs)
     if not turns:
         raise IngestError(path, "no transcript text found")
     roles = {clean_speaker(k): v for k, v in parsed.roles.items()}
     titles = {clean_speaker(k): v for k, v in parsed.titles.items()}
     meta = build_meta(parsed.meta, titles, warnings)
     fm_interviewer = parsed.meta.get("interviewer")
-    decided = speakers_mod.assign(turns, option=interviewer, fm_interviewer=fm_interviewer,
-                                  fm_interviewee=meta.interviewee, roles=roles)
+    decided = roles_mod.decide(turns, option=interviewer, fm_interviewer=fm_interviewer,
+                               fm_interviewee=meta.interviewee, roles=roles, known=known,
+                               corrections=corrections, hints=[t.role for t in turns])
     warnings += decided.warnings
     chunks: list[str] = []
     out: list[Turn] = []
     pos = 0
-    who = set(decided.interviewers)
-    for i, t in enumerate(turns):
+    for i, (t, runs) in enumerate(zip(turns, maps)):
         if i:
             chunks.append(SEP)
             pos += len(SEP)
         chunks.append(t.text)
         out.append(Turn(index=i, speaker=t.speaker, text=t.text, start=t.start, end=t.end,
-                        char_start=pos, char_end=pos + len(t.text), is_interviewer=t.speaker in who))
+                        char_start=pos, char_end=pos + len(t.text),
+                        is_interviewer=decided.turn_is_interviewer[i], notes=t.notes, source_line=t.line,
+                        source_map=runs))
         pos += len(t.text)
     text = "".join(chunks)
     for t in out:
@@ -144,5 +168,6 @@ def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed
         path=str(path), file_name=Path(path).name, format=parsed.format, encoding=encoding,
         content_hash=hashlib.sha256(raw).hexdigest(), text=text, turns=out, meta=meta,
         interviewers=decided.interviewers, interviewee=decided.interviewee,
-        interviewer_source=decided.source, warnings=warnings,
+        interviewer_source=decided.source, warnings=warnings, layout=parsed.layout or parsed.format,
+        kind=parsed.kind, speaker_roles=decided.speaker_roles, role_confidence=decided.confidence,
     )

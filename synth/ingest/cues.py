@@ -35,6 +35,7 @@ class Cue:
     start: Optional[float]
     end: Optional[float]
     segments: list[tuple[Optional[str], str]] = field(default_factory=list)
+    first_line: Optional[int] = None  # 1-based line where the cue's block starts (its id line)
 
 
 def split_blocks(lines: list[str], first: int = 0) -> list[tuple[int, list[str]]]:
@@ -130,7 +131,7 @@ def read_cues(blocks: list[tuple[int, list[str]]], warnings: list[str], *, vtt: 
             warnings.append(f"line {timing_line}: empty cue; skipped")
             broken += 1
             continue
-        cues.append(Cue(line=timing_line, start=start, end=end, segments=segs))
+        cues.append(Cue(line=timing_line, start=start, end=end, segments=segs, first_line=line_no))
     return cues, broken
 
 
@@ -155,7 +156,7 @@ def cues_to_turns(cues: list[Cue], parsed: Parsed) -> None:
                 if c.end is not None:
                     prev.end = c.end
             else:
-                turns.append(RawTurn(who, text, c.start, c.end))
+                turns.append(RawTurn(who, text, c.start, c.end, line=c.first_line))
             speaker = who
     if not labeled:
         parsed.warnings.append(f"no speaker labels found; speaker '{UNKNOWN}' used")

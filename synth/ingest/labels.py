@@ -39,10 +39,41 @@ NOT_SPEAKERS = {
     "no", "ok", "okay", "however", "then", "now", "here", "there", "this", "that", "fyi",
     "aside", "caveat", "disclaimer", "definition", "tags", "category", "keywords", "answer key",
     "http", "https", "ftp", "mailto", "file", "www", "q&a", "faq", "bonus", "hint", "update 2",
+    # field labels of interview notes and templates (`Who:`, `Surprise:`, `Past:`): never people
+    "who", "what", "when", "where", "why", "how", "which", "surprise", "surprises", "surprising", "past",
+    "present", "future", "quotes", "key quote", "key quotes", "pain point", "pain points", "needs", "need",
+    "wants", "jobs", "job", "job title", "persona", "profile", "feedback", "questions", "response",
+    "comments", "comment", "learning", "learnings", "learned", "hypothesis", "hypotheses", "assumption",
+    "assumptions", "finding", "findings", "overview", "details", "description", "purpose", "objective",
+    "objectives", "method", "methodology", "scenario", "task", "tasks", "current", "current state",
+    "workaround", "workarounds", "motivation", "motivations", "frustration", "frustrations", "behaviors",
+    "behaviours", "other", "misc", "interesting", "validated", "invalidated", "next", "recommendation",
+    "recommendations", "priority", "severity", "impact", "age", "gender", "occupation", "name",
+    "organization", "organisation", "org", "team", "device", "browser", "platform", "os", "version",
+    "start", "end", "environment", "setup", "tools used", "current tools", "demographics", "experience",
+    "conclusion", "conclusions", "recap", "quick recap", "main points", "key findings", "open questions",
+    "likes", "dislikes", "positives", "negatives", "pros", "cons", "strengths", "weaknesses", "risks",
+    "opportunities", "ideas", "idea", "suggestion", "suggestions", "concerns", "concern", "thoughts",
+    "reflection", "reflections", "takeaways", "observed", "expected", "actual", "goal", "dates", "day",
+    "week", "month", "year", "today", "yesterday", "tomorrow", "location", "venue", "format", "mode",
+    "attendee", "note taker", "notetaker", "scribe", "transcription", "audio", "video", "source",
 }
+# labels with a number that still name a person: `Speaker 1`, `Participant 3`, `P12`, `Interviewer 2`
+_NUMBERED_PERSON = re.compile(
+    r"^(?:speaker|participant|person|interviewer|interviewee|respondent|moderator|user|guest|customer|"
+    r"caller|host|researcher|facilitator|unknown speaker|spk|int|mod)[ _-]?\d{1,3}$|^[A-Z]{1,2}[ _-]?\d{1,3}$",
+    re.I)
+_INTERVIEWER_NUMBERED = re.compile(
+    r"^(?:interviewer|moderator|facilitator|researcher|host|int|mod|i|m|q)[ _-]?\d{0,3}$", re.I)
+_RESPONDENT_NUMBERED = re.compile(
+    r"^(?:participant|respondent|interviewee|customer|guest|user|p|r|a|resp)[ _-]?\d{0,3}$", re.I)
+SPEAKER_TAG_RE = re.compile(
+    rf"^[ \t]*(?:[\[(]{TS}[\])][ \t]*)?\[(?P<name>(?:speaker|spk)[ _-]?\d{{1,3}})\][ \t]*:?[ \t]*(?P<text>.*)$",
+    re.I)
 _PARTICLES = {"de", "la", "le", "van", "von", "der", "den", "da", "di", "del", "du", "dos", "das",
               "bin", "al", "el", "y", "ter", "st.", "mc", "o'", "d'"}
 
+BULLET_CHARS = "-*+•●○◦▪▫■□‣⁃∙·–➢➤►▶✓✔☐☑"
 LABEL_RE = re.compile(
     rf"""^[ \t]*(?:[-*+•][ \t]+)?                      # optional bullet
     (?:[\[(](?P<ts1>{TS})[\])][ \t]*|(?P<ts0>{TS})[ \t]+)?  # [00:01:02] / (01:02) / 00:01:02 prefix
@@ -53,9 +84,12 @@ LABEL_RE = re.compile(
     (?P<text>.*)$""",
     re.X,
 )
-OTTER_RE = re.compile(r"^(?P<name>[^\W\d_][^\n]{0,59}?)(?:[ \t]{2,}|\t)(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
+OTTER_RE = re.compile(r"^(?P<b>\*\*|__)?(?P<name>[^\W\d_][^\n*]{0,59}?)(?P=b)?(?:[ \t]{2,}|\t|(?<=\*\*)[ \t]+)"
+                      r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 HEADER_RE = re.compile(
-    r"^[ \t]*(?:\*\*|__)?(?P<name>[^\W\d_][^()\n:*]{0,59}?)[ \t]*\((?P<times>[^()\n]{3,40})\)[ \t]*(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*$"
+    r"^[ \t]*(?:\*\*|__)?(?P<name>[^\W\d_][^()\[\]\n:*]{0,59}?)[ \t]*(?:\*\*|__)?[ \t]*"
+    r"(?:\((?P<times>[^()\n]{3,40})\)|\\?\[(?P<btimes>[^\[\]\n]{3,40})\\?\])"
+    r"[ \t]*(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*$"
 )
 
 
@@ -93,9 +127,9 @@ def parse_times(s: str) -> tuple[Optional[float], Optional[float]] | None:
 def role_of(name: str) -> Optional[str]:
     """'interviewer' / 'respondent' for role labels (I, R, Q, A, M, P, Interviewer, ...)."""
     key = name.strip().lower().rstrip(".")
-    if key in INTERVIEWER_LABELS:
+    if key in INTERVIEWER_LABELS or _INTERVIEWER_NUMBERED.match(key):
         return "interviewer"
-    if key in RESPONDENT_LABELS:
+    if key in RESPONDENT_LABELS or _RESPONDENT_NUMBERED.match(key):
         return "respondent"
     return None
 
@@ -105,10 +139,12 @@ def valid_name(name: str) -> bool:
     name = name.strip()
     if not name or len(name) > 40:
         return False
-    if name.lower().rstrip(".") in ROLE_LABELS:
+    if name.lower().rstrip(".") in ROLE_LABELS or _NUMBERED_PERSON.match(name):
         return True
-    if name.lower() in NOT_SPEAKERS:
+    if name.lower() in NOT_SPEAKERS or name.lower().rstrip("s") in NOT_SPEAKERS:
         return False
+    if any(c.isdigit() for c in name):
+        return False  # `Step 4`, `Q3 goals`: a field, not a person
     words = name.split()
     if len(words) > 4 or words[0][0].islower() or not words[0][0].isalpha():
         return False
@@ -129,8 +165,19 @@ class Label:
     title: Optional[str] = None
 
 
+def match_tag(line: str) -> Optional[Label]:
+    """`[speaker_0] text` (diarization tags some exporters write instead of names)."""
+    if "[" not in line:
+        return None
+    m = SPEAKER_TAG_RE.match(line)
+    return Label(name=m.group("name"), text=m.group("text").strip()) if m else None
+
+
 def match_label(line: str) -> Optional[Label]:
     """`Name: text`, `Name (Title): text`, `[00:01:02] Name: text`, `**Name:** text`, ..."""
+    tag = match_tag(line)
+    if tag:
+        return tag
     if ":" not in line:
         return None
     m = LABEL_RE.match(line)
@@ -156,14 +203,28 @@ def match_label(line: str) -> Optional[Label]:
     return Label(name=name, text=text.strip(), start=start, end=end, title=title)
 
 
+_LEAD_TAG = re.compile(r"^\s*<[A-Za-z][^<>\n]{0,40}>")
+_CLOSE_TAG = re.compile(r"</[A-Za-z][^<>\n]{0,20}>")
+
+
+def line_label(line: str) -> Optional[Label]:
+    """The speaker label a line of a text transcript starts with, if any (HTML around it stripped)."""
+    s = line.lstrip()
+    if s.startswith("<") and _LEAD_TAG.match(s):
+        line = _LEAD_TAG.sub("", line, count=1)  # "<b>Eve</b>: hi" pasted from a web page
+        close = _CLOSE_TAG.search(line)
+        line = line.replace(close.group(0), "", 1) if close else line
+    return match_header(line) or match_label(line)
+
+
 def match_header(line: str) -> Optional[Label]:
     """`Moderator (00:00:11 - 00:00:30)` (or `Speaker 1 (00:11):`) alone on its line."""
-    if "(" not in line:
+    if "(" not in line and "[" not in line:
         return None
     m = HEADER_RE.match(line)
     if not m or not valid_name(m.group("name")):
         return None
-    times = parse_times(m.group("times"))
+    times = parse_times(m.group("times") or m.group("btimes"))
     if not times:
         return None
     return Label(name=m.group("name").strip(), text="", start=times[0], end=times[1])

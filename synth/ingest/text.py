@@ -14,13 +14,13 @@ from typing import Any
 
 import yaml
 
-from .build import UNKNOWN, Parsed, RawTurn
-from .labels import Label, match_header, match_label, match_otter, role_of
+from . import layouts
+from .build import Parsed
+from .labels import line_label, match_otter, parse_times
+from .lines import HEADING as _HEADING
+from .lines import RULE as _RULE
+from .lines import Lines, TurnAcc
 
-_HEADING = re.compile(r"^#{1,6}(\s|$)")
-_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
-_LEAD_TAG = re.compile(r"^\s*<[A-Za-z][^<>\n]{0,40}>")
-_CLOSE_TAG = re.compile(r"</[A-Za-z][^<>\n]{0,20}>")
 _OTTER_FOOTER = re.compile(r"^transcribed by\s+https?://otter\.ai", re.I)
 _HEADER_LINE = re.compile(r"^\s*(?:\*\*)?([A-Za-z][A-Za-z _-]{0,30}?)(?:\*\*)?\s*:(?:\*\*)?\s*(.*)$")
 HEADER_KEYS = {"company", "date", "interviewee", "interviewer", "role", "title", "participants",
@@ -87,89 +87,70 @@ def _is_otter(body: list[str]) -> bool:
     return hits == 1 and match_otter(first) is not None
 
 
-class _Turns:
-    """Accumulates turns; lines in a paragraph join with a space, paragraphs with a newline."""
-
-    def __init__(self, parsed: Parsed):
-        self.p = parsed
-        self.cur: RawTurn | None = None
-        self.blank = False
-        self.labels = 0
-
-    def start(self, lab: Label) -> None:
-        self.labels += 1
-        self.cur = RawTurn(lab.name, lab.text, lab.start, lab.end)
-        self.p.turns.append(self.cur)
-        self.blank = False
-        if lab.title:
-            self.p.titles.setdefault(lab.name, lab.title)
-        role = role_of(lab.name)
-        if role:
-            self.p.roles[lab.name] = role
-
-    def add(self, line: str) -> None:
-        if self.cur is None:
-            self.cur = RawTurn(UNKNOWN, "")
-            self.p.turns.append(self.cur)
-            self.p.warnings.append(f"text before the first speaker label kept as speaker '{UNKNOWN}'")
-        sep = "\n" if self.blank else " "
-        self.cur.text = f"{self.cur.text}{sep}{line}" if self.cur.text else line
-        self.blank = False
+def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
+    for i in range(first, len(src)):
+        s = src.lines[i].strip()
+        if not s:
+            acc.blank = acc.cur is not None
+        elif _OTTER_FOOTER.match(s):
+            continue
+        else:
+            lab = match_otter(src.lines[i])
+            acc.start(lab, i) if lab else acc.add(i)
 
 
-def _paragraphs(body: list[str], parsed: Parsed) -> None:
-    para: list[str] = []
-    for ln in body + [""]:
+def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
+    for i in range(first, len(src)):
+        ln = src.lines[i]
         s = ln.strip()
-        if s and not _HEADING.match(s) and not _RULE.match(s):
-            para.append(s)
-        elif not s and para:
-            parsed.turns.append(RawTurn(UNKNOWN, " ".join(para)))
-            para = []
-    parsed.warnings.append(f"no speaker labels found; each paragraph is a turn of speaker '{UNKNOWN}'")
+        if not s:
+            acc.blank = acc.cur is not None
+            continue
+        if _HEADING.match(s) or _RULE.match(s) or _OTTER_FOOTER.match(s):
+            continue
+        times = parse_times(s.strip("[]()*"))
+        if times:  # Meet/Teams: a time alone on its line before the turns it starts
+            acc.next_start = times[0]
+            continue
+        lab = line_label(ln)
+        if lab:
+            acc.start(lab, i)
+        else:
+            acc.add(i)
 
 
 def parse_text(text: str, path: str | Path, fmt: str) -> Parsed:
     """Parse a .txt/.md transcript. `fmt` is "txt" or "md" (becomes "otter" when detected)."""
-    lines = text.split("\n")
+    src = Lines(text)
+    lines = src.lines
     parsed = Parsed(format=fmt, turns=[])
     meta, i = front_matter(lines, parsed.warnings)
     header, i = header_block(lines, i)
     for k, v in header.items():
         meta.setdefault(k, v)
     parsed.meta = meta
+    below = layouts.transcript_below_summary(lines, i)
+    if below is not None:
+        parsed.kind = "summary_and_dialogue"
+        parsed.warnings.append(f"lines {i + 1}-{below}: a meeting summary above the transcript; "
+                               "read as context, not evidence")
+        i = below
     body = lines[i:]
-    acc = _Turns(parsed)
-    n_warnings = len(parsed.warnings)
+    acc = TurnAcc(parsed, src)
     if _is_otter(body):
-        parsed.format = "otter"
-        for ln in body:
-            s = ln.strip()
-            if not s:
-                acc.blank = acc.cur is not None
-            elif _OTTER_FOOTER.match(s):
-                continue
-            else:
-                lab = match_otter(ln)
-                acc.start(lab) if lab else acc.add(s)
+        parsed.format = parsed.layout = "otter"
+        _read_otter(src, i, acc)
         return parsed
-    for ln in body:
-        s = ln.strip()
-        if not s:
-            acc.blank = acc.cur is not None
-            continue
-        if _HEADING.match(s) or _RULE.match(s):
-            continue
-        if s.startswith("<") and _LEAD_TAG.match(s):
-            ln = _LEAD_TAG.sub("", ln, count=1)  # "<b>Eve</b>: hi" pasted from a web page
-            ln = ln.replace(_CLOSE_TAG.search(ln).group(0), "", 1) if _CLOSE_TAG.search(ln) else ln
-        lab = match_header(ln) or match_label(ln)
-        if lab:
-            acc.start(lab)
-        else:
-            acc.add(s)
-    if acc.labels == 0:
+    layout = layouts.sniff(lines, i)
+    if layout == "labels":
+        n_warnings = len(parsed.warnings)
+        _read_labels(src, i, acc)
+        if acc.labels:
+            parsed.layout = "labels"
+            return parsed
         parsed.turns.clear()
         del parsed.warnings[n_warnings:]
-        _paragraphs(body, parsed)
+        layout = layouts.sniff(lines, i, labels=False)
+    layouts.READERS[layout](src, i, acc)
+    parsed.layout = layout
     return parsed

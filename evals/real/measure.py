@@ -1,0 +1,160 @@
+"""How ingest reads one real transcript, measured against its annotation (evals/real/README.md).
+
+Per file: read as dialogue (or recognised as notes), role accuracy per label and per turn, invented
+speakers (labels synth made up: `Who:`, `Step 4:`), and, over the items the offline extractor finds,
+evidence that is interviewer speech (or summary/metadata lines) and quotes that still carry markup.
+Pure functions over a Transcript, its Extraction and the annotation dict; no I/O here.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from synth.ingest.build import clean_speaker
+from synth.ingest.roles import NOTES_SPEAKER, UNKNOWN
+from synth.models import Extraction, Transcript
+
+# what a quote must not contain: the exporter's markup, not anyone's words
+MARKUP = re.compile(r"\*\*|__|(?:^|\s)#{1,6}\s|[●○•▪◦■]|\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->|"
+                    r"\[(?:speaker|spk)[ _-]?\d+\]|\]\(|^\s*[-*+]\s", re.I)
+NOT_A_LABEL = {UNKNOWN.casefold(), NOTES_SPEAKER.casefold()}
+
+
+def _key(label: str) -> str:
+    return " ".join(clean_speaker(label).casefold().split())
+
+
+@dataclass
+class FileResult:
+    file: str
+    split: str
+    layout: str
+    kind: str
+    read_kind: str = ""
+    read_layout: str = ""
+    dialogue_expected: bool = True
+    dialogue_ok: bool = False
+    labels_total: int = 0
+    labels_right: int = 0
+    turns_total: int = 0
+    turns_right: int = 0
+    invented: list[str] = field(default_factory=list)
+    items: int = 0
+    items_interviewer: int = 0
+    items_not_speech: int = 0
+    quotes: int = 0
+    quotes_markup: int = 0
+    notes_items_unmarked: int = 0
+    wrong_labels: list[str] = field(default_factory=list)
+    error: Optional[str] = None
+
+
+class Gold:
+    """The annotation as lookups: label -> role, line -> role of the turn running there."""
+
+    def __init__(self, ann: dict):
+        self.labels = {_key(k): v for k, v in (ann.get("speakers") or {}).items()}
+        turns = sorted((int(t["line"]), t["role"]) for t in ann.get("turns") or [])
+        self.turn_lines = [ln for ln, _ in turns]
+        self.turn_roles = [r for _, r in turns]
+        self.not_speech = [tuple(r) for r in ann.get("notes_lines") or []]
+
+    def in_notes(self, line: Optional[int]) -> bool:
+        return line is not None and any(a <= line <= b for a, b in self.not_speech)
+
+    def role_at_line(self, line: Optional[int]) -> Optional[str]:
+        if line is None or not self.turn_lines:
+            return None
+        i = bisect.bisect_right(self.turn_lines, line) - 1
+        return self.turn_roles[i] if i >= 0 else None
+
+    def role_of_turn(self, speaker: str, line: Optional[int]) -> Optional[str]:
+        """The gold role of a parsed turn: from its label, or (mixed/unlabelled) from its line."""
+        role = self.labels.get(_key(speaker))
+        if role in (None, "mixed") or self.turn_lines:
+            by_line = self.role_at_line(line)
+            return by_line if by_line is not None else (role if role != "mixed" else None)
+        return role
+
+
+def _covering(t: Transcript, line: int) -> Optional[int]:
+    """Index of the parsed turn running at source `line` (the last one starting at or before it)."""
+    starts = [(u.source_line or 0) for u in t.turns]
+    i = bisect.bisect_right(starts, line) - 1
+    return i if i >= 0 and starts[i] else None
+
+
+def measure_file(t: Transcript, ann: dict, split: str, ex: Optional[Extraction] = None,
+                 line_starts: Optional[list[int]] = None) -> FileResult:
+    """`line_starts`: offsets of the source file's lines (decoded), to place quotes on their line."""
+    gold = Gold(ann)
+    kind = str(ann.get("kind"))
+    r = FileResult(file=t.file_name, split=split, layout=str(ann.get("layout")), kind=kind, read_kind=t.kind,
+                   read_layout=t.layout or t.format, dialogue_expected=kind != "notes")
+    sides = {u.is_interviewer for u in t.turns if not u.notes}
+    if r.dialogue_expected:
+        r.dialogue_ok = t.kind != "notes" and len(sides) == 2
+    else:
+        r.dialogue_ok = t.kind == "notes"
+    # labels: every annotated label that names one side
+    parsed = {_key(s): s for s in t.speakers}
+    for key, role in gold.labels.items():
+        if role == "mixed":
+            continue
+        r.labels_total += 1
+        s = parsed.get(key)
+        pred = t.speaker_roles.get(s) if s else None
+        if s is not None and (pred == "interviewer") == (role == "interviewer"):
+            r.labels_right += 1
+        else:
+            r.wrong_labels.append(f"{key}={role} read {pred or 'missing'}")
+    r.invented = sorted(s for k, s in parsed.items() if k not in gold.labels and k not in NOT_A_LABEL)
+    # turns
+    if kind != "notes":
+        if gold.turn_lines:
+            for line, role in zip(gold.turn_lines, gold.turn_roles):
+                if gold.in_notes(line):
+                    continue
+                r.turns_total += 1
+                i = _covering(t, line)
+                if i is not None and t.turns[i].is_interviewer == (role == "interviewer"):
+                    r.turns_right += 1
+        else:
+            for u in t.turns:
+                if gold.in_notes(u.source_line):
+                    continue
+                role = gold.role_of_turn(u.speaker, u.source_line)
+                r.turns_total += 1
+                r.turns_right += role is not None and u.is_interviewer == (role == "interviewer")
+    if ex is not None:
+        for it in ex.items():
+            r.items += 1
+            bad_speaker = bad_line = False
+            for ev in it.evidence:
+                r.quotes += 1
+                r.quotes_markup += bool(MARKUP.search(ev.quote))
+                turn = t.turns[ev.turn_index]
+                line = _source_line(turn, ev.char_start, line_starts)
+                if kind == "notes":
+                    r.notes_items_unmarked += not (ev.from_notes or turn.notes)
+                    continue
+                role = gold.role_of_turn(turn.speaker, line)
+                bad_speaker |= role == "interviewer"
+                bad_line |= gold.in_notes(line)
+            r.items_interviewer += bad_speaker
+            r.items_not_speech += bad_line and not bad_speaker
+    return r
+
+
+def _source_line(turn, char_start: int, line_starts: Optional[list[int]]) -> Optional[int]:
+    """The source line of a quote: from the turn's map where it has one, else the turn's first line."""
+    off = turn.source_offset(char_start - turn.char_start)
+    if off is None or not line_starts:
+        return turn.source_line
+    return bisect.bisect_right(line_starts, off)
+
+
+def pct(a: int, b: int) -> Optional[float]:
+    return a / b if b else None

@@ -1,0 +1,78 @@
+"""Source lines with their offsets, and the accumulator every text layout builds its turns with."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .build import UNKNOWN, Parsed, RawTurn
+from .labels import Label, role_of
+from .markup import MappedText
+
+HEADING = re.compile(r"^#{1,6}(\s|$)")
+RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
+
+
+class Lines:
+    """The file's lines with their 1-based numbers and offsets in the decoded text."""
+
+    def __init__(self, text: str):
+        self.lines = text.split("\n")
+        self.offsets: list[int] = []
+        pos = 0
+        for ln in self.lines:
+            self.offsets.append(pos)
+            pos += len(ln) + 1
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+class TurnAcc:
+    """Accumulates turns from source lines; lines in a paragraph join with a space, paragraphs with
+    a newline; markup is stripped and every kept piece is mapped back to the source."""
+
+    def __init__(self, parsed: Parsed, src: Lines):
+        self.p = parsed
+        self.src = src
+        self.cur: RawTurn | None = None
+        self.blank = False
+        self.labels = 0
+        self.next_start: Optional[float] = None
+
+    def new(self, speaker: str, i: int, *, start=None, end=None, role=None, notes=False) -> RawTurn:
+        self.cur = RawTurn(speaker, "", start, end, line=i + 1, mapped=MappedText(), role=role, notes=notes)
+        self.p.turns.append(self.cur)
+        self.blank = False
+        return self.cur
+
+    def start(self, lab: Label, i: int) -> None:
+        self.labels += 1
+        start, self.next_start = (lab.start if lab.start is not None else self.next_start), None
+        self.new(lab.name, i, start=start, end=lab.end)
+        if lab.text:
+            line = self.src.lines[i].rstrip()
+            if not line.endswith(lab.text):
+                self.cur.mapped.exact = False  # the label's line was rewritten (HTML around the name)
+            self.cur.mapped.add_line(lab.text, self.src.offsets[i] + len(line) - len(lab.text))
+        if lab.title:
+            self.p.titles.setdefault(lab.name, lab.title)
+        role = role_of(lab.name)
+        if role:
+            self.p.roles[lab.name] = role
+
+    def start_name(self, name: str, i: int) -> None:
+        """A name alone on line `i`: the turns below it are that person's."""
+        self.start(Label(name=name, text=""), i)
+
+    def add(self, i: int, line: Optional[str] = None) -> None:
+        """Add source line `i` (or `line`, a cleaned form of it ending where it ends) to the turn."""
+        if self.cur is None:
+            self.new(UNKNOWN, i)
+            self.p.warnings.append(f"text before the first speaker label kept as speaker '{UNKNOWN}'")
+        raw = self.src.lines[i]
+        line = raw if line is None else line
+        off = self.src.offsets[i] + len(raw.rstrip()) - len(line.rstrip())
+        self.cur.mapped.add_line(line, off, "\n" if self.blank else " ")
+        self.blank = False
+
+

@@ -1,0 +1,181 @@
+"""Who is speaking: a role per speaker label, and per turn where one label carries both sides.
+
+Evidence, strongest first: a correction stored by `synth speakers` (per file), `--interviewer` /
+`interviewers:` in synth.yaml, front matter, role labels (Interviewer, Moderator, P12...), the same
+person interviewing in other files of the study, then what the talk itself shows: the share of a
+label's turns that are questions, how long its turns are, who speaks first (speakers.py keeps the
+base rule). A label that is not one person (`Unknown`, `Unknown Speaker`, merged diarization, no
+labels at all) is decided turn by turn: a short question turn is the interviewer's, the answer the
+interviewee's. Every file gets a confidence; below `LOW_CONFIDENCE` a warning names the file's
+labels and the fix.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+from . import speakers as speakers_mod
+
+UNKNOWN = speakers_mod.UNKNOWN
+NOTES_SPEAKER = "Interviewer's notes"
+LOW_CONFIDENCE = 0.6
+# labels that are not one person: decided per turn
+_MIXED_LABEL = re.compile(r"^(?:unknown(?: speaker)?|speaker|unidentified(?: speaker)?|multiple speakers|"
+                          r"unknown speaker \d+|\?+)$", re.I)
+_QSTART = re.compile(r"^(?:(?:so|and|okay|ok|right|great|cool|yeah|got it|interesting|um|uh)[,.!]?\s+)*"
+                     r"(?:what|how|why|when|where|who|which|can you|could you|would you|do you|did you|"
+                     r"are you|is there|is it|have you|tell me|walk me|talk me|describe)\b", re.I)
+_SENT = re.compile(r"[^.?!]+[.?!]*")
+FIX = ("fix: `synth speakers FILE --interviewer LABEL` (or --interviewee), `--interviewer NAME` at ingest, "
+       "or `interviewers:` in synth.yaml")
+
+
+def is_mixed_label(label: str) -> bool:
+    return bool(_MIXED_LABEL.match(label.strip()))
+
+
+def question_turn(text: str) -> bool:
+    """Does this turn ask (an interviewer's turn in a label that carries both sides)?"""
+    words = len(text.split())
+    if not words:
+        return False
+    sents = [s.strip() for s in _SENT.findall(text) if s.strip()]
+    last = sents[-1] if sents else text
+    asks = last.endswith("?") or (bool(_QSTART.match(last)) and not last.endswith("."))
+    if not asks:
+        return False
+    q_share = sum(s.endswith("?") for s in sents) / max(1, len(sents))
+    return words <= 60 or q_share >= 0.5
+
+
+@dataclass
+class LabelStats:
+    turns: int = 0
+    questions: int = 0
+    words: int = 0
+    first: int = 0  # index of its first turn
+
+
+def label_stats(turns) -> dict[str, LabelStats]:
+    out: dict[str, LabelStats] = {}
+    for i, t in enumerate(turns):
+        s = out.get(t.speaker)
+        if s is None:
+            s = out[t.speaker] = LabelStats(first=i)
+        s.turns += 1
+        s.questions += question_turn(t.text)
+        s.words += len(t.text.split())
+    return out
+
+
+@dataclass
+class Decision:
+    interviewers: list[str] = field(default_factory=list)
+    interviewee: Optional[str] = None
+    source: str = "none"
+    speaker_roles: dict[str, str] = field(default_factory=dict)
+    turn_is_interviewer: list[bool] = field(default_factory=list)
+    confidence: float = 1.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _share(s: LabelStats) -> float:
+    return s.questions / (s.turns + 1)
+
+
+def _extra_interviewers(stats: dict[str, LabelStats], chosen: list[str], named: list[str]) -> list[str]:
+    """Second and third interviewers: labels that ask like the chosen interviewer does and talk in
+    short turns, while someone else does the long answering."""
+    if not chosen or len(named) < 3:
+        return []
+    ref = max(_share(stats[c]) for c in chosen if c in stats) if any(c in stats for c in chosen) else 0
+    rest = [s for s in named if s not in chosen]
+    longest = max((stats[s].words / stats[s].turns for s in rest), default=0)
+    out = []
+    for s in rest:
+        st = stats[s]
+        mean = st.words / st.turns
+        if st.turns >= 2 and _share(st) >= max(0.3, 0.6 * ref) and mean < 0.5 * longest:
+            out.append(s)
+    return out
+
+
+def _confidence(stats: dict[str, LabelStats], interviewers: list[str], named: list[str]) -> float:
+    """How sure the talk-based guess is: the gap between the interviewers' question share and the
+    most questioning other label, and whether anyone asked at all."""
+    if not interviewers:
+        return 0.3 if len(named) >= 2 else 1.0
+    iv = min(_share(stats[s]) for s in interviewers if s in stats) if any(s in stats for s in interviewers) else 0
+    others = [_share(stats[s]) for s in named if s not in interviewers and s in stats]
+    gap = iv - max(others, default=0.0)
+    return round(max(0.0, min(1.0, 0.45 + gap)), 2)
+
+
+def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None,
+           fm_interviewee: Optional[str] = None, roles: Optional[dict[str, str]] = None,
+           known: Iterable[str] = (), corrections: Optional[dict[str, str]] = None,
+           hints: Optional[Sequence[Optional[str]]] = None) -> Decision:
+    """Decide roles for `turns` (objects with .speaker and .text). `known`: labels that interview in
+    other files of the study; `corrections`: label -> interviewer|interviewee stored by the user;
+    `hints`: a reader's per-turn role (md_qa questions), None where it has none."""
+    speakers = list(dict.fromkeys(t.speaker for t in turns))
+    per_label = [s for s in speakers if s != NOTES_SPEAKER and not is_mixed_label(s)]
+    base_turns = [t for t in turns if t.speaker in per_label]
+    base = speakers_mod.assign(base_turns, option=option, fm_interviewer=fm_interviewer,
+                               fm_interviewee=fm_interviewee, roles=roles)
+    out = Decision(interviewers=list(base.interviewers), source=base.source, warnings=list(base.warnings))
+    stats = label_stats(base_turns)
+    explicit = base.source in ("option", "front_matter", "labels")
+    study = [s for s in per_label if s in set(known) and s not in out.interviewers]
+    if study and base.source in ("heuristic", "none"):
+        out.interviewers, out.source, explicit = study, "study", True
+    elif study:
+        out.interviewers += study
+    if base.source in ("heuristic", "none", "study") or out.source == "study":
+        out.interviewers += [s for s in _extra_interviewers(stats, out.interviewers, per_label)
+                             if s not in out.interviewers]
+    for label, role in (corrections or {}).items():
+        if label not in speakers:
+            continue
+        out.source = "correction"
+        if role == "interviewer" and label not in out.interviewers:
+            out.interviewers.append(label)
+        elif role != "interviewer" and label in out.interviewers:
+            out.interviewers.remove(label)
+    corrected = {k for k in (corrections or {}) if k in speakers}
+    who = set(out.interviewers)
+    for s in speakers:
+        if s == NOTES_SPEAKER:
+            out.speaker_roles[s] = "other"
+        elif s in corrected:
+            out.speaker_roles[s] = "interviewer" if s in who else "interviewee"
+        elif is_mixed_label(s):
+            out.speaker_roles[s] = "mixed"
+        else:
+            out.speaker_roles[s] = "interviewer" if s in who else "interviewee"
+    hints = list(hints) if hints is not None else [None] * len(turns)
+    for t, hint in zip(turns, hints):
+        role = out.speaker_roles[t.speaker]
+        if role == "mixed":
+            out.turn_is_interviewer.append(hint == "interviewer" if hint else question_turn(t.text))
+        else:
+            out.turn_is_interviewer.append(role == "interviewer")
+    out.interviewee = base.interviewee
+    if out.interviewee in who:
+        rest = [s for s in per_label if s not in who]
+        out.interviewee = max(rest, key=lambda s: stats[s].words) if rest else None
+    mixed = [s for s in speakers if out.speaker_roles[s] == "mixed"]
+    if corrected or explicit:
+        out.confidence = 1.0
+    else:
+        out.confidence = _confidence(stats, out.interviewers, per_label) if per_label else 1.0
+    if mixed and not all(h for h, t in zip(hints, turns) if t.speaker in mixed):
+        out.confidence = min(out.confidence, 0.7)
+    if out.confidence < LOW_CONFIDENCE and per_label:
+        desc = ", ".join(f"{s} ({stats[s].questions} questions in {stats[s].turns} turns)" for s in per_label
+                         if s in stats)
+        guess = ", ".join(out.interviewers) or "nobody"
+        out.warnings.append(f"unsure who the interviewer is (confidence {out.confidence:.2f}; labels: {desc}); "
+                            f"taken as interviewer: {guess}; {FIX}")
+    return out
