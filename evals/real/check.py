@@ -19,6 +19,7 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -104,7 +105,7 @@ def check_annotation(path: Path) -> Entry:
     commit, repo, spath = str(src.get("commit", "")), src.get("repo", ""), src.get("path", "")
     if not HEX40.match(commit):
         bad(f"{ann_path.name}: source.commit is not 40 hex digits")
-    elif src.get("url") != f"https://github.com/{repo}/blob/{commit}/{spath}":
+    elif src.get("url") != f"https://github.com/{repo}/blob/{commit}/{quote(str(spath))}":
         bad(f"{ann_path.name}: source.url does not match repo/commit/path")
     entry.study = f"{repo}:{str(spath).rsplit('/', 1)[0] if '/' in str(spath) else ''}"
     entry.layout = str(ann.get("layout"))
