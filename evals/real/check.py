@@ -29,6 +29,7 @@ LAYOUTS = {
     "otter",
     "markdown_bold_questions",
     "markdown_heading_questions",
+    "question_lines_bullet_answers",
     "markdown_labels",
     "plain_labels",
     "qa_labels",
