@@ -18,7 +18,7 @@ def run(runs: int = 3, n: int = N_TEXTS) -> dict:
     import torch
 
     from benchmarks.gen import sentences
-    from synth.themes.embed import Embedder, load_model
+    from synth.embed import Embedder, load_model
     from synth.workspace import Workspace
 
     texts = sentences(n)

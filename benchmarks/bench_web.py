@@ -42,6 +42,7 @@ def _sentence(rng: random.Random) -> str:
 
 def build_study(root: Path, n_files: int = 200, per_file: int = 25, seed: int = 0) -> dict:
     """A workspace with `n_files` transcripts and `n_files * per_file` grounded items, themed and ranked."""
+    from synth.embed import DEFAULT_MODEL, text_hash
     from synth.models import (
         AccountRow,
         Alternative,
@@ -55,7 +56,6 @@ def build_study(root: Path, n_files: int = 200, per_file: int = 25, seed: int = 
         Turn,
     )
     from synth.themes.build import assemble_themes
-    from synth.themes.embed import DEFAULT_MODEL, text_hash
     from synth.workspace import Workspace
 
     rng = random.Random(seed)

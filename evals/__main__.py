@@ -275,7 +275,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     from evals.baselines import SEEDS
     from evals.gold import STUDIES
-    from synth.themes.embed import Embedder
+    from synth.embed import Embedder
 
     args.seeds = args.seeds or SEEDS
     console = Console(width=None if sys.stdout.isatty() else 140)

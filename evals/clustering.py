@@ -79,7 +79,7 @@ def embed_cached(texts: list[str], path: Path, model_name: str = "all-MiniLM-L6-
         vecs = np.load(cache)
         if vecs.shape[0] == len(texts):
             return vecs, None, cache
-    from synth.themes.embed import Embedder
+    from synth.embed import Embedder
 
     t0 = time.perf_counter()
     vecs = Embedder().encode(texts)

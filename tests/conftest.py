@@ -23,7 +23,7 @@ GOLD = ROOT / "evals" / "gold"
 
 @pytest.fixture(scope="session")
 def embed_model():
-    from synth.themes.embed import load_model
+    from synth.embed import load_model
 
     return load_model(None, None)
 

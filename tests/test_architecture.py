@@ -1,7 +1,9 @@
 """The shape of the package: one import direction, public names across packages, data shipped as data.
 
 Late (function-level) imports count: a cycle held together by an import inside a function is still a
-cycle, and moving that import to the top is exactly what breaks it.
+cycle, and moving that import to the top is exactly what breaks it. So do the parent packages an
+import runs: `import synth.extract.schema` first runs `synth/extract/__init__.py`, and whatever that
+imports; an edge the source does not spell out is still an edge at load time.
 """
 from __future__ import annotations
 
@@ -44,10 +46,60 @@ def _imports(name: str, path: Path, known: set[str]) -> list[tuple[str, list[str
     return out
 
 
+def _parents(target: str, importer: str, known: set[str]) -> list[str]:
+    """The packages whose `__init__` importing `target` runs, less those `importer` already sits in."""
+    parts = target.split(".")
+    return [p for p in (".".join(parts[:i]) for i in range(1, len(parts)))
+            if p in known and not (importer == p or importer.startswith(p + "."))]
+
+
 def _graph() -> dict[str, set[str]]:
     mods = _modules()
     known = set(mods)
-    return {m: {i for i, _ in _imports(m, p, known) if i in known and i != m} for m, p in mods.items()}
+    graph: dict[str, set[str]] = {}
+    for m, p in mods.items():
+        targets = {i for i, _ in _imports(m, p, known) if i in known and i != m}
+        graph[m] = targets | {par for t in targets for par in _parents(t, m, known)}
+    return graph
+
+
+# The order data flows in: a unit (a top-level package or module of synth) imports only units ranked
+# before it. Shared vocabulary and storage sit below every stage; the CLI and the entry point on top.
+RANKS: tuple[tuple[str, ...], ...] = (
+    ("synth",),  # the package root (its __init__ is empty)
+    ("synth.models", "synth.numbers", "synth.resources"),
+    ("synth.vocab",),
+    ("synth.workspace",),
+    ("synth.embed",),
+    ("synth.ingest",),
+    ("synth.llm",),
+    ("synth.extract",),
+    ("synth.themes",),
+    ("synth.icp",),
+    ("synth.pipeline",),
+    ("synth.report",),
+    ("synth.web",),
+    ("synth.render",),
+    ("synth.cli",),
+    ("synth.__main__",),
+)
+_RANK = {unit: r for r, units in enumerate(RANKS) for unit in units}
+
+
+def _unit(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def _upward(graph: dict[str, set[str]], ranks: dict[str, int]) -> list[str]:
+    """Every edge from a unit to another unit not ranked below it (same rank included: two units
+    of one rank must not import each other either)."""
+    bad = []
+    for m in sorted(graph):
+        for t in sorted(graph[m]):
+            a, b = _unit(m), _unit(t)
+            if a != b and ranks[a] <= ranks[b]:
+                bad.append(f"{m} -> {t}")
+    return bad
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -92,6 +144,28 @@ def test_cycle_finder_sees_a_planted_cycle():
 
 def test_no_import_cycle_inside_synth():
     assert _cycles(_graph()) == []
+
+
+def test_every_unit_of_synth_has_a_rank():
+    assert sorted({_unit(m) for m in _modules()} - set(_RANK)) == []
+
+
+def test_imports_point_only_downward_late_imports_and_parent_packages_included():
+    assert _upward(_graph(), _RANK) == []
+
+
+def test_upward_finder_sees_planted_edges(tmp_path):
+    ranks = {"synth.llm": 1, "synth.extract": 2, "synth.themes": 3, "synth.models": 0}
+    assert _upward({"synth.extract.request": {"synth.llm.caller"}}, ranks) == []
+    assert _upward({"synth.llm.caller": {"synth.extract.schema"}}, ranks) == [
+        "synth.llm.caller -> synth.extract.schema"]
+    # a late import is an import: the parser walks function bodies too
+    (tmp_path / "m.py").write_text("def f():\n    from synth.extract.schema import ChunkExtraction\n")
+    known = {"synth.extract.schema", "synth.extract"}
+    assert [i for i, _ in _imports("synth.llm.m", tmp_path / "m.py", known)] == ["synth.extract.schema"]
+    # importing a submodule runs its parent packages' __init__: that is an edge too
+    assert _parents("synth.extract.schema", "synth.llm.chunks", known) == ["synth.extract"]
+    assert _parents("synth.extract.schema", "synth.extract.request", known) == []
 
 
 def test_no_module_imports_another_packages_underscore_names():

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from conftest import make_transcript
 
+from synth.embed import Embedder
 from synth.extract import local
 from synth.extract import local_cues as cues
-from synth.themes.embed import Embedder
 
 
 def _texts(text: str) -> list[str]:

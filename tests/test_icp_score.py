@@ -21,7 +21,7 @@ from synth.icp import (
 )
 from synth.icp.table import AccountsTable
 from synth.ingest import IngestError
-from synth.ingest.accounts import normalize_outcome, parse_number
+from synth.vocab.accounts import normalize_outcome, parse_number
 
 INDUSTRIES = ["Software", "Fintech", "Agency", "Government"]
 STACK = ["aws", "gcp", "kubernetes", "datadog", "heroku"]

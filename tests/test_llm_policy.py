@@ -9,9 +9,9 @@ from llm_replay import responder
 from pydantic import BaseModel
 from test_llm_endpoints import invoke, llamacpp_like
 
+from synth.extract.request import cache_key
 from synth.extract.schema import ChunkExtraction
 from synth.llm.budget import max_tokens_for, repetition_loop, split_in_two
-from synth.llm.caller import cache_key
 from synth.llm.keys import llm_cache_key
 from synth.llm.modes import StructMode, names_request_shape, parse_mode
 from synth.llm.provider import ProviderConfig, resolve_provider

@@ -17,6 +17,7 @@ import pytest
 from conftest import make_transcript
 
 from synth import pipeline
+from synth.embed import DEFAULT_MODEL, text_hash
 from synth.models import AccountRow, Alternative, DmuMember, Evidence, Extraction, PainPoint, ThemeSet, Trigger
 from synth.report import (
     ItemRow,
@@ -32,7 +33,6 @@ from synth.report.charts import clean_label
 from synth.report.markdown import md
 from synth.report.model import hms
 from synth.themes.build import assemble_themes
-from synth.themes.embed import DEFAULT_MODEL, text_hash
 from synth.themes.review import load_review, review_path, save_review
 from synth.workspace import Workspace
 

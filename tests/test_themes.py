@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from conftest import make_transcript
 
+from synth.embed import Embedder
 from synth.models import AccountRow, Evidence, Extraction, PainPoint, Trigger
 from synth.themes.build import ThemeOptions, assemble_themes, build_themes
 from synth.themes.cluster import ClusterParams
-from synth.themes.embed import Embedder
 from synth.themes.review import Merge, Split, load_review, review_path, save_review
 from synth.workspace import Workspace
 

@@ -11,8 +11,8 @@ from synth.extract.verify import KIND_LABELS, NAMED_KINDS, verify_extraction
 from synth.ingest import load_transcript
 from synth.models import Evidence, Extraction, PainPoint, Quantity
 from synth.numbers import says_number
-from synth.themes.dmu import canonical_title
-from synth.themes.group import canonical_name
+from synth.vocab.products import canonical_name
+from synth.vocab.titles import canonical_title
 from synth.workspace import Workspace
 
 

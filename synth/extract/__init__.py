@@ -14,16 +14,9 @@ from typing import Callable, Optional
 from pydantic import BaseModel, Field
 
 from synth.extract.chunking import chunk_transcript
+from synth.extract.request import build_messages, cache_key, chunk_context, prompt_version
 from synth.extract.verify import verify_extraction
-from synth.llm.caller import (
-    ChunkFailed,
-    FatalProviderError,
-    LlmCaller,
-    build_messages,
-    cache_key,
-    chunk_context,
-    load_prices,
-)
+from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller, load_prices
 from synth.llm.probe import known_mode
 from synth.llm.provider import ProviderConfig, default_concurrency
 from synth.llm.tokens import count_tokens
@@ -119,8 +112,8 @@ def extract(transcripts: list[Transcript], workspace: Workspace, accounts: dict[
 
 
 def _extract_local(transcripts, workspace, accounts, options, progress) -> ExtractRun:
+    from synth.embed import Embedder
     from synth.extract.local import examples_version, extract_local
-    from synth.themes.embed import Embedder
 
     emb = Embedder(workspace, options.embedding_model)
     run = ExtractRun(extractor="local", model=emb.model_name)
@@ -160,7 +153,7 @@ async def _extract_all(transcripts, workspace, accounts, options, progress, call
     from synth.extract.llm_run import extract_transcript_llm
 
     cfg = caller.cfg
-    key = f"llm|{caller.prompt_version}|{cfg.model}|redact={options.redact}"
+    key = f"llm|{prompt_version()}|{cfg.model}|redact={options.redact}"
 
     async def one(t: Transcript):
         try:

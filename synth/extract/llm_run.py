@@ -10,10 +10,11 @@ from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.consolidate import consolidate
 from synth.extract.reask import ground_chunk
 from synth.extract.redact import Redactor
+from synth.extract.request import cache_key, chunk_context, extract_chunk, prompt_version
 from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
-from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult, cache_key, chunk_context
+from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult
 from synth.models import (
     AccountRow,
     Alternative,
@@ -91,7 +92,7 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
     async def one(ch: Chunk) -> tuple[StructuredResult, list[Optional[Evidence]]]:
         text = red.redact(ch.text) if red else ch.text
         ctx = chunk_context(name, ch.index, len(chunks))
-        res = await caller.extract_chunk(text, ctx)
+        res = await extract_chunk(caller, text, ctx)
         if progress:
             progress("calls", 1)
         # grounding is CPU work with no await in it: let the calls that were waiting for this
@@ -118,7 +119,7 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
         traits.extend(trs)
     merged = consolidate(all_items)
     ex = Extraction(file=t.file_name, transcript_hash=t.content_hash, extractor="llm",
-                    model=caller.cfg.model, prompt_version=caller.prompt_version,
+                    model=caller.cfg.model, prompt_version=prompt_version(),
                     traits=base_traits(account, t, traits), stats=stats)
     for it in merged:
         it.id = it.stable_id(it.category, t.content_hash)

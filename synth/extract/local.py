@@ -17,6 +17,7 @@ from typing import Optional
 
 import numpy as np
 
+from synth.embed import Embedder
 from synth.extract import local_cues as cues
 from synth.extract.consolidate import consolidate, embedding_similarity
 from synth.extract.grounding import evidence_turns
@@ -35,7 +36,6 @@ from synth.models import (
     Trigger,
 )
 from synth.resources import load_data
-from synth.themes.embed import Embedder
 
 EXAMPLES_FILE = "local_examples_v2.yaml"
 CATEGORIES = ["pain", "trigger", "alternative", "dmu", "none"]

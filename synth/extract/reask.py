@@ -24,8 +24,9 @@ from pydantic import BaseModel, Field
 from synth.extract.chunking import Chunk
 from synth.extract.grounding import locate, salvage
 from synth.extract.redact import Redactor
+from synth.extract.request import build_messages, prompt_version
 from synth.extract.schema import ChunkExtraction
-from synth.llm.caller import ChunkFailed, LlmCaller, build_messages
+from synth.llm.caller import ChunkFailed, LlmCaller
 from synth.models import Evidence, ExtractionStats, Transcript
 
 MAX_REASKS = 2
@@ -88,7 +89,7 @@ async def ground_chunk(ce: ChunkExtraction, t: Transcript, chunk: Chunk, red: Op
             # `scope` folds the chunk's own key, the round and the failing quotes into the cache key
             res = await caller.structured(reask_messages(chunk_text, context, failing), QuoteFixes,
                                           scope=reask_key(chunk_key, round_no, failing), purpose="reask",
-                                          prompt_version=caller.prompt_version)
+                                          prompt_version=prompt_version())
         except ChunkFailed:
             break  # the re-ask failed: salvage what can be salvaged; the chunk's answer stands
         stats.reask_calls += 0 if res.cached else 1

@@ -33,8 +33,8 @@ from typing import Optional
 from synth.extract.grounding import normalize
 from synth.models import Alternative, Evidence, Extraction, Quantity, Transcript
 from synth.numbers import NumberMention, matches, numbers_in, parse_number
-from synth.themes.dmu import CANONICAL_TITLES, canonical_title
-from synth.themes.group import canonical_name
+from synth.vocab.products import canonical_name
+from synth.vocab.titles import CANONICAL_TITLES, canonical_title
 
 # what an alternative is called when nothing more specific was said (the local extractor's labels)
 KIND_LABELS = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown tool", "manual": "Manual process",

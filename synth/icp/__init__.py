@@ -10,7 +10,7 @@ Modules, in import order: rules (model) -> rulesfile (YAML) -> table (accounts) 
 traits -> interviews -> profile -> learn, tiers -> synthesize -> interviewed -> fit; metrics ->
 crossval -> validate; study (the pipeline stage).
 """
-from ..ingest.accounts import COLUMN_PRESETS, column_map_for, normalize_outcome
+from ..vocab.accounts import COLUMN_PRESETS, column_map_for, normalize_outcome
 from .export import dump_scores_json, reasons, write_scores_csv, write_scores_json
 from .fit import fit_study, fit_table, relearn, study_learner, table_learner
 from .learn import learn_points

@@ -15,8 +15,8 @@ from typing import Optional
 
 import numpy as np
 
-from ..ingest.accounts import norm_text
 from ..models import DMU_ROLES, AccountRow, Extraction, ThemeSet
+from ..vocab.accounts import norm_text
 from .table import AccountsTable, Column
 
 INTERVIEW_COLUMNS = ("triggers", "alternatives", *(f"{r}_title" for r in DMU_ROLES))

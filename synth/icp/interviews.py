@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Optional
 
-from ..ingest.accounts import norm_text
 from ..models import DMU_ROLES, Extraction, Theme, ThemeSet
+from ..vocab.accounts import norm_text
 from .rules import ALT_KINDS_GROUPED
 from .traits import IcpProfile, ProfileTrait, Support, TraitContext, display, first_quotes, item_id, title_key
 

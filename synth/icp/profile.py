@@ -27,9 +27,9 @@ from typing import Optional
 
 import numpy as np
 
-from ..ingest.accounts import LIST_SPLIT, parse_number
-from ..ingest.accounts import norm_text as _norm_text
 from ..models import AccountRow, Extraction, ThemeSet
+from ..vocab.accounts import LIST_SPLIT, parse_number
+from ..vocab.accounts import norm_text as _norm_text
 from .interviews import interview_traits
 from .traits import Account, IcpProfile, ProfileTrait, TraitContext, display, quotes_of, strength
 

@@ -20,7 +20,7 @@ from typing import Any, Literal, Optional, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..ingest.accounts import column_map_for, normalize_name
+from ..vocab.accounts import column_map_for, normalize_name
 
 Attribute = Literal["firmographic", "technographic", "behavioral", "trigger", "dmu"]
 Op = Literal["between", "in", "contains_any", "equals", "gte", "lte"]

@@ -17,7 +17,7 @@ from typing import Iterator, Literal, Optional
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..ingest.accounts import norm_text
+from ..vocab.accounts import norm_text
 from .rules import NUMERIC_OPS, TIER_NAMES, Criterion, IcpRules
 from .table import AccountsTable, Column
 

@@ -3,8 +3,8 @@
 Every column keeps `codes` (int32, one per row) into `categories` (distinct cell texts, whitespace
 collapsed, first spelling kept). Code 0 is "missing": an empty cell or one of NULL_TOKENS. Numbers,
 case-folded texts and list items are derived once per category, so evaluating a rule over a million
-rows is one table lookup (`lut[codes]`). Headers and cells are read by `synth.ingest.accounts`, the
-reader ingest uses too: a cell means the same to `synth ingest` and to `synth score`.
+rows is one table lookup (`lut[codes]`). Headers and cells mean what `synth.vocab.accounts` says, to
+ingest as to the scorer: a cell means the same to `synth ingest` and to `synth score`.
 """
 from __future__ import annotations
 
@@ -18,22 +18,20 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from ..ingest.accounts import (
+from ..ingest.accounts import csv_problem, is_footer, open_csv
+from ..ingest.errors import IngestError
+from ..models import AccountRow
+from ..vocab.accounts import (
     NULL_TOKENS,
     column_map_for,
-    csv_problem,
-    is_footer,
     norm_text,
     normalize_name,
     normalize_outcome,
-    open_csv,
     outcome_column,
     parse_number,
     parse_whole,
     split_list,
 )
-from ..ingest.errors import IngestError
-from ..models import AccountRow
 
 CHUNK = 512      # small chunks: a chunk's cells are still in the CPU cache when encoded
 

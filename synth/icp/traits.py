@@ -11,8 +11,8 @@ from typing import Any, Iterable, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from ..ingest.accounts import norm_text
 from ..models import Evidence, Extraction, Item
+from ..vocab.accounts import norm_text
 from .rules import Attribute, Op
 
 

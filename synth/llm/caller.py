@@ -25,8 +25,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel
 
-from synth.llm.budget import completion_text, max_tokens_for, repetition_loop, split_in_two
-from synth.llm.chunks import PROMPT_FILE, PROMPT_NAME, build_messages, cache_key, chunk_context  # noqa: F401
+from synth.llm.budget import completion_text, max_tokens_for, repetition_loop
 from synth.llm.errors import (  # noqa: F401
     ChunkFailed,
     EndpointDown,
@@ -55,7 +54,6 @@ from synth.llm.probe import (
 from synth.llm.provider import ProviderConfig
 from synth.llm.replies import LAST_REPLY, completions, hit_cap, revalidate, schema_class, usage
 from synth.llm.tokens import count_tokens
-from synth.resources import load_prompt
 from synth.workspace import Workspace
 
 # instructor logs every failed attempt at ERROR, which Python prints to stderr when nothing else is
@@ -100,7 +98,6 @@ class LlmCaller:
         self.rng = random.Random(0)
         self.backoff_base = backoff_base
         self.breaker_after = breaker_after
-        self.prompt_version = load_prompt(PROMPT_FILE).version
         self.mode: Optional[StructMode] = None if needs_probe(cfg) else known_mode(None, cfg)
         self.probe_result: Optional[ProbeResult] = None
         self._ready_lock = asyncio.Lock()
@@ -220,25 +217,6 @@ class LlmCaller:
         return "error", None, "no attempts"
 
     # ------------------------------------------------------------------ calls
-    async def extract_chunk(self, chunk_text: str, context: str = "", *, _part: bool = False) -> StructuredResult:
-        """One chunk's extraction; a reply cut off at the token cap is re-asked once as two halves."""
-        from synth.extract.schema import ChunkExtraction
-
-        try:
-            return await self.structured(build_messages(chunk_text, context), ChunkExtraction,
-                                         purpose="extract", prompt=PROMPT_NAME, prompt_version=self.prompt_version)
-        except Truncated as cut:
-            head = StructuredResult(parsed=_empty_extraction(), cached=cut.tokens_out == 0, truncated=1,
-                                    loops=int(cut.loop), tokens_in=cut.tokens_in, tokens_out=cut.tokens_out,
-                                    cost_usd=self.prices.cost(self.cfg.model, cut.tokens_in, cut.tokens_out))
-            halves = None if _part else split_in_two(chunk_text)
-            if halves is None:  # a half cut off again, or text that cannot be cut: nothing from it, counted
-                head.parts_lost = 1
-                return head
-            parts = [await self.extract_chunk(h, f"{context} Part {i} of 2 of that chunk.", _part=True)
-                     for i, h in enumerate(halves, 1)]
-            return _merge_halves(head, parts)
-
     async def structured(self, messages: list[dict], response_model: type[BaseModel],
                          scope: Optional[str] = None, *, purpose: str, prompt_version: str,
                          prompt: Optional[str] = None) -> StructuredResult:
@@ -416,25 +394,3 @@ class LlmCaller:
             return f"model or endpoint not found: {cfg.model!r} at {cfg.base_url or 'api.openai.com'}"
         return f"provider refused the request: {type(inner).__name__}: {str(inner)[:200]}"
 
-
-def _empty_extraction():
-    """A chunk answer with nothing in it (every list named: the schema refuses an answer naming none)."""
-    from synth.extract.schema import ChunkExtraction
-
-    return ChunkExtraction(pains=[], triggers=[], alternatives=[], dmu=[], traits=[])
-
-
-def _merge_halves(head: StructuredResult, parts: list[StructuredResult]) -> StructuredResult:
-    """The halves' items side by side (consolidation merges repeats later), costs and counts summed."""
-    from synth.extract.schema import ChunkExtraction
-
-    merged = _empty_extraction()
-    for p in parts:
-        for field in ChunkExtraction.model_fields:
-            getattr(merged, field).extend(getattr(p.parsed, field))
-    out = head.model_copy(update={"parsed": merged})
-    for p in parts:
-        out.cached = out.cached and p.cached
-        for f in ("tokens_in", "tokens_out", "cost_usd", "truncated", "loops", "parts_lost"):
-            setattr(out, f, getattr(out, f) + getattr(p, f))
-    return out

@@ -282,7 +282,7 @@ def _item_map(ws: Workspace, items: list[Item], code_of: dict[str, str], model: 
     `model` is the embedding model the themes stage used (a name or a path; the cache keys on the name)."""
     from pathlib import Path
 
-    from synth.themes.embed import DEFAULT_MODEL, text_hash
+    from synth.embed import DEFAULT_MODEL, text_hash
 
     points: list[MapPoint] = []
     missing = 0

@@ -12,10 +12,10 @@ from typing import Callable, Optional
 
 from pydantic import BaseModel, Field
 
+from synth.embed import Embedder
 from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, DmuMember, Extraction, Item, Theme, ThemeSet
 from synth.themes.cluster import Clusterer, ClusterParams, cluster_category
 from synth.themes.dmu import summarize_dmu
-from synth.themes.embed import Embedder
 from synth.themes.label import ThemeLabel, deterministic_label, keyphrases, medoid, representative
 from synth.themes.rank import StudyFacts, load_rank_rules, rank
 from synth.themes.review import apply_review, load_review, match_ids, review_path

@@ -6,17 +6,8 @@ meaning; ANCHORS.md). A named product groups by its canonical name, the rest by 
 """
 from __future__ import annotations
 
-import re
-
 from synth.models import Alternative
-
-# editions and company suffixes: "HashiCorp Vault Enterprise" and "Vault OSS" are the same alternative
-_SUFFIX = re.compile(r"\b(inc|llc|ltd|the|tool|platform|software|enterprise|oss|open[- ]source|community|"
-                     r"edition|self[- ]hosted|free|tier|pro|plan|trial)\b|[^a-z0-9 ]", re.I)
-
-
-def canonical_name(name: str) -> str:
-    return " ".join(_SUFFIX.sub(" ", name.lower()).split())
+from synth.vocab.products import canonical_name
 
 
 def group_alternatives(items: list[Alternative]) -> list[list[str]]:

@@ -16,9 +16,9 @@ from typing import Callable, Iterator, Optional
 
 from pydantic import BaseModel
 
+from synth.embed import Embedder
 from synth.models import Extraction, ThemeSet
 from synth.themes.build import assemble_themes
-from synth.themes.embed import Embedder
 from synth.themes.review import (
     Merge,
     Move,

@@ -13,9 +13,9 @@ from typing import Callable, Optional
 
 from threadpoolctl import threadpool_limits
 
+from synth.embed import Embedder
 from synth.models import AccountRow, Evidence, Extraction, Item, Theme, ThemeSet, Transcript
 from synth.themes.build import assemble_themes
-from synth.themes.embed import Embedder
 from synth.themes.review import Review, ReviewError, load_review, review_path
 from synth.themes.review_actions import Change, Context, Recorded, decide, last_decision, take_back
 from synth.workspace import Workspace
