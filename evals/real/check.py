@@ -146,19 +146,24 @@ def check_annotation(path: Path) -> Entry:
         if not isinstance(turns, list) or not turns:
             bad(f"{ann_path.name}: turns must be a non-empty list")
         else:
-            last = 0
+            last = (0, -1)
+            lines = text.splitlines()
             for turn in turns:
-                line, role = (turn or {}).get("line"), (turn or {}).get("role")
+                turn = turn or {}
+                line, role, col = turn.get("line"), turn.get("role"), turn.get("col", 0)
                 if not isinstance(line, int) or not 1 <= line <= n_lines:
                     bad(f"{ann_path.name}: turn line {line!r} is outside 1..{n_lines}")
                     continue
-                if line <= last:
-                    bad(f"{ann_path.name}: turn line {line} is not after line {last}")
+                if not isinstance(col, int) or not 0 <= col < max(len(lines[line - 1]), 1):
+                    bad(f"{ann_path.name}: turn at line {line} has col {col!r} outside the line")
+                    continue
+                if (line, col) <= last:
+                    bad(f"{ann_path.name}: turn at line {line} col {col} is not after line {last[0]} col {last[1]}")
                 if role not in TURN_ROLES:
                     bad(f"{ann_path.name}: turn at line {line} has role {role!r}, not one of {sorted(TURN_ROLES)}")
-                if not text.splitlines()[line - 1].strip():
+                if not lines[line - 1][col:].strip():
                     bad(f"{ann_path.name}: turn at line {line} starts on a blank line")
-                last = line
+                last = (line, col)
     if "notes_lines" in ann and not _ranges_ok(ann["notes_lines"], n_lines):
         bad(f"{ann_path.name}: notes_lines must be [[first, last], ...] within 1..{n_lines}")
     if entry.kind == "summary_and_dialogue" and not ann.get("notes_lines"):
