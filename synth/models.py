@@ -10,7 +10,7 @@ import hashlib
 from enum import Enum
 from typing import Literal, Optional, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1"
 
@@ -368,6 +368,25 @@ class DmuRoleSummary(BaseModel):
     item_ids: list[str] = Field(default_factory=list)
 
 
+class StoredLabel(BaseModel):
+    """A label made by the LLM for exactly these members: it stands while the theme's members do."""
+
+    members: list[str] = Field(description="the theme's member ids, sorted, when the label was made")
+    label: str
+    definition: Optional[str] = None
+
+
+class ThemeRun(BaseModel):
+    """How a ThemeSet was made. Every re-assembly (a review decision in the CLI or the browser) reads
+    it, so a decision never changes the embedding model, the rank rules or the labels behind the user."""
+
+    params: dict = Field(default_factory=dict, description="the clusterer's parameters (ClusterParams)")
+    embedding_model: Optional[str] = Field(None, description="sentence-transformers model path; None: bundled")
+    rules_path: Optional[str] = Field(None, description="rank rules file; None: the bundled rules")
+    label_policy: Literal["keywords", "llm"] = "keywords"
+    labels: list[StoredLabel] = Field(default_factory=list, description="LLM labels, keyed by their members")
+
+
 class ThemeSet(BaseModel):
     themes: list[Theme] = Field(default_factory=list)
     unclustered: dict[str, list[str]] = Field(
@@ -380,4 +399,13 @@ class ThemeSet(BaseModel):
     next_id: dict[str, int] = Field(default_factory=dict)
     stale_decisions: list[str] = Field(default_factory=list)
     n_interviews: int = 0
-    params: dict = Field(default_factory=dict)
+    run: ThemeRun = Field(default_factory=ThemeRun)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _params_into_run(cls, data):
+        # theme runs stored before ThemeRun kept only the cluster parameters, at the top level
+        if isinstance(data, dict) and "params" in data and "run" not in data:
+            data = {**data, "run": {"params": data["params"]}}
+            data.pop("params")
+        return data

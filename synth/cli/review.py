@@ -27,15 +27,13 @@ review_app = typer.Typer(help="Review themes: show, rename, define, merge, split
 
 
 def _reassemble(ws):
-    from synth.themes.build import assemble_themes
+    from synth.themes.build import reassemble
 
     ts = ws.latest_themes()
     if ts is None:
         err.print("[red]error[/red] no themes yet: run `synth themes` first")
         raise typer.Exit(1)
-    ts = assemble_themes(ws, ts)
-    ws.put_themes(ts)
-    return ts
+    return reassemble(ws, ts)
 
 
 def _workspace(ctx: typer.Context, workspace: Optional[Path]) -> Path:

@@ -266,7 +266,8 @@ def build_report_data(ws: Workspace, icp_result: Any = None, embedding_model: Op
             for cat, ids in sorted(ts.unclustered.items()) for i in ids if i in by_id]
         code = {v.id: v.code for v in data.themes}
         members = {i: code[th.id] for th in ts.themes if th.id in code for i in th.item_ids}
-        data.item_map, data.map_note = _item_map(ws, items, members, embedding_model)
+        # the model the themes were made with (stored with them), unless the caller names another
+        data.item_map, data.map_note = _item_map(ws, items, members, embedding_model or ts.run.embedding_model)
     data.dismissed = [ItemNote(id=it.id, category=it.category, statement=it.statement,
                                quote=_first_quote(it)) for it in items if it.dismissed]
     data.alternatives = _alternatives(items, ts, study)

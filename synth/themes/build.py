@@ -1,8 +1,10 @@
 """Themes stage: extractions -> embed -> cluster -> stable ids -> review decisions -> label -> rank.
 
-`build_themes` clusters afresh (embeddings come from the workspace cache where known);
-`assemble_themes` re-applies review decisions and ranking to the stored clusters without
-re-clustering, which is what every `synth review` command does.
+`build_themes` clusters afresh (embeddings come from the workspace cache where known) and records how
+in the ThemeSet's `run` (cluster parameters, embedding model, rank rules, label policy, LLM labels keyed
+by their members). `assemble_themes` re-applies review decisions, labels and ranking to the stored
+clusters without re-clustering, reading that record; `reassemble` is what every review decision runs
+(`synth review`, the browser): the latest stored run, re-assembled and stored again.
 """
 from __future__ import annotations
 
@@ -13,12 +15,22 @@ from typing import Callable, Optional
 from pydantic import BaseModel, Field
 
 from synth.embed import Embedder
-from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, DmuMember, Extraction, Item, Theme, ThemeSet
+from synth.models import (
+    CATEGORIES,
+    CLUSTERED_CATEGORIES,
+    DmuMember,
+    Extraction,
+    Item,
+    StoredLabel,
+    Theme,
+    ThemeRun,
+    ThemeSet,
+)
 from synth.themes.cluster import Clusterer, ClusterParams, cluster_category
 from synth.themes.dmu import summarize_dmu
 from synth.themes.label import ThemeLabel, deterministic_label, keyphrases, medoid, representative
 from synth.themes.rank import StudyFacts, load_rank_rules, rank
-from synth.themes.review import apply_review, load_review, match_ids, review_path
+from synth.themes.review import ReviewError, apply_review, load_review, match_ids, review_path
 from synth.workspace import Workspace
 
 LABEL_PROMPT = "label_v1.md"
@@ -59,23 +71,42 @@ def build_themes(ws: Workspace, options: Optional[ThemeOptions] = None, provider
         unclustered[cat] = res.unclustered
         if progress:
             progress("themes", 1)
+    run = ThemeRun(params=options.params.model_dump(), embedding_model=options.embedding_model,
+                   rules_path=str(Path(options.rules_path).resolve()) if options.rules_path else None,
+                   label_policy="llm" if provider is not None else "keywords")
     ts = ThemeSet(raw_clusters=dict(sorted(raw.items())), next_id=next_id, unclustered=unclustered,
-                  dismissed=sorted(it.id for it in items if it.dismissed), n_interviews=n_interviews,
-                  params=options.params.model_dump())
-    ts = assemble_themes(ws, ts, provider=provider, options=options, extractions=exs, embedder=emb)
+                  dismissed=sorted(it.id for it in items if it.dismissed), n_interviews=n_interviews, run=run)
+    ts = assemble_themes(ws, ts, provider=provider, extractions=exs, embedder=emb)
     ws.put_themes(ts)
     return ts
 
 
-def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optional[ThemeOptions] = None,
-                    extractions: Optional[list[Extraction]] = None,
+def reassemble(ws: Workspace, ts: ThemeSet, extractions: Optional[list[Extraction]] = None,
+               embedder: Optional[Embedder] = None) -> ThemeSet:
+    """A stored theme run re-assembled the way it was made (`ts.run`), and stored: what every review
+    decision runs, in the CLI and in the browser."""
+    new = assemble_themes(ws, ts, extractions=extractions, embedder=embedder)
+    ws.put_themes(new)
+    return new
+
+
+def run_embedder(ws: Workspace, ts: ThemeSet, embedder: Optional[Embedder] = None) -> Embedder:
+    """`embedder` when it is the model the run was made with, else one for that model."""
+    if embedder is not None and embedder.model_path == ts.run.embedding_model:
+        return embedder
+    return Embedder(ws, ts.run.embedding_model)
+
+
+def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, extractions: Optional[list[Extraction]] = None,
                     embedder: Optional[Embedder] = None) -> ThemeSet:
-    """Apply review.yaml to the stored clusters, then label and rank. Deterministic."""
-    options = options or ThemeOptions()
+    """Apply review.yaml to the stored clusters, then label and rank, as `ts.run` says. Deterministic.
+
+    With `provider`, the LLM labels each theme afresh (cached calls) and the labels are recorded by
+    members; without, a theme whose members are those a recorded label was made for keeps that label."""
     exs = extractions if extractions is not None else ws.latest_extractions()
     items = _items(exs)
     by_id = {it.id: it for it in items}
-    emb = embedder or Embedder(ws, options.embedding_model)
+    emb = run_embedder(ws, ts, embedder)
     review = load_review(review_path(ws.root))
     applied = apply_review(ts.raw_clusters, review)
     # drop members whose transcript is gone; a theme must still span two interviews
@@ -103,8 +134,17 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
                 names = sorted({getattr(by_id[i], "name", "") for i in th.item_ids})
                 kinds = sorted({getattr(by_id[i], "kind", "") for i in th.item_ids})
                 th.label = names[0] if len(names) == 1 else f"{kinds[0]}: " + ", ".join(names[:3])
+    run = ts.run.model_copy(deep=True)
     if provider is not None:
         _llm_labels(ws, provider, themes, by_id)
+        run.labels = [StoredLabel(members=sorted(th.item_ids), label=th.label, definition=th.definition)
+                      for th in themes if th.label_source == "llm"]
+    else:
+        stored = {tuple(sl.members): sl for sl in run.labels}
+        for th in themes:
+            sl = stored.get(tuple(sorted(th.item_ids)))
+            if sl is not None:
+                th.label, th.definition, th.label_source = sl.label, sl.definition, "llm"
     for th in themes:
         if th.id in applied.labels:
             th.label = applied.labels[th.id]
@@ -115,12 +155,23 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, options: Optiona
     # a rejected item (not a pain / trigger / alternative after all) leaves the counts, like a dismissed one
     counted = [it for it in items if not it.dismissed and it.id not in applied.rejected]
     facts = StudyFacts.build([e.file for e in exs], accounts, counted)
-    ranked = rank(themes, by_id, facts, load_rank_rules(options.rules_path))
+    ranked = rank(themes, by_id, facts, _rank_rules(run))
     ts = ts.model_copy(deep=True)
+    ts.run = run
     ts.themes = ranked
     ts.stale_decisions = applied.stale
     ts.dmu = summarize_dmu([it for it in items if isinstance(it, DmuMember)])
     return ts
+
+
+def _rank_rules(run: ThemeRun):
+    if run.rules_path is None:
+        return load_rank_rules(None)
+    path = Path(run.rules_path)
+    if not path.is_file():
+        raise ReviewError(f"{path}: the rank rules file these themes were ranked with is gone: restore it, "
+                          "or run `synth themes` again to rank with another")
+    return load_rank_rules(path)
 
 
 def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, Item]) -> None:

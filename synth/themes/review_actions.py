@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from synth.embed import Embedder
 from synth.models import Extraction, ThemeSet
-from synth.themes.build import assemble_themes
+from synth.themes.build import reassemble
 from synth.themes.review import (
     Merge,
     Move,
@@ -296,8 +296,7 @@ def decide(ws: Workspace, action: Callable[[Context], Change], expected_version:
         raise ReviewError("no themes yet: run `synth themes` first")
     ctx = Context(ts, {it.id: it.category for e in exs for it in e.items()})
     rec = record(ws.root, action(ctx), expected_version)
-    new = assemble_themes(ws, ts, extractions=exs, embedder=embedder)
-    ws.put_themes(new)
+    new = reassemble(ws, ts, extractions=exs, embedder=embedder)
     return rec, new
 
 
@@ -309,6 +308,5 @@ def take_back(ws: Workspace, expected_version: Optional[int] = None, ts: Optiona
     if ts is None:
         raise ReviewError("no themes yet: run `synth themes` first")
     rec = undo(ws.root, expected_version)
-    new = assemble_themes(ws, ts, extractions=extractions, embedder=embedder)
-    ws.put_themes(new)
+    new = reassemble(ws, ts, extractions=extractions, embedder=embedder)
     return rec, new

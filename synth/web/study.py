@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from synth.embed import Embedder
 from synth.models import AccountRow, Evidence, Extraction, Item, Theme, ThemeSet, Transcript
-from synth.themes.build import assemble_themes
+from synth.themes.build import reassemble, run_embedder
 from synth.themes.review import Review, ReviewError, load_review, review_path
 from synth.themes.review_actions import Change, Context, Recorded, decide, last_decision, take_back
 from synth.workspace import Workspace
@@ -72,9 +72,9 @@ class Study:
         self.problem: Optional[str] = None
         if ts is not None:
             try:
+                self.embedder = run_embedder(self.ws, ts, self.embedder)  # the model the run was made with
                 with one_blas_thread():
-                    ts = assemble_themes(self.ws, ts, extractions=self.exs, embedder=self.embedder)
-                self.ws.put_themes(ts)
+                    ts = reassemble(self.ws, ts, extractions=self.exs, embedder=self.embedder)
             except ReviewError as exc:  # review.yaml broken by a hand edit: show the last themes, say why
                 self.problem = f"{exc} (showing the themes as last stored; decisions are refused until it is fixed)"
         self._set_themes(ts)
