@@ -11,6 +11,7 @@ import typer.core
 from synth import __version__
 from synth.cli.doctor import doctor
 from synth.cli.extract import extract
+from synth.cli.hypotheses import hypotheses, saturation
 from synth.cli.icp import icp, score
 from synth.cli.ingest import ingest
 from synth.cli.report import report
@@ -48,6 +49,6 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 
 
 # in the order data flows
-for command in (ingest, extract, themes, icp, score, report, run, schema, doctor):
+for command in (ingest, extract, themes, hypotheses, saturation, icp, score, report, run, schema, doctor):
     app.command()(command)
 app.add_typer(review_app, name="review")

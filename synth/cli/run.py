@@ -20,11 +20,12 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         as_json: bool = typer.Option(False, "--json", help="print one JSON object (`synth schema run`); "
                                                            "progress and warnings go to stderr"),
         llm=None) -> None:
-    """Run the whole pipeline: ingest -> extract -> themes -> ICP -> score.
+    """Run the whole pipeline: ingest -> extract -> themes -> hypotheses -> ICP -> score.
 
     Example: synth run transcripts/ -w .synth-study && synth review --web -w .synth-study
     """
     from synth import pipeline
+    from synth.cli.hypotheses import print_run, run_hypotheses
     from synth.extract import ExtractOptions
     from synth.report import write_report
 
@@ -48,12 +49,16 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         print_extract_problems(xrun, ": stopping before themes (finished calls are cached)")
         failed |= bool(xrun.failures)
         ts = pipeline.themes(ws, None, llm)
+        hyp = run_hypotheses(ws, llm)  # only when a hypotheses.yaml is in the workspace or beside the transcripts
+        failed |= hyp is False
         res = pipeline.icp(ws, llm)
         paths_out = write_report(ws, ws.root / "report", res)
         if as_json:
             _print_run_json(report, xrun, ts, res, paths_out)
         else:
             print_themes(ts, 5, ws=ws)
+            if hyp:
+                print_run(hyp, 10)
             print_icp(res)
             console.print(f"[b]report[/b] {esc(str(paths_out.html))} ({paths_out.html_bytes / 1024:.0f} KB), "
                           f"{esc(str(paths_out.markdown))}, {esc(str(paths_out.themes_json))}, "

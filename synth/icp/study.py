@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from ..ingest.errors import IngestError
 from ..workspace import Workspace
 from .fit import fit_study, relearn_learner, study_learner
+from .hypotheses import check_icp_hypotheses
 from .interviewed import with_interviews
 from .narrate import llm_narrative
 from .rules import IcpRules
@@ -67,6 +68,7 @@ def build_icp(workspace: Workspace, provider=None, rules_path: Optional[Path] = 
         if llm_text:
             text, source = llm_text, "llm"
     scores = score_accounts(table, rules)
+    check_icp_hypotheses(workspace, profile, rules, path.name)  # each interview criterion, per interview
     report = validate(table, rules, learner) if any(r.outcome for r in accounts.values()) else None
     return IcpResult(profile=profile, rules=rules, rules_path=path, rules_written=written,
                      narrative=text, narrative_source=source, validation=report, scores=scores)

@@ -14,6 +14,7 @@ from synth.icp.validate import metrics_line
 from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Alternative, Evidence, Item, ThemeSet
 from synth.workspace import Workspace
 
+from .findings import gather
 from .model import (
     AlternativeView,
     DmuRoleView,
@@ -272,6 +273,7 @@ def build_report_data(ws: Workspace, icp_result: Any = None, embedding_model: Op
                                quote=_first_quote(it)) for it in items if it.dismissed]
     data.alternatives = _alternatives(items, ts, study)
     data.dmu = _dmu(ts, by_id)
+    data.hypotheses, data.saturation = gather(ws, exs, ts)
     if icp_result is not None:
         data.icp = _icp_view(icp_result)
     return data

@@ -13,12 +13,13 @@ from typing import Any, Optional
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
+from .findings import html_section
 from .model import ReportData, human, num, pct
 from .template import CSS, TEMPLATE
 
 TOC = [("summary", "Study summary"), ("triggers", "Trigger themes"), ("pains", "Pain themes"),
        ("map", "Theme map"), ("alternatives", "Alternatives landscape"), ("dmu", "Decision-making unit"),
-       ("icp", "ICP draft"), ("validation", "Validation against outcomes"), ("accounts", "Scored accounts"),
+       ("hypotheses", "Hypotheses"), ("saturation", "Saturation"), ("icp", "ICP draft"), ("validation", "Validation against outcomes"), ("accounts", "Scored accounts"),
        ("appendix", "Appendix")]
 
 
@@ -50,12 +51,14 @@ def _svg(s: Optional[str]) -> Optional[Markup]:
 def build_charts(data: ReportData) -> dict[str, Optional[str]]:
     """Every chart of the report as an SVG string (None where there is nothing to draw)."""
     from . import charts  # matplotlib: ~0.6 s to import, so only when a report is drawn
+    from .saturation_chart import saturation_chart
 
     s = data.summary
     out: dict[str, Optional[str]] = {}
     for cat, themes in (("trigger", data.triggers), ("pain", data.pains)):
         out[f"themes-{cat}"] = charts.theme_chart(themes, s.interviews, s.won, s.lost, f"chart-{cat}")
     out["map"] = charts.map_chart(data.item_map, data.themes)
+    out["saturation"] = saturation_chart(data.saturation)
     return out
 
 
@@ -77,4 +80,5 @@ def render_html(data: ReportData, chart_svgs: Optional[dict[str, Optional[str]]]
                          "chart": _svg(svgs.get(f"themes-{cat}"))})
     return _template().render(
         d=data, s=data.summary, icp=data.icp, css=Markup(CSS), toc=TOC, sections=sections,
-        colors=charts.theme_colors(data.themes), map_svg=_svg(svgs.get("map")))
+        colors=charts.theme_colors(data.themes), map_svg=_svg(svgs.get("map")),
+        findings=html_section(data.hypotheses, data.saturation, svgs.get("saturation")))

@@ -8,29 +8,9 @@ own punctuation is backslash-escaped (no injected links, emphasis, code or headi
 """
 from __future__ import annotations
 
-import re
-from typing import Iterable
-
+from .findings import markdown_sections
+from .mdtext import md, table
 from .model import QuoteRef, ReportData, ThemeView, human, pct
-
-_MD_PUNCT = re.compile(r"([\\`*_\[\]#|~])")
-_WS = re.compile(r"[\s\u2028\u2029]+")
-
-
-def md(text: object) -> str:
-    """Inline-safe Markdown for untrusted text."""
-    s = _WS.sub(" ", str(text)).strip()
-    s = _MD_PUNCT.sub(r"\\\1", s)
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def table(header: list[str], rows: Iterable[list[object]], right: Iterable[int] = ()) -> list[str]:
-    """A GFM table; cells are escaped with `md` (which escapes `|`)."""
-    right = set(right)
-    out = ["| " + " | ".join(md(h) for h in header) + " |",
-           "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
-    out += ["| " + " | ".join(md(c) if c not in (None, "") else "–" for c in r) + " |" for r in rows]
-    return out + [""]
 
 
 def quote(q: QuoteRef) -> list[str]:
@@ -135,7 +115,8 @@ def render_markdown(data: ReportData) -> str:
            f"grounding {pct(s.grounding_rate)} · LLM cost ${s.cost_usd:.2f}", "",
            "Contents: [Study summary](#study-summary) · [Trigger themes](#trigger-themes) · "
            "[Pain themes](#pain-themes) · [Alternatives](#alternatives-landscape) · "
-           "[Decision-making unit](#decision-making-unit) · [ICP draft](#icp-draft) · "
+           "[Decision-making unit](#decision-making-unit) · [Hypotheses](#hypotheses) · [Saturation](#saturation) · "
+           "[ICP draft](#icp-draft) · "
            "[Validation](#validation-against-outcomes) · [Scored accounts](#scored-accounts) · [Appendix](#appendix)",
            ""]
     out += _summary(d)
@@ -153,6 +134,7 @@ def render_markdown(data: ReportData) -> str:
     out += table(["role", "titles (mentions)", "interviews"],
                  [[human(r.role), ", ".join(f"{t} ×{n}" for t, n in r.titles), r.interviews] for r in d.dmu],
                  right=(2,)) if d.dmu else ["No buying-committee members extracted.", ""]
+    out += markdown_sections(d.hypotheses, d.saturation)
     out += _icp(d)
     out += _validation(d)
     out += ["## Scored accounts", ""]

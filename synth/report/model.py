@@ -9,7 +9,9 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
+from synth.hypotheses import HypothesisRun
 from synth.models import ScoreComponent
+from synth.themes.saturation import Saturation
 
 
 def hms(seconds: Optional[float]) -> Optional[str]:
@@ -242,6 +244,8 @@ class ReportData(BaseModel):
     icp: Optional[IcpView] = None
     item_map: list[MapPoint] = Field(default_factory=list)
     map_note: Optional[str] = None
+    hypotheses: list[HypothesisRun] = Field(default_factory=list, description="hypotheses.yaml, then the ICP's")
+    saturation: Optional[Saturation] = None
 
     @property
     def themes(self) -> list[ThemeView]:

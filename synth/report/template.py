@@ -69,6 +69,11 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sig.neg::before{content:"− ";color:var(--bad);font-weight:700}
 .dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:4px}
 footer.page{margin-top:56px;color:var(--muted);font-size:12.5px;border-top:1px solid var(--line);padding-top:12px}
+.verdict{font-size:13.5px;color:var(--muted);margin:2px 0 4px}
+svg.ci{display:block;width:140px;height:8px;margin-top:4px}
+.hyp-row{margin:6px 0 10px}
+.b-supports{background:#e6f4ea;color:#22643f}
+.b-contradicts{background:#fdecea;color:#9b2c2c}
 @media (max-width:720px){main{padding:18px 14px}.cards{grid-template-columns:1fr}nav.toc ol{columns:1}}
 @media print{nav.toc{display:none}.card,figure{break-inside:avoid}h2{break-after:avoid}}
 """
@@ -173,6 +178,8 @@ TEMPLATE = r"""<!DOCTYPE html>
 {% for r in d.dmu %}<tr><td><strong>{{ r.role|human }}</strong></td><td>{% for title, n in r.titles %}<span class="chip">{{ title }} ×{{ n }}</span>{% endfor %}</td>
 <td class="n">{{ r.interviews }}</td><td>{% if r.quote %}{{ quote(r.quote) }}{% endif %}</td></tr>{% endfor %}
 </table>{% else %}<p>No buying-committee members extracted.</p>{% endif %}
+
+{{ findings }}
 
 <h2 id="icp">ICP draft</h2>
 {% if icp %}

@@ -25,6 +25,7 @@ from synth.report.model import human, num, pct
 from synth.themes import review_actions as ra
 from synth.themes.review import ReviewError
 
+from .findings import findings_chart, findings_page
 from .search import SearchIndex
 from .security import GuardMiddleware, Session, Sessions, safe_back, set_cookie
 from .study import Study
@@ -52,6 +53,7 @@ class ReviewApp:
         self.env = _env()
         routes = [Route("/", self.study_view), Route("/theme/{theme_id}", self.theme_view),
                   Route("/transcript/{file:path}", self.transcript_view), Route("/search", self.search_view),
+                  Route("/findings", self.findings_view), Route("/findings/saturation.png", self.saturation_png),
                   Route("/act", self.act, methods=["POST"]),
                   Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
         self.app = Starlette(routes=routes)
@@ -108,6 +110,18 @@ class ReviewApp:
         return self.render(request, "transcript.html",
                            {"title": file, **transcript_page(self.study, t, focus if focus in self.study.items
                                                              else None)})
+
+    async def findings_view(self, request: Request) -> Response:
+        self.study.refresh()
+        return self.render(request, "findings.html",
+                           {"title": "Hypotheses and saturation", **findings_page(self.study)})
+
+    async def saturation_png(self, request: Request) -> Response:
+        self.study.refresh()
+        png = findings_chart(self.study)
+        if png is None:
+            return Response(status_code=404)
+        return Response(png, media_type="image/png", headers={"cache-control": "no-store"})
 
     async def search_view(self, request: Request) -> Response:
         self.study.refresh()

@@ -1,0 +1,191 @@
+"""`python -m evals.hypotheses`: each gold theme's definition as a hypothesis, tested per interview
+against the gold coverage (which interviews have an annotated item of that theme), on both studies.
+
+    python -m evals.hypotheses                  # both studies: offline related evidence + oracle LLM replies
+    python -m evals.hypotheses --study dev      # tune here (never on the held-out study)
+    python -m evals.hypotheses --sweep          # the dev study's precision/recall over thresholds
+
+Offline: ingest -> local extractor -> `check_hypotheses(method="related")` in a temporary workspace.
+Oracle: the same study through the real LLM path (openai client, instructor, cache, grounding, support
+check) against `tests.support.fakeopenai.FakeOpenAI`, whose replies are written from the gold
+annotations (every annotated quote of a theme that lies in the chunk, stance "supports"). Those replies
+are hand-made from the annotations, not a model's: the number measures the pipeline around a perfect
+model (chunking, quote grounding, support check, aggregation), not a model.
+A (theme, interview) pair is positive in gold when the interview has a non-dismissed item of the theme;
+predicted positive when the stance is "supports". Precision, recall and agreement (share of all pairs
+labelled alike) over all pairs; the won/lost split per theme is compared with the gold split.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+RESULTS = Path(__file__).resolve().parent / "hypotheses_results.json"
+_FILE = re.compile(r"Interview file: (.+?), chunk (\d+) of (\d+)\.")
+
+
+def gold_hypotheses(study):
+    from synth.hypotheses import Hypothesis
+
+    return [Hypothesis(id=t.id, text=f"{t.label}: {t.description}", category=t.category)
+            for t in study.themes.values()]
+
+
+def score(run, study) -> dict:
+    cover = study.theme_files()
+    outcome = {a.file: a.outcome for a in study.accounts if a.file}
+    tp = fp = fn = agree = n = 0
+    split_rows = []
+    for r in run.results:
+        gold = cover.get(r.hypothesis.id, set())
+        for row in r.interviews:
+            pred = row.stance == "supports"
+            g = row.file in gold
+            tp += pred and g
+            fp += pred and not g
+            fn += g and not pred
+            agree += pred == g
+            n += 1
+        gw = sum(outcome.get(f) == "won" for f in gold)
+        gl = sum(outcome.get(f) == "lost" for f in gold)
+        split_rows.append({"id": r.hypothesis.id, "gold_won": gw, "gold_lost": gl, "pred_won": r.split.won,
+                           "pred_lost": r.split.lost, "won_total": r.split.won_total,
+                           "lost_total": r.split.lost_total, "p_value": r.split.p_value})
+    p = tp / (tp + fp) if tp + fp else None
+    rc = tp / (tp + fn) if tp + fn else None
+    split_err = [abs(s["pred_won"] - s["gold_won"]) + abs(s["pred_lost"] - s["gold_lost"]) for s in split_rows]
+    quotes = [q for r in run.results for row in r.interviews for q in row.quotes]
+    return {"pairs": n, "tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": rc,
+            "agreement": agree / n if n else None,
+            "split_exact": sum(e == 0 for e in split_err), "split_themes": len(split_rows),
+            "split_mean_abs_error": sum(split_err) / len(split_err) if split_err else None,
+            "quotes": len(quotes), "quotes_verbatim_interviewee": _verbatim(quotes, study),
+            "split": split_rows}
+
+
+def _verbatim(quotes, study) -> int:
+    ok = 0
+    for q in quotes:
+        t = study.transcripts.get(q.file)
+        turn = t.turn_at(q.char_start) if t else None
+        ok += bool(t and t.text[q.char_start:q.char_end] == q.quote and turn and not turn.is_interviewer
+                   and q.char_end <= turn.char_end)
+    return ok
+
+
+def oracle_responder(study):
+    """Replies written from the gold annotations (not a model): per chunk, each theme's annotated quotes
+    that lie in the chunk."""
+    from tests.support.fakeopenai import json_completion, tool_call_completion
+
+    by_file: dict[str, list] = {}
+    for it in study.items:
+        if it.theme and not it.dismissed and it.located_text:
+            by_file.setdefault(it.file, []).append(it)
+
+    def respond(body: dict) -> dict:
+        user = "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+        m = _FILE.search(user)
+        chunk = user.split("<transcript>", 1)[-1]
+        norm = " ".join(chunk.split())
+        found: dict[str, list[str]] = {}
+        for it in by_file.get(m.group(1) if m else "", []):
+            if " ".join(it.located_text.split()) in norm:
+                found.setdefault(it.theme, []).append(it.located_text)
+        args = {"findings": [{"hypothesis_id": k, "stance": "supports", "quotes": v[:3]}
+                             for k, v in sorted(found.items())]}
+        if body.get("tools"):
+            return tool_call_completion(body["tools"][0]["function"]["name"], args)
+        return json_completion(args)
+
+    return respond
+
+
+def run_study(name: str, sweep: bool = False, oracle: bool = True) -> dict:
+    from pydantic import SecretStr
+
+    from evals.gold import STUDIES, load_gold
+    from synth import pipeline
+    from synth.hypotheses import HypothesisOptions, check_hypotheses
+    from synth.llm.provider import ProviderConfig
+    from synth.workspace import Workspace
+
+    study = load_gold(STUDIES[name])
+    hyps = gold_hypotheses(study)
+    out: dict = {"study": name, "hypotheses": len(hyps), "interviews": len(study.files)}
+    with tempfile.TemporaryDirectory(prefix="synth-hyp-") as tmp:
+        ws = Workspace(Path(tmp) / "ws")
+        try:
+            pipeline.ingest([study.root / "transcripts"], ws, accounts_csv=study.root / "accounts.csv")
+            pipeline.extract(ws)
+            t0 = time.perf_counter()
+            run = check_hypotheses(ws, hyps, options=HypothesisOptions(method="related"))
+            out["offline"] = {**score(run, study), "seconds": round(time.perf_counter() - t0, 1)}
+            if sweep:
+                out["sweep"] = []
+                for thr in [x / 100 for x in range(8, 26)]:
+                    r = check_hypotheses(ws, hyps, options=HypothesisOptions(method="related", threshold=thr))
+                    s = score(r, study)
+                    out["sweep"].append({"threshold": thr, "precision": s["precision"], "recall": s["recall"]})
+            if oracle:
+                from tests.support.fakeopenai import FakeOpenAI
+
+                with FakeOpenAI(oracle_responder(study)) as srv:
+                    cfg = ProviderConfig(provider="openai", model="gpt-4o-mini", api_key=SecretStr("sk-oracle-0000"),
+                                         base_url=srv.base_url, mode="tools", timeout_s=10.0, max_attempts=2)
+                    t0 = time.perf_counter()
+                    run = check_hypotheses(ws, hyps, provider=cfg)
+                    out["oracle"] = {**score(run, study), "seconds": round(time.perf_counter() - t0, 1),
+                                     "calls": run.calls, "quotes_proposed": run.quotes_proposed,
+                                     "quotes_grounded": run.quotes_grounded, "quotes_off_topic": run.quotes_off_topic,
+                                     "failed_chunks": run.failed_chunks}
+        finally:
+            ws.close()
+    return out
+
+
+def _f(x) -> str:
+    return "n/a" if x is None else f"{x:.2f}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--study", choices=["heldout", "dev", "both"], default="both")
+    ap.add_argument("--sweep", action="store_true", help="dev: precision/recall over thresholds")
+    ap.add_argument("--no-oracle", action="store_true")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    args = ap.parse_args(argv)
+    names = ["heldout", "dev"] if args.study == "both" else [args.study]
+    results = {}
+    for n in names:
+        if args.sweep and n == "heldout":
+            raise SystemExit("--sweep is for the dev study only: thresholds are never set on the held-out study")
+        results[n] = run_study(n, sweep=args.sweep, oracle=not args.no_oracle)
+        r = results[n]
+        for kind in ("offline", "oracle"):
+            if kind in r:
+                s = r[kind]
+                print(f"{n} {kind}: P {_f(s['precision'])} R {_f(s['recall'])} agreement {_f(s['agreement'])} "
+                      f"({s['pairs']} pairs; split exact {s['split_exact']}/{s['split_themes']}, "
+                      f"mean abs error {_f(s['split_mean_abs_error'])}; quotes verbatim in interviewee turns "
+                      f"{s['quotes_verbatim_interviewee']}/{s['quotes']})")
+        for row in r.get("sweep", []):
+            print(f"  threshold {row['threshold']:.2f}: P {_f(row['precision'])} R {_f(row['recall'])}")
+    if not args.sweep:
+        previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+        previous.update({"hypotheses": results})
+        args.out.write_text(json.dumps(previous, indent=1, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""The review's Findings page: the report's Hypotheses and Saturation sections, from the same data.
+
+The page's CSP allows no inline styles, so the saturation chart is a PNG served by its own route
+(matplotlib's SVG styles its shapes inline) and the section is the report's HTML fragment.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from synth.hypotheses import stored
+from synth.report.findings import html_section
+from synth.report.saturation_chart import saturation_png
+from synth.themes.saturation import Saturation, theme_saturation
+
+CHART_URL = "/findings/saturation.png"
+
+
+def study_saturation(study) -> Optional[Saturation]:
+    """Saturation of the study's current (reviewed) themes; None before `synth themes`."""
+    if study.ts is None or not study.exs:
+        return None
+    dates = {}
+    for e in study.exs:
+        row = study.accounts.get(e.file)
+        t = study.transcript(e.file)
+        dates[e.file] = (row.interview_date if row else None) or (t.meta.date if t else None)
+    return theme_saturation(study.ts, study.exs, dates)
+
+
+def findings_page(study) -> dict:
+    sat = study_saturation(study)
+    chart = (f'<figure><img class="chart" src="{CHART_URL}" alt="Distinct themes as interviews are added, per '
+             f'category"></figure>') if sat is not None and sat.curves else None
+    return {"section": html_section(stored(study.ws).runs(), sat, chart)}
+
+
+def findings_chart(study) -> Optional[bytes]:
+    return saturation_png(study_saturation(study))

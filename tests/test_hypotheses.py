@@ -1,0 +1,225 @@
+"""Hypotheses: the file, the statistics, offline related evidence, the LLM path over HTTP (hand-written
+replies, labelled in their fixture file), and the ICP's criteria as hypotheses."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import make_transcript
+
+from synth.hypotheses import (
+    FILE_NAME,
+    HypothesesError,
+    Hypothesis,
+    HypothesisOptions,
+    check_hypotheses,
+    estimate_hypotheses,
+    find_hypotheses_file,
+    load_hypotheses,
+    store_run,
+    stored,
+    wilson,
+)
+from synth.hypotheses.model import HypothesisResult, InterviewStance
+from synth.hypotheses.stats import summarize
+from synth.models import AccountRow, Alternative, Evidence, Extraction
+from synth.workspace import Workspace
+from tests.llm_replay import provider
+from tests.support.fakeopenai import FakeOpenAI, json_completion, tool_call_completion
+
+REPLIES = json.loads((Path(__file__).parent / "fixtures" / "llm" / "hypotheses" / "replies.json").read_text())
+HYPS = [Hypothesis(id="H1", text="Spreadsheets are the alternative we replace", category="alternative"),
+        Hypothesis(id="H2", text="A new funding round makes teams start looking", category="trigger")]
+
+# (file, outcome, interviewee lines); the interviewer asks about spreadsheets in every interview
+STUDY = [
+    ("01_acme.txt", "won", ["We raised our Series B in March and the board wants a real system.",
+                            "Right now we track every renewal in a spreadsheet.",
+                            "The spreadsheet breaks every month and nobody trusts the numbers."]),
+    ("02_beta.txt", "won", ["Our finance lead keeps a big Excel workbook for all of it.",
+                            "We closed a Series A round last quarter, so there is budget now."]),
+    ("03_gamma.txt", "lost", ["Spreadsheets are not really an issue for us, we moved off them years ago.",
+                              "The office coffee machine broke again on Monday."]),
+    ("04_delta.txt", "lost", ["We have a homegrown tool that a contractor maintains.",
+                              "The weather in Denver has been lovely this spring."]),
+    ("05_eps.txt", "open", ["Honestly our main concern is hiring enough support engineers.",
+                            "Our support queue doubled after the launch in May."]),
+]
+
+
+def build(root: Path) -> Workspace:
+    ws = Workspace(root)
+    rows = {}
+    for i, (file, outcome, said) in enumerate(STUDY):
+        lines = [("Ines", True, "Do you keep it all in a spreadsheet? So you keep it all in a spreadsheet?")]
+        lines += [("Pat", False, s) for s in said]
+        t = make_transcript(lines, file_name=file)
+        ws.put_transcript(t)
+        ex = Extraction(file=file, transcript_hash=t.content_hash, extractor="test")
+        for turn in t.turns[1:]:
+            if "spreadsheet" in turn.text.lower() or "workbook" in turn.text.lower():
+                ev = Evidence(quote=turn.text, file=file, transcript_hash=t.content_hash, speaker="Pat",
+                              turn_index=turn.index, char_start=turn.char_start, char_end=turn.char_end)
+                a = Alternative(statement="Tracks it in a spreadsheet", evidence=[ev], name="spreadsheet",
+                                kind="spreadsheet", dismissed="not really" in turn.text)
+                a.id = a.stable_id("alternative", t.content_hash)
+                ex.alternatives.append(a)
+        ws.put_extraction(ex, "k")
+        rows[file] = AccountRow(file=file, company=file[3:-4].title(), outcome=outcome)
+    ws.put_accounts(rows)
+    return ws
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = build(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+# ------------------------------------------------------------------ the file
+
+def test_hypotheses_file_is_read_and_found(tmp_path):
+    p = tmp_path / FILE_NAME
+    p.write_text("- id: H1\n  text: Spreadsheets are the alternative we replace\n  category: alternative\n"
+                 "- A plain string becomes H2\n", encoding="utf-8")
+    hs = load_hypotheses(p)
+    assert [(h.id, h.category) for h in hs] == [("H1", "alternative"), ("H2", None)]
+    assert find_hypotheses_file(tmp_path / "ws", [str(tmp_path / "x" / "t" / "a.txt")]) is None
+    assert find_hypotheses_file(tmp_path / "ws", [str(tmp_path / "a.txt")]) == p
+    assert find_hypotheses_file(tmp_path / "ws", [str(tmp_path / "transcripts" / "a.txt")]) == p  # the study folder
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("- id: H1\n  text: [unclosed\n", "not valid YAML at line"),
+    ("- id: H1\n  text: one claim here\n- id: H1\n  text: the same id\n", "duplicate id 'H1'"),
+    ("- id: H1\n  text: a claim here\n  category: pricing\n", "category 'pricing' is not one of"),
+    ("- id: H1\n  text: a claim here\n  owner: me\n", "unknown key(s) owner"),
+    ("- id: 'H 1'\n  text: a claim here\n", "may use only letters"),
+    ("id: H1\n", "must be a list"),
+    ("- id: H1\n  text: ''\n", "entry 1 (H1): text"),
+])
+def test_a_bad_hypotheses_file_names_the_file_and_the_problem(tmp_path, text, problem):
+    p = tmp_path / "h.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(HypothesesError) as exc:
+        load_hypotheses(p)
+    assert str(exc.value).startswith(str(p)) and problem in str(exc.value)
+
+
+def test_binary_hypotheses_file_is_a_clear_error(tmp_path):
+    p = tmp_path / "h.yaml"
+    p.write_bytes(b"\xff\xfe\x00\x01garbage")
+    with pytest.raises(HypothesesError, match="not UTF-8"):
+        load_hypotheses(p)
+
+
+# ------------------------------------------------------------------ the numbers
+
+def _result(stances: list[tuple[str, str]]) -> HypothesisResult:
+    rows = [InterviewStance(file=f"{i}.txt", account=f"A{i}", outcome=o, stance=s) for i, (o, s) in enumerate(stances)]
+    return summarize(HypothesisResult(hypothesis=HYPS[0], method="related", interviews=rows))
+
+
+def test_wilson_interval_matches_the_formula():
+    lo, hi = wilson(0, 10)
+    assert lo == 0.0 and hi == pytest.approx(0.2775, abs=1e-4)
+    lo, hi = wilson(5, 10)
+    assert (lo, hi) == (pytest.approx(0.2366, abs=1e-4), pytest.approx(0.7634, abs=1e-4))
+    assert wilson(0, 0) == (None, None)
+
+
+def test_split_uses_fishers_exact_test_and_the_verdict_says_so():
+    r = _result([("won", "supports")] * 5 + [("lost", "silent")] * 5 + [("open", "supports")])
+    assert (r.split.won, r.split.won_total, r.split.lost, r.split.lost_total, r.split.open) == (5, 5, 0, 5, 1)
+    assert r.split.p_value == pytest.approx(0.00794, abs=1e-4)
+    assert "more common in won accounts" in r.verdict and "Fisher p = 0.0079" in r.verdict
+    r = _result([("won", "supports"), ("won", "silent"), ("lost", "supports"), ("lost", "silent")] * 2)
+    assert "no won/lost difference this sample can show" in r.verdict
+
+
+def test_the_verdict_says_when_numbers_are_too_few():
+    assert _result([("won", "supports")] * 3).verdict.startswith("Too few interviews to tell")
+    r = _result([("won", "supports")] * 4 + [("open", "silent")] * 2)
+    assert "too few won (4) or lost (0) interviews" in r.verdict
+    r = _result([("won", "contradicts")] * 4 + [("lost", "supports")] + [("lost", "silent")] * 2)
+    assert r.verdict.startswith("Contradicted more often than supported")
+
+
+# ------------------------------------------------------------------ offline related evidence
+
+def _verbatim_interviewee(ws, run):
+    ts = {t.file_name: t for t in ws.transcripts()}
+    for r in run.results:
+        for row in r.interviews:
+            for q in row.quotes:
+                t = ts[q.file]
+                turn = t.turn_at(q.char_start)
+                assert t.text[q.char_start:q.char_end] == q.quote
+                assert not turn.is_interviewer and q.char_end <= turn.char_end
+
+
+def test_offline_related_evidence_quotes_interviewees_and_flags_clear_dismissals(ws, embed_model):
+    run = check_hypotheses(ws, HYPS)
+    assert run.method == "related" and "related evidence" in run.method_text
+    h1 = {row.file: row for row in run.results[0].interviews}
+    assert h1["01_acme.txt"].stance == "supports"
+    assert h1["03_gamma.txt"].stance == "contradicts"       # "not really an issue for us"
+    assert h1["05_eps.txt"].stance == "silent"
+    assert all("So you keep it" not in q.quote for row in h1.values() for q in row.quotes)
+    _verbatim_interviewee(ws, run)
+    assert run.results[0].verdict and run.results[0].ci_low is not None
+
+
+# ------------------------------------------------------------------ the LLM path, over HTTP
+
+def _responder(body: dict) -> dict:
+    user = "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+    file = user.split("Interview file: ", 1)[1].split(",", 1)[0]
+    args = REPLIES.get(file, {"findings": []})
+    if body.get("tools"):
+        return tool_call_completion(body["tools"][0]["function"]["name"], args)
+    return json_completion(args)
+
+
+@pytest.mark.parametrize("mode", ["tools", "json"])
+def test_llm_path_keeps_only_verbatim_interviewee_quotes_about_the_hypothesis(ws, embed_model, mode):
+    with FakeOpenAI(_responder) as srv:
+        cfg = provider(srv.base_url, mode=mode)
+        est = estimate_hypotheses(ws, HYPS, cfg)
+        assert (est.chunks, est.cached, est.calls) == (5, 0, 5) and est.tokens_in > 0
+        run = check_hypotheses(ws, HYPS, provider=cfg)
+        assert len(srv.chat_requests()) == 5 and run.calls == 5
+        h1 = {row.file: row for row in run.results[0].interviews}
+        h2 = {row.file: row for row in run.results[1].interviews}
+        assert h1["01_acme.txt"].stance == "supports"
+        assert h1["02_beta.txt"].stance == "silent"            # the interviewer's words: not evidence
+        assert h1["03_gamma.txt"].stance == "contradicts"
+        assert h2["01_acme.txt"].stance == "supports"
+        assert h2["02_beta.txt"].stance == "silent"            # invented quote
+        assert h2["03_gamma.txt"].stance == "silent"           # verbatim, but about coffee
+        assert run.quotes_proposed == 6 and run.quotes_grounded == 4 and run.quotes_off_topic == 1
+        _verbatim_interviewee(ws, run)
+        again = check_hypotheses(ws, HYPS, provider=cfg)       # cached: nothing sent, same answer
+        assert len(srv.chat_requests()) == 5 and again.cache_hits == 5 and again.calls == 0
+        assert again.results == run.results
+        assert estimate_hypotheses(ws, HYPS, cfg).calls == 0
+    log = [r for r in ws.call_log() if r["purpose"] == "hypotheses"]
+    assert len(log) == 5 and all(r["status"] == "ok" for r in log)
+
+
+def test_results_are_stored_per_kind(ws, embed_model):
+    run = check_hypotheses(ws, HYPS[:1])
+    store_run(ws, run, "file")
+    icp = run.model_copy(update={"method": "items", "source": "icp.yaml"})
+    store_run(ws, icp, "icp")
+    got = stored(ws)
+    assert got.file == run and got.icp.source == "icp.yaml" and len(got.runs()) == 2
+    (ws.root / "hypotheses.json").write_text("{not json", encoding="utf-8")
+    assert stored(ws).runs() == []
+
+
+def test_no_hypotheses_no_run(ws):
+    run = check_hypotheses(ws, [], options=HypothesisOptions(source="x"))
+    assert run.results == [] and run.interviews == len(STUDY)
