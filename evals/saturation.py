@@ -93,7 +93,7 @@ def cluster(exs, embedder):
 
 def main() -> int:
     from evals.gold import STUDIES, load_gold
-    from synth.themes.embed import Embedder
+    from synth.embed import Embedder
     from synth.themes.saturation import theme_saturation
 
     emb = Embedder()

@@ -75,6 +75,7 @@ RANKS: tuple[tuple[str, ...], ...] = (
     ("synth.llm",),
     ("synth.extract",),
     ("synth.themes",),
+    ("synth.hypotheses",),
     ("synth.icp",),
     ("synth.pipeline",),
     ("synth.report",),

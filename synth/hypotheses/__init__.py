@@ -66,7 +66,7 @@ def check_hypotheses(ws: Workspace, hypotheses: list[Hypothesis], provider: Opti
         return run
     emb = embedder
     if emb is None and method in ("llm", "related"):
-        from synth.themes.embed import Embedder
+        from synth.embed import Embedder
 
         emb = Embedder(ws, options.embedding_model)
     if method == "items":
