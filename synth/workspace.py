@@ -93,6 +93,17 @@ MIGRATIONS: list[tuple[int, str]] = [
          PRIMARY KEY (base_url, model)
      );
      """),
+    (5, """
+     -- who is speaking, as the user corrected it (`synth speakers FILE --interviewer LABEL`):
+     -- applied at every later ingest of the file, whatever its bytes
+     CREATE TABLE speaker_roles (
+         file_name TEXT NOT NULL,
+         label TEXT NOT NULL,
+         role TEXT NOT NULL CHECK (role IN ('interviewer', 'interviewee')),
+         set_at REAL NOT NULL,
+         PRIMARY KEY (file_name, label)
+     );
+     """),
 ]
 
 
@@ -187,6 +198,24 @@ class Workspace:
             for p in gone:
                 self.db.execute("DELETE FROM files WHERE path=?", (p,))
         return gone
+
+    # ------------------------------------------------------------------ speaker-role corrections
+    def speaker_corrections(self) -> dict[str, dict[str, str]]:
+        """file name -> {label: interviewer|interviewee} as the user set them."""
+        out: dict[str, dict[str, str]] = {}
+        for f, label, role in self.db.execute(
+                "SELECT file_name, label, role FROM speaker_roles ORDER BY file_name, label"):
+            out.setdefault(f, {})[label] = role
+        return out
+
+    def set_speaker_role(self, file_name: str, label: str, role: Optional[str]) -> None:
+        """Store (or with role None, forget) the user's role for `label` in `file_name`."""
+        with self._lock, self.db:
+            if role is None:
+                self.db.execute("DELETE FROM speaker_roles WHERE file_name=? AND label=?", (file_name, label))
+            else:
+                self.db.execute("INSERT OR REPLACE INTO speaker_roles VALUES (?,?,?,?)",
+                                (file_name, label, role, time.time()))
 
     # ------------------------------------------------------------------ accounts
     def put_accounts(self, rows: dict[str, AccountRow]) -> None:

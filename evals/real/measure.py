@@ -94,17 +94,19 @@ def measure_file(t: Transcript, ann: dict, split: str, ex: Optional[Extraction] 
     r = FileResult(file=t.file_name, split=split, layout=str(ann.get("layout")), kind=kind, read_kind=t.kind,
                    read_layout=t.layout or t.format, dialogue_expected=kind != "notes")
     sides = {u.is_interviewer for u in t.turns if not u.notes}
+    gold_sides = {v == "interviewer" for v in [*gold.labels.values(), *gold.turn_roles] if v != "mixed"}
     if r.dialogue_expected:
-        r.dialogue_ok = t.kind != "notes" and len(sides) == 2
+        # read as dialogue: not taken for notes, and both sides found where the file has both
+        r.dialogue_ok = t.kind != "notes" and gold_sides <= sides
     else:
         r.dialogue_ok = t.kind == "notes"
     # labels: every annotated label that names one side
     parsed = {_key(s): s for s in t.speakers}
     for key, role in gold.labels.items():
-        if role == "mixed":
-            continue
-        r.labels_total += 1
         s = parsed.get(key)
+        if role == "mixed" or (s is None and role == "other"):
+            continue  # an `other` label with no words left (`**Break:** [19:24]`) is nobody's speech
+        r.labels_total += 1
         pred = t.speaker_roles.get(s) if s else None
         if s is not None and (pred == "interviewer") == (role == "interviewer"):
             r.labels_right += 1

@@ -18,6 +18,7 @@ from synth.cli.report import report
 from synth.cli.review import review_app
 from synth.cli.run import run
 from synth.cli.schema import schema
+from synth.cli.speakers import speakers
 from synth.cli.themes import themes
 from synth.render import console
 
@@ -49,6 +50,6 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 
 
 # in the order data flows
-for command in (ingest, extract, themes, hypotheses, saturation, icp, score, report, run, schema, doctor):
+for command in (ingest, speakers, extract, themes, hypotheses, saturation, icp, score, report, run, schema, doctor):
     app.command()(command)
 app.add_typer(review_app, name="review")

@@ -125,6 +125,17 @@ def _clean_turn(t: RawTurn) -> tuple[str, list[tuple[int, int, int]]]:
     return clean_text(strip_markup(t.text)), []
 
 
+def _about(values: dict[str, Any], meta: TranscriptMeta, path: Path) -> list[str]:
+    """Who a file is about, as its metadata says: front matter interviewee, a one-name `speakers:`
+    list, the title, the file name."""
+    out = [meta.interviewee or ""]
+    sp = values.get("speakers")
+    if isinstance(sp, list) and len(sp) == 1:
+        out.append(str(sp[0]))
+    out += [meta.title or "", re.sub(r"[_\-.]+", " ", path.stem)]
+    return [x for x in out if x]
+
+
 def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed,
                      interviewer: Optional[Sequence[str]] = None, *, known: Sequence[str] = (),
                      corrections: Optional[dict[str, str]] = None) -> Transcript:
@@ -145,7 +156,8 @@ def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed
     fm_interviewer = parsed.meta.get("interviewer")
     decided = roles_mod.decide(turns, option=interviewer, fm_interviewer=fm_interviewer,
                                fm_interviewee=meta.interviewee, roles=roles, known=known,
-                               corrections=corrections, hints=[t.role for t in turns])
+                               corrections=corrections, hints=[t.role for t in turns],
+                               names=_about(parsed.meta, meta, Path(path)))
     warnings += decided.warnings
     chunks: list[str] = []
     out: list[Turn] = []

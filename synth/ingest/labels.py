@@ -58,6 +58,14 @@ NOT_SPEAKERS = {
     "week", "month", "year", "today", "yesterday", "tomorrow", "location", "venue", "format", "mode",
     "attendee", "note taker", "notetaker", "scribe", "transcription", "audio", "video", "source",
 }
+NUMBERED_FIELDS = {
+    "step", "part", "section", "phase", "task", "day", "week", "month", "round", "chapter", "slide", "page",
+    "figure", "fig", "table", "item", "point", "option", "version", "level", "stage", "module", "lesson",
+    "exercise", "scenario", "test", "hypothesis", "goal", "theme", "finding", "insight", "idea", "note",
+    "sprint", "release", "issue", "bug", "story", "epic", "appendix", "example", "screen", "prototype",
+    "concept", "image", "video", "clip", "track", "episode", "question", "session", "year", "quarter", "top",
+}
+_ASKING = re.compile(r"^(?:audience(?: member)?|attendee|questioner)[ _-]?\d{0,3}$", re.I)
 # labels with a number that still name a person: `Speaker 1`, `Participant 3`, `P12`, `Interviewer 2`
 _NUMBERED_PERSON = re.compile(
     r"^(?:speaker|participant|person|interviewer|interviewee|respondent|moderator|user|guest|customer|"
@@ -127,7 +135,7 @@ def parse_times(s: str) -> tuple[Optional[float], Optional[float]] | None:
 def role_of(name: str) -> Optional[str]:
     """'interviewer' / 'respondent' for role labels (I, R, Q, A, M, P, Interviewer, ...)."""
     key = name.strip().lower().rstrip(".")
-    if key in INTERVIEWER_LABELS or _INTERVIEWER_NUMBERED.match(key):
+    if key in INTERVIEWER_LABELS or _INTERVIEWER_NUMBERED.match(key) or _ASKING.match(key):
         return "interviewer"
     if key in RESPONDENT_LABELS or _RESPONDENT_NUMBERED.match(key):
         return "respondent"
@@ -144,7 +152,9 @@ def valid_name(name: str) -> bool:
     if name.lower() in NOT_SPEAKERS or name.lower().rstrip("s") in NOT_SPEAKERS:
         return False
     if any(c.isdigit() for c in name):
-        return False  # `Step 4`, `Q3 goals`: a field, not a person
+        m = re.match(r"^([A-Za-z]+(?: [A-Za-z]+)?)[ _-]?\d{1,3}$", name)
+        # `Audience 1`, `Guest 2` are people; `Step 4`, `Task 2`, `Q3 goals` are fields
+        return bool(m) and name[0].isupper() and m.group(1).lower() not in NUMBERED_FIELDS
     words = name.split()
     if len(words) > 4 or words[0][0].islower() or not words[0][0].isalpha():
         return False

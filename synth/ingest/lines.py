@@ -5,11 +5,13 @@ import re
 from typing import Optional
 
 from .build import UNKNOWN, Parsed, RawTurn
-from .labels import Label, role_of
+from .labels import Label, parse_times, role_of
 from .markup import MappedText
 
 HEADING = re.compile(r"^#{1,6}(\s|$)")
 RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
+# `[macbook-air]: https://...`: a markdown link's target, written below the text; nobody said it
+LINK_DEF = re.compile(r"^\s{0,3}\[[^\]\n]{1,200}\]:\s*<?\S+>?(?:\s+[\"'(].*)?\s*$")
 
 
 class Lines:
@@ -48,6 +50,9 @@ class TurnAcc:
     def start(self, lab: Label, i: int) -> None:
         self.labels += 1
         start, self.next_start = (lab.start if lab.start is not None else self.next_start), None
+        times = parse_times(lab.text.strip("[]()*\\ ")) if lab.text and lab.text[0] in "0123456789[(\\" else None
+        if times:  # `Name: 00:00:32` alone on its line: the time the turn starts, not its words
+            start, lab = times[0], Label(lab.name, "", lab.start, lab.end, lab.title)
         self.new(lab.name, i, start=start, end=lab.end)
         if lab.text:
             line = self.src.lines[i].rstrip()
@@ -70,6 +75,8 @@ class TurnAcc:
             self.new(UNKNOWN, i)
             self.p.warnings.append(f"text before the first speaker label kept as speaker '{UNKNOWN}'")
         raw = self.src.lines[i]
+        if LINK_DEF.match(raw):
+            return
         line = raw if line is None else line
         off = self.src.offsets[i] + len(raw.rstrip()) - len(line.rstrip())
         self.cur.mapped.add_line(line, off, "\n" if self.blank else " ")

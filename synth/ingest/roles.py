@@ -86,11 +86,15 @@ def _share(s: LabelStats) -> float:
 
 def _extra_interviewers(stats: dict[str, LabelStats], chosen: list[str], named: list[str]) -> list[str]:
     """Second and third interviewers: labels that ask like the chosen interviewer does and talk in
-    short turns, while someone else does the long answering."""
+    short turns, while one other person does most of the talking (in a meeting, where nobody does,
+    a questioning attendee is not an interviewer)."""
     if not chosen or len(named) < 3:
         return []
     ref = max(_share(stats[c]) for c in chosen if c in stats) if any(c in stats for c in chosen) else 0
     rest = [s for s in named if s not in chosen]
+    total = sum(stats[s].words for s in named if s in stats) or 1
+    if max((stats[s].words for s in rest), default=0) < 0.5 * total:
+        return []
     longest = max((stats[s].words / stats[s].turns for s in rest), default=0)
     out = []
     for s in rest:
@@ -112,13 +116,60 @@ def _confidence(stats: dict[str, LabelStats], interviewers: list[str], named: li
     return round(max(0.0, min(1.0, 0.45 + gap)), 2)
 
 
+_INTRO = re.compile(r"\b(?:joined by|joining us(?: today)?(?: is)?|(?:special |our |today's |my )guests?(?: today)?(?: is)?,?|"
+                    r"talking (?:with|to)|chatting with|speaking with|interviewing|here with|sitting down with|"
+                    r"welcome(?: back)?(?: to the show)?,?)\s+(?:\*\*)?(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
+_TOKEN = re.compile(r"[^\W\d_]{3,}")
+
+
+def _same_name(label: str, name: str, fuzzy: bool) -> bool:
+    """Does `name` (from a title, a file name or an introduction) name the person labelled `label`?"""
+    lt = [w.casefold() for w in _TOKEN.findall(label)]
+    nt = [w.casefold() for w in _TOKEN.findall(name)]
+    if not lt or not nt:
+        return False
+    if fuzzy:
+        import difflib
+
+        return any(difflib.SequenceMatcher(None, a, b).ratio() >= 0.8 for a in lt[:1] for b in nt)
+    return all(w in nt for w in lt)
+
+
+_SHOW = re.compile(r"\b(?:welcome (?:back )?to|this is|you're listening to)\s+(?:the\s+)?[A-Z][\w'-]*"
+                   r"|\bI'm your host\b|\bepisode (?:number )?\d+", re.I)
+_ANY_GUEST = re.compile(r"\b(?:joined by|joining (?:us|me)|my guests?|our guests?|special guest|guest today|"
+                        r"(?:talking|chatting|speaking|sitting down) with|here with|interview(?:ing)?)\b", re.I)
+
+
+def host_monologue(turns, head: int = 1500) -> bool:
+    """Unlabelled talk that opens as a show ("Welcome to Python Bytes") and introduces no guest in
+    its first `head` characters: the hosts' own speech, with no interviewee in it."""
+    opening = " ".join(t.text for t in list(turns)[:12])[:head]
+    return bool(_SHOW.search(opening)) and not _ANY_GUEST.search(opening)
+
+
+def guests(turns, labels: list[str], names: Sequence[str] = (), intro_turns: int = 12) -> list[str]:
+    """Labels of the person the conversation is about: named in the title, file name, front matter
+    `interviewee` / a one-name `speakers:` list, or introduced by a host ("we're joined by Taylor")."""
+    found = [s for s in labels if any(_same_name(s, n, fuzzy=False) for n in names if n)]
+    if found:
+        return found
+    for t in list(turns)[:intro_turns]:
+        for m in _INTRO.finditer(t.text):
+            hit = [s for s in labels if s != t.speaker and _same_name(s, m.group("name"), fuzzy=True)]
+            if hit:
+                return hit[:1]
+    return []
+
+
 def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None,
            fm_interviewee: Optional[str] = None, roles: Optional[dict[str, str]] = None,
            known: Iterable[str] = (), corrections: Optional[dict[str, str]] = None,
-           hints: Optional[Sequence[Optional[str]]] = None) -> Decision:
+           hints: Optional[Sequence[Optional[str]]] = None, names: Sequence[str] = ()) -> Decision:
     """Decide roles for `turns` (objects with .speaker and .text). `known`: labels that interview in
     other files of the study; `corrections`: label -> interviewer|interviewee stored by the user;
-    `hints`: a reader's per-turn role (md_qa questions), None where it has none."""
+    `hints`: a reader's per-turn role (md_qa questions), None where it has none; `names`: who the
+    file is about (title, file name, front matter)."""
     speakers = list(dict.fromkeys(t.speaker for t in turns))
     per_label = [s for s in speakers if s != NOTES_SPEAKER and not is_mixed_label(s)]
     base_turns = [t for t in turns if t.speaker in per_label]
@@ -127,12 +178,26 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
     out = Decision(interviewers=list(base.interviewers), source=base.source, warnings=list(base.warnings))
     stats = label_stats(base_turns)
     explicit = base.source in ("option", "front_matter", "labels")
+    unroled = [s for s in per_label if s not in (roles or {})]
+    if base.source == "labels" and len(unroled) >= 2:
+        # `Audience 1:` asking a panel: the role label says who asks from the floor; the panel's
+        # moderator is still found from the named labels
+        more = speakers_mod.assign([t for t in base_turns if t.speaker in unroled])
+        out.interviewers += [s for s in more.interviewers if s not in out.interviewers]
     study = [s for s in per_label if s in set(known) and s not in out.interviewers]
     if study and base.source in ("heuristic", "none"):
-        out.interviewers, out.source, explicit = study, "study", True
+        out.interviewers, out.source, explicit = [*study, *out.interviewers], "study", True
     elif study:
         out.interviewers += study
-    if base.source in ("heuristic", "none", "study") or out.source == "study":
+    guest = guests(turns, per_label, names) if not explicit or out.source == "study" else []
+    if guest and len(guest) < len(per_label):
+        # a podcast or panel: whoever is not the guest and takes part runs the conversation
+        hosts = [s for s in per_label if s not in guest and (stats[s].turns >= 2 or stats[s].questions)
+                 and stats[s].words >= 3 * stats[s].turns]  # `**Break:**`, `**Jingle:**`: nobody
+        out.interviewers = list(dict.fromkeys([*(x for x in out.interviewers if x not in guest), *hosts]))
+        out.source = out.source if out.source == "study" else "heuristic"
+        explicit = True
+    elif base.source in ("heuristic", "none", "study") or out.source == "study":
         out.interviewers += [s for s in _extra_interviewers(stats, out.interviewers, per_label)
                              if s not in out.interviewers]
     for label, role in (corrections or {}).items():
@@ -155,12 +220,22 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
         else:
             out.speaker_roles[s] = "interviewer" if s in who else "interviewee"
     hints = list(hints) if hints is not None else [None] * len(turns)
+    hosts_only = not per_label and host_monologue(turns)
     for t, hint in zip(turns, hints):
         role = out.speaker_roles[t.speaker]
         if role == "mixed":
-            out.turn_is_interviewer.append(hint == "interviewer" if hint else question_turn(t.text))
+            if hint:
+                mine = hint == "interviewer"
+            elif hosts_only:
+                mine = True
+            else:
+                mine = question_turn(t.text)
+            out.turn_is_interviewer.append(mine)
         else:
             out.turn_is_interviewer.append(role == "interviewer")
+    if hosts_only:
+        out.warnings.append("no speaker labels, and the talk opens as a show with no guest introduced: "
+                            f"read as the hosts' own speech, nothing of it is evidence; {FIX}")
     out.interviewee = base.interviewee
     if out.interviewee in who:
         rest = [s for s in per_label if s not in who]
@@ -179,3 +254,40 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
         out.warnings.append(f"unsure who the interviewer is (confidence {out.confidence:.2f}; labels: {desc}); "
                             f"taken as interviewer: {guess}; {FIX}")
     return out
+
+
+def apply_corrections(t, corrections: dict[str, str]):
+    """A stored Transcript with the user's roles applied (`synth speakers`, the review page's
+    toggle): every turn of a corrected label takes its role. Returns a new Transcript; the next
+    ingest of the file applies the same corrections through `decide`."""
+    speakers = t.speakers
+    unknown = [lab for lab in corrections if lab not in speakers]
+    if unknown:
+        raise ValueError(f"{t.file_name}: no speaker label {', '.join(map(repr, unknown))} "
+                         f"(labels: {', '.join(speakers)})")
+    roles = dict(t.speaker_roles)
+    turns = []
+    for u in t.turns:
+        role = corrections.get(u.speaker)
+        turns.append(u.model_copy(update={"is_interviewer": role == "interviewer"}) if role else u)
+    roles.update(corrections)
+    interviewers = [s for s in speakers if roles.get(s) == "interviewer"]
+    rest = [s for s in speakers if s not in interviewers and roles.get(s) == "interviewee"]
+    interviewee = t.interviewee if t.interviewee in rest else (rest[0] if rest else None)
+    return t.model_copy(update={"turns": turns, "speaker_roles": roles, "interviewers": interviewers,
+                                "interviewee": interviewee, "interviewer_source": "correction",
+                                "role_confidence": 1.0})
+
+
+def label_summary(t) -> list[dict]:
+    """Per label of a stored Transcript: turns, question turns, words, role as read (and per-turn
+    split for a mixed label) — what `synth speakers` and the review page show."""
+    out: dict[str, dict] = {}
+    for u in t.turns:
+        row = out.setdefault(u.speaker, {"label": u.speaker, "turns": 0, "questions": 0, "words": 0,
+                                         "interviewer_turns": 0, "role": t.speaker_roles.get(u.speaker, "")})
+        row["turns"] += 1
+        row["questions"] += question_turn(u.text)
+        row["words"] += len(u.text.split())
+        row["interviewer_turns"] += u.is_interviewer
+    return list(out.values())

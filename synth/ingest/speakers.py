@@ -77,7 +77,8 @@ def assign(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
         if not names:
             continue
         found, missing = match_speakers(names, speakers)
-        if missing:
+        if missing and (source != "option" or not found):  # a study's list of interviewers: not all
+            # are in every file
             where = "--interviewer" if source == "option" else "front matter interviewer"
             out.warnings.append(f"{where} {', '.join(map(repr, missing))} matches no speaker "
                                 f"(speakers: {', '.join(speakers)})")

@@ -4,6 +4,7 @@ One bad file gets a message naming it and the problem; the rest of the study goe
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -11,10 +12,13 @@ from pydantic import BaseModel, Field
 
 from synth.ingest import IngestError, discover, join_accounts, load_accounts, load_transcript
 from synth.ingest.files import refusal
+from synth.ingest.labels import role_of
+from synth.ingest.roles import is_mixed_label
 from synth.models import AccountRow, Transcript
 from synth.workspace import Workspace
 
 Progress = Callable[[str, int], None]
+_GENERIC = re.compile(r"^(?:speaker|spk|person|participant|guest|user)[ _-]?\w{0,3}$", re.I)
 
 
 class FileReport(BaseModel):
@@ -58,31 +62,79 @@ def _accounts_files(paths: list[Path]) -> list[Path]:
     return out
 
 
+def config_interviewers(paths: list[Path]) -> list[str]:
+    """`interviewers:` from synth.yaml in the working folder or a study folder given."""
+    import yaml
+
+    names: list[str] = []
+    for folder in [Path("."), *(p for p in paths if p.is_dir())]:
+        for name in ("synth.yaml", "synth.yml"):
+            f = folder / name
+            if not f.is_file():
+                continue
+            try:
+                data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+            except (OSError, yaml.YAMLError, UnicodeDecodeError):
+                continue  # the LLM config reader reports a broken synth.yaml
+            value = data.get("interviewers") if isinstance(data, dict) else None
+            if isinstance(value, str):
+                value = [value]
+            names += [str(v) for v in value or [] if str(v).strip() and str(v) not in names]
+    return names
+
+
+def _study_interviewers(loaded: list[Transcript]) -> set[str]:
+    """Labels that interview, surely, in some file: the same person asks in the study's other files.
+    Generic labels (`Speaker 1`, `Unknown Speaker`, `I`) name different people in different files."""
+    out: set[str] = set()
+    for t in loaded:
+        if t.role_confidence < 0.8 or t.interviewer_source in ("none", "study"):
+            continue
+        out |= {s for s in t.interviewers if not is_mixed_label(s) and not role_of(s) and not _GENERIC.match(s)}
+    return out
+
+
+def _read(f: Path, interviewer, corrections, known=None) -> Transcript:
+    return load_transcript(f, interviewer=interviewer, corrections=corrections.get(f.name), known=known)
+
+
 def ingest_study(paths: list[Path], workspace: Workspace, interviewer: Optional[list[str]] = None,
            accounts_csv: Optional[Path] = None, progress: Optional[Progress] = None,
            replace_study: bool = True, follow_links: bool = False) -> IngestReport:
-    """Parse every transcript under `paths` into the workspace; bad files are reported, not fatal."""
+    """Parse every transcript under `paths` into the workspace; bad files are reported, not fatal.
+
+    Roles: `--interviewer` names and synth.yaml `interviewers:`, the user's stored corrections, then
+    a second look at unsure files with the labels that interview elsewhere in the study."""
     report = IngestReport()
     files, errors = discover(paths, follow_links)
     report.errors = [str(e) for e in errors]
-    loaded: list[Transcript] = []
+    names = list(dict.fromkeys([*(interviewer or []), *config_interviewers(paths)])) or None
+    corrections = workspace.speaker_corrections()
+    parsed: list[tuple[Path, Transcript | str]] = []
     for f in files:
         try:
-            t = load_transcript(f, interviewer=interviewer)
-            status = workspace.put_transcript(t)
-            loaded.append(t)
-            report.files.append(FileReport(
-                file=t.file_name, path=str(f), status=status, format=t.format, encoding=t.encoding,
-                speakers=t.speakers, interviewee=t.interviewee, interviewers=t.interviewers,
-                interviewer_source=t.interviewer_source, turns=len(t.turns), words=t.word_count,
-                duration_s=t.duration, warnings=list(t.warnings)))
+            parsed.append((f, _read(f, names, corrections)))
         except IngestError as exc:
-            report.files.append(FileReport(file=f.name, path=str(f), status="failed", error=str(exc)))
+            parsed.append((f, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop the study
-            report.files.append(FileReport(file=f.name, path=str(f), status="failed",
-                                           error=f"{f}: unexpected {type(exc).__name__}: {exc}"))
+            parsed.append((f, f"{f}: unexpected {type(exc).__name__}: {exc}"))
         if progress:
             progress("files", 1)
+    known = _study_interviewers([t for _, t in parsed if isinstance(t, Transcript)])
+    loaded: list[Transcript] = []
+    for f, t in parsed:
+        if isinstance(t, Transcript) and known and t.role_confidence < 0.8 and known & set(t.speakers):
+            t = _read(f, names, corrections, sorted(known))
+        if isinstance(t, str):
+            report.files.append(FileReport(file=f.name, path=str(f), status="failed", error=t))
+            continue
+        status = workspace.put_transcript(t)
+        loaded.append(t)
+        report.files.append(FileReport(
+            file=t.file_name, path=str(f), status=status, format=t.format, encoding=t.encoding,
+            speakers=t.speakers, interviewee=t.interviewee, interviewers=t.interviewers,
+            interviewer_source=t.interviewer_source, turns=len(t.turns), words=t.word_count,
+            duration_s=t.duration, warnings=list(t.warnings)))
     if replace_study and loaded:
         workspace.forget_files([t.file_name for t in loaded])
     sidecars = [accounts_csv] if accounts_csv else _accounts_files(paths)

@@ -150,6 +150,8 @@ class ReviewApp:
             return self.refused(request, 400, "Refused: the form did not say which review.yaml version it "
                                               "was made from. Nothing was saved.", reload=back)
         op = str(form.get("op") or "")
+        if op == "speaker":  # who is speaking: stored in the workspace, not in review.yaml
+            return self._speaker(request, form, sess, back)
         items = [str(i) for i in form.getlist("items")]
         theme = str(form.get("theme") or "")
         text = lambda k: str(form.get(k) or "")  # noqa: E731
@@ -183,6 +185,29 @@ class ReviewApp:
             back = theme_url(theme)
         elif back.startswith("/theme/") and unquote(back[len("/theme/"):].split("?")[0]) not in self.study.themes:
             back = "/"  # the page's theme was merged, dropped or un-split away: show where things stand
+        return RedirectResponse(back, status_code=303)
+
+
+    def _speaker(self, request: Request, form, sess: Optional[Session], back: str) -> Response:
+        """The transcript page's toggle: the same correction as `synth speakers FILE --interviewer LABEL`."""
+        from synth.ingest.roles import apply_corrections
+
+        file, label, role = (str(form.get(k) or "") for k in ("file", "label", "role"))
+        if role not in ("interviewer", "interviewee"):
+            return self.refused(request, 400, f"Refused: unknown role {role!r}. Nothing was saved.", reload=back)
+        t = self.study.transcript(file)
+        if t is None:
+            return self.refused(request, 404, f"{file}: not a transcript of this study. Nothing was saved.")
+        try:
+            fixed = apply_corrections(t, {label: role})
+        except ValueError as exc:
+            return self.refused(request, 400, f"Refused: {exc}. Nothing was saved.", reload=back)
+        self.study.ws.set_speaker_role(t.file_name, label, role)
+        self.study.ws.put_transcript(fixed)  # its extraction is dropped; the study's other files keep theirs
+        self.study.refresh(force=True)
+        assert sess is not None
+        sess.flash.append(("ok", f"{label} in {t.file_name} is now read as {role}. Run `synth extract` to "
+                                 "re-extract this file (only it), then `synth themes`."))
         return RedirectResponse(back, status_code=303)
 
 

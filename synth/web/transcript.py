@@ -41,6 +41,7 @@ class TurnView(BaseModel):
     speaker: str
     time: Optional[str] = None
     interviewer: bool = False
+    notes: bool = False
     pieces: list[Piece]
 
 
@@ -88,11 +89,15 @@ def transcript_page(study: Study, t: Transcript, focus: Optional[str]) -> dict:
     for turn in t.turns:
         text = t.text[turn.char_start:turn.char_end]
         turns.append(TurnView(index=turn.index, speaker=turn.speaker, time=hms(turn.start),
-                              interviewer=turn.is_interviewer,
+                              interviewer=turn.is_interviewer, notes=turn.notes,
                               pieces=turn_pieces(text, turn.char_start, spans, anchored)))
     row = study.accounts.get(t.file_name)
     legend = {"theme": 0, "loose": 0, "rejected": 0, "dismissed": 0}
     for _, _, m in spans:
         legend[m.state] += 1
-    return {"t": t, "turns": turns, "account": row, "legend": legend,
+    from synth.ingest.roles import label_summary
+
+    speakers = [{**r, "other_role": "interviewee" if r["role"] == "interviewer" else "interviewer"}
+                for r in label_summary(t)]
+    return {"t": t, "turns": turns, "account": row, "legend": legend, "speakers": speakers,
             "focus": next((m for _, _, m in spans if m.focus), None)}
