@@ -19,8 +19,9 @@ import numpy as np
 
 from synth.embed import Embedder
 from synth.extract import local_cues as cues
+from synth.extract import local_model
+from synth.extract import local_speech as speech
 from synth.extract.consolidate import consolidate, embedding_similarity
-from synth.extract.grounding import evidence_turns
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
 from synth.models import (
@@ -51,8 +52,6 @@ CAP_PER_1000_WORDS = {"pain": 11.0, "trigger": 12.0, "alternative": 20.0, "dmu":
 CAP_MIN = {"pain": 2, "trigger": 2, "alternative": 2, "dmu": 2}
 DISMISS_LOOKAHEAD_WORDS = 12  # a short next sentence may wave off the concern just raised
 
-_FILLER = re.compile(r"\b(?:um+|uh+|erm|you know|i mean|like,|kind of|sort of|basically|honestly|"
-                     r"actually|yeah|so yeah)\b[,]?\s*", re.I)
 _STRONG = re.compile(r"\b(nightmare|critical|outage|broke|lost|blocked|killing|huge|terrible|"
                      r"disaster|scary|terrifying|every single|nobody|breach|leak\w*)\b", re.I)
 _MILD = re.compile(r"\b(a bit|slightly|minor|a little|kind of annoying|not a big deal)\b", re.I)
@@ -78,15 +77,14 @@ def _examples(model_path: Optional[str]) -> tuple[dict[str, np.ndarray], list[st
 
 
 def examples_version() -> str:
-    return str(load_data(EXAMPLES_FILE)["version"])
+    """Examples and classifier versions: both go into the extraction cache key."""
+    model = local_model.classifier()
+    return str(load_data(EXAMPLES_FILE)["version"]) + (f"+{model['version']}" if model else "")
 
 
 def clean_statement(s: str) -> str:
-    s = _FILLER.sub("", s)
-    s = re.sub(r"\s+", " ", s)
-    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
-    s = re.sub(r",([.!?])", r"\1", s).strip(" ,-—")
-    return (s[:1].upper() + s[1:]) if s else s
+    """The interviewee's clause with only edge fillers trimmed (never a word from inside it)."""
+    return speech.edge_trimmed(s).rstrip(" .")
 
 
 find_quantity = cues.find_quantity  # public: tests and callers used `local.find_quantity`
@@ -131,17 +129,42 @@ def categories_for(sc: dict[str, float]) -> dict[str, float]:
     return cats
 
 
-def classify(sentences: list[str], vectors: np.ndarray, model_path: Optional[str]) -> list[dict[str, float]]:
-    """Eligible categories with their scores for each sentence (a sentence may be two things);
-    `vectors` come from the model at `model_path` (None: the default)."""
+def example_similarities(vectors: np.ndarray, model_path: Optional[str]) -> np.ndarray:
+    """(n, 5): mean of the top-3 cosine similarities to each category's examples (CATEGORIES order)."""
     ex, _ = _examples(model_path)
-    sims = {}
+    cols = []
     for c in CATEGORIES:
         m = vectors @ ex[c].T
         k = min(3, m.shape[1])
-        sims[c] = np.sort(m, axis=1)[:, -k:].mean(axis=1)
-    return [categories_for(adjusted_scores(s, {c: float(sims[c][i]) for c in CATEGORIES}))
+        cols.append(np.sort(m, axis=1)[:, -k:].mean(axis=1))
+    return np.stack(cols, axis=1) if len(vectors) else np.zeros((0, len(CATEGORIES)))
+
+
+def classify(sentences: list[str], vectors: np.ndarray, model_path: Optional[str]) -> list[dict[str, float]]:
+    """Eligible categories with their scores for each sentence by example similarity and cues alone
+    (a sentence may be two things); `vectors` come from the model at `model_path` (None: the default)."""
+    sims = example_similarities(vectors, model_path)
+    return [categories_for(adjusted_scores(s, {c: float(sims[i, k]) for k, c in enumerate(CATEGORIES)}))
             for i, s in enumerate(sentences)]
+
+
+def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optional[str]) -> list[dict[str, float]]:
+    """Categories per unit: the shipped classifier's probability over its threshold (at most two
+    categories, the second only when it is also over), else example similarity and cues. A unit that
+    can never be an item (a question, a backchannel, a bare number) gets none."""
+    model = local_model.classifier()
+    if model is None:
+        cats = classify([u.text for u in us], vectors, model_path)
+    else:
+        x = local_model.feature_matrix(us, vectors, example_similarities(vectors, model_path), model["embedding"])
+        probs = local_model.probabilities(x, model)
+        cats = []
+        for i in range(len(us)):
+            over = {c: float(probs[c][i]) - model["threshold"][c] for c in local_model.SCORED
+                    if probs[c][i] >= model["threshold"][c]}
+            best = sorted(over, key=lambda c: -over[c])[:2]
+            cats.append({c: over[c] for c in best})
+    return [{} if u.why_not else d for u, d in zip(us, cats)]
 
 
 def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]]:
@@ -189,26 +212,29 @@ def _item(c: str, s: str, ev: Evidence, dismissed: bool, vendors: list[str], int
 def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedder) -> Extraction:
     """Extract items from one transcript with no LLM."""
     _, vendors = _examples(embedder.model_path)
-    spans: list[tuple[int, int, int]] = []  # (turn index, start, end) in turn text
-    for turn in evidence_turns(t):
-        spans += [(turn.index, a, b) for a, b in cues.sentences(turn.text)]
-    texts = [t.turns[i].text[a:b] for i, a, b in spans]
+    us = speech.units(t)
+    texts = [u.text for u in us]
     vecs = embedder.encode(texts)
     words = sum(len(x.split()) for x in texts)
-    cats = select_strongest(classify(texts, vecs, embedder.model_path), words) if texts else []
+    cats = select_strongest(classify_units(us, vecs, embedder.model_path), words) if texts else []
     interview_date = account.interview_date if account and account.interview_date else t.meta.date
     items: list[Item] = []
-    for k, ((ti, a, b), s, cs) in enumerate(zip(spans, texts, cats)):
-        turn = t.turns[ti]
-        nxt = texts[k + 1] if k + 1 < len(texts) and spans[k + 1][0] == ti else ""
+    answers: list[tuple[speech.Unit, Evidence]] = []  # bare number answers: they join a pain below
+    for k, (u, cs) in enumerate(zip(us, cats)):
+        turn = t.turns[u.turn]
+        s = u.text
+        nxt = texts[k + 1] if k + 1 < len(texts) and us[k + 1].turn == u.turn else ""
         waved_off = cues.dismisses(s) or (len(nxt.split()) <= DISMISS_LOOKAHEAD_WORDS and cues.dismisses(nxt))
         ev = Evidence(quote=s, file=t.file_name, transcript_hash=t.content_hash, speaker=turn.speaker,
-                      turn_index=ti, char_start=turn.char_start + a, char_end=turn.char_start + b,
+                      turn_index=u.turn, char_start=turn.char_start + u.start, char_end=turn.char_start + u.end,
                       start=turn.start, match="exact")
+        if u.why_not == "bare quantity" and u.kinds.get("how_much"):
+            answers.append((u, ev))
         for c in cs:
             it = _item(c, s, ev, waved_off, vendors, interview_date)
             if it is not None:
                 items.append(it)
+    _join_number_answers(items, answers, embedder)
     stats = ExtractionStats()
     # quotes are sentences of the transcript itself: grounded by construction
     stats.items_proposed = stats.items_grounded = stats.quotes_proposed = stats.quotes_grounded = len(items)
@@ -224,3 +250,26 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
         it.id = it.stable_id(it.category, t.content_hash)
         ex.add(it)
     return ex
+
+
+ANSWER_SIMILARITY = 0.35  # a number answer joins the pain its question is about, when one is this close
+
+
+def _join_number_answers(items: list[Item], answers: list[tuple[speech.Unit, Evidence]], embedder: Embedder) -> None:
+    """"How long does that take?" -> "Maybe half a day." is not an item; its number is the quantity of the
+    pain the question names (the pain most similar to the question, when it has no quantity yet)."""
+    pains = [i for i in items if isinstance(i, PainPoint)]
+    if not answers or not pains:
+        return
+    pv = embedder.encode([p.statement for p in pains])
+    qv = embedder.encode([u.question or u.text for u, _ in answers])
+    for (u, ev), sims in zip(answers, qv @ pv.T):
+        order = sorted(range(len(pains)), key=lambda j: (-sims[j], j))
+        for j in order:
+            p = pains[j]
+            if sims[j] < ANSWER_SIMILARITY:
+                break
+            if p.quantity is None and p.evidence[0].char_start < ev.char_start:
+                p.quantity = cues.find_quantity(u.text)
+                p.evidence.append(ev)
+                break

@@ -1,0 +1,183 @@
+"""Conversation structure for the offline extractor: which sentences can be items, what the
+interviewer asked before them, and statements that keep every word of the clause.
+
+Real interviews are question -> answer. The question says what kind of answer follows ("what's the
+hardest part" -> a pain, "how do you handle it today" -> an alternative, "what made you start
+looking" -> a trigger, "who signs off" -> a DMU member), and many answers are not claims at all: a
+question back, a backchannel ("yeah, totally"), a fragment cut off mid-word, or a bare number
+("Probably 4 times a week") whose problem was named by the question. Everything here is a rule a
+reader can check against the words; none was written from the held-out study.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from synth.extract import local_cues as cues
+from synth.models import Transcript
+
+# ------------------------------------------------------------------------------------ words
+
+# function words and spoken filler: a sentence with fewer than two other words says nothing by itself
+_STOP = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before being below
+between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each
+few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself
+him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't
+my myself no nor not of off on once only or other ought our ours ourselves out over own same shan't she she'd
+she'll she's should shouldn't so some such than that that's the their theirs them themselves then there there's
+these they they'd they'll they're they've this those through to too under until up very was wasn't we we'd
+we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's with
+won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
+um umm uh uhh erm er hmm mm mhm huh oh ah yeah yep yes yup no nope okay ok right well like just really
+actually basically honestly literally kind sort know mean guess think gonna wanna gotta sure totally exactly
+definitely absolutely cool nice great good fine fair true thing things stuff lot bit pretty quite also even
+still maybe probably perhaps something anything everything makes sense got get
+""".split())
+# what a frequency or duration answer is made of besides its number
+_MEASURE = frozenset("""
+times time once twice every each per a an day days daily week weeks weekly month months monthly quarter quarters
+year years yearly annually hour hours minute minutes min mins second seconds half couple few several
+about around roughly approximately almost nearly least most maybe probably usually typically normally generally
+like or to and so take takes took taking spend spent spending start end beginning morning evening night
+weekend weekends usually sometimes often always never depends depending say guess would less more than
+""".split())
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
+_NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
+million dozen""".split())
+
+
+def words(s: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _TOKEN.findall(s)]
+
+
+def content_words(s: str) -> list[str]:
+    return [w for w in words(s) if w not in _STOP and not w[0].isdigit() and w not in _NUMBER_WORDS]
+
+
+def is_question(s: str) -> bool:
+    """A question is context, never an item: it ends with '?', or opens like one with no answer in it."""
+    t = s.strip().rstrip("\"'”’)")
+    if t.endswith("?"):
+        return True
+    return bool(re.match(r"^(?:(?:so|and|but|okay|ok|well|um|uh)[, ]+)*(?:do|does|did|can|could|would|will|"
+                         r"is|are|was|were|have|has|what|how|why|who|where|which)\s+(?:you|your|they|we)\b.*"
+                         r"(?:\bor not|\bright)$", t.rstrip(".!"), re.I))
+
+
+def is_cut_off(s: str) -> bool:
+    return bool(re.search(r"(?:[-—–]|\.\.\.|…)\s*[\"'”’)]*$", s.strip()))
+
+
+def is_bare_quantity(s: str) -> bool:
+    """'Probably 4 times a week', 'Maybe an hour or two a week?': a number and nothing it is about."""
+    if cues.find_quantity(s) is None and not re.search(r"\b(?:once|twice|daily|weekly|monthly)\b", s, re.I):
+        return False
+    return not [w for w in content_words(s) if w not in _MEASURE]
+
+
+def not_an_item(s: str) -> Optional[str]:
+    """Why a sentence can never be an item by itself (None: it can)."""
+    if is_question(s):
+        return "question"
+    if is_bare_quantity(s):
+        return "bare quantity"
+    n = len(content_words(s))
+    if is_cut_off(s) and n < 5:
+        return "fragment"
+    if n < 2:
+        return "backchannel"
+    return None
+
+
+# ------------------------------------------------------------------------------------ statements
+
+_EDGE_LEAD = re.compile(r"^(?:(?:um+|uh+|erm|er|hmm+|mm+|oh|ah|so|and|but|well|like|yeah|yes|yep|okay|ok|right|"
+                        r"you know|i mean|honestly|basically|actually|anyway|see)\b[\s,.…-]*)+", re.I)
+_EDGE_TAIL = re.compile(r"(?:[\s,]+(?:um+|uh+|so|and|but|or|like|you know|i mean|right|yeah|and stuff|"
+                        r"or whatever|or something|and everything|kind of|sort of|anyway)\b)+[\s,.…?!-]*$", re.I)
+
+
+def edge_trimmed(s: str) -> str:
+    """The clause with only edge fillers trimmed: no word inside it is ever dropped, so the statement
+    reads as the interviewee said it ("do you know when 20 minutes has passed" keeps its "you know")."""
+    t = " ".join(s.split())
+    prev = None
+    while prev != t:
+        prev = t
+        t = _EDGE_LEAD.sub("", t).strip()
+        t = _EDGE_TAIL.sub("", t).strip()
+        t = t.strip(" ,;:-—–…")
+    if not t:
+        return " ".join(s.split())
+    return t[:1].upper() + t[1:]
+
+
+# ------------------------------------------------------------------------------------ the interviewer's question
+
+QUESTION_KINDS = [
+    ("pain", r"hard(?:est)?|biggest|worst|pain|problem|challeng|frustrat|annoy|struggl|difficult|go(?:es)? wrong|"
+             r"break|rough edges|headache|bother|cost you|what's (?:that|it) like|impact"),
+    ("trigger", r"what (?:made|prompted|triggered|changed|happened|led)|why now|start(?:ed)? looking|trigger|"
+                r"kick(?:ed)? off|when did|moment|tipping|last straw|catalyst|decided to|what got you"),
+    ("alternative", r"how do you (?:handle|do|manage|deal|track|solve|currently|today)|what do you use|"
+                    r"(?:today|currently|right now)\b.*\b(?:use|handle|do)|tools?\b|tried|looked at|alternatives?|"
+                    r"workaround|instead|solution|other (?:options|vendors|products)|how are you (?:handling|doing)"),
+    ("dmu", r"who (?:else|signs|decides|approves|would|makes|owns|is involved|has to)|decision|sign(?:s)? off|"
+            r"approv|budget|buy(?:ing)?\b|procurement|involved|stakeholder|champion|veto|final say"),
+]
+_HOW_MUCH = re.compile(r"\bhow (?:long|much|often|many)\b|\bhow much time\b|\bfrequen", re.I)
+
+
+def question_kinds(q: str) -> dict[str, bool]:
+    """Which kinds of answer an interviewer question asks for (several can be true)."""
+    out = {k: bool(re.search(p, q, re.I)) for k, p in QUESTION_KINDS}
+    out["how_much"] = bool(_HOW_MUCH.search(q))
+    return out
+
+
+@dataclass
+class Unit:
+    """One interviewee sentence (span in its turn) with the question that preceded its turn."""
+
+    turn: int
+    start: int
+    end: int
+    text: str
+    question: str = ""
+    first_in_turn: bool = False
+    why_not: Optional[str] = None
+    kinds: dict[str, bool] = field(default_factory=dict)
+
+
+def _last_question(text: str) -> str:
+    """The interviewer turn's last question (its last sentence when it asks none)."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
+    qs = [p for p in parts if p.endswith("?")]
+    return (qs[-1] if qs else parts[-1] if parts else "")[-300:]
+
+
+def units(t: Transcript) -> list[Unit]:
+    """The interviewee's sentences in order, each with the interviewer's preceding question; a bare
+    number answer after another sentence of the same turn is joined to it ("I fix those by hand.
+    Maybe half a day a month."), so the quantity stays with the problem it measures."""
+    out: list[Unit] = []
+    question = ""
+    for turn in t.turns:
+        if turn.is_interviewer:
+            question = _last_question(turn.text)
+            continue
+        first = True
+        for a, b in cues.sentences(turn.text):
+            s = turn.text[a:b]
+            u = Unit(turn=turn.index, start=a, end=b, text=s, question=question, first_in_turn=first,
+                     why_not=not_an_item(s), kinds=question_kinds(question))
+            prev = out[-1] if out and out[-1].turn == turn.index else None
+            if u.why_not == "bare quantity" and prev is not None and prev.why_not is None:
+                prev.end, prev.text = b, turn.text[prev.start:b]
+                continue
+            out.append(u)
+            first = False
+    return out

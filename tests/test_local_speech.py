@@ -1,0 +1,138 @@
+"""Conversation structure in the offline extractor (issue 21): what can be an item, statements that keep
+every inner word, number answers joined to their problem, and a walk over every study synth ships with.
+
+The sentences in the unit tests are written for these tests (no evaluation study's lines).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import make_transcript
+
+from synth.extract import local
+from synth.extract import local_speech as speech
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def embedder(embed_model):
+    from synth.themes.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.mark.parametrize("sentence, why", [
+    ("So how do you track that today?", "question"),
+    ("Do you know when 20 minutes has passed?", "question"),
+    ("Yeah, totally, makes sense.", "backchannel"),
+    ("Right, right, exactly.", "backchannel"),
+    ("Probably 4 times a week.", "bare quantity"),
+    ("Maybe an hour or two a week?", "question"),
+    ("Maybe an hour or two a week.", "bare quantity"),
+    ("Usually twice a month, I guess.", "bare quantity"),
+    ("Me and my friends just do it, so-", "fragment"),
+])
+def test_questions_backchannels_fragments_and_bare_numbers_are_never_items(sentence, why):
+    assert speech.not_an_item(sentence) == why
+
+
+@pytest.mark.parametrize("sentence", [
+    "Reconciling the refunds takes us about six hours every week.",
+    "We keep the schedule in a shared spreadsheet that nobody updates.",
+    "Our finance lead has to sign off on anything over five thousand.",
+    "After the audit in March we had to rebuild the whole process.",
+])
+def test_claims_can_be_items(sentence):
+    assert speech.not_an_item(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, statement", [
+    ("Um, so, we keep the schedule in a shared spreadsheet, you know.", "We keep the schedule in a shared spreadsheet"),
+    ("Yeah, do you know when 20 minutes has passed, like?", "Do you know when 20 minutes has passed"),
+    ("It was $21 and honestly just okay.", "It was $21 and honestly just okay"),
+    ("And I mean it kind of works, but it is slow, right?", "It kind of works, but it is slow"),
+])
+def test_statements_trim_only_edge_fillers(sentence, statement):
+    assert local.clean_statement(sentence) == statement
+
+
+def _in_order(statement: str, quote: str) -> bool:
+    """Every word of the statement appears in the quote, in the same order."""
+    qs = iter(speech.words(quote))
+    return all(any(w == q for q in qs) for w in speech.words(statement))
+
+
+def test_a_bare_number_answer_joins_the_sentence_before_it():
+    t = make_transcript([
+        ("Ada", True, "What's the hardest part of scheduling?"),
+        ("Ben", False, "I rebuild the rota by hand whenever someone calls in sick. Maybe three hours a week."),
+    ])
+    us = speech.units(t)
+    assert len(us) == 1 and us[0].text.endswith("Maybe three hours a week.")
+    assert us[0].kinds["pain"] and us[0].question == "What's the hardest part of scheduling?"
+
+
+def test_a_number_answer_to_a_how_long_question_is_the_quantity_of_its_pain(embedder):
+    t = make_transcript([
+        ("Ada", True, "What's the hardest part of your week?"),
+        ("Ben", False, "Matching the carrier invoices to our shipments by hand is a nightmare, it never adds up."),
+        ("Ada", True, "How long does matching the carrier invoices take you?"),
+        ("Ben", False, "Probably six hours a week."),
+    ])
+    ex = local.extract_local(t, None, embedder)
+    assert not [i for i in ex.items() if any(e.quote == "Probably six hours a week." and len(i.evidence) == 1
+                                             for e in i.evidence)]
+    pains = [p for p in ex.pains if p.quantity is not None]
+    assert pains and pains[0].quantity.value == 6 and pains[0].quantity.period == "week"
+
+
+# ------------------------------------------------------------------------------------ every study synth has
+
+def _studies() -> list[Path]:
+    out = [ROOT / "transcripts" / "sample", ROOT / "evals" / "gold" / "transcripts",
+           ROOT / "evals" / "heldout" / "transcripts"]
+    real = ROOT / "evals" / "real"
+    out += sorted(p for p in (real / "dev", real / "heldout") if p.is_dir())
+    return [p for p in out if p.is_dir()]
+
+
+@pytest.fixture(scope="module")
+def all_extractions(embedder):
+    from synth.ingest import load_transcript
+
+    out = []
+    for folder in _studies():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in (".txt", ".md", ".vtt", ".srt", ".json") or path.stem.upper() == "README":
+                continue
+            try:
+                t = load_transcript(path)
+            except Exception:  # noqa: BLE001 - a file ingest refuses is ingest's test, not this one
+                continue
+            out.append((t, local.extract_local(t, None, embedder)))
+    assert len(out) >= 30
+    return out
+
+
+def test_no_item_anywhere_is_a_question_backchannel_or_bare_number(all_extractions):
+    bad = [(t.file_name, e.quote) for t, ex in all_extractions for it in ex.items() for e in it.evidence[:1]
+           if speech.not_an_item(e.quote)]
+    assert not bad
+
+
+def test_no_statement_drops_an_inner_word(all_extractions):
+    bad = [(t.file_name, it.statement, it.evidence[0].quote) for t, ex in all_extractions for it in ex.items()
+           if it.category in ("pain", "trigger", "alternative") and not _in_order(it.statement, it.evidence[0].quote)]
+    assert not bad
+
+
+def test_every_quote_is_the_interviewees_verbatim_words(all_extractions):
+    for t, ex in all_extractions:
+        for it in ex.items():
+            for e in it.evidence:
+                assert t.text[e.char_start:e.char_end] == e.quote
+                turn = t.turns[e.turn_index]
+                assert not turn.is_interviewer and re.sub(r"\s+", " ", e.quote) in re.sub(r"\s+", " ", turn.text)
