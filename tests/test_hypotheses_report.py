@@ -72,6 +72,7 @@ def test_report_has_hypotheses_and_saturation_escaped(study, embed_model):
     html = render_html(d)
     assert 'id="hypotheses"' in html and 'id="saturation"' in html and "<script>" not in html
     assert re.search(r'<svg class="chart"[^>]*>.*?distinct themes', html, re.S)
+    assert "Share of interviews supporting each hypothesis" in html
     assert "&lt;script&gt;alert(&#34;h&#34;)" in html
     assert html == render_html(build_report_data(study))   # deterministic
 
@@ -90,3 +91,6 @@ def test_browser_review_shows_hypotheses_and_the_chart(study):
         png = c.get("/findings/saturation.png")
         assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
         assert 'href="/findings"' in c.get("/").text
+        assert c.get("/findings/hypotheses-0.png").content[:4] == b"\x89PNG"
+        assert c.get("/findings/hypotheses-9.png").status_code == 404
+        assert c.get("/findings/nothing.png").status_code == 404

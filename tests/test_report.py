@@ -221,8 +221,8 @@ def test_report_content(study):
     assert data.icp and data.icp.rules and data.icp.accounts and data.icp.validation is not None
     for sid in ("summary", "triggers", "pains", "map", "alternatives", "dmu", "icp", "validation", "accounts"):
         assert f'id="{sid}"' in html and f'href="#{sid}"' in html
-    # two theme charts, the map, the saturation chart (plus the hypotheses' small interval bars)
-    assert html.count('<svg class="chart"') == 4 and "<details" in html and "Score breakdown" in html
+    # two theme charts, the map, saturation, the ICP criteria as hypotheses (plus small interval bars)
+    assert html.count('<svg class="chart"') == 5 and "<details" in html and "Score breakdown" in html
 
 
 def test_markdown_has_the_same_themes_and_no_live_html(study):

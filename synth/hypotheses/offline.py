@@ -35,6 +35,8 @@ CONTRAST_WEIGHT = 1.0
 BASELINE_WEIGHT = 0.5
 MAX_QUOTES = 3
 MIN_WORDS = 4
+WINDOW_SENTENCES = 1     # also score runs of this many consecutive sentences of one turn (1: single sentences)
+SAME_CATEGORY_ITEMS = False   # a hypothesis with a category is compared with items of that category only
 GENERIC = (
     "Thanks for making the time to talk today.",
     "Let me tell you a bit about my role and my team.",
@@ -78,14 +80,19 @@ def units_of(iv: Interview) -> list[Unit]:
     for turn in t.turns:
         if turn.is_interviewer:
             continue
+        spans = []
         for m in _SENT.finditer(turn.text):
             raw = m.group()
             lead = len(raw) - len(raw.lstrip())
             s = raw.strip()
-            if len(s.split()) < MIN_WORDS:
-                continue
-            a = turn.char_start + m.start() + lead
-            out.append(Unit(s, _evidence(t, turn, a, a + len(s)), bool(DISMISSAL.search(s))))
+            if s:
+                spans.append((turn.char_start + m.start() + lead, turn.char_start + m.start() + lead + len(s)))
+        for w in range(1, WINDOW_SENTENCES + 1):
+            for k in range(len(spans) - w + 1):
+                a, b = spans[k][0], spans[k + w - 1][1]
+                s = t.text[a:b]
+                if len(s.split()) >= MIN_WORDS:
+                    out.append(Unit(s, _evidence(t, turn, a, b), bool(DISMISSAL.search(s))))
     for it in iv.items:
         if not it.evidence:
             continue

@@ -88,6 +88,7 @@ _HTML = r"""
 {% if not runs %}<p>No hypotheses tested: write <code>hypotheses.yaml</code> (a list of <code>id</code>, <code>text</code>, optional <code>category</code>) in the workspace or beside the transcripts and run <code>synth hypotheses</code>.</p>{% endif %}
 {% for run in runs %}
 <h3 class="hyp-run">{{ title(run) }}</h3>
+{% if run_charts[loop.index0] %}<figure>{{ run_charts[loop.index0] }}<figcaption>Dot: share of all interviews supporting the hypothesis, bar: its Wilson 95% interval; triangles: the share among won and among lost accounts' interviews.</figcaption></figure>{% endif %}
 <p class="muted small">Method: {{ run.method_text }}. {{ run.interviews }} interviews{% if run.source %} · source {{ run.source }}{% endif %}{% if run.model %} · model {{ run.model }}{% endif %}.{% if run.quotes_proposed %} Quotes proposed {{ run.quotes_proposed }}, found verbatim {{ run.quotes_grounded }}, not about the hypothesis {{ run.quotes_off_topic }}.{% endif %}</p>
 <table class="hyp">
 <tr><th>hypothesis</th><th class="n">supports · contradicts · silent</th><th>share of interviews (95% CI)</th><th>won / lost</th></tr>
@@ -115,11 +116,15 @@ _HTML = r"""
 _TEMPLATE = None
 
 
-def html_section(runs: list[HypothesisRun], sat: Optional[Saturation], chart: Optional[str]) -> Markup:
-    """The two sections as an HTML fragment; `chart` is trusted SVG (matplotlib's) or an <img> tag."""
+def html_section(runs: list[HypothesisRun], sat: Optional[Saturation], chart: Optional[str],
+                 run_charts: Optional[list[Optional[str]]] = None) -> Markup:
+    """The two sections as an HTML fragment; `chart` and `run_charts` (one per run) are trusted SVG
+    (matplotlib's) or <img> tags."""
     global _TEMPLATE
     if _TEMPLATE is None:
         env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         _TEMPLATE = env.from_string(_HTML)
+    charts = [Markup(c) if c else None for c in (run_charts or [None] * len(runs))]
     return Markup(_TEMPLATE.render(runs=runs, sat=sat, chart=Markup(chart) if chart else None, title=_title,
+                                   run_charts=charts,
                                    share=_share, split=_split, hms=hms))

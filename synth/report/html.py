@@ -51,7 +51,7 @@ def _svg(s: Optional[str]) -> Optional[Markup]:
 def build_charts(data: ReportData) -> dict[str, Optional[str]]:
     """Every chart of the report as an SVG string (None where there is nothing to draw)."""
     from . import charts  # matplotlib: ~0.6 s to import, so only when a report is drawn
-    from .saturation_chart import saturation_chart
+    from .findings_chart import hypotheses_chart, saturation_chart
 
     s = data.summary
     out: dict[str, Optional[str]] = {}
@@ -59,6 +59,8 @@ def build_charts(data: ReportData) -> dict[str, Optional[str]]:
         out[f"themes-{cat}"] = charts.theme_chart(themes, s.interviews, s.won, s.lost, f"chart-{cat}")
     out["map"] = charts.map_chart(data.item_map, data.themes)
     out["saturation"] = saturation_chart(data.saturation)
+    for k, run in enumerate(data.hypotheses):
+        out[f"hypotheses-{k}"] = hypotheses_chart(run, f"hypotheses-{k}")
     return out
 
 
@@ -81,4 +83,5 @@ def render_html(data: ReportData, chart_svgs: Optional[dict[str, Optional[str]]]
     return _template().render(
         d=data, s=data.summary, icp=data.icp, css=Markup(CSS), toc=TOC, sections=sections,
         colors=charts.theme_colors(data.themes), map_svg=_svg(svgs.get("map")),
-        findings=html_section(data.hypotheses, data.saturation, svgs.get("saturation")))
+        findings=html_section(data.hypotheses, data.saturation, svgs.get("saturation"),
+                              [svgs.get(f"hypotheses-{k}") for k in range(len(data.hypotheses))]))

@@ -53,7 +53,7 @@ class ReviewApp:
         self.env = _env()
         routes = [Route("/", self.study_view), Route("/theme/{theme_id}", self.theme_view),
                   Route("/transcript/{file:path}", self.transcript_view), Route("/search", self.search_view),
-                  Route("/findings", self.findings_view), Route("/findings/saturation.png", self.saturation_png),
+                  Route("/findings", self.findings_view), Route("/findings/{name}.png", self.findings_png),
                   Route("/act", self.act, methods=["POST"]),
                   Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
         self.app = Starlette(routes=routes)
@@ -116,9 +116,9 @@ class ReviewApp:
         return self.render(request, "findings.html",
                            {"title": "Hypotheses and saturation", **findings_page(self.study)})
 
-    async def saturation_png(self, request: Request) -> Response:
+    async def findings_png(self, request: Request) -> Response:
         self.study.refresh()
-        png = findings_chart(self.study)
+        png = findings_chart(self.study, request.path_params["name"])
         if png is None:
             return Response(status_code=404)
         return Response(png, media_type="image/png", headers={"cache-control": "no-store"})

@@ -9,7 +9,7 @@ from typing import Optional
 
 from synth.hypotheses import stored
 from synth.report.findings import html_section
-from synth.report.saturation_chart import saturation_png
+from synth.report.findings_chart import hypotheses_png, saturation_png
 from synth.themes.saturation import Saturation, theme_saturation
 
 CHART_URL = "/findings/saturation.png"
@@ -31,8 +31,19 @@ def findings_page(study) -> dict:
     sat = study_saturation(study)
     chart = (f'<figure><img class="chart" src="{CHART_URL}" alt="Distinct themes as interviews are added, per '
              f'category"></figure>') if sat is not None and sat.curves else None
-    return {"section": html_section(stored(study.ws).runs(), sat, chart)}
+    runs = stored(study.ws).runs()
+    run_charts = [f'<img class="chart" src="/findings/hypotheses-{k}.png" alt="Share of interviews supporting '
+                  f'each hypothesis">' if any(r.share is not None for r in run.results) else None
+                  for k, run in enumerate(runs)]
+    return {"section": html_section(runs, sat, chart, run_charts)}
 
 
-def findings_chart(study) -> Optional[bytes]:
-    return saturation_png(study_saturation(study))
+def findings_chart(study, name: str) -> Optional[bytes]:
+    """The PNG behind /findings/<name>.png: `saturation` or `hypotheses-<k>`."""
+    if name == "saturation":
+        return saturation_png(study_saturation(study))
+    runs = stored(study.ws).runs()
+    k = name.removeprefix("hypotheses-")
+    if name.startswith("hypotheses-") and k.isdigit() and int(k) < len(runs):
+        return hypotheses_png(runs[int(k)])
+    return None
