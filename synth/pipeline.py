@@ -30,10 +30,11 @@ def ingest(paths: list[Path], workspace: Workspace, interviewer: Optional[list[s
 
 def extract(workspace: Workspace, provider: Optional[ProviderConfig] = None,
             options: Optional[ExtractOptions] = None, progress: Optional[Progress] = None,
-            files: Optional[list[str]] = None, client=None) -> ExtractRun:
+            files: Optional[list[str]] = None, client=None, clock=None) -> ExtractRun:
     """2. Transcripts -> grounded Extractions (LLM, or the offline local extractor when provider is None)."""
     transcripts = workspace.transcripts(files)
-    return extract_transcripts(transcripts, workspace, workspace.accounts(), provider, options, progress, client)
+    return extract_transcripts(transcripts, workspace, workspace.accounts(), provider, options, progress, client,
+                               clock)
 
 
 def themes(workspace: Workspace, options: Optional[ThemeOptions] = None,

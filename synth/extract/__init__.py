@@ -17,6 +17,8 @@ from synth.extract.chunking import chunk_transcript
 from synth.extract.request import build_messages, cache_key, chunk_context, prompt_version
 from synth.extract.verify import verify_extraction
 from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller, load_prices
+from synth.llm.ledger import Ledger, RequestCount
+from synth.llm.prices import is_local
 from synth.llm.probe import known_mode
 from synth.llm.provider import ProviderConfig, default_concurrency
 from synth.llm.tokens import count_tokens
@@ -38,6 +40,8 @@ class ExtractOptions(BaseModel):
 class FileFailure(BaseModel):
     file: str
     error: str
+    calls: int = 0  # requests this file sent before it failed (counted in the run's totals too)
+    tokens: int = 0
 
 
 class ExtractRun(BaseModel):
@@ -48,6 +52,9 @@ class ExtractRun(BaseModel):
     totals: ExtractionStats = Field(default_factory=ExtractionStats)
     fatal: Optional[str] = None
     endpoint_note: Optional[str] = Field(None, description="how the endpoint takes structured requests")
+    probe: Optional[RequestCount] = Field(None, description="requests that found the mode or waited for a "
+                                                            "busy server: not the study's calls")
+    price_note: Optional[str] = None
 
 
 class DryRunEstimate(BaseModel):
@@ -100,14 +107,32 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
 
 def extract(transcripts: list[Transcript], workspace: Workspace, accounts: dict[str, AccountRow],
             provider: Optional[ProviderConfig] = None, options: Optional[ExtractOptions] = None,
-            progress: Optional[Progress] = None, client=None) -> ExtractRun:
-    """Extract every transcript; a failed file is reported and the others go on."""
+            progress: Optional[Progress] = None, client=None, clock=None) -> ExtractRun:
+    """Extract every transcript; a failed file is reported and the others go on. `client` (an openai
+    client) and `clock` (synth/llm/waiting.py) are for tests: a fake server, simulated time."""
     options = options or ExtractOptions()
+    ledger = None
     if provider is None:
         run = _extract_local(transcripts, workspace, accounts, options, progress)
     else:
-        run = asyncio.run(_extract_llm(transcripts, workspace, accounts, provider, options, progress, client))
+        run, ledger = asyncio.run(_extract_llm(transcripts, workspace, accounts, provider, options, progress,
+                                               client, clock))
     run.totals = _totals(run.extractions)
+    if ledger is not None:  # every request sent, failed files' included; cache hits apart
+        work = ledger.work()
+        run.totals.calls, run.totals.cache_hits = work.sent, work.cache_hits
+        run.totals.tokens_in, run.totals.tokens_out = work.tokens_in, work.tokens_out
+        run.totals.cost_usd = work.cost_usd or 0.0
+        run.probe = ledger.probe() if ledger.probe().sent else None
+        if work.cost_usd is None:
+            run.price_note = (f"price unknown: {provider.model} is not in the price table (add it to "
+                              "prompts/prices.yaml or pass --prices FILE)")
+        elif is_local(provider) and load_prices(options.prices_path).rate(provider.model) is None:
+            run.price_note = "local server: $0 (edit prices.yaml to price it)"
+        for f in run.failures:
+            c = ledger.by_scope.get(f.file)
+            if c is not None:
+                f.calls, f.tokens = c.sent, c.tokens_in + c.tokens_out
     return run
 
 
@@ -133,20 +158,21 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
     return run
 
 
-async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress, client) -> ExtractRun:
+async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress, client, clock
+                       ) -> tuple[ExtractRun, Ledger]:
     run = ExtractRun(extractor="llm", model=cfg.model)
     # one session for the run: it owns the HTTP client and closes it inside this event loop
     async with LlmCaller(cfg, workspace, concurrency=options.concurrency or default_concurrency(cfg),
-                         redact=options.redact,
-                         prices=load_prices(options.prices_path), client=client) as caller:
+                         redact=options.redact, prices=load_prices(options.prices_path), client=client,
+                         clock=clock) as caller:
         try:
             await caller.ready()  # probes an endpoint it has not seen, once
             run.endpoint_note = caller.mode_note()
         except FatalProviderError as exc:
             run.fatal = str(exc)
-            return run
+            return run, caller.ledger
         await _extract_all(transcripts, workspace, accounts, options, progress, caller, run)
-    return run
+    return run, caller.ledger
 
 
 async def _extract_all(transcripts, workspace, accounts, options, progress, caller, run: ExtractRun) -> None:
@@ -160,12 +186,15 @@ async def _extract_all(transcripts, workspace, accounts, options, progress, call
             ex = await extract_transcript_llm(t, caller, accounts.get(t.file_name),
                                               budget=options.budget_tokens, overlap=options.overlap_turns,
                                               progress=progress)
-            verify_extraction(ex, t)
-            workspace.put_extraction(ex, key)
-            return ex
-        finally:
+        except Exception:
             if progress:
-                progress("transcripts", 1)
+                progress("transcripts failed", 1)
+            raise
+        verify_extraction(ex, t)
+        workspace.put_extraction(ex, key)
+        if progress:  # done, not merely planned: a stopped run's bar shows what it finished
+            progress("transcripts", 1)
+        return ex
 
     tasks = [asyncio.ensure_future(one(t)) for t in transcripts]
     results = await asyncio.gather(*tasks, return_exceptions=True)

@@ -15,6 +15,7 @@ from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
 from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult
+from synth.llm.ledger import SCOPE
 from synth.models import (
     AccountRow,
     Alternative,
@@ -85,6 +86,7 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
                                  *, budget: int, overlap: int, progress: Optional[Progress] = None
                                  ) -> Extraction:
     red = redactor_for(t) if caller.redact else None
+    SCOPE.set(t.file_name)  # this task's requests are counted under this file (its own context)
     chunks = list(chunk_transcript(t, budget=budget, overlap_turns=overlap, model=caller.cfg.model))
     stats = ExtractionStats()
     name = red.redact(t.file_name) if red else t.file_name
@@ -92,9 +94,12 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
     async def one(ch: Chunk) -> tuple[StructuredResult, list[Optional[Evidence]]]:
         text = red.redact(ch.text) if red else ch.text
         ctx = chunk_context(name, ch.index, len(chunks))
-        res = await extract_chunk(caller, text, ctx)
-        if progress:
-            progress("calls", 1)
+        try:
+            res = await extract_chunk(caller, text, ctx)
+        except ChunkFailed as exc:  # the failed chunk is named: the rest of the file is not to blame
+            raise ChunkFailed(f"chunk {ch.index + 1} of {len(chunks)}: {exc}") from exc
+        if progress:  # what was done: a chunk answered by the model, or found in the cache
+            progress("chunks from cache" if res.cached else "chunks answered", 1)
         # grounding is CPU work with no await in it: let the calls that were waiting for this
         # one's concurrency slot go out first, or each response delays the next request by its parsing
         await asyncio.sleep(0)
@@ -102,21 +107,28 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
                                       cache_key(text, caller.cfg, caller.redact, ctx), stats)
         return res, evidence
 
-    results = await asyncio.gather(*(one(c) for c in chunks))
+    # every chunk is asked even when one fails: what was answered is cached, so the next run asks only
+    # the chunks that failed (a timed-out one included), and each failed chunk is named
+    results = await asyncio.gather(*(one(c) for c in chunks), return_exceptions=True)
+    for r in results:
+        if isinstance(r, BaseException) and not isinstance(r, ChunkFailed):
+            raise r
+    failed = [str(r) for r in results if isinstance(r, ChunkFailed)]
+    if failed:
+        raise ChunkFailed("; ".join(failed))
     all_items: list[Item] = []
     traits: list[tuple[str, Trait]] = []
     for res, evidence in results:
-        stats.calls += 0 if res.cached else 1
-        stats.cache_hits += 1 if res.cached else 0
-        stats.tokens_in += res.tokens_in
-        stats.tokens_out += res.tokens_out
-        stats.cost_usd += res.cost_usd
         stats.replies_truncated += res.truncated
         stats.replies_looping += res.loops
         stats.parts_lost += res.parts_lost
         its, trs = to_items(res.parsed, t, red, stats, account, evidence)  # type: ignore[arg-type]
         all_items.extend(its)
         traits.extend(trs)
+    sent = caller.ledger.scoped()  # every request this file made (re-asks, halves, failures), and its hits
+    if sent is not None:
+        stats.calls, stats.cache_hits = sent.sent, sent.cache_hits
+        stats.tokens_in, stats.tokens_out, stats.cost_usd = sent.tokens_in, sent.tokens_out, sent.cost_usd or 0.0
     merged = consolidate(all_items)
     ex = Extraction(file=t.file_name, transcript_hash=t.content_hash, extractor="llm",
                     model=caller.cfg.model, prompt_version=prompt_version(),

@@ -97,7 +97,7 @@ async def ground_chunk(ce: ChunkExtraction, t: Transcript, chunk: Chunk, red: Op
         stats.cache_hits += 1 if res.cached else 0
         stats.tokens_in += res.tokens_in
         stats.tokens_out += res.tokens_out
-        stats.cost_usd += res.cost_usd
+        stats.cost_usd += res.cost_usd or 0.0
         fixed = 0
         asked = {n for n, _ in failing}
         for fx in res.parsed.fixes:  # type: ignore[attr-defined]

@@ -58,7 +58,8 @@ async def extract_chunk(caller: LlmCaller, chunk_text: str, context: str = "", *
     except Truncated as cut:
         head = StructuredResult(parsed=empty_extraction(), cached=cut.tokens_out == 0, truncated=1,
                                 loops=int(cut.loop), tokens_in=cut.tokens_in, tokens_out=cut.tokens_out,
-                                cost_usd=caller.prices.cost(caller.cfg.model, cut.tokens_in, cut.tokens_out))
+                                cost_usd=caller.prices.cost(caller.cfg.model, cut.tokens_in, cut.tokens_out,
+                                                            local=caller.local))
         halves = None if _part else split_in_two(chunk_text)
         if halves is None:  # a half cut off again, or text that cannot be cut: nothing from it, counted
             head.parts_lost = 1
@@ -82,6 +83,7 @@ def merge_halves(head: StructuredResult, parts: list[StructuredResult]) -> Struc
     out = head.model_copy(update={"parsed": merged})
     for p in parts:
         out.cached = out.cached and p.cached
-        for f in ("tokens_in", "tokens_out", "cost_usd", "truncated", "loops", "parts_lost"):
+        for f in ("tokens_in", "tokens_out", "truncated", "loops", "parts_lost"):
             setattr(out, f, getattr(out, f) + getattr(p, f))
+        out.cost_usd = None if out.cost_usd is None or p.cost_usd is None else out.cost_usd + p.cost_usd
     return out

@@ -10,9 +10,13 @@ honouring Retry-After -> cache write committed before anything else, so a killed
 the same chunk twice.
 
 What is never retried: a bad key or unknown model (the run stops), a 4xx/5xx that names the request's
-shape (the mode is wrong: the run stops and says so), and an endpoint that does not answer at all: after
-`breaker_after` timeouts or connection errors in a row before anything answered, the run stops with one
-message naming the endpoint, and the requests still in flight are cancelled (their connections closed).
+shape (the mode is wrong: the run stops and says so), a request to a local server that timed out (it is
+still generating it: the session waits until the server is free, synth/llm/waiting.py, and leaves that
+request to the next run), and an endpoint that does not answer at all. The one breaker rule: after
+`breaker_after` requests of the study's work in a row got no answer (timed out or could not connect),
+the run stops with one message naming the endpoint, and the requests still in flight are cancelled
+(their connections closed). Probes do not count. Every HTTP request sent is counted with its tokens
+(synth/llm/ledger.py), whatever became of it.
 """
 from __future__ import annotations
 
@@ -20,7 +24,6 @@ import asyncio
 import json
 import logging
 import random
-import time
 from typing import Any, Optional
 
 from pydantic import BaseModel
@@ -37,6 +40,7 @@ from synth.llm.errors import (  # noqa: F401
     retry_after,
 )
 from synth.llm.keys import llm_cache_key
+from synth.llm.ledger import CURRENT, PROBE_PURPOSES, Attempt, Ledger, RequestCount, on_kwargs, on_response
 from synth.llm.modes import PROBE_ORDER, PROVIDER_LABELS, StructMode, extra_request, instructor_mode
 from synth.llm.prices import Prices, load_prices  # noqa: F401
 from synth.llm.probe import (
@@ -51,9 +55,10 @@ from synth.llm.probe import (
     store,
     stored,
 )
-from synth.llm.provider import ProviderConfig
+from synth.llm.provider import HOSTED, ProviderConfig
 from synth.llm.replies import LAST_REPLY, completions, hit_cap, revalidate, schema_class, usage
 from synth.llm.tokens import count_tokens
+from synth.llm.waiting import FREE_CHECKS, Clock, wait_until_free
 from synth.workspace import Workspace
 
 # instructor logs every failed attempt at ERROR, which Python prints to stderr when nothing else is
@@ -61,9 +66,9 @@ from synth.workspace import Workspace
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
-# the call log's vocabulary: a timeout or connection error is retried like a 5xx ("down" only adds the
+# the call log's vocabulary (one row per HTTP request): "down" is a timeout or connection error (the
 # breaker's count); a refused shape or a cut-off reply is final for that request like a fatal error is
-_LOGGED = {"down": "retry", "shape": "fatal", "truncated": "truncated"}
+_LOGGED = {"shape": "fatal", "truncated": "truncated"}
 
 
 class StructuredResult(BaseModel):
@@ -73,7 +78,7 @@ class StructuredResult(BaseModel):
     cached: bool
     tokens_in: int = 0
     tokens_out: int = 0
-    cost_usd: float = 0.0
+    cost_usd: Optional[float] = 0.0  # None: price unknown
     attempts: int = 0
     truncated: int = 0  # replies cut off at max_tokens (each re-asked as two halves)
     loops: int = 0  # replies that ended in a repetition loop
@@ -85,7 +90,7 @@ class LlmCaller:
 
     def __init__(self, cfg: ProviderConfig, workspace: Workspace, *, concurrency: int = 8,
                  redact: bool = False, prices: Optional[Prices] = None, client=None,
-                 backoff_base: float = 0.5, breaker_after: int = 3):
+                 backoff_base: float = 0.5, breaker_after: int = 3, clock: Optional[Clock] = None):
         self.cfg = cfg
         self.ws = workspace
         self.redact = redact
@@ -98,6 +103,8 @@ class LlmCaller:
         self.rng = random.Random(0)
         self.backoff_base = backoff_base
         self.breaker_after = breaker_after
+        self.clock = clock or Clock()
+        self.ledger = Ledger()
         self.mode: Optional[StructMode] = None if needs_probe(cfg) else known_mode(None, cfg)
         self.probe_result: Optional[ProbeResult] = None
         self._ready_lock = asyncio.Lock()
@@ -105,8 +112,11 @@ class LlmCaller:
         # not once per chunk.
         self._first_taken = False
         self._first_done = asyncio.Event()
-        self._down = 0  # timeouts / connection errors in a row
-        self._answered = False  # anything came back from the endpoint in this run
+        self._down = 0  # work requests in a row that got no answer (the breaker's count)
+        self._free = asyncio.Event()  # cleared while waiting for a local server to finish an abandoned request
+        self._free.set()
+        self._wait_lock = asyncio.Lock()
+        self._probe_down: Optional[str] = None
         self._inflight: set[asyncio.Task] = set()
         self._max_tokens_param = "max_tokens"
         self.fatal: Optional[str] = None
@@ -141,6 +151,8 @@ class LlmCaller:
 
             client = instructor.from_openai(self.http, mode=instructor_mode(mode))
             client.on("completion:response", LAST_REPLY.set)  # per task: see _revalidate
+            client.on("completion:kwargs", on_kwargs)  # every HTTP request, re-asks included: ledger.py
+            client.on("completion:response", on_response)
             self._instructors[mode] = client
         return self._instructors[mode]
 
@@ -188,9 +200,16 @@ class LlmCaller:
         if res.mode is not None:
             store(self.ws, res)
         self.probe_result = res
+        if self._probe_down and not self.fatal and all(t.outcome == "error" for t in res.trials) and \
+                not self.ledger.of("wait").replied:
+            self.fatal = (f"{self.where} is not responding: the probe's first request {self._probe_down}. Check the server is up (curl {endpoint(self.cfg)}/models). " + _TRY)
+        if self.fatal:
+            raise EndpointDown(self.fatal)
         return res
 
     async def _try_mode(self, mode: StructMode):
+        if self._probe_down:  # every other mode would wait behind it, or fail the same way
+            return "error", None, f"not tried: the endpoint did not answer the mode before ({self._probe_down})"
         attempts = min(2, self.cfg.max_attempts)  # a probe is cheap to repeat later; `synth doctor` asks again
         for attempt in range(attempts):
             try:
@@ -210,6 +229,11 @@ class LlmCaller:
                     raise FatalProviderError(self.fatal) from exc
                 if kind == "down" and self.fatal:
                     raise EndpointDown(self.fatal) from None
+                if kind == "down":
+                    self._probe_down = (f"no answer within {self.cfg.timeout:g} s" if self._timed_out(exc)
+                                        else f"could not connect: {type(inner).__name__}")
+                    await self._after_timeout(exc)
+                    return "error", status, f"{type(inner).__name__}: {str(inner)[:200]}"
                 if attempt + 1 < attempts:
                     await self._backoff(exc, attempt)
                     continue
@@ -230,6 +254,9 @@ class LlmCaller:
                             messages=messages if scope is None else [*messages, {"scope": scope}])
         hit = self.ws.cache_get(key)
         if hit is not None:
+            for c in (self.ledger.of(purpose), self.ledger.scoped()):
+                if c is not None:
+                    c.cache_hits += 1
             data = json.loads(hit)
             if data.get("truncated"):  # cut off last time too: go straight to the halves, for free
                 raise Truncated(0, 0, bool(data.get("loop")))
@@ -249,49 +276,125 @@ class LlmCaller:
     async def _attempt(self, mode: StructMode, messages: list[dict], response_model: type[BaseModel],
                        max_tokens: int, validation_retries: int, *, key: Optional[str], purpose: str):
         """One request (plus instructor's validation re-asks), under the semaphore and a hard deadline;
-        logged, and counted by the breaker. Returns (parsed, completion) or raises."""
-        t0 = time.monotonic()
+        each HTTP request counted and logged, the breaker told. Returns (parsed, completion) or raises."""
         deadline = self.cfg.timeout * (validation_retries + 1) + 5
         async with self.sem:
+            await self._free.wait()  # a local server still busy with an abandoned request: not yet
             if self.fatal:
                 raise FatalProviderError(self.fatal)
-            t0 = time.monotonic()
+            t0 = self.clock.now()
             coro = self._instructor(mode).chat.completions.create_with_completion(
                 model=self.cfg.model, messages=messages, response_model=schema_class(response_model),
                 max_retries=revalidate(validation_retries, max_tokens), temperature=0,
                 **{self._max_tokens_param: max_tokens}, **extra_request(mode, response_model))
-            task = asyncio.ensure_future(asyncio.wait_for(coro, deadline))
+            attempt = Attempt()
+            token = CURRENT.set(attempt)  # the task copies this context: the hooks fill `attempt`
+            try:
+                task = asyncio.ensure_future(asyncio.wait_for(coro, deadline))
+            finally:
+                CURRENT.reset(token)
             self._inflight.add(task)
             try:
                 result, completion = await task
             except asyncio.CancelledError:
+                self._record(attempt, messages, key, purpose, t0, "cancelled")
                 if self.fatal and task.cancelled():
                     raise EndpointDown(self.fatal) from None  # cancelled by the breaker, not by our caller
                 raise
             except Exception as exc:  # noqa: BLE001 - logged and classified, then re-raised
-                self._account(exc)
-                inner = api_error(exc)
-                tin, tout = usage(getattr(inner, "last_completion", None) or getattr(exc, "last_completion", None))
-                self.ws.log_call(key=key, purpose=purpose, model=self.cfg.model, tokens_in=tin, tokens_out=tout,
-                                 latency_s=time.monotonic() - t0, status=f"error:{_LOGGED.get(classify(exc), classify(exc))}",
-                                 error=self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}"))
+                self._account(exc, purpose)
+                self._record(attempt, messages, key, purpose, t0,
+                             f"error:{_LOGGED.get(classify(exc), classify(exc))}",
+                             self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}"))
                 raise
             finally:
                 self._inflight.discard(task)
-        self._down, self._answered = 0, True
+        if purpose not in PROBE_PURPOSES:
+            self._down = 0
+        self._record(attempt, messages, key, purpose, t0, "ok")
         return result, completion
 
-    def _account(self, exc: BaseException) -> None:
-        """Breaker: timeouts / connection errors in a row, reset by anything that comes back."""
+    def _record(self, attempt: Attempt, messages: list[dict], key: Optional[str], purpose: str, t0: float,
+                status: str, error: Optional[str] = None) -> None:
+        """One call-log row and one ledger count per HTTP request of `attempt`: replies with the tokens the
+        server reported; requests with no reply (timed out, refused) with the input tokens synth counted."""
+        counts = [c for c in (self.ledger.of(purpose), self.ledger.scoped()) if c is not None]
+        latency = self.clock.now() - t0
+        sent = max(attempt.sent, len(attempt.replies))  # 0: cancelled before anything went out
+        rows: list[tuple[int, int, bool, str]] = []
+        for i, (tin, tout) in enumerate(attempt.replies):
+            last = i == len(attempt.replies) - 1 and sent == len(attempt.replies)
+            rows.append((tin, tout, False, status if last else "reasked"))
+        if status == "cancelled":  # stopped on our side mid-request: whether the server saw it is unknown
+            for c in counts:
+                c.cancelled += sent - len(attempt.replies)
+        else:
+            for _ in range(sent - len(attempt.replies)):
+                rows.append((self._input_tokens(messages), 0, True, status if status != "ok" else "error:no_reply"))
+        for tin, tout, counted, st in rows:
+            cost = self.prices.cost(self.cfg.model, tin, tout, local=self.local)
+            for count in counts:
+                count.add(RequestCount(sent=1, replied=0 if counted else 1, tokens_in=tin, tokens_out=tout,
+                                       tokens_in_counted=tin if counted else 0, cost_usd=cost))
+            self.ws.log_call(key=key, purpose=purpose, model=self.cfg.model, tokens_in=tin, tokens_out=tout,
+                             latency_s=latency / max(1, len(rows)), cost_usd=cost or 0.0, status=st,
+                             error=error if st.startswith("error") else None)
+
+    def _input_tokens(self, messages: list[dict]) -> int:
+        return sum(count_tokens(m["content"], self.cfg.model) for m in messages if isinstance(m.get("content"), str))
+
+    @property
+    def local(self) -> bool:
+        from synth.llm.prices import is_local
+
+        return is_local(self.cfg)
+
+    def _account(self, exc: BaseException, purpose: str) -> None:
+        """The breaker: work requests in a row that got no answer, reset by any that got one."""
+        if purpose in PROBE_PURPOSES:
+            return
         if classify(exc) != "down":
-            self._down, self._answered = 0, True
+            self._down = 0
             return
         self._down += 1
-        limit = self.breaker_after if not self._answered else 2 * self.breaker_after
-        if self._down >= limit and not self.fatal:
+        if self._down >= self.breaker_after and not self.fatal:
             self.fatal = self._down_message(exc)
             for t in list(self._inflight):
                 t.cancel()  # closes their connections: the server sees the client go away
+
+    def _timed_out(self, exc: BaseException) -> bool:
+        import openai
+
+        return isinstance(api_error(exc), (openai.APITimeoutError, asyncio.TimeoutError))
+
+    def _single_slot_risk(self) -> bool:
+        """A local server may answer one request at a time and keep generating one it was abandoned on."""
+        return self.cfg.provider not in HOSTED
+
+    async def _after_timeout(self, exc: BaseException) -> None:
+        """After a local server timed out: send nothing until it is free; stop if it answers nothing."""
+        if not (self._timed_out(exc) and self._single_slot_risk()) or self.fatal:
+            return
+        async with self._wait_lock:
+            if not self._free.is_set() or self.fatal:
+                return
+            self._free.clear()
+            try:
+                def count(answered: bool, completion) -> None:
+                    c = self.ledger.of("wait")
+                    tin, tout = usage(completion) if completion is not None else (self._input_tokens(PROBE_MESSAGES), 0)
+                    c.sent, c.replied = c.sent + 1, c.replied + int(answered)
+                    c.tokens_in, c.tokens_out = c.tokens_in + tin, c.tokens_out + tout
+                    self.ws.log_call(key=None, purpose="wait", model=self.cfg.model, tokens_in=tin, tokens_out=tout,
+                                     status="ok" if answered else "error:down")
+                if not await wait_until_free(self.http, self.cfg, self.clock, count):
+                    self.fatal = (f"{self.where} is not responding: a request got no answer within "
+                                  f"{self.cfg.timeout:g} s and {FREE_CHECKS} one-token requests after it got none "
+                                  "either. " + _TRY)
+                    for t in list(self._inflight):
+                        t.cancel()
+            finally:
+                self._free.set()
 
     def _down_message(self, exc: BaseException) -> str:
         import openai
@@ -301,23 +404,20 @@ class LlmCaller:
             what = f"{self._down} requests in a row got no answer within {self.cfg.timeout:g} s"
         else:
             what = f"{self._down} requests in a row could not connect ({type(inner).__name__})"
-        when = "before anything answered" if not self._answered else "after it had answered before"
-        return (f"{self.where} is not responding: {what}, {when}. Finished calls are kept in the cache. "
-                f"Try: check the server is up (curl {endpoint(self.cfg)}/models), a longer --timeout, "
-                "a smaller --budget, --concurrency 1")
+        return (f"{self.where} is not responding: {what}. Finished calls are kept in the cache. "
+                f"Check the server is up (curl {endpoint(self.cfg)}/models). " + _TRY)
 
     async def _backoff(self, exc: BaseException, attempt: int) -> None:
         wait = retry_after(api_error(exc))
-        await asyncio.sleep(min(60.0, wait) if wait is not None else backoff_delay(attempt, self.rng, self.backoff_base))
+        await self.clock.sleep(min(60.0, wait) if wait is not None else
+                               backoff_delay(attempt, self.rng, self.backoff_base))
 
     async def _call(self, mode: StructMode, key: str, messages: list[dict], response_model: type[BaseModel],
                     purpose: str, prompt_version: str) -> StructuredResult:
-        input_tokens = sum(count_tokens(m["content"], self.cfg.model) for m in messages
-                           if isinstance(m.get("content"), str))
+        input_tokens = self._input_tokens(messages)
         max_tokens = max_tokens_for(response_model, input_tokens, self.cfg.max_tokens)
         last: Optional[BaseException] = None
         for attempt in range(self.cfg.max_attempts):
-            t0 = time.monotonic()
             try:
                 result, completion = await self._attempt(mode, messages, response_model, max_tokens,
                                                          self.cfg.validation_retries, key=key, purpose=purpose)
@@ -327,6 +427,14 @@ class LlmCaller:
                 kind = classify(exc)
                 if self.fatal and kind == "down":
                     raise EndpointDown(self.fatal) from None
+                if kind == "down" and self._timed_out(exc) and self._single_slot_risk():
+                    # re-sent now it would queue behind itself: wait for the server, leave it to the next run
+                    await self._after_timeout(exc)
+                    if self.fatal:
+                        raise EndpointDown(self.fatal) from None
+                    raise ChunkFailed(f"no answer within {self.cfg.timeout:g} s (the server may still have been "
+                                      "working on it); not sent again in this run, the next run asks again. "
+                                      + _TRY) from None
                 if kind == "truncated":
                     raise self._truncated(exc, key, prompt_version) from None
                 if kind == "shape" or (kind == "fatal" and self._switch_max_tokens_param(exc)):
@@ -347,13 +455,11 @@ class LlmCaller:
                 continue
             tin, tout = usage(completion)
             loop = repetition_loop(completion_text(completion))
-            cost = self.prices.cost(self.cfg.model, tin, tout)
+            cost = self.prices.cost(self.cfg.model, tin, tout, local=self.local)
             # committed before returning: a kill after this point never pays for this call again
             self.ws.cache_put(key, self.cfg.model, prompt_version, json.dumps(
                 {"extraction": result.model_dump(mode="json"), "tokens_in": tin, "tokens_out": tout,
                  "loop": loop}))
-            self.ws.log_call(key=key, purpose=purpose, model=self.cfg.model, tokens_in=tin,
-                             tokens_out=tout, latency_s=time.monotonic() - t0, cost_usd=cost)
             return StructuredResult(parsed=result, cached=False, tokens_in=tin, tokens_out=tout,
                                     cost_usd=cost, attempts=attempt + 1, loops=int(loop))
         raise ChunkFailed(self._scrub(f"gave up after {self.cfg.max_attempts} attempts: "
@@ -394,3 +500,5 @@ class LlmCaller:
             return f"model or endpoint not found: {cfg.model!r} at {cfg.base_url or 'api.openai.com'}"
         return f"provider refused the request: {type(inner).__name__}: {str(inner)[:200]}"
 
+
+_TRY = "Try a longer --timeout, a smaller --budget (shorter chunks), or --concurrency 1."

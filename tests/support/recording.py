@@ -80,8 +80,7 @@ class RecordedServer:
     A key recorded more than once is answered in recorded order, the last answer repeating. A re-ask
     the recording never saw (synth's validation got stricter since) gets the model's last recorded
     answer to the same question again, as a model at temperature 0 mostly gives, and is counted in
-    `repeated`. Any other request nothing was recorded for is answered 500 with x-should-retry false
-    and counted in `misses`."""
+    `repeated`. Any other request nothing was recorded for is answered 422 and counted in `misses`."""
 
     def __init__(self, *files: Path | str):
         self.exact: dict[str, list[dict]] = defaultdict(list)
@@ -95,6 +94,7 @@ class RecordedServer:
         self._lock = threading.Lock()
         self.misses: list[str] = []
         self.repeated: list[str] = []
+        self.served: list[dict] = []  # the recorded exchange behind each answer, in order (its elapsed_s)
 
     def __call__(self, body: dict) -> dict:
         exact = request_hash(body) + shape(body)
@@ -108,11 +108,14 @@ class RecordedServer:
                     pool_key, pool = earlier
             if not pool:
                 self.misses.append(key)
-                raise HttpReply(500, {"error": {"message": f"nothing recorded for {key}", "type": "replay_miss"}},
-                                {"x-should-retry": "false"})
+                # 422 and no words about the request's shape: that one chunk fails at once (not retried,
+                # not mistaken for a refused mode), and the test sees it in `misses`
+                raise HttpReply(422, {"error": {"message": "replay miss: nothing was recorded for this request",
+                                                "type": "replay_miss"}}, {"x-should-retry": "false"})
             i = min(self._served[pool_key], len(pool) - 1)
             self._served[pool_key] += 1
-        ex = pool[i]
+            ex = pool[i]
+            self.served.append(ex)
         if ex["status"] != 200:
             raise HttpReply(ex["status"], ex["response"])
         return ex["response"]
