@@ -28,6 +28,7 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
     """
     from synth import pipeline
     from synth.extract import ExtractOptions, estimate
+    from synth.llm.prices import cost_text
 
     opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices,
                           embedding_model=embedding_model)
@@ -49,7 +50,7 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
             print(est.model_dump_json(indent=2)) if as_json else console.print(
                 f"[b]dry run[/b] {llm.describe()}: {est.chunks} chunks, {est.cached} cached, "
                 f"[b]{est.calls} calls[/b], {est.tokens_in:,} tokens in, ~{est.tokens_out_estimate:,} out, "
-                f"estimated [b]${est.cost_usd:.4f}[/b] (prices {est.prices_version})")
+                f"estimated [b]{cost_text(est.cost_usd)}[/b] (prices {est.prices_version})")
             raise typer.Exit(0)
         if llm is None:
             err.print("[cyan]no LLM provider configured (OPENAI_API_KEY / OPENAI_BASE_URL): using the "

@@ -64,7 +64,7 @@ class DryRunEstimate(BaseModel):
     calls: int
     tokens_in: int
     tokens_out_estimate: int
-    cost_usd: float
+    cost_usd: Optional[float] = Field(description="None: the model's price is unknown")
     prices_version: str
 
 
@@ -74,6 +74,10 @@ def _totals(exs: list[Extraction]) -> ExtractionStats:
         for f in ExtractionStats.model_fields:
             setattr(tot, f, getattr(tot, f) + getattr(e.stats, f))
     return tot
+
+
+def _round(cost: Optional[float]) -> Optional[float]:
+    return None if cost is None else round(cost, 4)
 
 
 def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderConfig,
@@ -101,7 +105,7 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
     # structured output is usually a fraction of the input; 35% with a floor per call is conservative
     tout = max(int(tin * 0.35), calls * 400)
     return DryRunEstimate(model=cfg.model, chunks=chunks, cached=cached, calls=calls, tokens_in=tin,
-                          tokens_out_estimate=tout, cost_usd=round(prices.cost(cfg.model, tin, tout), 4),
+                          tokens_out_estimate=tout, cost_usd=_round(prices.cost(cfg.model, tin, tout, local=is_local(cfg))),
                           prices_version=prices.version)
 
 
