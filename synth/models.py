@@ -398,6 +398,8 @@ class ThemeSet(BaseModel):
         default_factory=dict, description="theme id -> member ids before review decisions")
     next_id: dict[str, int] = Field(default_factory=dict)
     stale_decisions: list[str] = Field(default_factory=list)
+    labels_not_shown: dict[str, str] = Field(
+        default_factory=dict, description="theme id -> why its LLM label failed the check (synth/llm/shown.py)")
     n_interviews: int = 0
     run: ThemeRun = Field(default_factory=ThemeRun)
 

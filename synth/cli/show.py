@@ -20,6 +20,10 @@ def print_themes(ts, top: int, quotes: int = 1, ws=None) -> None:
                       ", ".join(f"{k} {v}" for k, v in unc.items()) + "[/dim]")
     for s in ts.stale_decisions:
         err.print(f"[yellow]review decision no longer applies[/yellow] {esc(s)}")
+    if ts.labels_not_shown:
+        err.print(f"[yellow]{len(ts.labels_not_shown)} LLM theme labels not shown[/yellow] (the deterministic "
+                  "label is shown instead): " + "; ".join(f"{esc(k)}: {esc(v)}" for k, v in
+                                                        sorted(ts.labels_not_shown.items())))
 
 
 def print_generation_counts(totals) -> None:
@@ -42,6 +46,9 @@ def print_extract_problems(run, fatal_note: str = "") -> None:
 def print_icp(res) -> None:
     console.print(profile_table(res.profile))
     console.print(f"[b]ICP narrative[/b] ({res.narrative_source}): {esc(res.narrative)}")
+    if getattr(res, "narrative_not_shown", None):
+        err.print(f"[yellow]the LLM's narrative was not shown[/yellow] ({esc(res.narrative_not_shown)}): "
+                  "the template narrative is shown instead")
     if res.rules_written:
         console.print(f"rules written to [b]{esc(str(res.rules_path))}[/b]: edit it, then `synth score`")
     else:

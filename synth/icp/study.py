@@ -15,6 +15,7 @@ from typing import Optional
 from pydantic import BaseModel, Field
 
 from ..ingest.errors import IngestError
+from ..llm.shown import why_not_shown
 from ..workspace import Workspace
 from .fit import fit_study, relearn_learner, study_learner
 from .hypotheses import check_icp_hypotheses
@@ -36,6 +37,8 @@ class IcpResult(BaseModel):
     rules_written: bool = Field(description="False when a hand-edited icp.yaml was kept")
     narrative: str
     narrative_source: str = "template"
+    narrative_not_shown: Optional[str] = Field(None, description="why the LLM's narrative failed the check "
+                                                                 "(synth/llm/shown.py): the template is shown")
     validation: object = None
     scores: object = None
 
@@ -62,16 +65,19 @@ def build_icp(workspace: Workspace, provider=None, rules_path: Optional[Path] = 
     if not written:
         rules = load_rules(path)  # the human's edits win over a fresh synthesis
         learner = relearn_learner(rules, table)
-    text, source = narrative(profile), "template"
+    text, source, not_shown = narrative(profile), "template", None
     if provider is not None:
         llm_text = llm_narrative(workspace, provider, profile)
-        if llm_text:
+        why = why_not_shown(llm_text, [profile.model_dump_json()], min_words=8, max_words=250) if llm_text else None
+        if llm_text and not why:
             text, source = llm_text, "llm"
+        not_shown = why
     scores = score_accounts(table, rules)
     check_icp_hypotheses(workspace, profile, rules, path.name)  # each interview criterion, per interview
     report = validate(table, rules, learner) if any(r.outcome for r in accounts.values()) else None
     return IcpResult(profile=profile, rules=rules, rules_path=path, rules_written=written,
-                     narrative=text, narrative_source=source, validation=report, scores=scores)
+                     narrative=text, narrative_source=source, narrative_not_shown=not_shown,
+                     validation=report, scores=scores)
 
 
 def _write_rules_unless_edited(ws: Workspace, rules, path: Path, overwrite: bool, dump) -> bool:

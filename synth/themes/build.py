@@ -135,8 +135,9 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, extractions: Opt
                 kinds = sorted({getattr(by_id[i], "kind", "") for i in th.item_ids})
                 th.label = names[0] if len(names) == 1 else f"{kinds[0]}: " + ", ".join(names[:3])
     run = ts.run.model_copy(deep=True)
+    not_shown: dict[str, str] = {}
     if provider is not None:
-        _llm_labels(ws, provider, themes, by_id)
+        not_shown = _llm_labels(ws, provider, themes, by_id)
         run.labels = [StoredLabel(members=sorted(th.item_ids), label=th.label, definition=th.definition)
                       for th in themes if th.label_source == "llm"]
     else:
@@ -160,6 +161,7 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, extractions: Opt
     ts.run = run
     ts.themes = ranked
     ts.stale_decisions = applied.stale
+    ts.labels_not_shown = {k: v for k, v in not_shown.items() if k not in applied.labels}
     ts.dmu = summarize_dmu([it for it in items if isinstance(it, DmuMember)])
     return ts
 
@@ -174,12 +176,15 @@ def _rank_rules(run: ThemeRun):
     return load_rank_rules(path)
 
 
-def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, Item]) -> None:
-    """Short label + definition per theme from an instructor call; cached like every LLM call."""
+def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, Item]) -> dict[str, str]:
+    """Short label + definition per theme from an instructor call; cached like every LLM call. Returns
+    the themes whose LLM label failed the check (theme id -> why): they keep the deterministic label."""
     from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller
+    from synth.llm.shown import why_not_shown
     from synth.resources import load_prompt
 
     prompt = load_prompt(LABEL_PROMPT)
+    not_shown: dict[str, str] = {}
 
     async def one(caller: LlmCaller, th: Theme) -> None:
         stmts = [by_id[i].statement for i in th.item_ids][:20]
@@ -193,6 +198,13 @@ def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, I
                                           prompt_version=prompt.version)
         except (ChunkFailed, FatalProviderError):
             return  # the deterministic label stays; the failure is in the call log
+        # shown only if it reads as a label and names nothing its members do not say
+        evidence = [s for i in th.item_ids for s in [by_id[i].statement] + [e.quote for e in by_id[i].evidence]]
+        why = why_not_shown(res.parsed.label, evidence, min_words=2, max_words=12) or \
+            why_not_shown(res.parsed.definition, evidence, min_words=3, max_words=60)
+        if why:
+            not_shown[th.id] = why
+            return
         th.label, th.definition, th.label_source = res.parsed.label, res.parsed.definition, "llm"
 
     async def all_() -> None:
@@ -201,3 +213,4 @@ def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, I
                                    if CATEGORIES[th.category].grouping == "embedding"))
 
     asyncio.run(all_())
+    return not_shown
