@@ -33,8 +33,10 @@ def extract(workspace: Workspace, provider: Optional[ProviderConfig] = None,
             files: Optional[list[str]] = None, client=None, clock=None) -> ExtractRun:
     """2. Transcripts -> grounded Extractions (LLM, or the offline local extractor when provider is None)."""
     transcripts = workspace.transcripts(files)
-    return extract_transcripts(transcripts, workspace, workspace.accounts(), provider, options, progress, client,
-                               clock)
+    run = extract_transcripts(transcripts, workspace, workspace.accounts(), provider, options, progress, client,
+                              clock)
+    workspace.check_held()  # synth.db deleted or replaced meanwhile: never report success
+    return run
 
 
 def themes(workspace: Workspace, options: Optional[ThemeOptions] = None,

@@ -2,20 +2,28 @@
 
 Schema changes are numbered migrations applied in order and recorded in `schema_version`;
 later stages add a migration instead of ALTERing ad hoc.
+
+Damaged state is a `WorkspaceError` naming the file and what to do, never a sqlite traceback: a file
+that is not a database, a read-only folder, the database deleted or replaced under a running command
+(`check_held`: a deleted one is written back from the copy this process still holds, so no paid call
+is lost). Runs that spend (extract, themes, run) hold `synth.lock` (`lock_runs`): a second run waits
+for the first and then reuses its cached calls; the lock of a killed run is free (flock) and taken over.
 """
 from __future__ import annotations
 
-import sqlite3
+import os
 import threading
 import time
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
 from synth.models import AccountRow, Extraction, ThemeSet, Transcript
+from synth.workspace_state import RunLock, WorkspaceError, WorkspaceGone, connect, workspace_error
 
 DEFAULT_WORKSPACE = Path(".synth")
+LOCK_FILE = "synth.lock"
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -112,14 +120,69 @@ class Workspace:
 
     def __init__(self, root: Path | str = DEFAULT_WORKSPACE):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
         self.db_path = self.root / "synth.db"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise workspace_error(self.root, e) if isinstance(e, PermissionError) else WorkspaceError(
+                self.root, f"cannot create the workspace folder ({e.strerror or e})",
+                "Use --workspace with a folder path") from None
         self._lock = threading.Lock()
-        # check_same_thread=False: the async extractor writes from worker threads under _lock
-        self.db = sqlite3.connect(self.db_path, check_same_thread=False, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.migrate()
+        self._run_lock: Optional[RunLock] = None
+        self._gone: Optional[WorkspaceGone] = None
+        self.db = connect(self.db_path)
+        try:
+            self.migrate()
+            self._held = self._identity()
+        except (WorkspaceError, OSError) as e:
+            self.db.close()
+            raise e if isinstance(e, WorkspaceError) else workspace_error(self.db_path, e) from None
+
+    # ------------------------------------------------------------------ damage and concurrency
+    def _identity(self) -> tuple[int, int]:
+        st = os.stat(self.db_path)
+        return st.st_dev, st.st_ino
+
+    def check_held(self) -> None:
+        """Raise `WorkspaceGone` when synth.db is no longer the file this workspace opened (deleted or
+        replaced under a running command). A deleted one is first written back from the connection this
+        process still holds (the unlinked file stays readable), so the finished LLM calls survive."""
+        if self._gone is not None:
+            raise self._gone
+        try:
+            now: Optional[tuple[int, int]] = self._identity()
+        except FileNotFoundError:
+            now = None
+        if now == self._held:
+            return
+        self._gone = self._rescue() if now is None else WorkspaceGone(
+            self.db_path, "was replaced by another file while this run was using it",
+            "This run stopped before its next LLM call; the calls it finished since are not in the new file")
+        raise self._gone
+
+    def _rescue(self) -> WorkspaceGone:
+        if not self.root.is_dir():
+            return WorkspaceGone(self.db_path, "was deleted, with its folder, while this run was using it",
+                                 "This run stopped before its next LLM call")
+        with self._lock:
+            new = connect(self.db_path)
+            self.db.backup(new)
+            old, self.db = self.db, new
+            old.close()
+            self._held = self._identity()
+            n = self.db.execute("SELECT COUNT(*) FROM llm_cache").fetchone()[0]
+        return WorkspaceGone(self.db_path, "was deleted while this run was using it",
+                             f"This run stopped before its next LLM call and wrote the database it held "
+                             f"({n} finished LLM calls) back to {self.db_path}: run again to resume")
+
+    def lock_runs(self, command: str, on_wait: Optional[Callable[[str], None]] = None) -> Optional[str]:
+        """Hold `synth.lock` until close(), so two runs never pay for the same calls: a second run waits
+        (`on_wait` gets a message) and then finds the first one's calls cached. Returns a note when the
+        lock was left by a run that was killed, else None."""
+        if self._run_lock is None:
+            self._run_lock = RunLock(self.root / LOCK_FILE)
+            return self._run_lock.acquire(command, on_wait)
+        return None
 
     # ------------------------------------------------------------------ schema
     def migrate(self) -> int:
@@ -140,6 +203,9 @@ class Workspace:
 
     def close(self) -> None:
         self.db.close()
+        if self._run_lock is not None:
+            self._run_lock.release()
+            self._run_lock = None
 
     def __enter__(self) -> "Workspace":
         return self

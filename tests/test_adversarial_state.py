@@ -6,11 +6,29 @@ every interleaving deterministic: nothing here waits on a clock.
 from __future__ import annotations
 
 import csv
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
+import pytest
+from conftest import SAMPLE as SAMPLE_DIR
+from llm_replay import SAMPLE, responder
+from test_report import build_study
 from typer.testing import CliRunner
 
+from synth import pipeline
 from synth.cli import app
+from synth.extract import ExtractOptions
+from synth.llm.provider import resolve_provider
+from synth.workspace import Workspace
+from tests.support.fakeopenai import FakeOpenAI
 
 
 def invoke(*args, env: dict | None = None):
@@ -137,3 +155,340 @@ def test_a_fifo_is_refused_not_read(tmp_path):
     assert f"error {fifo}: not a regular file (a FIFO): not read" in msg, msg
     assert f"error {d / 'accounts.csv'}: not a regular file (a FIFO): not read" in msg, msg
     assert "20 hours a week" in _db_text(tmp_path / "ws")
+
+
+# ------------------------------------------------------------------ the LLM path: a fake server with hooks
+
+def _llm_env(srv) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_", "SYNTH_"))}
+    env.update(OPENAI_API_KEY="sk-test-0123456789", OPENAI_BASE_URL=srv.base_url, SYNTH_MODE="json",
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", COLUMNS="200", PYTHONUNBUFFERED="1")
+    return env
+
+
+def _ingested(ws: Path) -> None:
+    with Workspace(ws) as w:
+        assert pipeline.ingest([SAMPLE_DIR], w).failed == 0
+
+
+def _cached(ws: Path) -> int:
+    con = sqlite3.connect(ws / "synth.db")
+    try:
+        return con.execute("SELECT COUNT(*) FROM llm_cache").fetchone()[0]
+    finally:
+        con.close()
+
+
+class _AfterN:
+    """A responder that runs `hook()` while answering the n-th chat request (before the answer leaves)."""
+
+    def __init__(self, n: int, hook):
+        self.n, self.hook, self.seen = n, hook, 0
+        self.respond = responder(SAMPLE["responses"])
+        self.lock = threading.Lock()
+
+    def __call__(self, body: dict) -> dict:
+        with self.lock:
+            self.seen += 1
+            if self.seen == self.n:
+                self.hook()
+        return self.respond(body)
+
+
+# ------------------------------------------------------------------ workspace deleted mid-run (#1)
+
+def test_workspace_deleted_mid_run_stops_and_keeps_every_finished_call(tmp_path):
+    ws = tmp_path / "ws"
+    _ingested(ws)
+
+    def delete():
+        for p in ws.glob("synth.db*"):
+            p.unlink()
+
+    with FakeOpenAI(_AfterN(3, delete)) as srv:
+        env = _llm_env(srv)
+        r = invoke("extract", "-w", ws, "--concurrency", "1", env=env)
+        assert r.exit_code == 1, r.output
+        msg = flat(r.stderr)
+        assert f"error {ws / 'synth.db'}: was deleted while this run was using it" in msg, msg
+        assert "3 finished LLM calls" in msg and "run again to resume" in msg
+        assert "Extraction" not in r.stdout          # no success table
+        assert len(srv.chat_requests()) == 3          # stopped before the 4th call
+        assert _cached(ws) == 3                       # the paid calls are back on disk
+        r2 = invoke("extract", "-w", ws, "--concurrency", "1", env=env)
+        assert r2.exit_code == 0, r2.output
+        assert len(srv.chat_requests()) == 10         # the re-run paid only for the 7 others
+    with Workspace(ws) as w:
+        assert len(w.latest_extractions()) == 10
+
+
+def test_workspace_replaced_mid_run_stops_without_touching_the_new_file(tmp_path):
+    ws = tmp_path / "ws"
+    _ingested(ws)
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).close()
+
+    def replace():
+        for p in ws.glob("synth.db-*"):
+            p.unlink()
+        shutil.copy(other, ws / "synth.db.new")
+        os.replace(ws / "synth.db.new", ws / "synth.db")
+
+    with FakeOpenAI(_AfterN(2, replace)) as srv:
+        r = invoke("extract", "-w", ws, "--concurrency", "1", env=_llm_env(srv))
+        assert r.exit_code == 1, r.output
+        assert "was replaced by another file while this run was using it" in flat(r.stderr)
+        assert len(srv.chat_requests()) == 2
+    assert (ws / "synth.db").read_bytes() == other.read_bytes()
+
+
+# ------------------------------------------------------------------ two runs at once (#2)
+
+def test_a_second_run_waits_for_the_first_and_pays_for_nothing_twice(tmp_path, monkeypatch):
+    """Run 1 (a thread, through the same lock the CLI takes) is held at the server on its first request
+    until run 2 (`synth extract` in this thread) says it is waiting; then run 1 finishes and run 2
+    finds every call cached."""
+    from synth.cli import options
+
+    ws = tmp_path / "ws"
+    _ingested(ws)
+    release, said = threading.Event(), []
+
+    class Spy:  # stands in for the CLI's stderr console: the "waiting" line releases run 1
+        def print(self, msg, *a, **k):
+            said.append(msg)
+            if "waiting" in msg:
+                release.set()
+
+    monkeypatch.setattr(options, "err", Spy())
+    with FakeOpenAI(_AfterN(1, lambda: release.wait(60))) as srv:
+        env = _llm_env(srv)
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        cfg = resolve_provider()     # as the CLI resolves it: the same cache keys
+        first: dict = {}
+
+        def run_first():
+            with Workspace(ws) as w:
+                w.lock_runs("extract")
+                first["run"] = pipeline.extract(w, cfg, ExtractOptions(concurrency=1))
+
+        t = threading.Thread(target=run_first, daemon=True)
+        t.start()
+        while not srv.chat_requests():   # run 1 holds the lock once its first request is at the server
+            assert t.is_alive()
+            time.sleep(0.005)
+        r = invoke("extract", "-w", ws, "--concurrency", "1", env=env)
+        t.join(timeout=60)
+        assert r.exit_code == 0, r.output
+        assert len(first["run"].extractions) == 10 and not first["run"].failures
+        assert len(srv.chat_requests()) == 10          # 10 chunks, each paid once
+    msg = flat(" ".join(said))
+    assert f"{ws} is in use by another synth run (pid {os.getpid()}, synth extract): waiting" in msg, msg
+    assert "reused, not paid again" in msg
+    assert _cached(ws) == 10
+
+
+def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
+    ws = tmp_path / "ws"
+    _ingested(ws)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from synth.workspace_state import RunLock; "
+         f"RunLock(Path({str(ws / 'synth.lock')!r})).acquire('extract'); print('locked', flush=True); "
+         "sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        pid = holder.pid
+        holder.kill()                                   # kill -9: the lock file keeps its pid
+        holder.wait(timeout=10)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    with FakeOpenAI(responder(SAMPLE["responses"])) as srv:
+        r = invoke("extract", "-w", ws, env=_llm_env(srv))
+        assert r.exit_code == 0, r.output
+        assert (f"took over the lock of a run that stopped without releasing it (pid {pid}, synth extract)"
+                in flat(r.stderr))
+        assert len(srv.chat_requests()) == 10
+    assert (ws / "synth.lock").read_text() == ""        # released cleanly this time
+
+
+# ------------------------------------------------------------------ a damaged synth.db (#8)
+
+def _not_a_database(ws: Path) -> None:
+    ws.mkdir(parents=True, exist_ok=True)
+    (ws / "synth.db").write_bytes(bytes(range(256)) * 40)
+
+
+def _malformed(ws: Path) -> None:
+    _ingested(ws)
+    con = sqlite3.connect(ws / "synth.db")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    raw = bytearray((ws / "synth.db").read_bytes())
+    for off in range(4096, len(raw), 3 * 4096):          # scribble over pages, keep the header
+        raw[off:off + 200] = b"\xff" * 200
+    (ws / "synth.db").write_bytes(bytes(raw))
+
+
+def _commands(ws: Path) -> list[list]:
+    return [["ingest", SAMPLE_DIR, "-w", ws], ["extract", "--offline", "-w", ws], ["themes", "-w", ws],
+            ["icp", "-w", ws], ["report", "-w", ws], ["review", "-w", ws], ["run", SAMPLE_DIR, "-w", ws],
+            ["score", SAMPLE_DIR / "accounts.csv", "--icp", ws / "icp.yaml"]]
+
+
+@pytest.mark.parametrize("damage", [_not_a_database, _malformed])
+def test_a_damaged_database_is_one_clear_error_in_every_command(tmp_path, damage):
+    ws = tmp_path / "ws"
+    damage(ws)
+    (ws / "icp.yaml").write_text(ICP, encoding="utf-8")
+    before = (ws / "synth.db").read_bytes()
+    for args in _commands(ws):
+        r = invoke(*args)
+        msg = flat(r.stderr)
+        assert r.exit_code == 1, (args, r.output)
+        assert f"error {ws / 'synth.db'}: the workspace database is damaged" in msg, (args, msg)
+        assert "Restore it from a backup, or use --workspace with a new folder" in msg
+        assert "Traceback" not in r.output
+    assert (ws / "synth.db").read_bytes() == before     # the damaged file is left for a recovery tool
+
+
+# ------------------------------------------------------------------ a read-only workspace or report folder (#9)
+
+def _without_write_permission(fn):
+    """Run `fn()` where the kernel refuses writes to read-only files. Root ignores permission bits, so as
+    root `fn` runs in a forked child that dropped to uid/gid 65534 (nobody); otherwise in this process."""
+    if os.geteuid() != 0:
+        return fn()
+    rd, wr = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 0
+        try:
+            os.close(rd)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            data = json.dumps(fn()).encode()
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            data, code = json.dumps({"child_error": repr(exc)}).encode(), 1
+        with os.fdopen(wr, "wb") as f:
+            f.write(data)
+        os._exit(code)
+    os.close(wr)
+    with os.fdopen(rd, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    out = json.loads(data)
+    assert not (isinstance(out, dict) and "child_error" in out), out
+    return out
+
+
+def _read_only_tree(root: Path) -> None:
+    for p in sorted(root.rglob("*"), reverse=True) + [root]:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+
+
+@pytest.fixture
+def shared_tmp():
+    """A folder user nobody can reach (pytest's tmp_path is root-only)."""
+    d = Path(tempfile.mkdtemp(prefix="synth-ro-"))
+    d.chmod(0o755)
+    yield d
+    for p in [d, *d.rglob("*")]:
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    shutil.rmtree(d)
+
+
+def test_a_read_only_workspace_is_one_clear_error_in_every_command(shared_tmp):
+    ws = shared_tmp / "ws"
+    _ingested(ws)
+    (ws / "review.yaml").write_text("version: 1\n", encoding="utf-8")
+    with sqlite3.connect(ws / "synth.db") as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for p in ws.glob("synth.db-*"):
+        p.unlink()
+    _read_only_tree(ws)
+    before = {p.name: p.read_bytes() for p in ws.iterdir()}
+
+    def attempt():
+        out = []
+        for args in [["extract", "--offline", "-w", ws], ["themes", "-w", ws], ["icp", "-w", ws],
+                     ["report", "-w", ws], ["review", "-w", ws], ["run", SAMPLE_DIR, "-w", ws]]:
+            r = invoke(*args)
+            out.append([str(args[0]), r.exit_code, flat(r.stderr), r.output])
+        return out
+
+    for cmd, code, msg, output in _without_write_permission(attempt):
+        assert code == 1, (cmd, output)
+        assert f"error {ws}" in msg and "cannot write" in msg, (cmd, msg)
+        assert "use --workspace with a writable folder" in msg or "choose another folder" in msg, (cmd, msg)
+        assert "Traceback" not in output
+    assert {p.name: p.read_bytes() for p in ws.iterdir()} == before
+
+
+def test_a_read_only_report_folder_is_a_clear_error(shared_tmp):
+    ws = shared_tmp / "ws"
+    build_study(ws).close()
+    out = shared_tmp / "out"
+    out.mkdir()
+    _read_only_tree(out)
+    shared_tmp.chmod(0o777)       # the workspace itself stays writable for nobody
+    for p in ws.rglob("*"):
+        p.chmod(0o777 if p.is_dir() else 0o666)
+    ws.chmod(0o777)
+
+    def attempt():
+        r = invoke("report", "-w", ws, "--out", out)
+        return [r.exit_code, flat(r.stderr), r.output]
+
+    code, msg, output = _without_write_permission(attempt)
+    assert code == 1, output
+    assert f"error {out}" in msg and "cannot write (Permission denied)" in msg, msg
+    assert "Traceback" not in output
+    assert list(out.iterdir()) == []
+
+
+# ------------------------------------------------------------------ an invalid review.yaml (#10)
+
+BAD_REVIEWS = {
+    "bad YAML": (b"version: 3\nrename:\n  pain-1: [unclosed\npin: [pain-2]\n", "line 4", "not valid YAML"),
+    "not UTF-8": (b"version: 3\nrename:\n  pain-1: Caf\xe9 latte\n", "line 3", "not UTF-8 (byte 0xe9)"),
+    "not a mapping": (b"- pain-1\n", "line 1", "expected decisions"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_REVIEWS))
+def test_an_invalid_review_yaml_names_file_and_line_and_exits_2(tmp_path, case):
+    raw, line, what = BAD_REVIEWS[case]
+    ws = tmp_path / "ws"
+    _ingested(ws)
+    (ws / "review.yaml").write_bytes(raw)
+    for args in (["review", "-w", ws], ["themes", "-w", ws], ["report", "-w", ws], ["run", SAMPLE_DIR, "-w", ws]):
+        r = invoke(*args)
+        msg = flat(r.stderr)
+        assert r.exit_code == 2, (args, r.output)
+        assert f"error {ws / 'review.yaml'}: {line}" in msg and what in msg, (args, msg)
+        assert "Traceback" not in r.output
+    assert (ws / "review.yaml").read_bytes() == raw      # the reviewer's file is never rewritten
+    assert not (ws / "report").exists()                   # no report silently ignoring the decisions
+
+
+def test_the_browser_shows_a_non_utf8_review_yaml_on_every_page(tmp_path):
+    from starlette.testclient import TestClient
+
+    from synth.web import create_app
+    from synth.web.security import allowed_hosts
+
+    ws = tmp_path / "ws"
+    build_study(ws).close()
+    (ws / "review.yaml").write_bytes(BAD_REVIEWS["not UTF-8"][0])
+    review = create_app(ws, allowed_hosts("127.0.0.1", 8765))
+    try:
+        with TestClient(review.asgi, base_url="http://127.0.0.1:8765") as c:
+            for page in ("/", "/theme/pain-1"):
+                r = c.get(page)
+                assert r.status_code == 200, (page, r.status_code)
+                assert "review.yaml: line 3: not UTF-8" in r.text
+    finally:
+        review.study.close()

@@ -287,6 +287,6 @@ def test_a_review_yaml_broken_by_hand_is_named_on_the_page_and_blocks_writes(cli
     f = fields(client.get("/theme/pain-1").text, "rename-form")
     path.write_text("rename: [unclosed\n")
     page = client.get("/")
-    assert page.status_code == 200 and "review.yaml: not valid YAML" in page.text
+    assert page.status_code == 200 and "review.yaml: line 2, column 1: not valid YAML" in page.text
     r = client.post("/act", data={**f, "op": "rename", "theme": "pain-1", "label": "x"}, follow_redirects=True)
     assert "not valid YAML" in r.text and path.read_text() == "rename: [unclosed\n"

@@ -10,6 +10,7 @@ import typer.core
 
 from synth import __version__
 from synth.cli.doctor import doctor
+from synth.cli.errors import SynthGroup
 from synth.cli.extract import extract
 from synth.cli.hypotheses import hypotheses, saturation
 from synth.cli.icp import icp, score
@@ -32,7 +33,7 @@ def _flag_type(self, ctx):
 _option_type = typer.core.TyperOption.display_type_rich
 typer.core.TyperOption.display_type_rich = _flag_type
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+app = typer.Typer(cls=SynthGroup, add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Turn customer-interview transcripts into grounded evidence, ranked themes "
                        "and an ICP scorer.")
 

@@ -33,7 +33,7 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
     opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices,
                           embedding_model=embedding_model)
     ingest_failed = False
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace, lock="extract") as ws:
         if paths:
             report = pipeline.ingest(paths, ws)
             print_ingest_problems(report)

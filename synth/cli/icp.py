@@ -22,7 +22,7 @@ def icp(workspace: Path = WorkspaceOpt,
     """
     from synth import pipeline
 
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace, lock="icp") as ws:
         require_extractions(ws)
         res = pipeline.icp(ws, llm, out, overwrite)
     if as_json:

@@ -19,10 +19,26 @@ if TYPE_CHECKING:  # the CLI root must load without pydantic models, numpy or SQ
 WorkspaceOpt = typer.Option(Path(".synth"), "--workspace", "-w", help="workspace folder (holds synth.db)")
 
 
-def open_workspace(path: Path) -> Workspace:
+def open_workspace(path: Path, lock: Optional[str] = None) -> Workspace:
+    """The workspace at `path`; `lock` (the command's name) takes the run lock for a command that
+    spends LLM calls or rewrites stages, waiting with a message while another run holds it."""
+    from synth.render import err, esc
     from synth.workspace import Workspace
 
-    return Workspace(path)
+    ws = Workspace(path)
+    if lock:
+        note = ws.lock_runs(lock, on_wait=lambda msg: err.print(f"[yellow]waiting[/yellow] {esc(msg)}"))
+        if note:
+            err.print(f"[yellow]warning[/yellow] {esc(note)}")
+    return ws
+
+
+def check_review_file(ws: Workspace) -> None:
+    """A review.yaml that cannot be read stops the command before any work, naming file and line (the
+    root group makes the ReviewFileError exit 2), instead of a result that silently ignores it."""
+    from synth.themes.review import load_review, review_path
+
+    load_review(review_path(ws.root))
 
 
 # name -> (annotation, typer.Option): the flags every LLM-using command takes

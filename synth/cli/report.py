@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
+from synth.cli.options import WorkspaceOpt, check_review_file, llm_options, open_workspace
 from synth.render import console, err, esc
 
 
@@ -33,7 +33,8 @@ def report(workspace: Path = WorkspaceOpt,
         err.print(f"[red]error[/red] no workspace at {w}: run `synth run FOLDER -w {w}` first, or pass "
                   "--workspace WS where it ran")
         raise typer.Exit(1)
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace, lock="report") as ws:
+        check_review_file(ws)
         if not ws.has_extractions():
             err.print("[red]error[/red] nothing extracted yet: run `synth run` (or ingest, extract, themes) first")
             raise typer.Exit(1)

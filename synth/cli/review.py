@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import typer
 
-from synth.cli.options import WorkspaceOpt, open_workspace
+from synth.cli.options import WorkspaceOpt, check_review_file, open_workspace
 from synth.cli.show import print_themes
 from synth.render import breakdown_table, console, err, esc
 
@@ -103,6 +103,7 @@ def review_show(ctx: typer.Context, workspace: Path = WorkspaceOpt,
         _serve(workspace, port, no_open)
         return
     with open_workspace(workspace) as ws:
+        check_review_file(ws)
         ts = _reassemble(ws)
         if as_json:
             _print_review_json(ws.root, ts)

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
+from synth.cli.options import WorkspaceOpt, check_review_file, llm_options, open_workspace
 from synth.cli.show import print_extract_problems, print_icp, print_themes
 from synth.render import console, err, esc, extract_table, ingest_table, print_ingest_problems, progress_bars
 
@@ -31,7 +31,8 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
 
     out = err if as_json else console  # with --json stdout carries the JSON and nothing else
     failed = False
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace, lock="run") as ws:
+        check_review_file(ws)
         report = pipeline.ingest(paths, ws, interviewer=interviewer)
         out.print(ingest_table(report))
         print_ingest_problems(report)

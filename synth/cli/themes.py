@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
+from synth.cli.options import WorkspaceOpt, check_review_file, llm_options, open_workspace
 from synth.cli.show import print_themes, require_extractions
 from synth.render import err, esc
 
@@ -45,7 +45,8 @@ def themes(workspace: Path = WorkspaceOpt,
     """
     from synth import pipeline
 
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace, lock="themes") as ws:
+        check_review_file(ws)
         require_extractions(ws)
         opts = _theme_options(min_cluster_size, selection, reduction, attach_outliers)
         opts.embedding_model = embedding_model

@@ -23,7 +23,7 @@ from synth.llm.probe import known_mode
 from synth.llm.provider import ProviderConfig, default_concurrency
 from synth.llm.tokens import count_tokens
 from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
-from synth.workspace import Workspace
+from synth.workspace import Workspace, WorkspaceError
 
 Progress = Callable[[str, int], None]
 
@@ -155,6 +155,8 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
             verify_extraction(ex, t)
             workspace.put_extraction(ex, key)
             run.extractions.append(ex)
+        except WorkspaceError:
+            raise  # the workspace failed, not this file
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the study
             run.failures.append(FileFailure(file=t.file_name, error=f"{type(exc).__name__}: {exc}"))
         if progress:
@@ -202,6 +204,9 @@ async def _extract_all(transcripts, workspace, accounts, options, progress, call
 
     tasks = [asyncio.ensure_future(one(t)) for t in transcripts]
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    gone = next((r for r in results if isinstance(r, WorkspaceError)), None)
+    if gone is not None:  # the workspace itself failed: the whole run stops, not one file
+        raise gone
     for t, r in zip(transcripts, results):
         if isinstance(r, FatalProviderError):
             run.fatal = str(r)

@@ -59,7 +59,7 @@ from synth.llm.provider import HOSTED, ProviderConfig
 from synth.llm.replies import LAST_REPLY, completions, hit_cap, revalidate, schema_class, usage
 from synth.llm.tokens import count_tokens
 from synth.llm.waiting import FREE_CHECKS, Clock, wait_until_free
-from synth.workspace import Workspace
+from synth.workspace import Workspace, WorkspaceError
 
 # instructor logs every failed attempt at ERROR, which Python prints to stderr when nothing else is
 # configured; synth classifies each failure itself and records it in the workspace's call log.
@@ -282,6 +282,7 @@ class LlmCaller:
             await self._free.wait()  # a local server still busy with an abandoned request: not yet
             if self.fatal:
                 raise FatalProviderError(self.fatal)
+            self.ws.check_held()  # synth.db deleted or replaced: pay for nothing more
             t0 = self.clock.now()
             coro = self._instructor(mode).chat.completions.create_with_completion(
                 model=self.cfg.model, messages=messages, response_model=schema_class(response_model),
@@ -421,7 +422,7 @@ class LlmCaller:
             try:
                 result, completion = await self._attempt(mode, messages, response_model, max_tokens,
                                                          self.cfg.validation_retries, key=key, purpose=purpose)
-            except (FatalProviderError, asyncio.CancelledError):
+            except (FatalProviderError, asyncio.CancelledError, WorkspaceError):
                 raise
             except Exception as exc:  # noqa: BLE001 - classified below, never swallowed silently
                 kind = classify(exc)

@@ -68,6 +68,10 @@ class ReviewError(ValueError):
     pass
 
 
+class ReviewFileError(ReviewError):
+    """review.yaml itself cannot be read (not UTF-8, not YAML, wrong fields): names the file and line."""
+
+
 def review_path(ws_root: Path) -> Path:
     return Path(ws_root) / "review.yaml"
 
@@ -76,13 +80,32 @@ def load_review(path: Path) -> Review:
     if not path.exists():
         return Review()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return Review.model_validate(data)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReviewFileError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ReviewFileError(f"{path}: line {line}: not UTF-8 (byte 0x{raw[exc.start]:02x}): save the file "
+                              "as UTF-8") from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ReviewError(f"{path}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ReviewFileError(f"{path}: {where}not valid YAML ({what})") from None
+    if data is None:
+        return Review()
+    if not isinstance(data, dict):
+        raise ReviewFileError(f"{path}: line 1: expected decisions (rename:, merge:, pin: ...), "
+                              f"found a {type(data).__name__}")
+    try:
+        return Review.model_validate(data)
     except ValidationError as exc:
         e = exc.errors()[0]
-        raise ReviewError(f"{path}: field {'.'.join(map(str, e['loc']))}: {e['msg']}") from exc
+        raise ReviewFileError(f"{path}: field {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
 
 
 def review_data(review: Review) -> dict:
