@@ -248,19 +248,21 @@ def test_a_second_run_waits_for_the_first_and_pays_for_nothing_twice(tmp_path, m
     """Run 1 (a thread, through the same lock the CLI takes) is held at the server on its first request
     until run 2 (`synth extract` in this thread) says it is waiting; then run 1 finishes and run 2
     finds every call cached."""
-    from synth.cli import options
+    from synth import render
 
     ws = tmp_path / "ws"
     _ingested(ws)
     release, said = threading.Event(), []
 
-    class Spy:  # stands in for the CLI's stderr console: the "waiting" line releases run 1
-        def print(self, msg, *a, **k):
-            said.append(msg)
-            if "waiting" in msg:
-                release.set()
+    real_print = render.err.print
 
-    monkeypatch.setattr(options, "err", Spy())
+    def spy(*a, **k):  # the CLI's stderr console: its "waiting" line releases run 1
+        said.append(" ".join(map(str, a)))
+        if "waiting" in said[-1]:
+            release.set()
+        return real_print(*a, **k)
+
+    monkeypatch.setattr(render.err, "print", spy)
     with FakeOpenAI(_AfterN(1, lambda: release.wait(60))) as srv:
         env = _llm_env(srv)
         for k, v in env.items():
