@@ -94,7 +94,8 @@ def measure_file(t: Transcript, ann: dict, split: str, ex: Optional[Extraction] 
     r = FileResult(file=t.file_name, split=split, layout=str(ann.get("layout")), kind=kind, read_kind=t.kind,
                    read_layout=t.layout or t.format, dialogue_expected=kind != "notes")
     sides = {u.is_interviewer for u in t.turns if not u.notes}
-    gold_sides = {v == "interviewer" for v in [*gold.labels.values(), *gold.turn_roles] if v != "mixed"}
+    gold_sides = {v == "interviewer" for v in [*gold.labels.values(), *gold.turn_roles]
+                  if v in ("interviewer", "interviewee")}
     if r.dialogue_expected:
         # read as dialogue: not taken for notes, and both sides found where the file has both
         r.dialogue_ok = t.kind != "notes" and gold_sides <= sides

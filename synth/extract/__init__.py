@@ -68,6 +68,17 @@ class DryRunEstimate(BaseModel):
     prices_version: str
 
 
+def mark_notes(ex: Extraction, t: Transcript) -> Extraction:
+    """Evidence drawn from the interviewer's notes is marked so: shown as such, never counted as
+    what the interviewee said (the notes turns come from ingest, `Turn.notes`)."""
+    notes = {u.index for u in t.turns if u.notes}
+    if notes:
+        for it in ex.items():
+            for ev in it.evidence:
+                ev.from_notes = ev.turn_index in notes
+    return ex
+
+
 def _totals(exs: list[Extraction]) -> ExtractionStats:
     tot = ExtractionStats()
     for e in exs:
@@ -153,6 +164,7 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
             # its quotes are transcript sentences: every one grounded first time, by construction
             ex.stats.quotes_grounded_first = ex.stats.quotes_grounded
             verify_extraction(ex, t)
+            mark_notes(ex, t)
             workspace.put_extraction(ex, key)
             run.extractions.append(ex)
         except WorkspaceError:
@@ -197,6 +209,7 @@ async def _extract_all(transcripts, workspace, accounts, options, progress, call
                 progress("transcripts failed", 1)
             raise
         verify_extraction(ex, t)
+        mark_notes(ex, t)
         workspace.put_extraction(ex, key)
         if progress:  # done, not merely planned: a stopped run's bar shows what it finished
             progress("transcripts", 1)

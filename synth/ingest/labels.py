@@ -57,6 +57,9 @@ NOT_SPEAKERS = {
     "reflection", "reflections", "takeaways", "observed", "expected", "actual", "goal", "dates", "day",
     "week", "month", "year", "today", "yesterday", "tomorrow", "location", "venue", "format", "mode",
     "attendee", "note taker", "notetaker", "scribe", "transcription", "audio", "video", "source",
+    "room", "day & time", "day and time", "session", "session facilitator", "session facilitators",
+    "session facilitator(s)", "facilitators", "presenter(s)", "track", "level", "tags", "speakers", "slides",
+    "slide", "slide deck", "deck", "paper", "papers", "video link", "transcript by", "media",
 }
 NUMBERED_FIELDS = {
     "step", "part", "section", "phase", "task", "day", "week", "month", "round", "chapter", "slide", "page",
@@ -65,7 +68,7 @@ NUMBERED_FIELDS = {
     "sprint", "release", "issue", "bug", "story", "epic", "appendix", "example", "screen", "prototype",
     "concept", "image", "video", "clip", "track", "episode", "question", "session", "year", "quarter", "top",
 }
-_ASKING = re.compile(r"^(?:audience(?: member)?|attendee|questioner)[ _-]?\d{0,3}$", re.I)
+_ASKING = re.compile(r"^questioner[ _-]?\d{0,3}$", re.I)
 # labels with a number that still name a person: `Speaker 1`, `Participant 3`, `P12`, `Interviewer 2`
 _NUMBERED_PERSON = re.compile(
     r"^(?:speaker|participant|person|interviewer|interviewee|respondent|moderator|user|guest|customer|"
@@ -158,7 +161,7 @@ def valid_name(name: str) -> bool:
     words = name.split()
     if len(words) > 4 or words[0][0].islower() or not words[0][0].isalpha():
         return False
-    if any(c in name for c in ',;!?"/\\=<>{}|@#$%^~`'):
+    if any(c in name for c in ',;!?"/\\=<>{}|@#$%^~`&'):
         return False
     for w in words[1:]:
         if w[0].islower() and w.lower() not in _PARTICLES:
@@ -217,6 +220,10 @@ _LEAD_TAG = re.compile(r"^\s*<[A-Za-z][^<>\n]{0,40}>")
 _CLOSE_TAG = re.compile(r"</[A-Za-z][^<>\n]{0,20}>")
 
 
+_BOLD_TIMED = re.compile(rf"^[ \t]*(?:\*\*|__)(?P<name>[^\W\d_][^*_\n]{{0,59}}?)(?:\*\*|__)[ \t]*"
+                         rf"\\?[\[(](?P<ts>{TS})[ \t]*\\?[\])][ \t]*(?P<text>\S.*)$")
+
+
 def line_label(line: str) -> Optional[Label]:
     """The speaker label a line of a text transcript starts with, if any (HTML around it stripped)."""
     s = line.lstrip()
@@ -224,7 +231,12 @@ def line_label(line: str) -> Optional[Label]:
         line = _LEAD_TAG.sub("", line, count=1)  # "<b>Eve</b>: hi" pasted from a web page
         close = _CLOSE_TAG.search(line)
         line = line.replace(close.group(0), "", 1) if close else line
-    return match_header(line) or match_label(line)
+    lab = match_header(line) or match_label(line)
+    if lab is None and ("**" in line or "__" in line):
+        m = _BOLD_TIMED.match(line)  # `**Ali** [00:00:30] Welcome to ...`
+        if m and valid_name(m.group("name").strip()):
+            lab = Label(name=m.group("name").strip(), text=m.group("text").strip(), start=parse_clock(m.group("ts")))
+    return lab
 
 
 def match_header(line: str) -> Optional[Label]:

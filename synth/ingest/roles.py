@@ -148,6 +148,41 @@ def host_monologue(turns, head: int = 1500) -> bool:
     return bool(_SHOW.search(opening)) and not _ANY_GUEST.search(opening)
 
 
+_SELF_INTRO = re.compile(r"\b(?i:my name is|my name's|i'm|i am|this is)\s+(?P<name>[A-Z][\w'-]+)")
+_HOSTING = re.compile(r"\b(?:welcome|thanks? (?:you )?(?:all )?for (?:coming|joining|being here)|our session|"
+                      r"podcast|(?:the|our) show|episode)\b", re.I)
+
+
+def opening_hosts(turns, labels: list[str], head: int = 10) -> list[str]:
+    """Labels that open the conversation as its hosts: in the first turns they welcome people and
+    introduce themselves by the name on their label ("Welcome to the Ladybug podcast. I'm Kelly.")."""
+    hosts: list[str] = []
+    chain = False  # co-hosts answer a host's welcome with their names, one short turn each
+    for t in list(turns)[:head]:
+        if t.speaker not in labels:
+            chain = False
+            continue
+        intros = [m for m in _SELF_INTRO.finditer(t.text) if _same_name(t.speaker, m.group("name"), fuzzy=True)]
+        intro = bool(intros)
+        if intro and (_HOSTING.search(t.text) or (chain and intros[0].start() <= 40)):
+            hosts += [t.speaker] if t.speaker not in hosts else []
+            chain = True
+        elif _HOSTING.search(t.text) and not intro:
+            chain = chain or not hosts
+        else:
+            chain = False
+    return hosts
+
+
+def _best_asker(stats: dict[str, LabelStats], pick: str) -> str:
+    """The base rule's pick, unless it asked once in a turn or two while someone who speaks often
+    asked many times (a resident's one question in a seminar its leader runs by asking)."""
+    busy = [s for s, st in stats.items() if st.turns >= 3 and st.questions >= 3]
+    if stats[pick].turns >= 3 or not busy:
+        return pick
+    return max(busy, key=lambda s: (_share(stats[s]), stats[s].questions))
+
+
 def guests(turns, labels: list[str], names: Sequence[str] = (), intro_turns: int = 12) -> list[str]:
     """Labels of the person the conversation is about: named in the title, file name, front matter
     `interviewee` / a one-name `speakers:` list, or introduced by a host ("we're joined by Taylor")."""
@@ -178,18 +213,25 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
     out = Decision(interviewers=list(base.interviewers), source=base.source, warnings=list(base.warnings))
     stats = label_stats(base_turns)
     explicit = base.source in ("option", "front_matter", "labels")
-    unroled = [s for s in per_label if s not in (roles or {})]
-    if base.source == "labels" and len(unroled) >= 2:
-        # `Audience 1:` asking a panel: the role label says who asks from the floor; the panel's
-        # moderator is still found from the named labels
-        more = speakers_mod.assign([t for t in base_turns if t.speaker in unroled])
-        out.interviewers += [s for s in more.interviewers if s not in out.interviewers]
+    if not explicit:
+        opened = opening_hosts(turns, per_label)
+        if opened:  # "Welcome to our session. My name is Emily.": the hosts, not who asked most
+            out.interviewers, out.source = opened, "heuristic"
+            explicit = True
+        elif base.interviewers and len(per_label) >= 3:
+            out.interviewers = [_best_asker(stats, base.interviewers[0])]
+        # a label most of whose turns ask (`Audience 1:` at a panel, a second interviewer) asks
+        out.interviewers += [s for s in per_label if s not in out.interviewers and stats[s].turns >= 2
+                             and stats[s].questions >= 0.5 * stats[s].turns]
     study = [s for s in per_label if s in set(known) and s not in out.interviewers]
     if study and base.source in ("heuristic", "none"):
         out.interviewers, out.source, explicit = [*study, *out.interviewers], "study", True
     elif study:
         out.interviewers += study
     guest = guests(turns, per_label, names) if not explicit or out.source == "study" else []
+    top = max(per_label, key=lambda x: (_share(stats[x]), stats[x].questions), default=None)
+    if top in guest and _share(stats[top]) >= 0.3:
+        guest = []  # the person the title names runs it by asking (a seminar's leader): not the guest
     if guest and len(guest) < len(per_label):
         # a podcast or panel: whoever is not the guest and takes part runs the conversation
         hosts = [s for s in per_label if s not in guest and (stats[s].turns >= 2 or stats[s].questions)
