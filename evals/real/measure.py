@@ -18,7 +18,7 @@ from synth.models import Extraction, Transcript
 
 # what a quote must not contain: the exporter's markup, not anyone's words
 MARKUP = re.compile(r"\*\*|__|(?:^|\s)#{1,6}\s|[●○•▪◦■]|\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->|"
-                    r"\[(?:speaker|spk)[ _-]?\d+\]|\]\(|^\s*[-*+]\s", re.I)
+                    r"\[(?:speaker|spk)[ _-]?\d+\]|\]\(|\]\[|\\\[|^\s*[-*+]\s|\[\d{1,2}:\d{2}", re.I)
 NOT_A_LABEL = {UNKNOWN.casefold(), NOTES_SPEAKER.casefold()}
 
 

@@ -16,10 +16,13 @@ from .labels import BULLET_CHARS as BULLETS
 _LEAD = re.compile(rf"^[ \t]*(?:>[ \t]*)*(?:#{{1,6}}[ \t]+|[{re.escape(BULLETS)}][ \t]+|\d{{1,3}}[.)][ \t]+)*")
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TIMECODES = [rf"{_CLOCK}[ \t]*-->[ \t]*{_CLOCK}",        # a cue timing line pasted into text
-              rf"\[{_CLOCK}\]", rf"\({_CLOCK}\)"]           # [00:01:02] / (01:02)
+              rf"\\?\[{_CLOCK}\\?\]", rf"\({_CLOCK}\)"]     # [00:01:02], escaped \[03:32\], (01:02)
 _TAGS = [r"\[(?:speaker|spk)[ _-]?\d{1,3}\]"]             # [speaker_0] diarization tags
-_MARKDOWN = [r"!?\[(?=[^\]\n]{1,300}\]\([^)\s]{1,500}\))",   # link: the words stay, the URL goes
-             r"\](?=\([^)\s]{1,500}\))", r"(?<=\])\([^)\s]{1,500}\)",
+_URL = r"\([^)\s]{1,500}(?:\s+\"[^\"\n]{0,200}\")?\)"   # (https://...) or (https://... "title")
+_MARKDOWN = [rf"!?\[(?=[^\]\n]{{1,300}}\]{_URL})",              # link: the words stay, the URL goes
+             rf"\](?={_URL})", rf"(?<=\]){_URL}",
+             r"\[(?=[^\]\n]{1,300}\]\[[^\]\n]{0,100}\])", r"\]\[[^\]\n]{0,100}\]",  # [text][ref], [text][]
+             r"\\(?=[\[\]*_#`\\])",                                      # markdown escapes: \[ \*
              r"\*\*", "__", "~~", "`",                        # bold, strike, code
              r"(?<![\w*])\*(?=[^\s*])", r"(?<=[^\s*])\*(?![\w*])",   # *emphasis*
              r"(?<![\w_])_(?=[^\s_])", r"(?<=[^\s_])_(?![\w_])"]     # _emphasis_

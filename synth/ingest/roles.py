@@ -11,6 +11,7 @@ labels and the fix.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
@@ -162,13 +163,12 @@ def opening_hosts(turns, labels: list[str], head: int = 10) -> list[str]:
         if t.speaker not in labels:
             chain = False
             continue
-        intros = [m for m in _SELF_INTRO.finditer(t.text) if _same_name(t.speaker, m.group("name"), fuzzy=True)]
+        text = html.unescape(t.text)  # `I&#39;m Kelly` in pages exported from a site
+        intros = [m for m in _SELF_INTRO.finditer(text) if _same_name(t.speaker, m.group("name"), fuzzy=True)]
         intro = bool(intros)
-        if intro and (_HOSTING.search(t.text) or (chain and intros[0].start() <= 40)):
+        if intro and (_HOSTING.search(text) or (chain and intros[0].start() <= 40)):
             hosts += [t.speaker] if t.speaker not in hosts else []
             chain = True
-        elif _HOSTING.search(t.text) and not intro:
-            chain = chain or not hosts
         else:
             chain = False
     return hosts
@@ -190,7 +190,7 @@ def guests(turns, labels: list[str], names: Sequence[str] = (), intro_turns: int
     if found:
         return found
     for t in list(turns)[:intro_turns]:
-        for m in _INTRO.finditer(t.text):
+        for m in _INTRO.finditer(html.unescape(t.text)):
             hit = [s for s in labels if s != t.speaker and _same_name(s, m.group("name"), fuzzy=True)]
             if hit:
                 return hit[:1]
