@@ -1,0 +1,107 @@
+"""What leaves the machine (issue 22 #4, #5): `--redact` checked on the exact request bodies a FakeOpenAI
+receives, and credentials in a base URL never printed or stored.
+
+The replies here are hand-written (labelled as such): one pain quoting the redacted text, so the test
+also sees the placeholders mapped back to the original words before grounding.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from synth.cli import app
+from synth.extract.redact import Redactor
+from tests.support.fakeopenai import FakeOpenAI, json_completion
+
+SECRETS = {
+    "phone at a full stop": "415-555-0142",
+    "phone with country code and brackets": "(212) 555-0187",
+    "email": "dana.w@ridgeline.io",
+    "SSN": "123-45-6789",
+    "card": "4111 1111 1111 1111",
+    "mentioned colleague": "Priya Raman",
+    "mentioned by honorific": "Okafor",
+    "speaker": "Whitfield",
+}
+TRANSCRIPT = (
+    "Interviewer: How do people reach you when it breaks?\n\n"
+    "Dana Whitfield: Call me at 415-555-0142. Or the desk line, +1 (212) 555-0187.\n\n"
+    "Dana Whitfield: Email dana.w@ridgeline.io if it is not urgent.\n\n"
+    "Interviewer: Who else is involved?\n\n"
+    "Dana Whitfield: My manager Priya Raman signs off, and Dr. Okafor from security reviews it.\n\n"
+    "Dana Whitfield: Once a vendor form asked for my SSN, 123-45-6789, and the company card 4111 1111 1111 1111.\n\n"
+    "Dana Whitfield: Will it scale? We lose 20 hours a week on this.\n"
+)
+
+
+def invoke(*args, env=None):
+    res = CliRunner().invoke(app, [str(a) for a in args], env=env)
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise res.exception
+    return res
+
+
+def _env(srv, base_url=None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_", "SYNTH_"))}
+    env.update(OPENAI_API_KEY="sk-test-0123456789", OPENAI_BASE_URL=base_url or srv.base_url, SYNTH_MODE="json",
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", COLUMNS="200")
+    return env
+
+
+def _reply(body: dict) -> dict:
+    """Hand-written reply: one pain quoting the (redacted) line about the phone, as the model saw it."""
+    text = "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+    line = next((ln for ln in text.splitlines() if "Call me at" in ln), "")
+    quote = line.split(": ", 1)[-1].strip() if line else "We lose 20 hours a week on this."
+    return json_completion({"pains": [{"statement": "Only reachable by phone when it breaks", "severity": 3,
+                                       "quantity": None, "quotes": [quote], "dismissed": False}],
+                            "triggers": [], "alternatives": [], "dmu": [], "traits": []})
+
+
+@pytest.fixture
+def study(tmp_path):
+    d = tmp_path / "study"
+    d.mkdir()
+    (d / "call.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    ws = tmp_path / "ws"
+    assert invoke("ingest", d, "-w", ws).exit_code == 0
+    return ws
+
+
+def test_redact_sends_none_of_the_personal_data(study):
+    with FakeOpenAI(_reply) as srv:
+        r = invoke("extract", "-w", study, "--redact", env=_env(srv))
+        bodies = [json.dumps(q.body, ensure_ascii=False) for q in srv.chat_requests()]
+    assert r.exit_code == 0, r.output
+    assert bodies
+    sent = "\n".join(bodies)
+    for what, value in SECRETS.items():
+        assert value not in sent, what
+    for ph in ("[PHONE_1].", "[PHONE_2].", "[EMAIL_1]", "[SSN_1]", "[CARD_1]", "[NAME_"):
+        assert ph in sent, ph
+    assert "Will it scale? We lose 20 hours a week" in sent   # ordinary words are left alone
+    # the answer's placeholders are mapped back: the quote is grounded in the original words
+    con = sqlite3.connect(study / "synth.db")
+    data = json.loads(con.execute("SELECT data FROM extractions").fetchone()[0])
+    con.close()
+    assert data["pains"][0]["evidence"][0]["quote"].startswith("Call me at 415-555-0142.")
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Call me at 415-555-0142.", "Call me at [PHONE_1]."),
+    ("Desk: +1 (212) 555-0187.", "Desk: [PHONE_1]."),
+    ("ext 020 7946 0958!", "ext [PHONE_1]!"),
+    ("SSN 123-45-6789.", "SSN [SSN_1]."),
+    ("card 4111-1111-1111-1111.", "card [CARD_1]."),
+    ("ask Sarah Connor, or Mr. Smith", "ask [NAME_2], or [NAME_1]"),
+    ("Will it scale in May? Mark it, Bill.", "Will it scale in May? Mark it, Bill."),
+    ("We grew 20% in 2023 to 1,200 people on version 3.14.2.", "We grew 20% in 2023 to 1,200 people on version 3.14.2."),
+])
+def test_what_redact_replaces_and_what_it_leaves(text, kept):
+    r = Redactor([])
+    assert r.redact(text) == kept
+    assert r.restore(r.redact(text)) == text
