@@ -80,7 +80,10 @@ def hypotheses(workspace: Path = WorkspaceOpt,
                dry_run: bool = typer.Option(False, "--dry-run", help="print calls, tokens and cost; send nothing"),
                embedding_model: Optional[str] = typer.Option(None, help="local sentence-transformers model path"),
                as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
-    """Test each hypothesis against every interview: supports / contradicts / silent, with quotes and stats."""
+    """Test each hypothesis against every interview: supports / contradicts / silent, with quotes and stats.
+
+    Example: synth hypotheses -w .synth-study --file hypotheses.yaml --json
+    """
     if method not in (None, "llm", "related"):
         raise typer.BadParameter("--method must be llm or related")
     if method == "llm" and llm is None:
@@ -122,7 +125,10 @@ def study_saturation(ws):
 
 
 def saturation(workspace: Path = WorkspaceOpt, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Have new interviews stopped adding themes? Per category, in interview-date order and over random orders."""
+    """Have new interviews stopped adding themes? Per category, in interview-date order and over random orders.
+
+    Example: synth saturation -w .synth-study
+    """
     with open_workspace(workspace) as ws:
         sat = study_saturation(ws)
     if sat is None:

@@ -52,7 +52,10 @@ def speakers(file: Optional[str] = typer.Argument(None, help="a transcript's fil
              reset: Optional[List[str]] = typer.Option(None, "--reset", help="forget the correction of a label"),
              as_json: bool = typer.Option(False, "--json", help="print JSON"),
              llm=None) -> None:
-    """List speaker labels with their inferred roles; correct a file's roles."""
+    """List speaker labels with their inferred roles; correct a file's roles.
+
+    Example: synth speakers 03_interview.md --interviewer "Speaker 1" -w .synth-study
+    """
     from synth.ingest.roles import apply_corrections
 
     changes = {**{x: "interviewer" for x in interviewer or []}, **{x: "interviewee" for x in interviewee or []}}
