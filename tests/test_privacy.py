@@ -105,3 +105,45 @@ def test_what_redact_replaces_and_what_it_leaves(text, kept):
     r = Redactor([])
     assert r.redact(text) == kept
     assert r.restore(r.redact(text)) == text
+
+
+# ------------------------------------------------------------------ credentials in the base URL (#5)
+
+URL_SECRETS = ("sk-userinfo-secret-9876", "sk-query-secret-5432", "svc-user")
+
+
+def _secret_url(srv, query: bool) -> str:
+    url = srv.base_url.replace("http://", f"http://{URL_SECRETS[2]}:{URL_SECRETS[0]}@")
+    return url + (f"?api-key={URL_SECRETS[1]}&api-version=2024-10-21" if query else "")
+
+
+def _nothing_secret(text: str) -> None:
+    for s in URL_SECRETS:
+        assert s not in text, s
+
+
+def test_credentials_in_the_base_url_are_never_printed_or_stored(study):
+    with FakeOpenAI(_reply) as srv:          # userinfo only: the server answers, the probe is stored
+        env = _env(srv, base_url=_secret_url(srv, query=False))
+        env.pop("SYNTH_MODE")                 # probe the endpoint: its URL is stored in the workspace
+        r = invoke("extract", "-w", study, env=env)
+        d = invoke("doctor", "-w", study, env=env)
+    assert r.exit_code == 0, r.output
+    for res in (r, d):
+        _nothing_secret(res.output)
+    assert f"at {srv.base_url}" in " ".join(r.output.split()), r.output
+    _nothing_secret(b"".join(p.read_bytes() for p in study.glob("synth.db*")).decode("utf-8", "replace"))
+    con = sqlite3.connect(study / "synth.db")
+    stored = [u for (u,) in con.execute("SELECT base_url FROM llm_modes")]
+    con.close()
+    assert stored == [srv.base_url]
+
+
+def test_credentials_in_a_refused_base_url_are_not_in_the_error(study):
+    with FakeOpenAI(_reply, valid_keys=["another-key"]) as srv:
+        r = invoke("extract", "-w", study, env=_env(srv, base_url=_secret_url(srv, query=True)))
+    assert r.exit_code == 1
+    msg = " ".join(r.output.split())
+    assert "rejected the API key" in msg and "api-key=***&api-version=2024-10-21" in msg, msg
+    _nothing_secret(r.output)
+    _nothing_secret(b"".join(p.read_bytes() for p in study.glob("synth.db*")).decode("utf-8", "replace"))

@@ -55,7 +55,7 @@ from synth.llm.probe import (
     store,
     stored,
 )
-from synth.llm.provider import HOSTED, ProviderConfig
+from synth.llm.provider import HOSTED, ProviderConfig, shown_url
 from synth.llm.replies import LAST_REPLY, completions, hit_cap, revalidate, schema_class, usage
 from synth.llm.tokens import count_tokens
 from synth.llm.waiting import FREE_CHECKS, Clock, wait_until_free
@@ -157,12 +157,13 @@ class LlmCaller:
         return self._instructors[mode]
 
     def _scrub(self, s: str) -> str:
-        key = self.cfg.api_key.get_secret_value() if self.cfg.api_key else ""
-        return s.replace(key, "***") if len(key) >= 6 else s
+        for secret in self.cfg.secrets():  # the key, and credentials inside the base URL
+            s = s.replace(secret, "***")
+        return s
 
     @property
     def where(self) -> str:
-        return f"{PROVIDER_LABELS.get(self.cfg.provider, self.cfg.provider)} at {endpoint(self.cfg)}"
+        return f"{PROVIDER_LABELS.get(self.cfg.provider, self.cfg.provider)} at {shown_url(endpoint(self.cfg))}"
 
     # ------------------------------------------------------------------ mode
     async def ready(self) -> StructMode:
@@ -202,7 +203,7 @@ class LlmCaller:
         self.probe_result = res
         if self._probe_down and not self.fatal and all(t.outcome == "error" for t in res.trials) and \
                 not self.ledger.of("wait").replied:
-            self.fatal = (f"{self.where} is not responding: the probe's first request {self._probe_down}. Check the server is up (curl {endpoint(self.cfg)}/models). " + _TRY)
+            self.fatal = (f"{self.where} is not responding: the probe's first request {self._probe_down}. Check the server is up (curl {shown_url(endpoint(self.cfg))}/models). " + _TRY)
         if self.fatal:
             raise EndpointDown(self.fatal)
         return res
@@ -406,7 +407,7 @@ class LlmCaller:
         else:
             what = f"{self._down} requests in a row could not connect ({type(inner).__name__})"
         return (f"{self.where} is not responding: {what}. Finished calls are kept in the cache. "
-                f"Check the server is up (curl {endpoint(self.cfg)}/models). " + _TRY)
+                f"Check the server is up (curl {shown_url(endpoint(self.cfg))}/models). " + _TRY)
 
     async def _backoff(self, exc: BaseException, attempt: int) -> None:
         wait = retry_after(api_error(exc))
@@ -495,11 +496,11 @@ class LlmCaller:
         inner = api_error(exc)
         cfg = self.cfg
         if isinstance(inner, openai.AuthenticationError):
-            return (f"the provider rejected the API key ({cfg.provider}, {cfg.base_url or 'api.openai.com'}):"
+            return (f"the provider rejected the API key ({cfg.provider}, {cfg.shown_base_url or 'api.openai.com'}):"
                     " check OPENAI_API_KEY")
         if isinstance(inner, openai.NotFoundError):
-            return f"model or endpoint not found: {cfg.model!r} at {cfg.base_url or 'api.openai.com'}"
-        return f"provider refused the request: {type(inner).__name__}: {str(inner)[:200]}"
+            return f"model or endpoint not found: {cfg.model!r} at {cfg.shown_base_url or 'api.openai.com'}"
+        return self._scrub(f"provider refused the request: {type(inner).__name__}: {str(inner)[:200]}")
 
 
 _TRY = "Try a longer --timeout, a smaller --budget (shorter chunks), or --concurrency 1."

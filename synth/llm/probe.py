@@ -17,7 +17,7 @@ from typing import Awaitable, Callable, Literal, Optional
 from pydantic import BaseModel, Field
 
 from synth.llm.modes import HOSTED_PROVIDERS, PROBE_ORDER, PROVIDER_LABELS, StructMode, parse_mode
-from synth.llm.provider import DEFAULT_MODES, ProviderConfig
+from synth.llm.provider import DEFAULT_MODES, ProviderConfig, shown_url
 
 
 class ProbeAnswer(BaseModel):
@@ -79,7 +79,7 @@ TryMode = Callable[[StructMode], Awaitable[tuple[Outcome, Optional[int], str]]]
 async def probe(cfg: ProviderConfig, try_mode: TryMode, *, every_mode: bool = False,
                 order: tuple[StructMode, ...] = PROBE_ORDER) -> ProbeResult:
     """Try modes in `order`; stop at the first `ok` unless `every_mode` (doctor shows them all)."""
-    res = ProbeResult(base_url=endpoint(cfg), model=cfg.model, provider=cfg.provider, probed_at=time.time())
+    res = ProbeResult(base_url=shown_url(endpoint(cfg)), model=cfg.model, provider=cfg.provider, probed_at=time.time())
     for mode in order:
         t0 = time.monotonic()
         outcome, status, detail = await try_mode(mode)
@@ -99,7 +99,7 @@ def needs_probe(cfg: ProviderConfig) -> bool:
 
 
 def stored(ws, cfg: ProviderConfig) -> Optional[ProbeResult]:
-    raw = ws.llm_mode_get(endpoint(cfg), cfg.model)
+    raw = ws.llm_mode_get(shown_url(endpoint(cfg)), cfg.model)
     if raw is None:
         return None
     try:

@@ -9,9 +9,10 @@ The key is held in a SecretStr so it never lands in a log line, a repr or a JSON
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal, Optional
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse, urlsplit, urlunsplit
 
 import yaml
 from pydantic import BaseModel, Field, SecretStr, field_validator
@@ -59,10 +60,52 @@ class ProviderConfig(BaseModel):
     def timeout(self) -> float:
         return self.timeout_s or DEFAULT_TIMEOUT_S["hosted" if self.provider in HOSTED else "local"]
 
+    @property
+    def shown_base_url(self) -> Optional[str]:
+        """The base URL as printed or stored: no userinfo, secret-looking query values masked."""
+        return shown_url(self.base_url)
+
+    def secrets(self) -> list[str]:
+        """Every secret this config holds (API key, credentials inside the base URL): scrubbed from errors."""
+        key = self.api_key.get_secret_value() if self.api_key else ""
+        return [s for s in [key, *url_secrets(self.base_url)] if len(s) >= 4]
+
     def describe(self) -> str:
-        where = self.base_url or "api.openai.com"
+        where = self.shown_base_url or "api.openai.com"
         mode = self.mode or ("auto" if self.provider not in HOSTED else self.resolved_mode)
         return f"{self.provider}:{self.model} ({mode} mode, timeout {self.timeout:g} s) at {where}"
+
+
+# query parameters whose value is a credential (`?api-key=`, `?token=`, `?sig=`); api-version is not one
+_SECRET_PARAM = re.compile(r"key|token|secret|passw|pwd|auth|sig|credential|session", re.I)
+
+
+def shown_url(url: Optional[str]) -> Optional[str]:
+    """`url` safe to print or store: userinfo (`user:sk-...@`) dropped, secret query values as `***`."""
+    if not url:
+        return url
+    try:
+        u = urlsplit(url)
+        host = u.netloc.rpartition("@")[2]
+    except ValueError:
+        return "(unparseable URL)"
+    query = "&".join(f"{k}=***" if sep and _SECRET_PARAM.search(unquote(k)) else f"{k}{sep}{v}"
+                     for k, sep, v in (part.partition("=") for part in u.query.split("&") if part))
+    return urlunsplit((u.scheme, host, u.path, query, ""))
+
+
+def url_secrets(url: Optional[str]) -> list[str]:
+    """The credentials inside `url` (userinfo and secret query values), raw and percent-decoded."""
+    if not url:
+        return []
+    try:
+        u = urlsplit(url)
+    except ValueError:
+        return []
+    out = [u.username or "", u.password or ""]
+    out += [v for part in u.query.split("&") for k, sep, v in [part.partition("=")]
+            if sep and _SECRET_PARAM.search(unquote(k))]
+    return sorted({x for s in out if s for x in (s, unquote(s))}, key=len, reverse=True)
 
 
 def default_concurrency(cfg: Optional[ProviderConfig]) -> int:
