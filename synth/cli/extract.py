@@ -14,8 +14,6 @@ from synth.render import console, err, esc, extract_table, print_ingest_problems
 @llm_options
 def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest these first (optional)"),
             workspace: Path = WorkspaceOpt,
-            concurrency: Optional[int] = typer.Option(None, min=1, max=256,
-                                                      help="parallel LLM calls (default 8; 2 for a local server)"),
             redact: bool = typer.Option(False, help="replace emails, phones, URLs and names before sending"),
             budget: int = typer.Option(3000, help="tokens of transcript per chunk"),
             prices: Optional[Path] = typer.Option(None, help="price table YAML (default prompts/prices.yaml)"),
@@ -30,7 +28,7 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
     from synth.extract import ExtractOptions, estimate
     from synth.llm.prices import cost_text
 
-    opts = ExtractOptions(concurrency=concurrency, redact=redact, budget_tokens=budget, prices_path=prices,
+    opts = ExtractOptions(redact=redact, budget_tokens=budget, prices_path=prices,
                           embedding_model=embedding_model)
     ingest_failed = False
     with open_workspace(workspace, lock="extract") as ws:

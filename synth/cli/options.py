@@ -52,6 +52,9 @@ _LLM_FLAGS: dict[str, tuple[object, object]] = {
                                                                 "default 60 hosted, 300 local)")),
     "max_tokens": (Optional[int], typer.Option(None, min=16, help="cap on every reply (default: from chunk "
                                                                   "and schema)")),
+    "concurrency": (Optional[int], typer.Option(None, min=1, max=256, help="LLM calls in flight, for every call "
+                                                                          "of the command (env/config concurrency; "
+                                                                          "default 8 hosted, 2 local)")),
     "config": (Optional[Path], typer.Option(None, help="synth.yaml with an `llm:` section")),
     "offline": (bool, typer.Option(False, "--offline", help="no LLM: local extractor, deterministic labels")),
 }
@@ -59,14 +62,15 @@ _LLM_FLAGS: dict[str, tuple[object, object]] = {
 
 def resolve_llm(model: Optional[str] = None, base_url: Optional[str] = None, provider: Optional[str] = None,
                 mode: Optional[str] = None, timeout: Optional[float] = None, max_tokens: Optional[int] = None,
-                config: Optional[Path] = None, offline: bool = False) -> Optional[ProviderConfig]:
+                concurrency: Optional[int] = None, config: Optional[Path] = None,
+                offline: bool = False) -> Optional[ProviderConfig]:
     if offline:
         return None
     from synth.llm.provider import resolve_provider
 
     try:
         return resolve_provider(model=model, base_url=base_url, provider=provider, mode=mode, timeout=timeout,
-                                max_tokens=max_tokens, config_file=config)
+                                max_tokens=max_tokens, concurrency=concurrency, config_file=config)
     except ValueError as exc:  # an unknown --mode / provider name: a usage error, not a traceback
         raise typer.BadParameter(_first_error(exc)) from None
 

@@ -15,7 +15,6 @@ from synth.render import console, err, esc, extract_table, ingest_table, print_i
 def run(paths: List[Path] = typer.Argument(..., help="transcript files or folders"),
         workspace: Path = WorkspaceOpt,
         interviewer: Optional[List[str]] = typer.Option(None, "--interviewer"),
-        concurrency: int = typer.Option(8, min=1, max=256),
         redact: bool = typer.Option(False),
         as_json: bool = typer.Option(False, "--json", help="print one JSON object (`synth schema run`); "
                                                            "progress and warnings go to stderr"),
@@ -43,7 +42,7 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
             err.print("[cyan]no LLM provider configured: using the offline local extractor[/cyan]")
         with progress_bars() as advance:
             advance.add("transcripts", len(report.transcripts_ok))
-            xrun = pipeline.extract(ws, llm, ExtractOptions(concurrency=concurrency, redact=redact), advance)
+            xrun = pipeline.extract(ws, llm, ExtractOptions(redact=redact), advance)
         out.print(extract_table(xrun))
         if as_json and xrun.fatal:
             _print_run_json(report, xrun, stopped=xrun.fatal)

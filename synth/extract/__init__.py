@@ -20,7 +20,7 @@ from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller, load_pr
 from synth.llm.ledger import Ledger, RequestCount
 from synth.llm.prices import is_local
 from synth.llm.probe import known_mode
-from synth.llm.provider import ProviderConfig, default_concurrency
+from synth.llm.provider import ProviderConfig
 from synth.llm.tokens import count_tokens
 from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
 from synth.workspace import Workspace, WorkspaceError
@@ -29,7 +29,7 @@ Progress = Callable[[str, int], None]
 
 
 class ExtractOptions(BaseModel):
-    concurrency: Optional[int] = Field(None, ge=1, le=256, description="None: 8, or 2 for a local server")
+    concurrency: Optional[int] = Field(None, ge=1, le=256, description="None: the session default (llm.provider.default_concurrency)")
     redact: bool = False
     budget_tokens: int = Field(3000, ge=300)
     overlap_turns: int = Field(2, ge=0)
@@ -180,7 +180,7 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
                        ) -> tuple[ExtractRun, Ledger]:
     run = ExtractRun(extractor="llm", model=cfg.model)
     # one session for the run: it owns the HTTP client and closes it inside this event loop
-    async with LlmCaller(cfg, workspace, concurrency=options.concurrency or default_concurrency(cfg),
+    async with LlmCaller(cfg, workspace, concurrency=options.concurrency,
                          redact=options.redact, prices=load_prices(options.prices_path), client=client,
                          clock=clock) as caller:
         try:

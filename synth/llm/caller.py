@@ -55,7 +55,7 @@ from synth.llm.probe import (
     store,
     stored,
 )
-from synth.llm.provider import HOSTED, ProviderConfig, shown_url
+from synth.llm.provider import HOSTED, ProviderConfig, default_concurrency, shown_url
 from synth.llm.replies import LAST_REPLY, completions, hit_cap, revalidate, schema_class, usage
 from synth.llm.tokens import count_tokens
 from synth.llm.waiting import FREE_CHECKS, Clock, wait_until_free
@@ -88,7 +88,7 @@ class StructuredResult(BaseModel):
 class LlmCaller:
     """The session shared by all calls of a stage: HTTP client, mode, semaphore, breaker, prices."""
 
-    def __init__(self, cfg: ProviderConfig, workspace: Workspace, *, concurrency: int = 8,
+    def __init__(self, cfg: ProviderConfig, workspace: Workspace, *, concurrency: Optional[int] = None,
                  redact: bool = False, prices: Optional[Prices] = None, client=None,
                  backoff_base: float = 0.5, breaker_after: int = 3, clock: Optional[Clock] = None):
         self.cfg = cfg
@@ -99,7 +99,7 @@ class LlmCaller:
         self._http = getattr(client, "client", client)
         self._owns_http = client is None  # built on first use: an all-cached re-run never imports it
         self._instructors: dict[StructMode, Any] = {}
-        self.sem = asyncio.Semaphore(concurrency)
+        self.sem = asyncio.Semaphore(concurrency or default_concurrency(cfg))  # the one default, for every call
         self.rng = random.Random(0)
         self.backoff_base = backoff_base
         self.breaker_after = breaker_after

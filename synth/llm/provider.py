@@ -1,9 +1,9 @@
 """Which LLM to talk to, and how: OpenAI, Azure OpenAI, or any OpenAI-compatible server.
 
 Configured by environment (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `SYNTH_MODEL`, `SYNTH_PROVIDER`,
-`SYNTH_MODE`, `SYNTH_TIMEOUT_S`, `SYNTH_MAX_TOKENS`, Azure's `AZURE_OPENAI_*`), flags, or a
-`synth.yaml` config file (`llm:` section with the same names: model, base_url, provider, mode,
-timeout_s, max_tokens).
+`SYNTH_MODE`, `SYNTH_TIMEOUT_S`, `SYNTH_MAX_TOKENS`, `SYNTH_CONCURRENCY`, Azure's `AZURE_OPENAI_*`),
+flags, or a `synth.yaml` config file (`llm:` section with the same names: model, base_url, provider,
+mode, timeout_s, max_tokens, concurrency).
 The key is held in a SecretStr so it never lands in a log line, a repr or a JSON dump.
 """
 from __future__ import annotations
@@ -43,6 +43,7 @@ class ProviderConfig(BaseModel):
     max_tokens: Optional[int] = Field(None, gt=0, description="cap on every reply; None: from chunk and schema")
     max_attempts: int = 5
     validation_retries: int = 2
+    concurrency: Optional[int] = Field(None, ge=1, le=256, description="calls in flight; None: default_concurrency")
 
     @field_validator("mode")
     @classmethod
@@ -108,11 +109,18 @@ def url_secrets(url: Optional[str]) -> list[str]:
     return sorted({x for s in out if s for x in (s, unquote(s))}, key=len, reverse=True)
 
 
+DEFAULT_CONCURRENCY = {"hosted": 8, "local": 2}
+
+
 def default_concurrency(cfg: Optional[ProviderConfig]) -> int:
-    """Parallel calls when none are asked for. A local server often answers one request at a time
-    (llama-cpp-python, LM Studio, Ollama by default): requests queued behind others spend their
-    timeout waiting, so two in flight keep it busy without queueing into timeouts."""
-    return 2 if cfg is not None and cfg.provider not in HOSTED else 8
+    """Parallel calls of every LLM session (extraction, theme labels, the ICP narrative) when none are
+    asked for: the config's own `concurrency` (`--concurrency`), else 8 hosted, 2 local. A local server
+    often answers one request at a time (llama-cpp-python, LM Studio, Ollama by default): requests
+    queued behind others spend their timeout waiting, so two in flight keep it busy without queueing
+    into timeouts."""
+    if cfg is not None and cfg.concurrency:
+        return cfg.concurrency
+    return DEFAULT_CONCURRENCY["hosted" if cfg is None or cfg.provider in HOSTED else "local"]
 
 
 def guess_provider(base_url: Optional[str]) -> ProviderName:
@@ -138,7 +146,7 @@ def _config_file(path: Optional[Path]) -> dict:
 def resolve_provider(*, model: Optional[str] = None, base_url: Optional[str] = None,
                      provider: Optional[str] = None, mode: Optional[str] = None,
                      timeout: Optional[float] = None, max_tokens: Optional[int] = None,
-                     config_file: Optional[Path] = None,
+                     concurrency: Optional[int] = None, config_file: Optional[Path] = None,
                      env: Optional[dict[str, str]] = None) -> Optional[ProviderConfig]:
     """Flags beat the config file, which beats the environment. None when nothing is configured."""
     env = dict(os.environ) if env is None else env
@@ -159,6 +167,7 @@ def resolve_provider(*, model: Optional[str] = None, base_url: Optional[str] = N
         azure_api_version=env.get("OPENAI_API_VERSION", "2024-10-21"),
         timeout_s=_number(timeout or cfg.get("timeout_s") or env.get("SYNTH_TIMEOUT_S"), float),
         max_tokens=_number(max_tokens or cfg.get("max_tokens") or env.get("SYNTH_MAX_TOKENS"), int),
+        concurrency=_number(concurrency or cfg.get("concurrency") or env.get("SYNTH_CONCURRENCY"), int),
     )
 
 
