@@ -175,9 +175,9 @@ def cross_validated_items(rows, x, embedding: bool, fixed: dict) -> dict:
     from evals.gold import DEV_DIR, load_gold
     from evals.metrics import score_extraction
     from evals.stages import pred_mentions
+    from synth.embed import Embedder
     from synth.extract import local_model
     from synth.extract.local import extract_local
-    from synth.themes.embed import Embedder
 
     st = load_gold(DEV_DIR)
     emb = Embedder()
@@ -196,7 +196,7 @@ def cross_validated_items(rows, x, embedding: bool, fixed: dict) -> dict:
 
 
 def train(dry_run: bool = False, embedding: bool = False, cv_items: bool = False) -> dict:
-    from synth.themes.embed import Embedder
+    from synth.embed import Embedder
 
     def log(msg):
         print(msg, file=sys.stderr)

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def embedder(embed_model):
-    from synth.themes.embed import Embedder
+    from synth.embed import Embedder
 
     return Embedder()
 
