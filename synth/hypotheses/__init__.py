@@ -49,7 +49,7 @@ class HypothesisOptions(BaseModel):
                                                     "else related")
     threshold: Optional[float] = Field(None, description="related evidence: interview score threshold")
     embedding_model: Optional[str] = None
-    concurrency: int = 4
+    concurrency: Optional[int] = Field(None, description="None: the session default (llm.provider.default_concurrency)")
     source: Optional[str] = None
 
 

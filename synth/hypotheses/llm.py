@@ -10,7 +10,7 @@ are cached under the prompt version and model, retried, logged and priced like e
 from __future__ import annotations
 
 import asyncio
-from typing import Literal
+from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
 
@@ -90,7 +90,7 @@ def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg:
 
 
 def llm_stances(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg: ProviderConfig, embedder,
-                run: HypothesisRun, client=None, concurrency: int = 4) -> dict[str, list[InterviewStance]]:
+                run: HypothesisRun, client=None, concurrency: Optional[int] = None) -> dict[str, list[InterviewStance]]:
     """hypothesis id -> one stance per interview; `run` collects calls, cache hits and quote counts."""
     return asyncio.run(_all(hypotheses, interviews, ws, cfg, embedder, run, client, concurrency))
 
