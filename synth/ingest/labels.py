@@ -178,12 +178,24 @@ class Label:
     title: Optional[str] = None
 
 
+_NAMED_TAG_RE = re.compile(rf"^[ \t]*\[(?P<name>[^\W\d_][^\[\]\n:]{{0,39}})\][ \t]*\[(?P<ts>{TS})\][ \t]*(?P<text>.*)$")
+
+
 def match_tag(line: str) -> Optional[Label]:
-    """`[speaker_0] text` (diarization tags some exporters write instead of names)."""
+    """`[speaker_0] text`, `[Speaker 1] [00:03] text`, `[Jane Doe] [01:02] text`: diarization tags
+    some exporters write instead of `Name:` (a named tag only with its time, so `[sic]` is not one)."""
     if "[" not in line:
         return None
     m = SPEAKER_TAG_RE.match(line)
-    return Label(name=m.group("name"), text=m.group("text").strip()) if m else None
+    if m:
+        text = m.group("text").strip()
+        ts = re.match(rf"^\[({TS})\][ \t]*", text)
+        start = parse_clock(ts.group(1)) if ts else None
+        return Label(name=m.group("name"), text=text[ts.end():] if ts else text, start=start)
+    m = _NAMED_TAG_RE.match(line)
+    if m and valid_name(m.group("name").strip()):
+        return Label(name=m.group("name").strip(), text=m.group("text").strip(), start=parse_clock(m.group("ts")))
+    return None
 
 
 def match_label(line: str) -> Optional[Label]:

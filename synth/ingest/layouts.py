@@ -2,6 +2,7 @@
 
 - `md_qa`: questions in bold or as headings, the answers as plain paragraphs (no labels);
 - `name_lines`: a name alone on its line, then that person's paragraph;
+- `qa_bullets`: the moderator's questions as plain lines, the answers as bullets under each;
 - `notes`: the interviewer's notes (bullets under headings, `Who:` / `Surprise:` fields): each item
   is a turn marked as notes, never the interviewee's words;
 - `paragraphs`: unlabelled prose; each paragraph a turn, sides decided per turn (roles.py).
@@ -85,11 +86,52 @@ def sniff(lines: list[str], first: int, labels: bool = True) -> str:
         return "name_lines"
     if bold_q + head_q >= 2:
         return "md_qa"
+    prompts = _prompts_over_bullets(lines, first)
+    if len(prompts) >= 3 and sum(_question(p) for p in prompts) >= 0.5 * len(prompts):
+        return "qa_bullets"
     if bullets >= max(3, 0.3 * len(body)) or (headings >= 2 and bullets >= 2):
         return "notes"
     if labels and lab:
         return "labels"
     return "paragraphs"
+
+
+def _prompts_over_bullets(lines: list[str], first: int) -> list[str]:
+    """Plain lines (not bullets, not headings) with bullets right below them: a moderator's
+    questions with the answers typed as bullets under each."""
+    out = []
+    prev = None
+    for ln in lines[first:]:
+        s = ln.strip()
+        if not s:
+            continue
+        if _BULLET.match(ln) and prev is not None:
+            out.append(prev)
+            prev = None
+        elif not _BULLET.match(ln) and not HEADING.match(s) and not ln[:1].isspace():
+            prev = strip_markup(s)
+        else:
+            prev = None
+    return out
+
+
+def read_qa_bullets(src: Lines, first: int, acc: TurnAcc) -> None:
+    """A question line is the interviewer's turn; the bullets under it, the answer."""
+    for i in range(first, len(src)):
+        raw = src.lines[i]
+        s = raw.strip()
+        if _skippable(s):
+            acc.blank = acc.cur is not None
+            continue
+        if HEADING.match(s):
+            acc.cur = None
+            continue
+        if _BULLET.match(raw):
+            if acc.cur is None or acc.cur.role != "interviewee":
+                acc.new(UNKNOWN, i, role="interviewee")
+        elif not raw[:1].isspace() or acc.cur is None:
+            acc.new(UNKNOWN, i, role="interviewer")
+        acc.add(i)
 
 
 def _skippable(s: str) -> bool:
@@ -164,4 +206,5 @@ def read_notes(src: Lines, first: int, acc: TurnAcc) -> None:
 
 READERS: dict[str, Callable[[Lines, int, TurnAcc], None]] = {
     "paragraphs": read_paragraphs, "md_qa": read_md_qa, "name_lines": read_name_lines, "notes": read_notes,
+    "qa_bullets": read_qa_bullets,
 }

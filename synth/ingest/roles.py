@@ -174,6 +174,14 @@ def opening_hosts(turns, labels: list[str], head: int = 10) -> list[str]:
     return hosts
 
 
+def _leads(stats: dict[str, LabelStats], labels: list[str]) -> bool:
+    """Does the first label to speak also take (nearly) the most turns and at least 40% of the words?"""
+    first = labels[0]
+    total = sum(stats[s].words for s in labels) or 1
+    return (stats[first].turns >= 0.8 * max(stats[s].turns for s in labels) and stats[first].words >= 0.4 * total
+            and stats[first].turns >= 5)
+
+
 def _best_asker(stats: dict[str, LabelStats], pick: str) -> str:
     """The base rule's pick, unless it asked once in a turn or two while someone who speaks often
     asked many times (a resident's one question in a seminar its leader runs by asking)."""
@@ -197,7 +205,52 @@ def guests(turns, labels: list[str], names: Sequence[str] = (), intro_turns: int
     return []
 
 
+@dataclass
+class _Said:
+    speaker: str
+    text: str
+
+
+def aliases(labels: Sequence[str]) -> dict[str, str]:
+    """`John` -> `John Newbery` when exactly one longer label starts with that first name: one person
+    labelled two ways in one file (`John Newbery:` once, then `John:`)."""
+    out = {}
+    for s in labels:
+        if " " in s or is_mixed_label(s) or s == NOTES_SPEAKER:
+            continue
+        longer = [x for x in labels if x != s and x.split()[0] == s and not is_mixed_label(x)]
+        if len(longer) == 1:
+            out[s] = longer[0]
+    return out
+
+
 def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None,
+           fm_interviewee: Optional[str] = None, roles: Optional[dict[str, str]] = None,
+           known: Iterable[str] = (), corrections: Optional[dict[str, str]] = None,
+           hints: Optional[Sequence[Optional[str]]] = None, names: Sequence[str] = ()) -> Decision:
+    """Decide roles for `turns` (objects with .speaker and .text). `known`: labels that interview in
+    other files of the study; `corrections`: label -> interviewer|interviewee stored by the user;
+    `hints`: a reader's per-turn role (md_qa questions), None where it has none; `names`: who the
+    file is about (title, file name, front matter)."""
+    alias = aliases(list(dict.fromkeys(t.speaker for t in turns)))
+    if corrections:
+        alias = {k: v for k, v in alias.items() if k not in corrections and v not in corrections}
+    if not alias:
+        return _decide(turns, option=option, fm_interviewer=fm_interviewer, fm_interviewee=fm_interviewee,
+                       roles=roles, known=known, corrections=corrections, hints=hints, names=names)
+    said = [_Said(alias.get(t.speaker, t.speaker), t.text) for t in turns]
+    out = _decide(said, option=option, fm_interviewer=fm_interviewer, fm_interviewee=fm_interviewee,
+                  roles=roles, known=known, corrections=corrections, hints=hints, names=names)
+    for short, full in alias.items():
+        out.speaker_roles[short] = out.speaker_roles[full]
+        if full in out.interviewers:
+            out.interviewers.append(short)
+    order = {s: i for i, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
+    out.speaker_roles = dict(sorted(out.speaker_roles.items(), key=lambda kv: order.get(kv[0], 0)))
+    return out
+
+
+def _decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None,
            fm_interviewee: Optional[str] = None, roles: Optional[dict[str, str]] = None,
            known: Iterable[str] = (), corrections: Optional[dict[str, str]] = None,
            hints: Optional[Sequence[Optional[str]]] = None, names: Sequence[str] = ()) -> Decision:
@@ -218,6 +271,9 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
         if opened:  # "Welcome to our session. My name is Emily.": the hosts, not who asked most
             out.interviewers, out.source = opened, "heuristic"
             explicit = True
+        elif len(per_label) >= 3 and _leads(stats, per_label):
+            # many voices, nobody mostly asking: whoever opens and carries the conversation hosts it
+            out.interviewers = [per_label[0]]
         elif base.interviewers and len(per_label) >= 3:
             out.interviewers = [_best_asker(stats, base.interviewers[0])]
         # a label most of whose turns ask (`Audience 1:` at a panel, a second interviewer) asks
@@ -230,8 +286,8 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
         out.interviewers += study
     guest = guests(turns, per_label, names) if not explicit or out.source == "study" else []
     top = max(per_label, key=lambda x: (_share(stats[x]), stats[x].questions), default=None)
-    if top in guest and _share(stats[top]) >= 0.3:
-        guest = []  # the person the title names runs it by asking (a seminar's leader): not the guest
+    if (top in guest and _share(stats[top]) >= 0.3) or (guest and per_label[0] in guest and _leads(stats, per_label)):
+        guest = []  # the person the title names runs it (asks most; opens and carries it): not a guest
     if guest and len(guest) < len(per_label):
         # a podcast or panel: whoever is not the guest and takes part runs the conversation
         hosts = [s for s in per_label if s not in guest and (stats[s].turns >= 2 or stats[s].questions)

@@ -119,6 +119,15 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.add(i)
 
 
+_NOTES_WORD = re.compile(r"(?<![a-z])notes?(?![a-z])", re.I)
+
+
+def _named_notes(lines: list[str], first: int, path: Path) -> bool:
+    """The file calls itself notes: in its name or its first heading."""
+    head = next((ln for ln in lines[first:first + 40] if _HEADING.match(ln.strip())), "")
+    return bool(_NOTES_WORD.search(path.stem) or _NOTES_WORD.search(head))
+
+
 def parse_text(text: str, path: str | Path, fmt: str) -> Parsed:
     """Parse a .txt/.md transcript. `fmt` is "txt" or "md" (becomes "otter" when detected)."""
     src = Lines(text)
@@ -151,6 +160,8 @@ def parse_text(text: str, path: str | Path, fmt: str) -> Parsed:
         parsed.turns.clear()
         del parsed.warnings[n_warnings:]
         layout = layouts.sniff(lines, i, labels=False)
+    if layout in ("qa_bullets", "paragraphs") and _named_notes(lines, i, Path(path)):
+        layout = "notes"  # "Guerilla Testing Notes": questions with observed bullets are still notes
     layouts.READERS[layout](src, i, acc)
     parsed.layout = layout
     return parsed
