@@ -21,7 +21,7 @@ from synth.icp import (
 )
 from synth.icp.table import AccountsTable
 from synth.ingest import IngestError
-from synth.vocab.accounts import normalize_outcome, parse_number
+from synth.vocab.accounts import cell_number, normalize_outcome
 
 INDUSTRIES = ["Software", "Fintech", "Agency", "Government"]
 STACK = ["aws", "gcp", "kubernetes", "datadog", "heroku"]
@@ -290,8 +290,8 @@ def test_high_cardinality_columns_and_take():
                                         ("$1,200,000.00", 1_200_000), ("USD 1.2M", 1_200_000),
                                         ("1.5k-2k", 1750), ("201 to 500", 350), ("~120", 120), ("-3", None),
                                         ("10001+", 10001), ("$2.5M", 2.5e6), ("lots", None)])
-def test_parse_number(text, value):
-    got = parse_number(text)
+def test_cell_number(text, value):
+    got = cell_number(text)
     assert (np.isnan(got) if value is None else got == value)
 
 

@@ -28,7 +28,7 @@ from typing import Optional
 import numpy as np
 
 from ..models import AccountRow, Extraction, ThemeSet
-from ..vocab.accounts import LIST_SPLIT, parse_number
+from ..vocab.accounts import LIST_SPLIT, cell_number
 from ..vocab.accounts import norm_text as _norm_text
 from .interviews import interview_traits
 from .traits import Account, IcpProfile, ProfileTrait, TraitContext, display, quotes_of, strength
@@ -86,7 +86,7 @@ def _load_accounts(accounts: list[AccountRow], extractions: list[Extraction],
                 continue
             used = False           # a quote backs a trait only where its value is the one used
             if f == "employees" and not isinstance(trait.value, list):
-                n = parse_number(str(trait.value))
+                n = cell_number(str(trait.value))
                 if a.employees is None and not np.isnan(n):
                     a.employees = n
                 used = a.employees == n

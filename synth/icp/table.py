@@ -23,12 +23,12 @@ from ..ingest.errors import IngestError
 from ..models import AccountRow
 from ..vocab.accounts import (
     NULL_TOKENS,
+    cell_number,
     column_map_for,
     norm_text,
     normalize_name,
     normalize_outcome,
     outcome_column,
-    parse_number,
     parse_whole,
     split_list,
 )
@@ -49,7 +49,7 @@ class Column(BaseModel):
     def numbers(self) -> np.ndarray:
         """float64 per category (NaN where missing or not a number)."""
         if self._numbers is None:
-            self._numbers = np.array([np.nan] + [parse_number(c) for c in self.categories[1:]])
+            self._numbers = np.array([np.nan] + [cell_number(c) for c in self.categories[1:]])
         return self._numbers
 
     def normalized(self) -> list[str]:

@@ -129,8 +129,11 @@ def _scaled(num: str, suffix: str) -> float:
     return float(round(x)) if abs(x - round(x)) < 1e-6 * max(1.0, abs(x)) else x
 
 
-def parse_number(s: Any) -> float:
-    """The number a cell means (see the module doc), or NaN."""
+def cell_number(s: Any) -> float:
+    """The number an accounts-table cell means (see the module doc: ranges are their midpoint), or NaN.
+
+    Not `synth.numbers.parse_number`, which reads a number as it is said in speech ("forty-five")
+    and checks extracted quantities against quotes."""
     t = _CURRENCY.sub("", str(s).casefold().translate(_DROP).replace("–", "-").replace("—", "-"))
     m = _NUMBER.match(t)
     if m:
@@ -147,7 +150,7 @@ def parse_number(s: Any) -> float:
 
 def parse_whole(s: Any) -> Optional[int]:
     """A count (employees): a whole, non-negative number or None."""
-    x = parse_number(s)
+    x = cell_number(s)
     return int(x) if x == x and x >= 0 and float(x).is_integer() else None
 
 
