@@ -14,6 +14,8 @@ import numbers
 import re
 from typing import Iterable
 
+from synth.controlchars import strip_control
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -27,7 +29,7 @@ def csv_cell(value: object) -> object:
         return "true" if value else "false"
     if isinstance(value, numbers.Number):  # numpy scalars too
         return value
-    s = str(value)
+    s = strip_control(str(value))  # a cat or a terminal spreadsheet would run an ESC sequence
     if s.lstrip(" ").startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(s):
         return "'" + s
     return s

@@ -1,4 +1,6 @@
-"""Terminal rendering with rich. Everything from a transcript goes through `esc` (rich markup)."""
+"""Terminal rendering with rich. Everything from a transcript goes through `esc` (rich markup), and every
+string the consoles render loses its control characters (synth/controlchars.py): no label, LLM text or
+file name can clear the screen or retitle the terminal."""
 from __future__ import annotations
 
 import os
@@ -7,14 +9,29 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from rich.console import Console
-from rich.markup import escape as esc
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from synth.controlchars import strip_control
+
+
+class SafeConsole(Console):
+    """Every string rendered (print arguments, table cells, progress labels) passes render_str."""
+
+    def render_str(self, text: str, **kwargs):  # type: ignore[override]
+        return super().render_str(strip_control(text), **kwargs)
+
+
+def esc(text: str) -> str:
+    """Untrusted text for rich: no control characters, no markup."""
+    return escape(strip_control(str(text)))
+
+
 # piped output (CI logs, `make demo | tee`) gets a readable width instead of rich's 80-column default
 _W = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 150
-console = Console(width=_W)
-err = Console(stderr=True, width=_W)
+console = SafeConsole(width=_W)
+err = SafeConsole(stderr=True, width=_W)
 
 
 def fmt_duration(s: Optional[float]) -> str:

@@ -67,6 +67,7 @@ def _graph() -> dict[str, set[str]]:
 # before it. Shared vocabulary and storage sit below every stage; the CLI and the entry point on top.
 RANKS: tuple[tuple[str, ...], ...] = (
     ("synth",),  # the package root (its __init__ is empty)
+    ("synth.controlchars",),
     ("synth.models", "synth.numbers", "synth.resources", "synth.csvcell", "synth.workspace_state"),
     ("synth.vocab",),
     ("synth.workspace",),

@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel
 
+from synth.controlchars import strip_control
 from synth.workspace import Workspace
 
 from .data import build_report_data
@@ -36,9 +37,10 @@ class ReportPaths(BaseModel):
 
 
 def _write(path: Path, text: str) -> None:
-    """Write UTF-8 through a temporary file, so a reader never sees half a report."""
+    """Write UTF-8 through a temporary file, so a reader never sees half a report. No control character
+    gets in (a label or LLM text with `ESC[2J` would run in the terminal that shows report.md)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
+    tmp.write_text(strip_control(text), encoding="utf-8", newline="")
     os.replace(tmp, path)
 
 
