@@ -12,6 +12,7 @@ import numpy as np
 
 from synth.icp.validate import metrics_line
 from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Alternative, Evidence, Item, ThemeSet
+from synth.themes.facts import StudyFacts
 from synth.workspace import Workspace
 
 from .findings import gather
@@ -74,32 +75,10 @@ def theme_quotes(th, by_id: dict[str, Item], limit: int = MAX_QUOTES) -> list[Qu
     return out
 
 
-class _Study:
-    """Files, accounts and outcomes of the current study."""
-
-    def __init__(self, ws: Workspace, files: list[str]):
-        rows = ws.accounts()
-        self.account = {f: (rows[f].company if f in rows else f) for f in files}
-        self.outcome: dict[str, Optional[str]] = {}
-        for f in files:
-            if f in rows:
-                self.outcome[self.account[f]] = rows[f].outcome
-            else:
-                self.outcome.setdefault(self.account[f], None)
-        companies = set(self.account.values())
-        self.won = sorted(c for c in companies if self.outcome.get(c) == "won")
-        self.lost = sorted(c for c in companies if self.outcome.get(c) == "lost")
-        self.n_accounts = len(companies)
-
-    def won_lost(self, files: list[str]) -> tuple[list[str], int, int]:
-        accts = sorted({self.account.get(f, f) for f in files})
-        return (accts, sum(self.outcome.get(a) == "won" for a in accts),
-                sum(self.outcome.get(a) == "lost" for a in accts))
-
-
-def _theme_views(ts: ThemeSet, category: str, by_id: dict[str, Item], study: _Study, n: int) -> list[ThemeView]:
+def _theme_views(ts: ThemeSet, category: str, by_id: dict[str, Item], study: StudyFacts, n: int) -> list[ThemeView]:
     out = []
     themes = sorted((t for t in ts.themes if t.category == category), key=lambda t: (t.rank, t.id))
+    n_won, n_lost = len(study.with_outcome("won")), len(study.with_outcome("lost"))
     for th in themes:
         accts, won, lost = study.won_lost(th.files)
         out.append(ThemeView(
@@ -107,13 +86,13 @@ def _theme_views(ts: ThemeSet, category: str, by_id: dict[str, Item], study: _St
             definition=th.definition, keyphrases=th.keyphrases, rank=th.rank, score=th.score, pinned=th.pinned,
             label_source=th.label_source, items=len(th.item_ids), interviews=len(th.files),
             coverage=len(th.files) / n if n else 0.0, accounts=accts, won=won, lost=lost,
-            won_share=won / len(study.won) if study.won else None,
-            lost_share=lost / len(study.lost) if study.lost else None,
+            won_share=won / n_won if n_won else None,
+            lost_share=lost / n_lost if n_lost else None,
             breakdown=th.breakdown, quotes=theme_quotes(th, by_id)))
     return out
 
 
-def _alternatives(items: list[Item], ts: Optional[ThemeSet], study: _Study) -> list[AlternativeView]:
+def _alternatives(items: list[Item], ts: Optional[ThemeSet], study: StudyFacts) -> list[AlternativeView]:
     code_of: dict[str, str] = {}
     for th in (ts.themes if ts else []):
         if CATEGORIES[th.category].grouping == "name":
@@ -149,8 +128,9 @@ def _dmu(ts: Optional[ThemeSet], by_id: dict[str, Item]) -> list[DmuRoleView]:
     return out
 
 
-def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], study: _Study) -> StudySummary:
-    s = StudySummary(interviews=len(exs), accounts=study.n_accounts, won=len(study.won), lost=len(study.lost))
+def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], study: StudyFacts) -> StudySummary:
+    s = StudySummary(interviews=len(exs), accounts=study.n_accounts, won=len(study.with_outcome("won")),
+                     lost=len(study.with_outcome("lost")))
     s.open = s.accounts - s.won - s.lost
     s.extractors = dict(sorted(Counter(e.extractor for e in exs).items()))
     s.models = sorted({e.model for e in exs if e.model})
@@ -255,7 +235,7 @@ def build_report_data(ws: Workspace, icp_result: Any = None, embedding_model: Op
     items: list[Item] = [it for e in exs for it in e.items()]
     by_id = {it.id: it for it in items}
     ts = ws.latest_themes()
-    study = _Study(ws, [e.file for e in exs])
+    study = StudyFacts.build([e.file for e in exs], ws.accounts())
     n = len(exs)
     data = ReportData(summary=_summary(ws, exs, items, ts, study))
     if ts is not None:

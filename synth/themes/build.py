@@ -28,8 +28,9 @@ from synth.models import (
 )
 from synth.themes.cluster import Clusterer, ClusterParams, cluster_category
 from synth.themes.dmu import summarize_dmu
+from synth.themes.facts import StudyFacts
 from synth.themes.label import ThemeLabel, deterministic_label, keyphrases, medoid, representative
-from synth.themes.rank import StudyFacts, load_rank_rules, rank
+from synth.themes.rank import load_rank_rules, rank
 from synth.themes.review import ReviewError, apply_review, load_review, match_ids, review_path
 from synth.workspace import Workspace
 

@@ -11,8 +11,9 @@ from typing import Optional
 import yaml
 from pydantic import BaseModel
 
-from synth.models import AccountRow, Item, PainPoint, ScoreComponent, Theme, Trigger
+from synth.models import Item, PainPoint, ScoreComponent, Theme, Trigger
 from synth.resources import load_data
+from synth.themes.facts import StudyFacts
 
 RULES_FILE = "rank_rules_v1.yaml"
 
@@ -35,35 +36,11 @@ def load_rank_rules(path: Optional[Path] = None) -> RankRules:
     return RankRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-class StudyFacts(BaseModel):
-    """What the ranking needs to know about the whole study."""
-
-    n_interviews: int
-    n_accounts: int
-    items_per_category: dict[str, int]
-    account_of_file: dict[str, str]
-    outcome_of_account: dict[str, str]
-
-    @classmethod
-    def build(cls, files: list[str], accounts: dict[str, AccountRow], items: list[Item]) -> "StudyFacts":
-        acc = {f: (accounts[f].company if f in accounts else f) for f in files}
-        outcome = {accounts[f].company: accounts[f].outcome for f in files
-                   if f in accounts and accounts[f].outcome}
-        per: dict[str, int] = {}
-        for it in items:
-            per[it.category] = per.get(it.category, 0) + 1
-        return cls(n_interviews=len(files), n_accounts=len(set(acc.values())), items_per_category=per,
-                   account_of_file=acc, outcome_of_account=outcome)
-
-
 def score_theme(theme: Theme, members: list[Item], facts: StudyFacts, rules: RankRules) -> Theme:
     comps: list[ScoreComponent] = []
-    accounts = sorted({facts.account_of_file.get(f, f) for f in theme.files})
+    accounts, theme.won, theme.lost = facts.won_lost(theme.files)
     theme.accounts = accounts
-    theme.won = sum(1 for a in accounts if facts.outcome_of_account.get(a) == "won")
-    theme.lost = sum(1 for a in accounts if facts.outcome_of_account.get(a) == "lost")
-    n_won = sum(1 for o in facts.outcome_of_account.values() if o == "won")
-    n_lost = sum(1 for o in facts.outcome_of_account.values() if o == "lost")
+    n_won, n_lost = len(facts.with_outcome("won")), len(facts.with_outcome("lost"))
 
     def add(name: str, value: float, note: str) -> None:
         c = rules.components.get(name)

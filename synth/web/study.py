@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 from synth.embed import Embedder
 from synth.models import AccountRow, Evidence, Extraction, Item, Theme, ThemeSet, Transcript
 from synth.themes.build import reassemble, run_embedder
+from synth.themes.facts import StudyFacts
 from synth.themes.review import Review, ReviewError, load_review, review_path
 from synth.themes.review_actions import Change, Context, Recorded, decide, last_decision, take_back
 from synth.workspace import Workspace
@@ -65,9 +66,8 @@ class Study:
         # every current transcript, extracted or not (a search hit may point at one with no items)
         self.hash_of: dict[str, str] = dict(self.ws.db.execute("SELECT path, hash FROM files").fetchall())
         self.accounts: dict[str, AccountRow] = self.ws.accounts()
-        # an interview without an accounts row is its own account, outcome open (as the report counts it)
-        self.company_of = {f: r.company for f, r in self.accounts.items()}
-        self.outcome_of = {f: r.outcome or "open" for f, r in self.accounts.items()}
+        # file -> account -> outcome, answered as ranking and the report answer it
+        self.facts = StudyFacts.build(sorted({e.file for e in self.exs}), self.accounts)
         ts = self.ws.latest_themes()
         self.problem: Optional[str] = None
         if ts is not None:

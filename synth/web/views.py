@@ -143,13 +143,13 @@ def theme_row(study: Study, th: Theme, files: Optional[set[str]], quotes: int = 
         shown = th.model_copy(update={"item_ids": members, "representative_quote": rep})
     else:
         th_files, shown = th.files, th
-    accounts = {study.company_of.get(f, f): study.outcome_of.get(f, "open") for f in th_files}
+    _, won, lost = study.facts.won_lost(th_files)
     n = len(files) if files is not None else len(study.files)
     return ThemeRow(id=th.id, url=theme_url(th.id), code=f"{CODE.get(th.category, '?')}{th.rank}",
                     category=th.category, label=th.label, definition=th.definition, rank=th.rank, score=th.score,
                     pinned=th.pinned, keyphrases=th.keyphrases[:6], parts=parts(th), items=len(members),
                     interviews=len(th_files), coverage=len(th_files) / n if n else 0.0,
-                    won=sum(o == "won" for o in accounts.values()), lost=sum(o == "lost" for o in accounts.values()),
+                    won=won, lost=lost,
                     quotes=theme_quotes(shown, study.items, quotes) if quotes else [])
 
 
@@ -159,8 +159,8 @@ def study_page(study: Study, f: Filters) -> dict:
     rejected = set(study.review.reject)
     live = [it for it in study.items.values() if not it.dismissed and it.id not in rejected
             and (files is None or any(ev.file in files for ev in it.evidence))]
-    companies = {study.company_of.get(x, x): study.outcome_of.get(x, "open") for x in chosen}
-    outcomes = list(companies.values())
+    companies = study.facts.accounts_of(chosen)
+    outcomes = [study.facts.outcome(a) for a in companies]
     counts = {c: sum(1 for it in live if it.category == c) for c, _ in CATEGORIES}  # type: ignore[attr-defined]
     tiles = [Tile(label="interviews", value=str(len(chosen)),
                   note=f"of {len(study.files)}" if files is not None else ""),
