@@ -78,6 +78,9 @@ def _quotes_cell(s) -> str:
 
 
 def extract_table(run) -> Table:
+    """Per file and in total: what was extracted, and every request sent (failed files' included)."""
+    unknown = (getattr(run, "price_note", None) or "").startswith("price unknown")
+    cost = (lambda c: "?") if unknown else (lambda c: f"{c:.4f}")  # noqa: E731
     t = Table(title=f"Extraction ({run.extractor}{': ' + run.model if run.model else ''})",
               caption="quotes: found as proposed / after a re-ask / cut to their verbatim part / dropped; "
                       "fields: emptied / corrected because their quote does not say them")
@@ -87,16 +90,19 @@ def extract_table(run) -> Table:
     for e in run.extractions:
         s = e.stats
         t.add_row(esc(e.file), str(len(e.pains)), str(len(e.triggers)), str(len(e.alternatives)),
-                  str(len(e.dmu)), str(sum(i.dismissed for i in e.items())), f"{s.grounding_rate:.0%}",
+                  str(len(e.dmu)), str(sum(i.dismissed for i in e.items())), f"{s.grounding_rate:.0%}" if s.quotes_proposed else "–",
                   _quotes_cell(s), f"{s.fields_nulled}/{s.fields_corrected}",
-                  str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), f"{s.cost_usd:.4f}")
+                  str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), cost(s.cost_usd))
+    for f in getattr(run, "failures", []):  # its requests were sent and are counted too
+        t.add_row(f"{esc(f.file)} [red](failed)[/red]", *["–"] * 8, str(f.calls), "–", str(f.tokens), "–")
     s = run.totals
     n = lambda attr: str(sum(len(getattr(e, attr)) for e in run.extractions))  # noqa: E731
     t.add_section()
     t.add_row("[b]total[/b]", n("pains"), n("triggers"), n("alternatives"), n("dmu"),
               str(sum(i.dismissed for e in run.extractions for i in e.items())),
-              f"{s.grounding_rate:.1%}", _quotes_cell(s), f"{s.fields_nulled}/{s.fields_corrected}",
-              str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), f"{s.cost_usd:.4f}")
+              f"{s.grounding_rate:.1%}" if s.quotes_proposed else "–", _quotes_cell(s),
+              f"{s.fields_nulled}/{s.fields_corrected}",
+              str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), cost(s.cost_usd))
     return t
 
 

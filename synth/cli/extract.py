@@ -7,8 +7,8 @@ from typing import List, Optional
 import typer
 
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
-from synth.cli.show import print_extract_problems, print_generation_counts
-from synth.render import console, err, esc, extract_table, print_ingest_problems, progress_bars
+from synth.cli.show import print_endpoint, print_extract_problems, print_generation_counts, print_request_notes
+from synth.render import console, err, extract_table, print_ingest_problems, progress_bars
 
 
 @llm_options
@@ -50,19 +50,14 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
                 f"[b]{est.calls} calls[/b], {est.tokens_in:,} tokens in, ~{est.tokens_out_estimate:,} out, "
                 f"estimated [b]{cost_text(est.cost_usd)}[/b] (prices {est.prices_version})")
             raise typer.Exit(0)
-        if llm is None:
-            err.print("[cyan]no LLM provider configured (OPENAI_API_KEY / OPENAI_BASE_URL): using the "
-                      "offline local extractor[/cyan]")
-        else:
-            err.print(f"[cyan]extracting with {esc(llm.describe())}[/cyan]")
+        print_endpoint(llm)
         with progress_bars(not as_json) as advance:
             advance.add("transcripts", len(transcripts))
             run = pipeline.extract(ws, llm, opts, advance)
-    if run.endpoint_note:
-        err.print(f"[cyan]{esc(run.endpoint_note)}[/cyan]")
+    print_request_notes(run)
     if as_json:
         print(run.model_dump_json(indent=2))
-    elif run.extractions or run.failures or not run.fatal:  # a run stopped before any answer has no table
+    elif run.extractions or run.failures or run.totals.calls or not run.fatal:  # a fatal stop too, once sent
         console.print(extract_table(run))
     print_generation_counts(run.totals)
     print_extract_problems(run)

@@ -7,7 +7,14 @@ from typing import List, Optional
 import typer
 
 from synth.cli.options import WorkspaceOpt, check_review_file, llm_options, open_workspace
-from synth.cli.show import print_extract_problems, print_icp, print_themes
+from synth.cli.show import (
+    print_endpoint,
+    print_extract_problems,
+    print_generation_counts,
+    print_icp,
+    print_request_notes,
+    print_themes,
+)
 from synth.render import console, err, esc, extract_table, ingest_table, print_ingest_problems, progress_bars
 
 
@@ -38,15 +45,23 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         failed |= bool(report.failed)
         if not report.transcripts_ok:
             raise typer.Exit(1)
-        if llm is None:
-            err.print("[cyan]no LLM provider configured: using the offline local extractor[/cyan]")
+        print_endpoint(llm)
         with progress_bars() as advance:
             advance.add("transcripts", len(report.transcripts_ok))
             xrun = pipeline.extract(ws, llm, ExtractOptions(redact=redact), advance)
+        print_request_notes(xrun)
         out.print(extract_table(xrun))
-        if as_json and xrun.fatal:
-            _print_run_json(report, xrun, stopped=xrun.fatal)
+        print_generation_counts(xrun.totals)
+        # nothing extracted: themes, rules and a report of nothing would only look like results
+        nothing = None if xrun.extractions or xrun.fatal else (
+            f"nothing was extracted ({len(xrun.failures)} of {len(report.transcripts_ok)} files failed): stopping "
+            "before themes, ICP and report. Finished calls are cached: the next run asks only what failed")
+        if as_json and (xrun.fatal or nothing):
+            _print_run_json(report, xrun, stopped=xrun.fatal or nothing)
         print_extract_problems(xrun, ": stopping before themes (finished calls are cached)")
+        if nothing:
+            err.print(f"[red]stopped[/red] {esc(nothing)}")
+            raise typer.Exit(1)
         failed |= bool(xrun.failures)
         ts = pipeline.themes(ws, None, llm)
         hyp = run_hypotheses(ws, llm)  # only when a hypotheses.yaml is in the workspace or beside the transcripts

@@ -34,6 +34,27 @@ def print_generation_counts(totals) -> None:
                   f"from them), {totals.replies_looping} replies ended in a repetition loop")
 
 
+def print_endpoint(llm) -> None:
+    """Which endpoint and mode a command uses, before it sends anything (`extract` and `run` alike)."""
+    if llm is None:
+        err.print("[cyan]no LLM provider configured (OPENAI_API_KEY / OPENAI_BASE_URL): using the "
+                  "offline local extractor[/cyan]")
+    else:
+        err.print(f"[cyan]extracting with {esc(llm.describe())}[/cyan]")
+
+
+def print_request_notes(run) -> None:
+    """What the endpoint note, the probe and the price say about the requests in the table."""
+    if getattr(run, "endpoint_note", None):
+        err.print(f"[cyan]{esc(run.endpoint_note)}[/cyan]")
+    probe = getattr(run, "probe", None)
+    if probe is not None and probe.sent:
+        err.print(f"[dim]probe: {probe.sent} requests asking how the endpoint takes structured requests, or "
+                  "whether a busy local server was free again (refusals expected): not in the calls above[/dim]")
+    if getattr(run, "price_note", None):
+        err.print(f"[dim]cost: {esc(run.price_note)}[/dim]")
+
+
 def print_extract_problems(run, fatal_note: str = "") -> None:
     """One line per failed file; a fatal provider error ends the command with exit code 1."""
     for f in run.failures:
