@@ -43,6 +43,16 @@ def _run(cfg, ws) -> tuple[Optional[list[str]], ProbeResult]:
     return asyncio.run(go())
 
 
+def one_line(detail: str, limit: int = 90) -> str:
+    """A trial's detail as one line: a validation error by its first complaint, whitespace collapsed."""
+    s = " ".join(detail.replace("\\n", " ").replace("\\'", "'").split())
+    for marker in ("'msg': ", "validation error", "Error code: "):
+        if marker in s:
+            s = s[s.index(marker):]
+            break
+    return s if len(s) <= limit else s[:limit - 1] + "…"
+
+
 @llm_options
 def doctor(workspace: Path = WorkspaceOpt, as_json: bool = typer.Option(False, "--json"), llm=None) -> None:
     """Check the LLM endpoint: reachable, model served, which way of asking for structure it takes.
@@ -68,13 +78,16 @@ def doctor(workspace: Path = WorkspaceOpt, as_json: bool = typer.Option(False, "
         err.print(f"[yellow]note[/yellow] the server lists {esc(', '.join(models[:5]))}; asked for "
                   f"{esc(llm.model)} (llama-cpp-python and LM Studio serve their loaded model whatever the name)")
     table = Table(title=f"structured requests at {esc(res.base_url)} ({esc(llm.model)})")
-    for col in ("mode", "result", "HTTP", "seconds", "detail"):
-        table.add_column(col)
+    for col in ("mode", "result", "HTTP", "seconds"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("detail", no_wrap=True, overflow="ellipsis", max_width=90)  # one line per mode
     for t in res.trials:
         colour = {"ok": "green", "unparsed": "yellow", "rejected": "red", "error": "red"}[t.outcome]
         table.add_row(t.mode.value, f"[{colour}]{t.outcome}[/{colour}]", str(t.status or ""),
-                      f"{t.latency_s:.1f}", esc(t.detail[:80]))
+                      f"{t.latency_s:.1f}", esc(one_line(t.detail)))
     console.print(table)
-    console.print(f"[b]{esc(res.note())}[/b]" + (" (stored in the workspace: `synth extract` uses it)"
+    w = esc(str(workspace))
+    console.print(f"[b]{esc(res.note())}[/b]" + (f" (stored in workspace {w}: `synth extract -w {w}` and "
+                                                 f"`synth run ... -w {w}` use it without probing)"
                                                  if res.mode else ""))
     raise typer.Exit(0 if res.mode else 1)

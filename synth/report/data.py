@@ -11,6 +11,7 @@ from typing import Any, Optional
 import numpy as np
 
 from synth.icp.validate import metrics_line
+from synth.llm.ledger import PROBE_PURPOSES
 from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Alternative, Evidence, Item, ThemeSet
 from synth.themes.facts import StudyFacts
 from synth.workspace import Workspace
@@ -152,8 +153,11 @@ def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], stud
         s.extraction_cache_hits += st.cache_hits
     s.grounding_rate = s.quotes_grounded / s.quotes_proposed if s.quotes_proposed else None
     log = ws.call_log()
+    # the probe's refusals are how a mode is found, not failures of the study's calls (synth/llm/ledger.py)
+    s.probe_requests = sum(1 for r in log if r.get("purpose") in PROBE_PURPOSES)
+    log = [r for r in log if r.get("purpose") not in PROBE_PURPOSES]
     s.llm_calls = len(log)
-    s.llm_failed = sum(1 for r in log if r.get("status") != "ok")
+    s.llm_failed = sum(1 for r in log if str(r.get("status") or "").startswith("error"))
     s.llm_purposes = dict(sorted(Counter(str(r.get("purpose")) for r in log).items()))
     s.tokens_in = sum(int(r.get("tokens_in") or 0) for r in log)
     s.tokens_out = sum(int(r.get("tokens_out") or 0) for r in log)

@@ -61,7 +61,8 @@ def _summary(d: ReportData) -> list[str]:
         ["Items", items + (f" ({s.dismissed} dismissed)" if s.dismissed else "")],
         ["Evidence", s.grounding_text()],
         ["LLM calls", f"{s.llm_calls} ({', '.join(f'{v} {k}' for k, v in s.llm_purposes.items()) or 'none'})"
-                      + (f", {s.llm_failed} failed" if s.llm_failed else "")],
+                      + (f", {s.llm_failed} failed" if s.llm_failed else "")
+                      + (f"; probe {s.probe_requests} (not counted)" if s.probe_requests else "")],
         ["Tokens · cost", f"{s.tokens_in:,} in, {s.tokens_out:,} out · ${s.cost_usd:.4f}"],
     ])
 

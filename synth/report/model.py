@@ -129,8 +129,9 @@ class StudySummary(BaseModel):
     fields_corrected: int = Field(0, description="fields set to what their evidence says")
     extraction_calls: int = 0
     extraction_cache_hits: int = 0
-    llm_calls: int = Field(0, description="rows in the workspace call log (every paid call, all runs)")
-    llm_failed: int = 0
+    llm_calls: int = Field(0, description="HTTP requests in the workspace call log (all runs), the probe's apart")
+    llm_failed: int = Field(0, description="requests that got no usable reply (timeouts, errors, refusals)")
+    probe_requests: int = Field(0, description="requests finding the mode or waiting for a busy local server")
     llm_purposes: dict[str, int] = Field(default_factory=dict)
     tokens_in: int = 0
     tokens_out: int = 0

@@ -121,7 +121,7 @@ TEMPLATE = r"""<!DOCTYPE html>
 <th>Model · prompt</th><td>{{ s.models|join(", ") or "–" }} · {{ s.prompt_versions|join(", ") or "–" }}</td></tr>
 <tr><th>Items</th><td>{% for k, v in s.items.items() %}{{ v }} {{ k }}{{ ", " if not loop.last else "" }}{% else %}none{% endfor %}{% if s.dismissed %} ({{ s.dismissed }} dismissed){% endif %}</td>
 <th>Evidence</th><td>{{ s.grounding_text() }}</td></tr>
-<tr><th>LLM calls</th><td>{{ s.llm_calls }}{% if s.llm_purposes %} ({% for k, v in s.llm_purposes.items() %}{{ v }} {{ k }}{{ ", " if not loop.last else "" }}{% endfor %}){% endif %}{% if s.llm_failed %}, {{ s.llm_failed }} failed{% endif %}; extraction cache hits {{ s.extraction_cache_hits }}</td>
+<tr><th>LLM calls</th><td>{{ s.llm_calls }}{% if s.llm_purposes %} ({% for k, v in s.llm_purposes.items() %}{{ v }} {{ k }}{{ ", " if not loop.last else "" }}{% endfor %}){% endif %}{% if s.llm_failed %}, {{ s.llm_failed }} failed{% endif %}{% if s.probe_requests %}; probe {{ s.probe_requests }} (not counted){% endif %}; extraction cache hits {{ s.extraction_cache_hits }}</td>
 <th>Tokens · cost</th><td>{{ "{:,}".format(s.tokens_in) }} in, {{ "{:,}".format(s.tokens_out) }} out · ${{ "%.4f"|format(s.cost_usd) }}</td></tr>
 </table>
 {% if s.stale_decisions %}<div class="callout">Review decisions that no longer apply: {{ s.stale_decisions|join("; ") }}</div>{% endif %}
