@@ -34,8 +34,11 @@ def test_doctor_and_extract_with_the_same_workspace_share_the_probe(tmp_path):
         env = {"SYNTH_PROVIDER": "llamacpp", "OPENAI_BASE_URL": srv.base_url}
         d = invoke("doctor", "-w", ws, env=env)
         n_doctor = len(srv.chat_requests())
+        dry = invoke("extract", sorted(SAMPLE.glob("*.txt"))[0], "-w", ws, "--dry-run", env=env)
+        assert len(srv.chat_requests()) == n_doctor  # a dry run sends nothing
         x = invoke("extract", sorted(SAMPLE.glob("*.txt"))[0], "-w", ws, env=env)
         later = srv.chat_requests()[n_doctor:]
     assert d.exit_code == 0 and x.exit_code == 0, x.said
+    assert "json_object_schema mode (stored)" in dry.said and "$0.0000" in dry.said  # local: free
     assert later and not any(is_probe(c.body) for c in later)  # extract asked no probe of its own
     assert f"llama.cpp at {srv.base_url}: json_object + schema" in x.said

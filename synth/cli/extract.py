@@ -8,7 +8,7 @@ import typer
 
 from synth.cli.options import WorkspaceOpt, llm_options, open_workspace
 from synth.cli.show import print_endpoint, print_extract_problems, print_generation_counts, print_request_notes
-from synth.render import console, err, extract_table, print_ingest_problems, progress_bars
+from synth.render import console, err, esc, extract_table, print_ingest_problems, progress_bars
 
 
 @llm_options
@@ -46,9 +46,11 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
                 raise typer.Exit(0)
             est = estimate(transcripts, ws, llm, opts)
             print(est.model_dump_json(indent=2)) if as_json else console.print(
-                f"[b]dry run[/b] {llm.describe()}: {est.chunks} chunks, {est.cached} cached, "
-                f"[b]{est.calls} calls[/b], {est.tokens_in:,} tokens in, ~{est.tokens_out_estimate:,} out, "
-                f"estimated [b]{cost_text(est.cost_usd)}[/b] (prices {est.prices_version})")
+                f"[b]dry run[/b] {esc(llm.provider)}:{esc(llm.model)} at {esc(llm.base_url or 'api.openai.com')}, "
+                f"{esc(est.mode)} mode ({est.mode_source}): {est.chunks} chunks, {est.cached} cached, "
+                f"[b]~{est.calls} calls[/b] ({est.first_requests} first requests), ~{est.tokens_in:,} tokens in "
+                f"(schema and system prompt included), ~{est.tokens_out_estimate:,} out, estimated "
+                f"[b]{cost_text(est.cost_usd)}[/b] (prices {est.prices_version}). Estimate: {esc(est.reask_note)}")
             raise typer.Exit(0)
         print_endpoint(llm)
         with progress_bars(not as_json) as advance:

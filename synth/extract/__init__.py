@@ -13,15 +13,13 @@ from typing import Callable, Optional
 
 from pydantic import BaseModel, Field
 
-from synth.extract.chunking import chunk_transcript
-from synth.extract.request import build_messages, cache_key, chunk_context, prompt_version
+from synth.extract.dryrun import DryRunEstimate, estimate
+from synth.extract.request import prompt_version
 from synth.extract.verify import verify_extraction
 from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller, load_prices
 from synth.llm.ledger import Ledger, RequestCount
 from synth.llm.prices import is_local
-from synth.llm.probe import known_mode
 from synth.llm.provider import ProviderConfig
-from synth.llm.tokens import count_tokens
 from synth.models import AccountRow, Extraction, ExtractionStats, Transcript
 from synth.workspace import Workspace, WorkspaceError
 
@@ -57,17 +55,6 @@ class ExtractRun(BaseModel):
     price_note: Optional[str] = None
 
 
-class DryRunEstimate(BaseModel):
-    model: str
-    chunks: int
-    cached: int
-    calls: int
-    tokens_in: int
-    tokens_out_estimate: int
-    cost_usd: Optional[float] = Field(description="None: the model's price is unknown")
-    prices_version: str
-
-
 def mark_notes(ex: Extraction, t: Transcript) -> Extraction:
     """Evidence drawn from the interviewer's notes is marked so: shown as such, never counted as
     what the interviewee said (the notes turns come from ingest, `Turn.notes`)."""
@@ -85,39 +72,6 @@ def _totals(exs: list[Extraction]) -> ExtractionStats:
         for f in ExtractionStats.model_fields:
             setattr(tot, f, getattr(tot, f) + getattr(e.stats, f))
     return tot
-
-
-def _round(cost: Optional[float]) -> Optional[float]:
-    return None if cost is None else round(cost, 4)
-
-
-def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderConfig,
-             options: ExtractOptions) -> DryRunEstimate:
-    """What a real run would send: cached chunks are free, the rest are counted with the tokenizer."""
-    prices = load_prices(options.prices_path)
-    from synth.extract.llm_run import redactor_for
-
-    chunks = cached = tin = 0
-    mode = known_mode(workspace, cfg)  # the mode a real run would use; a dry run sends nothing to probe
-    system_tokens = count_tokens(build_messages("")[0]["content"], cfg.model)
-    for t in transcripts:
-        red = redactor_for(t) if options.redact else None
-        chs = list(chunk_transcript(t, options.budget_tokens, options.overlap_turns, cfg.model))
-        name = red.redact(t.file_name) if red else t.file_name
-        for ch in chs:
-            chunks += 1
-            text = red.redact(ch.text) if red else ch.text
-            ctx = chunk_context(name, ch.index, len(chs))
-            if workspace.cache_get(cache_key(text, cfg, options.redact, ctx, mode)) is not None:
-                cached += 1
-                continue
-            tin += ch.tokens + system_tokens + 60
-    calls = chunks - cached
-    # structured output is usually a fraction of the input; 35% with a floor per call is conservative
-    tout = max(int(tin * 0.35), calls * 400)
-    return DryRunEstimate(model=cfg.model, chunks=chunks, cached=cached, calls=calls, tokens_in=tin,
-                          tokens_out_estimate=tout, cost_usd=_round(prices.cost(cfg.model, tin, tout, local=is_local(cfg))),
-                          prices_version=prices.version)
 
 
 def extract(transcripts: list[Transcript], workspace: Workspace, accounts: dict[str, AccountRow],
@@ -142,7 +96,7 @@ def extract(transcripts: list[Transcript], workspace: Workspace, accounts: dict[
         if work.cost_usd is None:
             run.price_note = (f"price unknown: {provider.model} is not in the price table (add it to "
                               "prompts/prices.yaml or pass --prices FILE)")
-        elif is_local(provider) and load_prices(options.prices_path).rate(provider.model) is None:
+        elif is_local(provider) and not load_prices(options.prices_path).local.get(provider.model):
             run.price_note = "local server: $0 (edit prices.yaml to price it)"
         for f in run.failures:
             c = ledger.by_scope.get(f.file)

@@ -1,8 +1,9 @@
 """Prices per million tokens (prompts/prices.yaml, or a file given with --prices), for cost estimates.
 
-A model listed in the table costs what the table says. A model on a local server (a loopback or private
-address, or a provider that only runs on your own machine) costs $0: you pay in time, not per token.
-Any other model's price is unknown, and says so: a guessed price is worse than none.
+A hosted model listed under `models:` costs what the table says. A model on a local server (a loopback
+or private address, or a provider that only runs on your own machine) costs $0 unless listed under
+`local:`: you pay in time, not per token. Any other model's price is unknown, and says so: a guessed
+price is worse than none.
 """
 from __future__ import annotations
 
@@ -21,12 +22,15 @@ LOCAL_PROVIDERS = frozenset({"ollama", "llamacpp", "lmstudio"})
 
 class Prices(BaseModel):
     version: str
-    models: dict[str, dict[str, float]] = {}
+    models: dict[str, dict[str, float]] = {}  # hosted APIs, by model name (a longer prefix wins)
+    local: dict[str, dict[str, float]] = {}  # a model on your own server that you do want priced
 
     def rate(self, model: str, *, local: bool = False) -> Optional[dict[str, float]]:
-        """USD per 1M tokens in and out: listed (exactly, else by prefix), $0 when local, else None."""
-        listed = self.models.get(model) or next(
-            (v for k, v in sorted(self.models.items(), key=lambda kv: -len(kv[0])) if model.startswith(k)), None)
+        """USD per 1M tokens in and out. A local server: its `local:` entry, else $0 (a local server
+        answering to `gpt-4o-mini` is not OpenAI). Hosted: listed (exactly, else by prefix), else None."""
+        table = self.local if local else self.models
+        listed = table.get(model) or next(
+            (v for k, v in sorted(table.items(), key=lambda kv: -len(kv[0])) if model.startswith(k)), None)
         if listed is not None:
             return listed
         return {"input": 0.0, "output": 0.0} if local else None

@@ -1,0 +1,107 @@
+"""The dry run: what `synth extract` would send, before anything is sent.
+
+Each chunk not already cached is one first request, counted as the server will count it: the system
+prompt, the chunk, and the schema the stored mode adds (JSON modes put ~1,000 tokens of schema in the
+system prompt; tool calling sends it as a tool definition). Re-asks (instructor's validation re-asks,
+halves of cut-off replies, quote re-asks) cannot be known in advance: they are estimated from this
+workspace's call log for the same model (requests per first request, input tokens per first-request
+token), and the estimate says so. With no calls recorded yet, re-asks are not included, and it says so.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, Field
+
+from synth.extract.chunking import chunk_transcript
+from synth.extract.request import build_messages, cache_key, chunk_context
+from synth.extract.schema import ChunkExtraction
+from synth.llm.prices import is_local, load_prices
+from synth.llm.probe import known_mode, stored
+from synth.llm.provider import HOSTED, ProviderConfig
+from synth.llm.tokens import request_tokens
+from synth.models import Transcript
+from synth.workspace import Workspace
+
+MIN_HISTORY = 3  # first requests needed before a re-ask rate is worth using
+
+
+class DryRunEstimate(BaseModel):
+    model: str
+    mode: str = Field(description="the mode a real run would use")
+    mode_source: str = Field(description="given (--mode), stored (probed before), the hosted provider's "
+                                         "default, or a first guess (a local server not probed yet)")
+    chunks: int
+    cached: int
+    first_requests: int
+    calls: int = Field(description="first requests plus the expected re-asks (an estimate)")
+    tokens_in: int = Field(description="input tokens of those calls, schema and system prompt included")
+    tokens_out_estimate: int
+    cost_usd: Optional[float] = Field(description="None: the model's price is unknown")
+    prices_version: str
+    reask_note: str = Field(description="where the re-ask estimate comes from")
+
+
+class _Rate(BaseModel):
+    calls: float = 1.0  # requests per first request
+    tokens: float = 1.0  # input tokens per first-request token
+    seen: int = 0  # first requests it was measured on
+
+
+def reask_rate(ws: Workspace, model: str) -> _Rate:
+    """Requests (and input tokens) per first request of an extraction, from this workspace's call log."""
+    firsts: dict[str, int] = {}
+    calls = tokens = 0
+    for row in ws.call_log():
+        if row.get("model") != model or row.get("purpose") not in ("extract", "reask"):
+            continue
+        calls += 1
+        tokens += int(row.get("tokens_in") or 0)
+        if row.get("purpose") == "extract" and row.get("key") and row["key"] not in firsts:
+            firsts[row["key"]] = int(row.get("tokens_in") or 0)
+    first_tokens = sum(firsts.values())
+    if len(firsts) < MIN_HISTORY or not first_tokens:
+        return _Rate(seen=len(firsts))
+    return _Rate(calls=calls / len(firsts), tokens=tokens / first_tokens, seen=len(firsts))
+
+
+def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderConfig,
+             options) -> DryRunEstimate:
+    """What a real run would send: cached chunks are free, the rest counted as sent, re-asks estimated."""
+    from synth.extract.llm_run import redactor_for
+
+    prices = load_prices(options.prices_path)
+    mode = known_mode(workspace, cfg)  # the mode a real run would use; a dry run sends nothing to probe
+    source = "given" if cfg.mode else "stored" if stored(workspace, cfg) is not None else \
+        "provider default" if cfg.provider in HOSTED else "first guess: not probed yet"
+    tools_in_prompt = cfg.provider in HOSTED or not is_local(cfg)
+    chunks = cached = first = tin = 0
+    for t in transcripts:
+        red = redactor_for(t) if options.redact else None
+        chs = list(chunk_transcript(t, options.budget_tokens, options.overlap_turns, cfg.model))
+        name = red.redact(t.file_name) if red else t.file_name
+        for ch in chs:
+            chunks += 1
+            text = red.redact(ch.text) if red else ch.text
+            ctx = chunk_context(name, ch.index, len(chs))
+            if workspace.cache_get(cache_key(text, cfg, options.redact, ctx, mode)) is not None:
+                cached += 1
+                continue
+            first += 1
+            tin += request_tokens(build_messages(text, ctx), ChunkExtraction, mode, cfg.model,
+                                  tools_in_prompt=tools_in_prompt)
+    rate = reask_rate(workspace, cfg.model)
+    calls, tokens = round(first * rate.calls), round(tin * rate.tokens)
+    if rate.seen >= MIN_HISTORY:
+        note = (f"re-asks estimated from this workspace's call log: {rate.calls:.2f} requests and "
+                f"{rate.tokens:.2f}x the input tokens per chunk, over {rate.seen} chunks asked of {cfg.model}")
+    else:
+        note = (f"re-asks not included: fewer than {MIN_HISTORY} chunks asked of {cfg.model} in this workspace "
+                "yet (a small local model may need 2-4 requests a chunk)")
+    # structured output is usually a fraction of the input; 35% with a floor per call is conservative
+    tout = max(int(tokens * 0.35), calls * 400) if calls else 0
+    cost = prices.cost(cfg.model, tokens, tout, local=is_local(cfg))
+    return DryRunEstimate(model=cfg.model, mode=mode.value, mode_source=source, chunks=chunks, cached=cached,
+                          first_requests=first, calls=calls, tokens_in=tokens, tokens_out_estimate=tout,
+                          cost_usd=None if cost is None else round(cost, 4), prices_version=prices.version,
+                          reask_note=note)
