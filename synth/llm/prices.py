@@ -43,9 +43,12 @@ class Prices(BaseModel):
 
 
 def is_local(cfg) -> bool:
-    """A provider that runs on your machine, or a base URL on a loopback or private address."""
+    """A provider that runs on your machine, or a base URL on a loopback or private address. OpenAI and
+    Azure named as the provider are hosted wherever the URL points (a proxy on localhost still bills)."""
     if cfg.provider in LOCAL_PROVIDERS:
         return True
+    if cfg.provider in ("openai", "azure"):
+        return False
     host = (urlsplit(cfg.base_url or "").hostname or "").lower()
     if not host:
         return False
