@@ -1,4 +1,4 @@
-"""The pipeline, top to bottom: ingest -> extract -> themes (embed, cluster, label, rank) -> ICP -> score.
+"""The pipeline, top to bottom: ingest -> extract -> themes (embed, cluster, label, rank) -> hypotheses -> ICP -> score.
 
 A facade over each stage's one entry function. Every stage reads and writes the workspace, so each
 can run alone from the CLI and a new transcript re-runs only what it changes (ingest by content
@@ -43,6 +43,13 @@ def themes(workspace: Workspace, options: Optional[ThemeOptions] = None,
            provider: Optional[ProviderConfig] = None, progress: Optional[Progress] = None) -> ThemeSet:
     """3. Items -> embeddings -> clusters -> review decisions -> labels -> ranked ThemeSet."""
     return build_themes(workspace, options, provider, progress)
+
+
+def hypotheses(workspace: Workspace, hypotheses: list, provider: Optional[ProviderConfig] = None):
+    """3b. hypotheses.yaml x interviews -> supports / contradicts / silent with quotes, intervals, verdicts."""
+    from synth.hypotheses import check_hypotheses
+
+    return check_hypotheses(workspace, hypotheses, provider)
 
 
 def icp(workspace: Workspace, provider: Optional[ProviderConfig] = None, rules_path: Optional[Path] = None,

@@ -27,7 +27,7 @@ from .study import Interview
 
 PROMPT_FILE = "hypotheses_v1.md"
 PROMPT_NAME = "hypotheses"
-SUPPORT_FLOOR = 0.15
+SUPPORT_FLOOR = 0.10   # about the 2nd percentile of the dev study's gold quotes vs their own theme
 MAX_QUOTES = 3
 BUDGET_TOKENS = 3000
 OVERLAP_TURNS = 2

@@ -11,7 +11,7 @@ interviewee sentences and extracted items are close to the hypothesis in MiniLM 
    several parts such as "label: description", each part), minus the unit's mean similarity to
    every hypothesis of the set and a few generic interview sentences: a sentence about the
    study's domain in general is close to every hypothesis and gains nothing.
-3. interview score: the mean of its 3 best units, minus half the hypothesis' median over interviews
+3. interview score: the mean of its 5 best units, minus half the hypothesis' median over interviews
    (some hypotheses are closer to everything than others).
 4. supports when the score reaches `RELATED_THRESHOLD` and at least one of the best units' quotes is
    itself close to the hypothesis (`QUOTE_FLOOR`): the quote shown must be about the claim.
@@ -28,15 +28,14 @@ from synth.models import Evidence, Transcript
 from .model import Hypothesis, InterviewStance
 from .study import Interview
 
-RELATED_THRESHOLD = 0.11
+RELATED_THRESHOLD = 0.09
 QUOTE_FLOOR = 0.30
-TOP_UNITS = 3
+TOP_UNITS = 5
 CONTRAST_WEIGHT = 1.0
 BASELINE_WEIGHT = 0.5
 MAX_QUOTES = 3
 MIN_WORDS = 4
-WINDOW_SENTENCES = 1     # also score runs of this many consecutive sentences of one turn (1: single sentences)
-SAME_CATEGORY_ITEMS = False   # a hypothesis with a category is compared with items of that category only
+WINDOW_SENTENCES = 1     # also score runs of up to this many sentences of one turn (2 gained nothing on dev)
 GENERIC = (
     "Thanks for making the time to talk today.",
     "Let me tell you a bit about my role and my team.",

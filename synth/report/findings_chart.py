@@ -98,7 +98,7 @@ def _hypotheses_figure(run: Optional[HypothesisRun], name: str):
     rows = [r for r in (run.results if run else []) if r.share is not None][:16]
     if not rows:
         return None
-    fig = _figure(name, 9.0, 1.0 + 0.42 * len(rows))
+    fig = _figure(name, 9.5, 1.3 + 0.42 * len(rows))
     ax = fig.add_subplot()
     ys = list(range(len(rows)))
     for y, r in zip(ys, rows):
@@ -112,14 +112,14 @@ def _hypotheses_figure(run: Optional[HypothesisRun], name: str):
     ax.plot([], [], "o", color="#4c51bf", label="all interviews (bar: 95% CI)")
     ax.plot([], [], "v", color=WON, label="won accounts")
     ax.plot([], [], "^", color=LOST, label="lost accounts")
-    ax.set_yticks(ys, [f"{r.hypothesis.id}  {clean_label(r.hypothesis.text, 48)}" for r in rows])
+    ax.set_yticks(ys, [f"{r.hypothesis.id}  {clean_label(r.hypothesis.text, 56)}" for r in rows])
     ax.invert_yaxis()
     ax.tick_params(axis="y", length=0)
-    ax.set_xlim(-2, 102)
+    ax.set_xlim(-3, 104)
     ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
     ax.grid(axis="x", color="#edf0f4", linewidth=0.8)
     ax.set_axisbelow(True)
     ax.set_title("Share of interviews supporting each hypothesis")
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, ncol=3, handlelength=1.0,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, ncol=3, handlelength=1.0,
               borderaxespad=0.1)
     return fig
