@@ -494,3 +494,55 @@ def test_the_browser_shows_a_non_utf8_review_yaml_on_every_page(tmp_path):
                 assert "review.yaml: line 3: not UTF-8" in r.text
     finally:
         review.study.close()
+
+
+# ------------------------------------------------------------------ browser review sessions under load (#12)
+
+def test_cookieless_requests_do_not_log_the_reviewer_out(tmp_path):
+    import re
+
+    from starlette.testclient import TestClient
+
+    from synth.web import create_app
+    from synth.web.security import MAX_SESSIONS, allowed_hosts
+
+    ws = tmp_path / "ws"
+    build_study(ws).close()
+    review = create_app(ws, allowed_hosts("127.0.0.1", 8765))
+    base = "http://127.0.0.1:8765"
+    try:
+        with TestClient(review.asgi, base_url=base) as reviewer, TestClient(review.asgi, base_url=base) as flood:
+            page = reviewer.get("/theme/pain-1").text
+            reviewer.get("/")                          # the cookie comes back: now the session is kept
+            form = page[page.index('id="rename-form"'):]
+            guard = {k: re.search(rf'name="{k}" value="([^"]*)"', form).group(1) for k in ("csrf", "version", "back")}
+            for i in range(MAX_SESSIONS + 44):         # image tags on another page: no cookie, ever
+                flood.cookies.clear()
+                assert flood.get("/" if i % 2 else "/theme/pain-2").status_code == 200
+            assert len(review.sessions._by_id) == 1    # none of them stored a session
+            r = reviewer.post("/act", data={**guard, "op": "rename", "theme": "pain-1", "label": "Still here"},
+                              follow_redirects=True)
+            assert r.status_code == 200 and "renamed pain-1" in r.text, r.text[:500]
+    finally:
+        review.study.close()
+    assert "Still here" in (ws / "review.yaml").read_text(encoding="utf-8")
+
+
+def test_past_the_limit_the_least_recently_used_session_goes():
+    from synth.web.security import COOKIE, MAX_SESSIONS, Sessions
+
+    class Req:
+        def __init__(self, sid):
+            self.cookies = {COOKIE: sid} if sid else {}
+
+    s = Sessions()
+    reviewer, _ = s.new()
+    s.get(Req(reviewer))[1].flash.append(("ok", "saved"))
+    others = [s.new()[0] for _ in range(MAX_SESSIONS + 10)]
+    for i, sid in enumerate(others):
+        s.get(Req(sid))
+        if i % 50 == 0:
+            s.get(Req(reviewer))                         # the reviewer keeps using the app
+    assert s.get(Req(reviewer))[1].flash == [("ok", "saved")]
+    assert len(s._by_id) == MAX_SESSIONS
+    assert s.get(Req("forged.0000"))[1] is None          # a made-up cookie is no session

@@ -10,8 +10,10 @@
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -92,23 +94,43 @@ class Session:
 
 
 class Sessions:
-    """In-memory sessions keyed by a random cookie: each holds its CSRF token and one-shot messages.
+    """Sessions keyed by a random cookie: each holds its CSRF token and one-shot messages.
 
-    In memory on purpose: restarting the app ends every session, and nothing secret touches disk."""
+    In memory on purpose: restarting the app ends every session, and nothing secret touches disk.
+    A request without our cookie stores nothing: its page gets a new signed session id (the cookie) and
+    the CSRF token derived from it, and the session is kept only once that cookie comes back. So a flood
+    of cookieless requests (image tags on another site pointing at the port) cannot push the reviewer's
+    session out; past MAX_SESSIONS the least recently used one goes, and even then its token still
+    holds (derived, not stored): only unshown messages are lost."""
 
     def __init__(self) -> None:
-        self._by_id: dict[str, Session] = {}
+        self._key = secrets.token_bytes(32)
+        self._by_id: OrderedDict[str, Session] = OrderedDict()
+
+    def _mac(self, what: str, value: str) -> str:
+        return hmac.new(self._key, f"{what}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _issued(self, sid: str) -> bool:
+        raw, _, mac = sid.partition(".")
+        return bool(raw) and hmac.compare_digest(self._mac("sid", raw), mac)
 
     def get(self, request: Request) -> tuple[Optional[str], Optional[Session]]:
         sid = request.cookies.get(COOKIE)
-        return (sid, self._by_id.get(sid)) if sid else (None, None)
+        if not sid or not self._issued(sid):
+            return None, None
+        sess = self._by_id.get(sid)
+        if sess is None:  # first time this cookie comes back (or it was evicted): keep it now
+            if len(self._by_id) >= MAX_SESSIONS:
+                self._by_id.popitem(last=False)
+            sess = self._by_id[sid] = Session(csrf=self._mac("csrf", sid))
+        self._by_id.move_to_end(sid)
+        return sid, sess
 
     def new(self) -> tuple[str, Session]:
-        if len(self._by_id) >= MAX_SESSIONS:  # a local app has a handful of tabs; forget the oldest
-            self._by_id.pop(next(iter(self._by_id)))
-        sid = secrets.token_urlsafe(32)
-        self._by_id[sid] = Session()
-        return sid, self._by_id[sid]
+        """A session for a request without our cookie: signed id and derived token, stored nowhere."""
+        raw = secrets.token_urlsafe(24)
+        sid = f"{raw}.{self._mac('sid', raw)}"
+        return sid, Session(csrf=self._mac("csrf", sid))
 
     @staticmethod
     def token_ok(session: Optional[Session], token: Optional[str]) -> bool:
