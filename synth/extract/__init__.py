@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from synth.extract.dryrun import DryRunEstimate, estimate
 from synth.extract.request import prompt_version
+from synth.extract.roles_llm import check_roles, needs_check
 from synth.extract.verify import verify_extraction
 from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller, load_prices
 from synth.llm.ledger import Ledger, RequestCount
@@ -148,13 +149,19 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
 
 
 async def _extract_all(transcripts, workspace, accounts, options, progress, caller, run: ExtractRun) -> None:
-    from synth.extract.llm_run import extract_transcript_llm
+    from synth.extract.llm_run import extract_transcript_llm, redactor_for
 
     cfg = caller.cfg
     key = f"llm|{prompt_version()}|{cfg.model}|redact={options.redact}"
 
     async def one(t: Transcript):
         try:
+            if needs_check(t):  # unsure who is speaking: one small call before the chunks
+                red = redactor_for(t) if options.redact else None
+                checked_t = await check_roles(t, caller, red.redact if red else None)
+                if checked_t is not t:
+                    workspace.put_transcript(checked_t)
+                    t = checked_t
             ex = await extract_transcript_llm(t, caller, accounts.get(t.file_name),
                                               budget=options.budget_tokens, overlap=options.overlap_turns,
                                               progress=progress)

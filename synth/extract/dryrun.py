@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 
 from synth.extract.chunking import chunk_transcript
 from synth.extract.request import build_messages, cache_key, chunk_context
+from synth.extract.roles_llm import RoleAnswer, needs_check, role_messages
+from synth.extract.roles_llm import cache_key as roles_cache_key
 from synth.extract.schema import ChunkExtraction
 from synth.llm.prices import is_local, load_prices
 from synth.llm.probe import known_mode, stored
@@ -90,6 +92,15 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
             first += 1
             tin += request_tokens(build_messages(text, ctx), ChunkExtraction, mode, cfg.model,
                                   tools_in_prompt=tools_in_prompt)
+        if needs_check(t):  # the one role check a file ingest is unsure of gets first (roles_llm.py)
+            chunks += 1
+            redact = red.redact if red else None
+            if workspace.cache_get(roles_cache_key(t, cfg, mode, redact)) is not None:
+                cached += 1
+            else:
+                first += 1
+                tin += request_tokens(role_messages(t, redact), RoleAnswer, mode, cfg.model,
+                                      tools_in_prompt=tools_in_prompt)
     rate = reask_rate(workspace, cfg.model)
     calls, tokens = round(first * rate.calls), round(tin * rate.tokens)
     if rate.seen >= MIN_HISTORY:

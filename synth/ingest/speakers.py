@@ -40,6 +40,8 @@ def match_speakers(names: Sequence[str], speakers: Sequence[str]) -> tuple[list[
         q = _norm(name)
         exact = [s for s in speakers if _norm(s) == q]
         hits = exact or [s for s in speakers if _norm(s).startswith(q + " ")]
+        if not hits and " " in q:  # "Gina Boysun" named, labelled by first name only: `Gina:`
+            hits = [s for s in speakers if " " not in s.strip() and q.startswith(_norm(s) + " ")]
         if not hits:
             missing.append(name)
         for h in hits:

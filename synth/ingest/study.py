@@ -94,6 +94,20 @@ def _study_interviewers(loaded: list[Transcript]) -> set[str]:
     return out
 
 
+def _keep_checked_roles(workspace: Workspace, t: Transcript) -> Transcript:
+    """Roles the LLM check settled for these same bytes (synth/extract/roles_llm.py) stay, unless the
+    user now says otherwise: re-reading the file must not undo a paid-for answer."""
+    if t.interviewer_source not in ("heuristic", "none", "study"):
+        return t
+    old = workspace.transcript(t.content_hash)
+    if old is None or old.interviewer_source != "llm" or [u.speaker for u in old.turns] != [u.speaker for u in t.turns]:
+        return t
+    turns = [u.model_copy(update={"is_interviewer": o.is_interviewer}) for u, o in zip(t.turns, old.turns)]
+    return t.model_copy(update={"turns": turns, "speaker_roles": old.speaker_roles, "interviewers": old.interviewers,
+                                "interviewer_source": "llm", "role_confidence": old.role_confidence,
+                                "warnings": old.warnings})
+
+
 def _read(f: Path, interviewer, corrections, known=None) -> Transcript:
     return load_transcript(f, interviewer=interviewer, corrections=corrections.get(f.name), known=known)
 
@@ -128,6 +142,7 @@ def ingest_study(paths: list[Path], workspace: Workspace, interviewer: Optional[
         if isinstance(t, str):
             report.files.append(FileReport(file=f.name, path=str(f), status="failed", error=t))
             continue
+        t = _keep_checked_roles(workspace, t)
         status = workspace.put_transcript(t)
         loaded.append(t)
         report.files.append(FileReport(

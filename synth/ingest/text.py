@@ -119,6 +119,19 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.add(i)
 
 
+_RUNS_IT = re.compile(r"^\W{0,4}(?:session\s+)?(?:facilitators?|moderators?|hosts?|interviewers?|"
+                     r"researchers?)(?:\s*\(s\))?\W{0,4}\s*:\s*(?P<names>[^:]{2,120})$", re.I)
+
+
+def _facilitators(lines: list[str], first: int) -> str:
+    """`Session facilitator(s): Gina Boysun, Justin Myers` in a header: who runs the conversation."""
+    for ln in lines[first:first + 15]:
+        m = _RUNS_IT.match(ln.strip().replace("**", ""))
+        if m and len(m.group("names").split()) <= 10 and not m.group("names").rstrip().endswith((".", "?")):
+            return m.group("names").strip()
+    return ""
+
+
 _NOTES_WORD = re.compile(r"(?<![a-z])notes?(?![a-z])", re.I)
 
 
@@ -137,6 +150,10 @@ def parse_text(text: str, path: str | Path, fmt: str) -> Parsed:
     header, i = header_block(lines, i)
     for k, v in header.items():
         meta.setdefault(k, v)
+    if not meta.get("interviewer"):
+        named = _facilitators(lines, i)
+        if named:
+            meta["interviewer"] = named
     parsed.meta = meta
     below = layouts.transcript_below_summary(lines, i)
     if below is not None:
