@@ -297,18 +297,20 @@ class CategorySpec(BaseModel):
         description="how themes form: statement embeddings clustered, grouped by extracted name/kind, "
                     "or summarized by DMU role (no themes)")
     shown: int = Field(description="position of its section in reports and listings")
+    code: str = Field(description="short code of its themes in reports and the browser: P3 is the third pain theme")
+    themes_title: str = Field(description="heading of its themes in the CLI, the report and the browser")
 
 
 # in storage order (Extraction's lists); `shown` orders report sections: what made them buy now first
 CATEGORIES: dict[str, CategorySpec] = {
     "pain": CategorySpec(name="pain", model=PainPoint, field="pains", title="Pain points", grouping="embedding",
-                         shown=2),
+                         shown=2, code="P", themes_title="Pain themes"),
     "trigger": CategorySpec(name="trigger", model=Trigger, field="triggers", title="Triggering events",
-                            grouping="embedding", shown=1),
+                            grouping="embedding", shown=1, code="T", themes_title="Trigger themes"),
     "alternative": CategorySpec(name="alternative", model=Alternative, field="alternatives",
-                                title="Alternatives", grouping="name", shown=3),
+                                title="Alternatives", grouping="name", shown=3, code="A", themes_title="Alternatives"),
     "dmu": CategorySpec(name="dmu", model=DmuMember, field="dmu", title="Decision-making unit", grouping="role",
-                        shown=4),
+                        shown=4, code="D", themes_title="Decision-making unit"),
 }
 CLUSTERED_CATEGORIES: tuple[str, ...] = tuple(c for c, s in CATEGORIES.items() if s.grouping != "role")
 THEME_SECTIONS: tuple[str, ...] = tuple(sorted(CLUSTERED_CATEGORIES, key=lambda c: CATEGORIES[c].shown))

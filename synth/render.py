@@ -132,8 +132,9 @@ def _quote_ref(ev) -> str:
 
 
 def themes_table(ts, category: str, top: int = 10, quotes: int = 1, items_by_id=None) -> Table:
-    names = {"pain": "Pain themes", "trigger": "Trigger themes", "alternative": "Alternatives"}
-    t = Table(title=names.get(category, category), show_lines=True)
+    from synth.models import CATEGORIES
+
+    t = Table(title=CATEGORIES[category].themes_title if category in CATEGORIES else category, show_lines=True)
     t.add_column("#", justify="right")
     t.add_column("theme")
     t.add_column("interviews", justify="right")

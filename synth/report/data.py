@@ -35,7 +35,7 @@ from .model import (
     hms,
 )
 
-CODE = {"pain": "P", "trigger": "T", "alternative": "A"}
+CODE = {c: CATEGORIES[c].code for c in CLUSTERED_CATEGORIES}
 MAX_QUOTES = 4
 
 
@@ -97,7 +97,7 @@ def _alternatives(items: list[Item], ts: Optional[ThemeSet], study: StudyFacts) 
     code_of: dict[str, str] = {}
     for th in (ts.themes if ts else []):
         if CATEGORIES[th.category].grouping == "name":
-            code_of.update({i: f"A{th.rank}" for i in th.item_ids})
+            code_of.update({i: f"{CODE[th.category]}{th.rank}" for i in th.item_ids})
     groups: dict[str, list[Alternative]] = defaultdict(list)
     for it in items:
         if isinstance(it, Alternative) and not it.dismissed:

@@ -13,11 +13,13 @@ from typing import Any, Optional
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
+from synth.models import CATEGORIES
+
 from .findings import html_section
 from .model import ReportData, human, num, pct
 from .template import CSS, TEMPLATE
 
-TOC = [("summary", "Study summary"), ("triggers", "Trigger themes"), ("pains", "Pain themes"),
+TOC = [("summary", "Study summary"), ("triggers", "trigger"), ("pains", "pain"),  # a category: its themes_title
        ("map", "Theme map"), ("alternatives", "Alternatives landscape"), ("dmu", "Decision-making unit"),
        ("hypotheses", "Hypotheses"), ("saturation", "Saturation"), ("icp", "ICP draft"), ("validation", "Validation against outcomes"), ("accounts", "Scored accounts"),
        ("appendix", "Appendix")]
@@ -75,13 +77,14 @@ def render_html(data: ReportData, chart_svgs: Optional[dict[str, Optional[str]]]
         "pain": "The operational problems interviewees described, ranked by the same rules.",
     }
     sections = []
-    for cat, sid, title, themes in (("trigger", "triggers", "Trigger themes", data.triggers),
-                                    ("pain", "pains", "Pain themes", data.pains)):
+    for cat, sid, themes in (("trigger", "triggers", data.triggers), ("pain", "pains", data.pains)):
+        title = CATEGORIES[cat].themes_title
         sections.append({"id": sid, "title": title, "blurb": blurbs[cat], "themes": themes,
                          "shown": min(len(themes), charts.MAX_ROWS),
                          "chart": _svg(svgs.get(f"themes-{cat}"))})
+    toc = [(sid, CATEGORIES[t].themes_title if t in CATEGORIES else t) for sid, t in TOC]
     return _template().render(
-        d=data, s=data.summary, icp=data.icp, css=Markup(CSS), toc=TOC, sections=sections,
+        d=data, s=data.summary, icp=data.icp, css=Markup(CSS), toc=toc, sections=sections,
         colors=charts.theme_colors(data.themes), map_svg=_svg(svgs.get("map")),
         findings=html_section(data.hypotheses, data.saturation, svgs.get("saturation"),
                               [svgs.get(f"hypotheses-{k}") for k in range(len(data.hypotheses))]))

@@ -8,9 +8,16 @@ own punctuation is backslash-escaped (no injected links, emphasis, code or headi
 """
 from __future__ import annotations
 
+from synth.models import CATEGORIES
+
 from .findings import markdown_sections
 from .mdtext import md, table
 from .model import QuoteRef, ReportData, ThemeView, human, pct
+
+
+def _anchor(heading: str) -> str:
+    """The id GitHub-flavoured Markdown gives a heading: lower case, spaces as hyphens."""
+    return "-".join("".join(ch for ch in heading.lower() if ch.isalnum() or ch in " -").split())
 
 
 def quote(q: QuoteRef) -> list[str]:
@@ -114,8 +121,9 @@ def render_markdown(data: ReportData) -> str:
            f"{s.interviews} interviews with {s.accounts} accounts ({s.won} won, {s.lost} lost, {s.open} open or "
            f"unknown) · {len(d.triggers)} trigger themes · {len(d.pains)} pain themes · "
            f"grounding {pct(s.grounding_rate)} · LLM cost ${s.cost_usd:.2f}", "",
-           "Contents: [Study summary](#study-summary) · [Trigger themes](#trigger-themes) · "
-           "[Pain themes](#pain-themes) · [Alternatives](#alternatives-landscape) · "
+           "Contents: [Study summary](#study-summary) · "
+           + "".join(f"[{t}](#{_anchor(t)}) · " for t in (CATEGORIES[c].themes_title for c in ("trigger", "pain")))
+           + "[Alternatives](#alternatives-landscape) · "
            "[Decision-making unit](#decision-making-unit) · [Hypotheses](#hypotheses) · [Saturation](#saturation) · "
            "[ICP draft](#icp-draft) · "
            "[Validation](#validation-against-outcomes) · [Scored accounts](#scored-accounts) · [Appendix](#appendix)",
@@ -123,8 +131,8 @@ def render_markdown(data: ReportData) -> str:
     out += _summary(d)
     if s.stale_decisions:
         out += ["Review decisions that no longer apply: " + "; ".join(md(x) for x in s.stale_decisions), ""]
-    out += _themes_section("Trigger themes", d.triggers, d)
-    out += _themes_section("Pain themes", d.pains, d)
+    out += _themes_section(CATEGORIES["trigger"].themes_title, d.triggers, d)
+    out += _themes_section(CATEGORIES["pain"].themes_title, d.pains, d)
     out += ["## Alternatives landscape", ""]
     out += table(["alternative", "kind", "interviews", "mentions", "won / lost", "theme", "example"],
                  [[a.name + (f" (falls short: {'; '.join(a.shortfalls)})" if a.shortfalls else ""), human(a.kind),

@@ -11,13 +11,14 @@ from urllib.parse import quote as urlquote
 
 from pydantic import BaseModel, Field
 
-from synth.models import AccountRow, Alternative, DmuMember, Item, PainPoint, Theme, Trigger
+from synth.models import CATEGORIES as CATEGORY_TABLE
+from synth.models import THEME_SECTIONS, AccountRow, Alternative, DmuMember, Item, PainPoint, Theme, Trigger
 from synth.report.data import CODE, quote_ref, theme_quotes
 from synth.report.model import QuoteRef, human, pct
 
 from .study import Study
 
-CATEGORIES = (("trigger", "Triggers"), ("pain", "Pains"), ("alternative", "Alternatives"))
+SECTIONS = tuple((c, CATEGORY_TABLE[c].themes_title) for c in THEME_SECTIONS)  # the categories table's order
 SIZE_BANDS = ((1, 10), (11, 50), (51, 200), (201, 1000), (1001, 5000), (5001, None))
 QUOTES_PER_THEME = 2
 
@@ -161,17 +162,17 @@ def study_page(study: Study, f: Filters) -> dict:
             and (files is None or any(ev.file in files for ev in it.evidence))]
     companies = study.facts.accounts_of(chosen)
     outcomes = [study.facts.outcome(a) for a in companies]
-    counts = {c: sum(1 for it in live if it.category == c) for c, _ in CATEGORIES}  # type: ignore[attr-defined]
+    counts = {c: sum(1 for it in live if it.category == c) for c, _ in SECTIONS}
     tiles = [Tile(label="interviews", value=str(len(chosen)),
                   note=f"of {len(study.files)}" if files is not None else ""),
              Tile(label="accounts", value=str(len(companies)),
                   note=f"{outcomes.count('won')} won · {outcomes.count('lost')} lost · {outcomes.count('open')} open"),
-             *[Tile(label=f"{name.lower()}", value=str(counts[c]),
-                    note=f"{len(study.by_category(c))} themes") for c, name in CATEGORIES],
+             *[Tile(label=CATEGORY_TABLE[c].title.lower(), value=str(counts[c]),
+                    note=f"{len(study.by_category(c))} themes") for c, _ in SECTIONS],
              Tile(label="review", value=f"v{study.version}",
                   note=f"{len(rejected)} item{'s' if len(rejected) != 1 else ''} rejected")]
     sections = [{"category": c, "title": name,
-                 "themes": [theme_row(study, th, files) for th in study.by_category(c)]} for c, name in CATEGORIES]
+                 "themes": [theme_row(study, th, files) for th in study.by_category(c)]} for c, name in SECTIONS]
     return {"tiles": tiles, "sections": sections, "filters": f, "options": filter_options(study),
             "stale": study.ts.stale_decisions if study.ts else [], "filtered_n": len(chosen)}
 

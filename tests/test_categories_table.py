@@ -1,0 +1,31 @@
+"""Per-category display facts come from the categories table (synth.models.CATEGORIES): the themes'
+heading and short code, in the CLI, the report and the browser alike. Changing the table entry
+changes all of them; before, headings were spelled per surface ("Pain themes", "Pains")."""
+from __future__ import annotations
+
+from synth import models
+from synth.models import CATEGORIES, THEME_SECTIONS, ThemeSet
+from synth.render import themes_table
+from synth.report.model import ReportData, StudySummary
+
+
+def test_codes_and_headings_are_the_tables(monkeypatch):
+    from synth.report import data
+    from synth.web import views
+
+    assert data.CODE == {c: CATEGORIES[c].code for c in models.CLUSTERED_CATEGORIES}
+    assert views.SECTIONS == tuple((c, CATEGORIES[c].themes_title) for c in THEME_SECTIONS)
+    assert len({s.code for s in CATEGORIES.values()}) == len(CATEGORIES)
+
+
+def test_a_renamed_heading_shows_in_the_cli_markdown_and_html(monkeypatch):
+    from synth.report.html import render_html
+    from synth.report.markdown import render_markdown
+
+    monkeypatch.setitem(CATEGORIES, "pain", CATEGORIES["pain"].model_copy(update={"themes_title": "Problems heard"}))
+    assert themes_table(ThemeSet(), "pain").title == "Problems heard"
+    d = ReportData(summary=StudySummary())
+    md = render_markdown(d)
+    assert "## Problems heard" in md.splitlines() and "[Problems heard](#problems-heard)" in md
+    html = render_html(d, chart_svgs={})
+    assert html.count("Problems heard") >= 2 and "Pain themes" not in html  # the contents line and the heading
