@@ -104,3 +104,43 @@ def test_gemma_on_a_single_slot_server_ends_fast_names_failed_chunks_and_counts_
                    if r.body not in slot.timed_out)
     assert run.totals.tokens_in > answered  # the timed-out requests' input is counted too
     assert run.totals.cost_usd == 0.0 and run.price_note and "$0" in run.price_note
+
+
+def test_two_in_flight_a_request_that_timed_out_queued_is_sent_again_only_once_the_server_is_free(tmp_path):
+    """`--concurrency 2` (the local default): the second request waits behind the first on the server, so
+    its timeout runs while it queues. It is sent again once, after the server is free; never while the
+    server still works on its first copy."""
+    ws = Workspace(tmp_path / "ws")
+    pipeline.ingest([ROOT / f for f in SETTINGS["files"]], ws)
+    answers = GemmaWithOneOutOfRange()
+    clock = SimClock()
+    seconds: dict[str, float] = {}
+
+    def took(body: dict) -> float:  # concurrent: the served exchange of this very request, by its messages
+        return seconds.get(json.dumps(body["messages"], sort_keys=True), ONE_TOKEN_S)
+
+    def answer(body: dict) -> dict:
+        reply = answers(body)
+        seconds[json.dumps(body["messages"], sort_keys=True)] = answers.seconds[-1]
+        return reply
+
+    with FakeOpenAI(answer) as srv:
+        cfg = ProviderConfig(provider="llamacpp", model=SETTINGS["model"], base_url=srv.base_url, mode="tools",
+                             timeout_s=TIMEOUT, max_tokens=SETTINGS["max_tokens"])
+        client, slot = sim_client(srv.base_url, clock, TIMEOUT, took)
+        run = pipeline.extract(ws, cfg, ExtractOptions(concurrency=2, budget_tokens=SETTINGS["budget"]),
+                               client=client, clock=clock)
+        received = srv.chat_requests()
+    ws.close()
+    assert run.fatal is None and slot.timed_out
+    sends: dict[str, list[tuple[float, float]]] = {}
+    for sent, finished, body in slot.log:
+        if body.get("max_tokens") != 1:
+            sends.setdefault(json.dumps(body["messages"], sort_keys=True), []).append((sent, finished))
+    for times in sends.values():
+        assert len(times) <= 2
+        if len(times) == 2:
+            assert times[1][0] >= times[0][1], "sent again while the server still worked on it"
+    assert run.totals.calls == sum(1 for r in received if r.body.get("max_tokens") != 1)
+    # slower than one at a time (a queued request's re-send costs the server its time again): the README
+    # says --concurrency 1 for single-slot servers

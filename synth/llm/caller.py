@@ -13,8 +13,8 @@ What is never retried: a bad key or unknown model (the run stops), a 4xx/5xx tha
 shape (the mode is wrong: the run stops and says so), a request to a local server that timed out (it is
 still generating it: the session waits until the server is free, synth/llm/waiting.py, and leaves that
 request to the next run), and an endpoint that does not answer at all. The one breaker rule: after
-`breaker_after` requests of the study's work in a row got no answer (timed out or could not connect),
-the run stops with one message naming the endpoint, and the requests still in flight are cancelled
+`breaker_after` requests of the study's work in a row got no answer (timed out or could not connect;
+on a local server a timeout counts only for a request that had the server to itself), the run stops with one message naming the endpoint, and the requests still in flight are cancelled
 (their connections closed). Probes do not count. Every HTTP request sent is counted with its tokens
 (synth/llm/ledger.py), whatever became of it.
 """
@@ -295,6 +295,7 @@ class LlmCaller:
                 task = asyncio.ensure_future(asyncio.wait_for(coro, deadline))
             finally:
                 CURRENT.reset(token)
+            queued = bool(self._inflight)  # on a single-slot server it waits behind those, on its own clock
             self._inflight.add(task)
             try:
                 result, completion = await task
@@ -304,7 +305,8 @@ class LlmCaller:
                     raise EndpointDown(self.fatal) from None  # cancelled by the breaker, not by our caller
                 raise
             except Exception as exc:  # noqa: BLE001 - logged and classified, then re-raised
-                self._account(exc, purpose)
+                exc.synth_queued = queued  # type: ignore[attr-defined]  # read by _call's timeout rule
+                self._account(exc, purpose, queued)
                 self._record(attempt, messages, key, purpose, t0,
                              f"error:{_LOGGED.get(classify(exc), classify(exc))}",
                              self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}"))
@@ -351,9 +353,11 @@ class LlmCaller:
 
         return is_local(self.cfg)
 
-    def _account(self, exc: BaseException, purpose: str) -> None:
-        """The breaker: work requests in a row that got no answer, reset by any that got one."""
-        if purpose in PROBE_PURPOSES:
+    def _account(self, exc: BaseException, purpose: str, queued: bool = False) -> None:
+        """The breaker: work requests in a row that got no answer, reset by any that got one. A request
+        that timed out while others were in flight on a local server says nothing about the server (it
+        may have waited behind them): it is not counted."""
+        if purpose in PROBE_PURPOSES or (queued and self._timed_out(exc) and self._single_slot_risk()):
             return
         if classify(exc) != "down":
             self._down = 0
@@ -419,6 +423,7 @@ class LlmCaller:
         input_tokens = self._input_tokens(messages)
         max_tokens = max_tokens_for(response_model, input_tokens, self.cfg.max_tokens)
         last: Optional[BaseException] = None
+        resent = False
         for attempt in range(self.cfg.max_attempts):
             try:
                 result, completion = await self._attempt(mode, messages, response_model, max_tokens,
@@ -430,10 +435,15 @@ class LlmCaller:
                 if self.fatal and kind == "down":
                     raise EndpointDown(self.fatal) from None
                 if kind == "down" and self._timed_out(exc) and self._single_slot_risk():
-                    # re-sent now it would queue behind itself: wait for the server, leave it to the next run
+                    # re-sent now it would queue behind itself: wait until the server is free; a request
+                    # that only timed out because it queued behind another is then sent once more, alone
+                    # in the server's queue; one that timed out on its own is left to the next run
                     await self._after_timeout(exc)
                     if self.fatal:
                         raise EndpointDown(self.fatal) from None
+                    if getattr(exc, "synth_queued", False) and not resent:
+                        resent = True
+                        continue
                     raise ChunkFailed(f"no answer within {self.cfg.timeout:g} s (the server may still have been "
                                       "working on it); not sent again in this run, the next run asks again. "
                                       + _TRY) from None

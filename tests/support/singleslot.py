@@ -9,7 +9,9 @@ takes ``seconds(body)`` (the recorded ``elapsed_s``), and the client gives up ``
 seconds after sending it (``httpx.ReadTimeout``, which the openai client turns into ``APITimeoutError``).
 :class:`SimClock` is the session's clock (synth/llm/waiting.py): sleeping advances it, nothing waits.
 
-Exact for one request at a time (``--concurrency 1``), which is how such a server is meant to be used.
+Exact for one request at a time (``--concurrency 1``); with more in flight a request counts as sent when
+it entered the transport, and the clock only moves forward (a close approximation, good enough to see
+requests queue behind each other).
 """
 from __future__ import annotations
 
@@ -40,21 +42,23 @@ class SingleSlotTransport(httpx.AsyncBaseTransport):
         self.inner = httpx.AsyncHTTPTransport()
         self.busy_until = 0.0
         self.timed_out: list[dict] = []  # bodies of the requests the client gave up on
+        self.log: list[tuple[float, float, dict]] = []  # (sent, finished on the server, body) per chat request
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        sent = self.clock.now()
         resp = await self.inner.handle_async_request(request)
         content = await resp.aread()
         if not request.url.path.endswith("/chat/completions"):
             return httpx.Response(resp.status_code, headers=resp.headers, content=content, request=request)
         body = json.loads(request.content or b"{}")
-        sent = self.clock.now()
         start = max(sent, self.busy_until)
         self.busy_until = start + self.seconds(body)  # the server finishes it whether or not anyone waits
+        self.log.append((sent, self.busy_until, body))
         if self.busy_until - sent > self.timeout:
-            self.clock.t = sent + self.timeout
+            self.clock.t = max(self.clock.t, sent + self.timeout)
             self.timed_out.append(body)
             raise httpx.ReadTimeout("simulated: no answer within the timeout", request=request)
-        self.clock.t = self.busy_until
+        self.clock.t = max(self.clock.t, self.busy_until)
         return httpx.Response(resp.status_code, headers=resp.headers, content=content, request=request)
 
     async def aclose(self) -> None:
