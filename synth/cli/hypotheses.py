@@ -95,13 +95,15 @@ def hypotheses(workspace: Path = WorkspaceOpt,
                 console.print("offline related evidence: no LLM calls, $0")
                 raise typer.Exit(0)
             from synth.hypotheses import estimate_hypotheses
+            from synth.llm.prices import cost_text
 
             hyps, _ = _load(ws, file, True)
             est = estimate_hypotheses(ws, hyps, llm)
             print(est.model_dump_json(indent=2)) if as_json else console.print(
                 f"[b]dry run[/b] {esc(llm.describe())}: {est.hypotheses} hypotheses x {est.chunks} chunks, "
                 f"{est.cached} cached, [b]{est.calls} calls[/b], {est.tokens_in:,} tokens in, "
-                f"~{est.tokens_out_estimate:,} out, estimated [b]${est.cost_usd:.4f}[/b]")
+                f"~{est.tokens_out_estimate:,} out, estimated [b]{cost_text(est.cost_usd)}[/b] (re-asks not "
+                "included)")
             raise typer.Exit(0)
         run = run_hypotheses(ws, None if method == "related" else llm, file, True, embedding_model, method)
     if as_json:

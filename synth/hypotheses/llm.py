@@ -17,9 +17,10 @@ from pydantic import BaseModel, Field
 from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.grounding import locate, salvage
 from synth.llm.keys import llm_cache_key
+from synth.llm.prices import is_local
 from synth.llm.probe import known_mode
-from synth.llm.provider import ProviderConfig
-from synth.llm.tokens import count_tokens
+from synth.llm.provider import HOSTED, ProviderConfig
+from synth.llm.tokens import request_tokens
 from synth.resources import load_prompt
 
 from .model import DryRunHypotheses, Hypothesis, HypothesisRun, InterviewStance
@@ -68,9 +69,11 @@ def _chunks(iv: Interview, model: str) -> list[Chunk]:
 
 def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg: ProviderConfig,
              prices) -> DryRunHypotheses:
-    """What a real run would send: cached calls are free, the rest counted with the tokenizer."""
+    """What a real run would send: cached calls are free, the rest counted as sent (schema included).
+    Re-asks are not included: this stage has no call history to estimate them from yet."""
     mode = known_mode(ws, cfg)
     version = load_prompt(PROMPT_FILE).version
+    tools_in_prompt = cfg.provider in HOSTED or not is_local(cfg)   # as synth/extract/dryrun.py counts it
     chunks = cached = tin = 0
     for iv in interviews:
         chs = _chunks(iv, cfg.model)
@@ -82,11 +85,14 @@ def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg:
             if ws.cache_get(key) is not None:
                 cached += 1
                 continue
-            tin += sum(count_tokens(m["content"], cfg.model) for m in msgs)
+            tin += request_tokens(msgs, ChunkFindings, mode, cfg.model, tools_in_prompt=tools_in_prompt)
     calls = chunks - cached
-    tout = calls * (60 + 80 * len(hypotheses) // 4)
+    # a reply names a few hypotheses with 1-3 quotes each: ~60 tokens of frame, ~20 per hypothesis
+    tout = calls * (60 + 20 * len(hypotheses))
+    cost = prices.cost(cfg.model, tin, tout, local=is_local(cfg))
     return DryRunHypotheses(model=cfg.model, hypotheses=len(hypotheses), chunks=chunks, cached=cached, calls=calls,
-                            tokens_in=tin, tokens_out_estimate=tout, cost_usd=round(prices.cost(cfg.model, tin, tout), 4))
+                            tokens_in=tin, tokens_out_estimate=tout,
+                            cost_usd=None if cost is None else round(cost, 4))
 
 
 def llm_stances(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg: ProviderConfig, embedder,

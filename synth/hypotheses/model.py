@@ -117,4 +117,4 @@ class DryRunHypotheses(BaseModel):
     calls: int
     tokens_in: int
     tokens_out_estimate: int
-    cost_usd: float
+    cost_usd: Optional[float] = Field(description="None: the model's price is unknown")

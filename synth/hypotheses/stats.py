@@ -65,7 +65,7 @@ def verdict(r: HypothesisResult) -> str:
     elif r.ci_high is not None and r.ci_high < 0.5:
         lead = "Heard in a minority of interviews"
     else:
-        lead = "Heard in some interviews (too few to tell whether most)"
+        lead = "Heard in some interviews, too few to tell whether in most"
     if r.contradicts > r.supports:
         lead = "Contradicted more often than supported"
     s = r.split

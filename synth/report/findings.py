@@ -68,7 +68,7 @@ def markdown_sections(runs: list[HypothesisRun], sat: Optional[Saturation]) -> l
                 cite = " · ".join(x for x in (q.file, q.speaker, hms(q.start)) if x)
                 out.append(f"- {row.stance} · {md(row.account)} ({md(row.outcome or 'open')}): “{md(q.quote)}” "
                            f"— {md(cite)}")
-            out += [f"- … {len(said) - 8} more interviews" if len(said) > 8 else "", ""]
+            out += ([f"- … {len(said) - 8} more interviews (report.html lists all)"] if len(said) > 8 else []) + [""]
     out += ["## Saturation", ""]
     if sat is None or not sat.curves:
         return out + ["No themes yet: run `synth themes`.", ""]
