@@ -126,8 +126,11 @@ def progress_bars(enabled: bool = True) -> Iterator:
         yield advance
 
 
-def _quote_ref(ev) -> str:
-    t = f" @{fmt_duration(ev.start)}" if ev.start is not None else ""
+def quote_ref(ev) -> str:
+    """Where a quote was said, as the report and the browser write it: file · speaker @hh:mm:ss."""
+    from synth.report.model import hms  # the one quote-time format (late: keeps CLI start-up light)
+
+    t = f" @{hms(ev.start)}" if ev.start is not None else ""
     return f"[dim]{esc(ev.file)} · {esc(ev.speaker)}{t}[/dim]"
 
 
@@ -159,7 +162,7 @@ def themes_table(ts, category: str, top: int = 10, quotes: int = 1, items_by_id=
         elif rep:
             evs = [rep]
         for ev in evs[:quotes]:
-            ev_lines.append(f"“{esc(ev.quote)}”\n  {_quote_ref(ev)}")
+            ev_lines.append(f"“{esc(ev.quote)}”\n  {quote_ref(ev)}")
         t.add_row(str(th.rank), label, str(len(th.files)), f"{th.won}/{th.lost}", f"{th.score:.0f}",
                   "\n".join(ev_lines) or "-")
     if not rows:

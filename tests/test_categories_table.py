@@ -29,3 +29,14 @@ def test_a_renamed_heading_shows_in_the_cli_markdown_and_html(monkeypatch):
     assert "## Problems heard" in md.splitlines() and "[Problems heard](#problems-heard)" in md
     html = render_html(d, chart_svgs={})
     assert html.count("Problems heard") >= 2 and "Pain themes" not in html  # the contents line and the heading
+
+
+def test_one_quote_time_format_in_the_cli_and_the_report():
+    from synth.models import Evidence
+    from synth.render import quote_ref as cli_quote
+    from synth.report.data import quote_ref
+
+    ev = Evidence(quote="We lose a week every quarter", file="a.vtt", transcript_hash="h", speaker="Ana",
+                  turn_index=3, char_start=0, char_end=28, start=192.4)
+    assert "@00:03:12" in cli_quote(ev)  # was "@3:12" in `synth themes` and "@192s" in `synth review THEME`
+    assert quote_ref(ev).timestamp == "00:03:12"  # the report, the browser (its quotes) and themes.json

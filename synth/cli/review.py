@@ -12,7 +12,7 @@ import typer
 
 from synth.cli.options import WorkspaceOpt, check_review_file, open_workspace
 from synth.cli.show import print_themes
-from synth.render import breakdown_table, console, err, esc
+from synth.render import breakdown_table, console, err, esc, quote_ref
 
 # A subcommand's own -w; when absent, the group's (`synth review -w ws pin pain-2`).
 SubWorkspaceOpt = typer.Option(None, "--workspace", "-w", help="workspace folder (default: the one given to "
@@ -119,8 +119,7 @@ def review_show(ctx: typer.Context, workspace: Path = WorkspaceOpt,
             for i in th.item_ids:
                 it = by_id[i]
                 for ev in it.evidence:
-                    console.print(f"  [dim]{esc(i)}[/dim] “{esc(ev.quote)}” — {esc(ev.file)} · "
-                                  f"{esc(ev.speaker)}" + (f" @{ev.start:.0f}s" if ev.start is not None else ""))
+                    console.print(f"  [dim]{esc(i)}[/dim] “{esc(ev.quote)}” — {quote_ref(ev)}")
             return
         print_themes(ts, 50, quotes=quotes, ws=ws)
         _print_review_state(ws.root)
