@@ -6,7 +6,8 @@ interviewee sentences and extracted items are close to the hypothesis in MiniLM 
 "nothing forcing it", an item the speaker waved off). How the score is built (set on the dev study):
 
 1. units: every interviewee sentence of 4+ words and every extracted item (its statement; the quote
-   shown is its evidence). Interviewer turns are never units.
+   shown is its evidence); a hypothesis with a category skips items of other categories. Interviewer
+   turns are never units.
 2. unit score: mean cosine similarity to the hypothesis' texts (the whole text and, where it has
    several parts such as "label: description", each part), minus the unit's mean similarity to
    every hypothesis of the set and a few generic interview sentences: a sentence about the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -35,6 +37,7 @@ CONTRAST_WEIGHT = 1.0
 BASELINE_WEIGHT = 0.5
 MAX_QUOTES = 3
 MIN_WORDS = 4
+SAME_CATEGORY_ITEMS = True   # a hypothesis with a category ignores extracted items of other categories
 WINDOW_SENTENCES = 1     # also score runs of up to this many sentences of one turn (2 gained nothing on dev)
 GENERIC = (
     "Thanks for making the time to talk today.",
@@ -66,6 +69,7 @@ class Unit:
     text: str              # what is embedded
     evidence: Evidence     # what is shown
     dismissal: bool
+    category: Optional[str] = None   # items only: a hypothesis with another category skips them
 
 
 def _evidence(t: Transcript, turn, start: int, end: int) -> Evidence:
@@ -99,7 +103,7 @@ def units_of(iv: Interview) -> list[Unit]:
         turn = t.turn_at(ev.char_start)
         if turn is None or turn.is_interviewer or t.text[ev.char_start:ev.char_end] != ev.quote:
             continue  # evidence rules: verbatim, interviewee turn
-        out.append(Unit(it.statement, ev, it.dismissed or bool(DISMISSAL.search(ev.quote))))
+        out.append(Unit(it.statement, ev, it.dismissed or bool(DISMISSAL.search(ev.quote)), it.category))
     return out
 
 
@@ -130,7 +134,12 @@ def related_evidence(hypotheses: list[Hypothesis], interviews: list[Interview], 
         own = np.stack([(uv @ q.T).mean(axis=1) for q in hv], axis=1)          # units x hypotheses
         quote_sim = np.stack([(ev @ q.T).mean(axis=1) for q in hv], axis=1)
         contrast = np.concatenate([own, uv @ gv.T], axis=1).mean(axis=1, keepdims=True)
-        per_unit.append((units, own - CONTRAST_WEIGHT * contrast, quote_sim))
+        adj = own - CONTRAST_WEIGHT * contrast
+        if SAME_CATEGORY_ITEMS:
+            for i, h in enumerate(hypotheses):
+                off = [k for k, u in enumerate(units) if h.category and u.category and u.category != h.category]
+                adj[off, i] = -1.0
+        per_unit.append((units, adj, quote_sim))
     raw = np.zeros((len(hypotheses), len(interviews)))
     for j, (units, adj, _) in enumerate(per_unit):
         if len(units):
