@@ -12,6 +12,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, Field
 
 from synth.extract import DryRunEstimate, ExtractRun
+from synth.hypotheses import HypothesisRun
 from synth.icp import IcpProfile, ValidationReport, dump_scores_json
 from synth.ingest.study import IngestReport
 from synth.models import ThemeSet
@@ -54,6 +55,7 @@ class RunOutput(BaseModel):
     ingest: IngestReport
     extract: ExtractRun
     themes: Optional[ThemeSet] = None
+    hypotheses: Optional[HypothesisRun] = Field(None, description="when the study has a hypotheses.yaml")
     icp: Optional[IcpOutput] = None
     report: Optional[ReportPaths] = None
     stopped: Optional[str] = Field(None, description="why the run stopped before the report, if it did")

@@ -69,7 +69,7 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         res = pipeline.icp(ws, llm)
         paths_out = write_report(ws, ws.root / "report", res)
         if as_json:
-            _print_run_json(report, xrun, ts, res, paths_out)
+            _print_run_json(report, xrun, ts, res, paths_out, hypotheses=hyp or None)
         else:
             print_themes(ts, 5, ws=ws)
             if hyp:
@@ -85,8 +85,8 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
     raise typer.Exit(1 if failed else 0)
 
 
-def _print_run_json(ingest, xrun, ts=None, res=None, paths=None, stopped=None) -> None:
+def _print_run_json(ingest, xrun, ts=None, res=None, paths=None, stopped=None, hypotheses=None) -> None:
     from synth.cli.outputs import RunOutput, icp_output, print_json
 
-    print_json(RunOutput(ingest=ingest, extract=xrun, themes=ts, icp=icp_output(res) if res else None,
-                         report=paths, stopped=stopped))
+    print_json(RunOutput(ingest=ingest, extract=xrun, themes=ts, hypotheses=hypotheses,
+                         icp=icp_output(res) if res else None, report=paths, stopped=stopped))
