@@ -245,6 +245,16 @@ class ExtractionStats(BaseModel):
     # fields that claimed what their evidence does not say (synth/extract/verify.py)
     fields_nulled: int = 0
     fields_corrected: int = 0
+    # statements their quotes do not say (synth/extract/support.py): re-asked once (LLM path), then
+    # shown as the quote's own clause, or the item dropped; re-ask answers that were another line
+    # than the quote first proposed, refused; values outside the schema's range, clamped
+    statements_reasked: int = 0
+    statements_replaced: int = 0
+    items_unsupported: int = 0
+    reask_answers_refused: int = 0
+    values_clamped: int = 0
+    # chunks whose request failed after its retries (the file is then partial: Extraction.failed_chunks)
+    chunks_failed: int = 0
     calls: int = 0
     cache_hits: int = 0
     # bounded generation (synth/llm/budget.py): replies cut off at max_tokens (each re-asked as two
@@ -259,6 +269,15 @@ class ExtractionStats(BaseModel):
     @property
     def grounding_rate(self) -> float:
         return self.quotes_grounded / self.quotes_proposed if self.quotes_proposed else 1.0
+
+
+class ChunkFailure(BaseModel):
+    """One chunk the model never answered usably: the file's other chunks are kept (a partial file),
+    and the next run asks this chunk again (a failure is never cached)."""
+
+    chunk: int = Field(description="1-based chunk number")
+    chunks: int = Field(description="how many chunks the file has")
+    error: str = Field(description="one line a person understands: what the model did, what to try")
 
 
 class Extraction(BaseModel):
@@ -276,6 +295,11 @@ class Extraction(BaseModel):
     dmu: list[DmuMember] = Field(default_factory=list)
     traits: AccountTraits = Field(default_factory=AccountTraits)
     stats: ExtractionStats = Field(default_factory=ExtractionStats)
+    failed_chunks: list[ChunkFailure] = Field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.failed_chunks)
 
     def items(self) -> list[Item]:
         return [it for spec in CATEGORIES.values() for it in getattr(self, spec.field)]

@@ -207,6 +207,38 @@ def _vague_plural(low: str) -> bool:
     return low in ("dozens", "hundreds", "thousands", "millions", "billions", "tens", "scores")
 
 
+# "one"/"once" as a pronoun, a determiner's object or a conjunction, not a count
+_ONE_BEFORE = frozenset({"the", "this", "that", "which", "any", "each", "every", "no", "some", "someone"})
+_ONE_AFTER = frozenset({"of", "another", "anyone", "way"})
+_ONCE_CLAUSE = frozenset({"we", "i", "you", "they", "he", "she", "it", "the", "that", "this", "our", "your",
+                          "their", "its", "everyone", "everything", "people", "there", "things", "someone",
+                          "in", "upon", "more", "again", "you're", "we're", "they're", "it's", "that's",
+                          "we've", "i'm", "you've", "they've", "he's", "she's", "all", "a", "an"})
+_ONCE_COUNT = frozenset({"a", "an", "per", "every", "each", "or", "twice"})
+
+
+def _not_a_count(toks: list[_Tok], i: int) -> bool:
+    """"at once", "one of", "no one", "the one", "once we..." say no quantity (issue 25)."""
+    low = toks[i].low
+    prev = toks[i - 1].low if i > 0 else ""
+    nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    if low == "no":
+        return nxt == "one"
+    if low == "one":
+        return prev in _ONE_BEFORE or nxt in _ONE_AFTER
+    if low == "once":
+        if prev == "at":
+            return True
+        # "once a week" / "once per sprint" count; "once we ship", "once the audit lands" do not
+        return nxt in _ONCE_CLAUSE and not (nxt in ("a", "an") and _period_after(toks, i + 2))
+    return False
+
+
+def _period_after(toks: list[_Tok], j: int) -> bool:
+    return j < len(toks) and toks[j].low in ("day", "week", "month", "quarter", "year", "sprint", "release",
+                                            "cycle", "night", "morning", "fortnight", "decade", "while")
+
+
 def numbers_in(text: str) -> list[NumberMention]:
     """Every number `text` says, in order, with its span. Vague amounts are not numbers."""
     toks = _tokens(text)
@@ -239,11 +271,11 @@ def numbers_in(text: str) -> list[NumberMention]:
                 v *= 12
                 j += 1
             parsed = (v, j)
+        elif _not_a_count(toks, i):
+            i += 2 if t.low == "no" else 1  # "at once", "one of", "no one", "the one", "once we..."
+            continue
         elif t.low in TIMES:
             parsed, words = (float(TIMES[t.low]), i + 1), True
-        elif t.low == "no" and i + 1 < len(toks) and toks[i + 1].low == "one":
-            i += 2  # "no one" is nobody
-            continue
         elif (t.low in SCALES or t.low == "dozen") and i > 0 and toks[i - 1].low in VAGUE:
             parsed = None  # "a few hundred", "several thousand": vague, not a number
         elif _is_word_number(t.low) or t.low in ("a", "an", "half"):

@@ -77,30 +77,44 @@ def _quotes_cell(s) -> str:
     return f"{s.quotes_grounded_first}/{s.quotes_reasked}/{s.quotes_salvaged}/{dropped}"
 
 
+def _statements_cell(s) -> str:
+    dropped = f"[red]{s.items_unsupported}[/red]" if s.items_unsupported else "0"
+    return f"{s.statements_replaced}/{dropped}"
+
+
+def _partial_cell(e) -> str:
+    if not e.failed_chunks:
+        return ""
+    total = e.failed_chunks[0].chunks
+    return f" [yellow](partial: {len({f.chunk for f in e.failed_chunks})} of {total} chunks lost)[/yellow]"
+
+
 def extract_table(run) -> Table:
     """Per file and in total: what was extracted, and every request sent (failed files' included)."""
     unknown = (getattr(run, "price_note", None) or "").startswith("price unknown")
     cost = (lambda c: "?") if unknown else (lambda c: f"{c:.4f}")  # noqa: E731
     t = Table(title=f"Extraction ({run.extractor}{': ' + run.model if run.model else ''})",
               caption="quotes: found as proposed / after a re-ask / cut to their verbatim part / dropped; "
-                      "fields: emptied / corrected because their quote does not say them")
+                      "statements their quotes do not say: replaced by the quote's own clause / item dropped; "
+                      "fields: emptied / corrected because their quote does not say them; "
+                      "partial: chunks the model never answered (asked again next run)")
     for c in ["file", "pains", "triggers", "alternatives", "dmu", "dismissed", "grounding", "quotes",
-              "fields", "calls", "cache hits", "tokens", "cost $"]:
+              "statements", "fields", "calls", "cache hits", "tokens", "cost $"]:
         t.add_column(c, justify="left" if c == "file" else "right")
     for e in run.extractions:
         s = e.stats
-        t.add_row(esc(e.file), str(len(e.pains)), str(len(e.triggers)), str(len(e.alternatives)),
+        t.add_row(esc(e.file) + _partial_cell(e), str(len(e.pains)), str(len(e.triggers)), str(len(e.alternatives)),
                   str(len(e.dmu)), str(sum(i.dismissed for i in e.items())), f"{s.grounding_rate:.0%}" if s.quotes_proposed else "–",
-                  _quotes_cell(s), f"{s.fields_nulled}/{s.fields_corrected}",
+                  _quotes_cell(s), _statements_cell(s), f"{s.fields_nulled}/{s.fields_corrected}",
                   str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), cost(s.cost_usd))
     for f in getattr(run, "failures", []):  # its requests were sent and are counted too
-        t.add_row(f"{esc(f.file)} [red](failed)[/red]", *["–"] * 8, str(f.calls), "–", str(f.tokens), "–")
+        t.add_row(f"{esc(f.file)} [red](failed)[/red]", *["–"] * 9, str(f.calls), "–", str(f.tokens), "–")
     s = run.totals
     n = lambda attr: str(sum(len(getattr(e, attr)) for e in run.extractions))  # noqa: E731
     t.add_section()
     t.add_row("[b]total[/b]", n("pains"), n("triggers"), n("alternatives"), n("dmu"),
               str(sum(i.dismissed for e in run.extractions for i in e.items())),
-              f"{s.grounding_rate:.1%}" if s.quotes_proposed else "–", _quotes_cell(s),
+              f"{s.grounding_rate:.1%}" if s.quotes_proposed else "–", _quotes_cell(s), _statements_cell(s),
               f"{s.fields_nulled}/{s.fields_corrected}",
               str(s.calls), str(s.cache_hits), str(s.tokens_in + s.tokens_out), cost(s.cost_usd))
     return t

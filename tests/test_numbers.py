@@ -130,9 +130,24 @@ def test_and_joins_only_where_english_joins_numbers():
 
 
 def test_a_lone_one_is_marked():
-    (m,) = numbers_in("the one cron job that has it")
+    (m,) = numbers_in("one cron job has it")
     assert m.value == 1 and m.bare_one
     assert not only("one hundred").bare_one
+
+
+@pytest.mark.parametrize("text", [
+    "every school comes back at once", "one of our engineers wrote it", "no one owns it",
+    "the one cron job that has it", "once we moved to Stripe it broke", "Once the audit lands, we pay",
+    "once in a while it fails", "that one is fine",
+])
+def test_one_and_once_that_are_not_quantities(text):
+    assert [m for m in numbers_in(text) if m.value == 1] == []  # issue 25
+
+
+@pytest.mark.parametrize("text", ["we do it once a week", "we did it once.", "once or twice a year",
+                                  "it takes one engineer"])
+def test_one_and_once_that_count(text):
+    assert numbers_in(text)[0].value == 1
 
 
 def test_parse_number_and_matching():

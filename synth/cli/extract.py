@@ -63,4 +63,4 @@ def extract(paths: Optional[List[Path]] = typer.Argument(None, help="ingest thes
         console.print(extract_table(run))
     print_generation_counts(run.totals)
     print_extract_problems(run)
-    raise typer.Exit(1 if run.failures or ingest_failed else 0)
+    raise typer.Exit(1 if run.failures or run.partial or ingest_failed else 0)  # partial: chunks were lost

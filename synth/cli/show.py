@@ -59,6 +59,9 @@ def print_extract_problems(run, fatal_note: str = "") -> None:
     """One line per failed file; a fatal provider error ends the command with exit code 1."""
     for f in run.failures:
         err.print(f"[red]error[/red] {esc(f.file)}: {esc(f.error)}")
+    for e in getattr(run, "extractions", []):
+        for c in e.failed_chunks:  # a partial file: its other chunks are kept and shown
+            err.print(f"[yellow]partial[/yellow] {esc(e.file)}: chunk {c.chunk} of {c.chunks}: {esc(c.error)}")
     if run.fatal:
         err.print(f"[red]fatal[/red] {esc(run.fatal)}{fatal_note}")
         raise typer.Exit(1)

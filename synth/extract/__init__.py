@@ -2,7 +2,8 @@
 
 Public entry: `extract(...) -> ExtractRun`. Both extractors' output goes through the same check
 before it is stored: every field that claims a fact must be something its evidence says
-(synth/extract/verify.py). `estimate(...) -> DryRunEstimate` answers a dry run
+(synth/extract/verify.py), and every statement must be what its quote says (synth/extract/support.py;
+the LLM path re-asks an unsupported statement once first). `estimate(...) -> DryRunEstimate` answers a dry run
 (calls, tokens, cost) before anything is sent.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel, Field
 from synth.extract.dryrun import DryRunEstimate, estimate
 from synth.extract.request import prompt_version
 from synth.extract.roles_llm import check_roles, needs_check
+from synth.extract.support import SupportJudge, check_support
 from synth.extract.verify import verify_extraction
 from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller, load_prices
 from synth.llm.ledger import Ledger, RequestCount
@@ -54,6 +56,8 @@ class ExtractRun(BaseModel):
     probe: Optional[RequestCount] = Field(None, description="requests that found the mode or waited for a "
                                                             "busy server: not the study's calls")
     price_note: Optional[str] = None
+    partial: list[str] = Field(default_factory=list, description="files extracted with some chunks lost "
+                                                                 "(Extraction.failed_chunks; asked again next run)")
 
 
 def mark_notes(ex: Extraction, t: Transcript) -> Extraction:
@@ -103,7 +107,17 @@ def extract(transcripts: list[Transcript], workspace: Workspace, accounts: dict[
             c = ledger.by_scope.get(f.file)
             if c is not None:
                 f.calls, f.tokens = c.sent, c.tokens_in + c.tokens_out
+    run.partial = [e.file for e in run.extractions if e.partial]
     return run
+
+
+def _support_judge(workspace, options, emb=None) -> SupportJudge:
+    """The support check on the run's embedder (loaded only when there is a pair to judge)."""
+    if emb is None:
+        from synth.embed import Embedder
+
+        emb = Embedder(workspace, options.embedding_model)
+    return SupportJudge(emb.encode)
 
 
 def _extract_local(transcripts, workspace, accounts, options, progress) -> ExtractRun:
@@ -111,6 +125,7 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
     from synth.extract.local import examples_version, extract_local
 
     emb = Embedder(workspace, options.embedding_model)
+    judge = _support_judge(workspace, options, emb)
     run = ExtractRun(extractor="local", model=emb.model_name)
     key = f"local|{examples_version()}|{emb.model_name}"
     for t in transcripts:
@@ -120,6 +135,7 @@ def _extract_local(transcripts, workspace, accounts, options, progress) -> Extra
             ex.stats.quotes_grounded_first = ex.stats.quotes_grounded
             verify_extraction(ex, t)
             mark_notes(ex, t)
+            check_support(ex, judge)
             workspace.put_extraction(ex, key)
             run.extractions.append(ex)
         except WorkspaceError:
@@ -150,9 +166,11 @@ async def _extract_llm(transcripts, workspace, accounts, cfg, options, progress,
 
 async def _extract_all(transcripts, workspace, accounts, options, progress, caller, run: ExtractRun) -> None:
     from synth.extract.llm_run import extract_transcript_llm, redactor_for
+    from synth.extract.restate import support_statements
 
     cfg = caller.cfg
     key = f"llm|{prompt_version()}|{cfg.model}|redact={options.redact}"
+    judge = _support_judge(workspace, options)
 
     async def one(t: Transcript):
         try:
@@ -170,6 +188,7 @@ async def _extract_all(transcripts, workspace, accounts, options, progress, call
                 progress("transcripts failed", 1)
             raise
         verify_extraction(ex, t)
+        await support_statements(ex, t, caller, judge)
         mark_notes(ex, t)
         workspace.put_extraction(ex, key)
         if progress:  # done, not merely planned: a stopped run's bar shows what it finished

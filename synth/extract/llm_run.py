@@ -1,6 +1,12 @@
 """The LLM extractor: chunk -> (redact) -> cached instructor call -> restore -> ground (re-ask,
 salvage: synth/extract/reask.py) -> consolidate. Fields are checked against their evidence after
-this, in the shared flow (synth/extract/verify.py)."""
+this, in the shared flow (synth/extract/verify.py, synth/extract/support.py).
+
+One chunk the model never answers usably (after its retries, halves and re-asks) costs that chunk,
+not the file: it is recorded in `Extraction.failed_chunks` with one human line, the other chunks
+are kept, and since a failure is never cached the next run asks only that chunk again. A file all
+of whose chunks failed is a failed file. A value outside the schema's range in an otherwise usable
+answer (severity 7 of 1-5) is clamped and counted (`values_clamped`), not a failure."""
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +16,7 @@ from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.consolidate import consolidate
 from synth.extract.reask import ground_chunk
 from synth.extract.redact import Redactor
-from synth.extract.request import cache_key, chunk_context, extract_chunk, prompt_version
+from synth.extract.request import LOST_TRY, cache_key, chunk_context, extract_chunk, prompt_version
 from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
@@ -19,6 +25,7 @@ from synth.llm.ledger import SCOPE
 from synth.models import (
     AccountRow,
     Alternative,
+    ChunkFailure,
     DmuMember,
     Evidence,
     Extraction,
@@ -60,7 +67,9 @@ def to_items(ce: ChunkExtraction, t: Transcript, red: Optional[Redactor], stats:
             stats.items_dropped += 1
 
     for p in ce.pains:
-        keep(PainPoint(statement=restore(p.statement), severity=p.severity, quantity=p.quantity,
+        severity = min(5, max(1, p.severity))
+        stats.values_clamped += severity != p.severity
+        keep(PainPoint(statement=restore(p.statement), severity=severity, quantity=p.quantity,
                        dismissed=p.dismissed, evidence=evs(p.quotes)))
     for g in ce.triggers:
         keep(Trigger(statement=restore(g.event), kind=g.kind, when=g.when, dismissed=g.dismissed,
@@ -96,10 +105,15 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
         ctx = chunk_context(name, ch.index, len(chunks))
         try:
             res = await extract_chunk(caller, text, ctx)
-        except ChunkFailed as exc:  # the failed chunk is named: the rest of the file is not to blame
-            raise ChunkFailed(f"chunk {ch.index + 1} of {len(chunks)}: {exc}") from exc
+        except ChunkFailed as exc:  # this chunk only: recorded, the file's other chunks stand
+            failed.append(ChunkFailure(chunk=ch.index + 1, chunks=len(chunks), error=str(exc)))
+            raise
         if progress:  # what was done: a chunk answered by the model, or found in the cache
             progress("chunks from cache" if res.cached else "chunks answered", 1)
+        if res.parts_lost:  # one half of a cut-off chunk came back, the other was cut off again
+            failed.append(ChunkFailure(chunk=ch.index + 1, chunks=len(chunks),
+                                       error=f"half of the chunk lost: the model's reply ran to the token cap "
+                                             f"again; {LOST_TRY}"))
         # grounding is CPU work with no await in it: let the calls that were waiting for this
         # one's concurrency slot go out first, or each response delays the next request by its parsing
         await asyncio.sleep(0)
@@ -107,18 +121,22 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
                                       cache_key(text, caller.cfg, caller.redact, ctx), stats)
         return res, evidence
 
-    # every chunk is asked even when one fails: what was answered is cached, so the next run asks only
-    # the chunks that failed (a timed-out one included), and each failed chunk is named
+    # every chunk is asked even when one fails: what was answered is cached and kept (a partial file),
+    # so the next run asks only the chunks that failed (a timed-out one included), each one named
+    failed: list[ChunkFailure] = []
     results = await asyncio.gather(*(one(c) for c in chunks), return_exceptions=True)
     for r in results:
         if isinstance(r, BaseException) and not isinstance(r, ChunkFailed):
             raise r
-    failed = [str(r) for r in results if isinstance(r, ChunkFailed)]
-    if failed:
-        raise ChunkFailed("; ".join(failed))
+    failed.sort(key=lambda f: f.chunk)
+    answered = [r for r in results if not isinstance(r, BaseException)]
+    if chunks and not answered:  # nothing at all came back: a failed file, not an empty one
+        first = failed[0]
+        more = f" (and {len(chunks) - 1} more chunks)" if len(chunks) > 1 else ""
+        raise ChunkFailed(f"every chunk failed; chunk {first.chunk} of {first.chunks}: {first.error}{more}")
     all_items: list[Item] = []
     traits: list[tuple[str, Trait]] = []
-    for res, evidence in results:
+    for res, evidence in answered:
         stats.replies_truncated += res.truncated
         stats.replies_looping += res.loops
         stats.parts_lost += res.parts_lost
@@ -129,10 +147,11 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
     if sent is not None:
         stats.calls, stats.cache_hits = sent.sent, sent.cache_hits
         stats.tokens_in, stats.tokens_out, stats.cost_usd = sent.tokens_in, sent.tokens_out, sent.cost_usd or 0.0
+    stats.chunks_failed = len({f.chunk for f in failed})
     merged = consolidate(all_items)
     ex = Extraction(file=t.file_name, transcript_hash=t.content_hash, extractor="llm",
                     model=caller.cfg.model, prompt_version=prompt_version(),
-                    traits=base_traits(account, t, traits), stats=stats)
+                    traits=base_traits(account, t, traits), stats=stats, failed_chunks=failed)
     for it in merged:
         it.id = it.stable_id(it.category, t.content_hash)
         ex.add(it)

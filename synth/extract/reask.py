@@ -7,7 +7,10 @@ dropped). Dropping those items loses real findings, so before a quote is given u
 2. the model is asked again, once (twice when the first re-ask fixed some but not all), naming each
    failing quote and asking for the exact words of an interviewee line of the same chunk. The
    re-ask is a cached call like any other: its key covers the chunk's key and the failing quotes,
-   so a re-run asks nothing and a changed answer asks anew;
+   so a re-run asks nothing and a changed answer asks anew. An answer must be the proposed quote's
+   own words: verbatim somewhere is not enough, most of its content words must be the proposed
+   quote's (`support.share`); another line of the chunk is refused (`reask_answers_refused`) and
+   the proposed words go on to salvage;
 3. what is still missing is salvaged: the longest verbatim run of >= 6 words of the proposed quote
    inside one interviewee turn becomes the evidence (match kind `salvaged`).
 
@@ -26,6 +29,7 @@ from synth.extract.grounding import locate, salvage
 from synth.extract.redact import Redactor
 from synth.extract.request import build_messages, prompt_version
 from synth.extract.schema import ChunkExtraction
+from synth.extract.support import REASK_SHARE, share
 from synth.llm.caller import ChunkFailed, LlmCaller
 from synth.models import Evidence, ExtractionStats, Transcript
 
@@ -105,6 +109,9 @@ async def ground_chunk(ce: ChunkExtraction, t: Transcript, chunk: Chunk, red: Op
             if fx.n not in asked or not fx.quote or found[i] is not None:
                 continue
             ev = locate(restore(fx.quote), t, hint)
+            if ev is not None and share(ev.quote, restore(quotes[i])) < REASK_SHARE:
+                stats.reask_answers_refused += 1  # a real line, but not the one first proposed
+                continue
             if ev is not None:
                 found[i] = ev
                 fixed += 1

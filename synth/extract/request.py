@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Optional
 
 from synth.extract.schema import ChunkExtraction
-from synth.llm.budget import split_in_two
-from synth.llm.caller import LlmCaller, StructuredResult
+from synth.llm.budget import MIN_TOKENS, split_in_two
+from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult
 from synth.llm.errors import Truncated
 from synth.llm.keys import llm_cache_key
 from synth.llm.modes import StructMode
@@ -20,6 +20,7 @@ from synth.resources import load_prompt
 
 PROMPT_FILE = "extract_v1.md"
 PROMPT_NAME = "extract"
+LOST_TRY = "the next run asks it again; try a larger model, a smaller --budget or a higher --max-tokens"
 
 
 def prompt_version() -> str:
@@ -50,11 +51,14 @@ def cache_key(chunk_text: str, cfg: ProviderConfig, redact: bool = False, contex
 
 
 async def extract_chunk(caller: LlmCaller, chunk_text: str, context: str = "", *,
-                        _part: bool = False) -> StructuredResult:
-    """One chunk's extraction; a reply cut off at the token cap is re-asked once as two halves."""
+                        _part: bool = False, _cap: Optional[int] = None) -> StructuredResult:
+    """One chunk's extraction; a reply cut off at the token cap, or looping, is re-asked once as two
+    halves under a tighter cap. Nothing back from either half: ChunkFailed (the chunk is given up in
+    this run, and since a half cut off again is not cached as cut off, the next run asks again)."""
     try:
         return await caller.structured(build_messages(chunk_text, context), ChunkExtraction,
-                                       purpose="extract", prompt=PROMPT_NAME, prompt_version=prompt_version())
+                                       purpose="extract", prompt=PROMPT_NAME, prompt_version=prompt_version(),
+                                       max_tokens=_cap, remember_cut=not _part)
     except Truncated as cut:
         head = StructuredResult(parsed=empty_extraction(), cached=cut.tokens_out == 0, truncated=1,
                                 loops=int(cut.loop), tokens_in=cut.tokens_in, tokens_out=cut.tokens_out,
@@ -64,9 +68,16 @@ async def extract_chunk(caller: LlmCaller, chunk_text: str, context: str = "", *
         if halves is None:  # a half cut off again, or text that cannot be cut: nothing from it, counted
             head.parts_lost = 1
             return head
-        parts = [await extract_chunk(caller, h, f"{context} Part {i} of 2 of that chunk.", _part=True)
+        # a half reads half the text: at most half the cap the whole one ran into, so a model that
+        # loops again stops sooner
+        cap = max(MIN_TOKENS, cut.tokens_out // 2) if cut.tokens_out else None
+        parts = [await extract_chunk(caller, h, f"{context} Part {i} of 2 of that chunk.", _part=True, _cap=cap)
                  for i, h in enumerate(halves, 1)]
-        return merge_halves(head, parts)
+        out = merge_halves(head, parts)
+        if out.parts_lost >= len(parts):
+            raise ChunkFailed(f"the model's reply {'looped' if cut.loop else 'ran'} to the token cap, and so did "
+                              f"both halves of the chunk; {LOST_TRY}")
+        return out
 
 
 def empty_extraction() -> ChunkExtraction:

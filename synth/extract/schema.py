@@ -4,9 +4,9 @@ Quotes are plain strings here; grounding turns them into `Evidence` with spans, 
 """
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, WithJsonSchema, field_validator, model_validator
 
 from synth.models import AlternativeKind, DmuRole, Quantity, TriggerKind
 
@@ -27,7 +27,9 @@ class _Quoted(BaseModel):
 
 class PainOut(_Quoted):
     statement: str = Field(description="short plain statement of the operational problem")
-    severity: int = Field(ge=1, le=5)
+    # the model is told 1-5 (the schema it sees is exactly Field(ge=1, le=5)'s), but a 7 is not a reason
+    # to throw away the chunk's answer: llm_run clamps it and counts it (`values_clamped`)
+    severity: Annotated[int, WithJsonSchema({"maximum": 5, "minimum": 1, "title": "Severity", "type": "integer"})]
     quantity: Optional[Quantity] = None
 
 

@@ -40,6 +40,7 @@ from synth.llm.errors import (  # noqa: F401
     retry_after,
 )
 from synth.llm.keys import llm_cache_key
+from synth.llm.failures import describe
 from synth.llm.ledger import CURRENT, PROBE_PURPOSES, Attempt, Ledger, RequestCount, on_kwargs, on_response
 from synth.llm.modes import PROBE_ORDER, PROVIDER_LABELS, StructMode, extra_request, instructor_mode
 from synth.llm.prices import Prices, load_prices  # noqa: F401
@@ -244,11 +245,14 @@ class LlmCaller:
     # ------------------------------------------------------------------ calls
     async def structured(self, messages: list[dict], response_model: type[BaseModel],
                          scope: Optional[str] = None, *, purpose: str, prompt_version: str,
-                         prompt: Optional[str] = None) -> StructuredResult:
+                         prompt: Optional[str] = None, max_tokens: Optional[int] = None,
+                         remember_cut: bool = True) -> StructuredResult:
         """A cached, retried instructor call returning `response_model`; shared by every stage.
 
         The cache key is always synth/llm/keys.py's policy; `scope` (optional) is folded into the
-        messages' part of it for a caller that wants calls with equal messages kept apart."""
+        messages' part of it for a caller that wants calls with equal messages kept apart.
+        `max_tokens` tightens the cap (the halves of a looping chunk); `remember_cut=False` does not
+        cache a cut-off reply as cut off, so the next run asks again (a half lost a second time)."""
         mode = await self.ready()
         key = llm_cache_key(prompt=prompt or purpose, prompt_version=prompt_version, provider=self.cfg.provider,
                             model=self.cfg.model, mode=mode.value, response_model=response_model,
@@ -266,13 +270,15 @@ class LlmCaller:
         if not self._first_taken:
             self._first_taken = True
             try:
-                return await self._call(mode, key, messages, response_model, purpose, prompt_version)
+                return await self._call(mode, key, messages, response_model, purpose, prompt_version,
+                                        max_tokens, remember_cut)
             finally:
                 self._first_done.set()
         await self._first_done.wait()
         if self.fatal:
             raise FatalProviderError(self.fatal)
-        return await self._call(mode, key, messages, response_model, purpose, prompt_version)
+        return await self._call(mode, key, messages, response_model, purpose, prompt_version,
+                                max_tokens, remember_cut)
 
     async def _attempt(self, mode: StructMode, messages: list[dict], response_model: type[BaseModel],
                        max_tokens: int, validation_retries: int, *, key: Optional[str], purpose: str):
@@ -419,9 +425,12 @@ class LlmCaller:
                                backoff_delay(attempt, self.rng, self.backoff_base))
 
     async def _call(self, mode: StructMode, key: str, messages: list[dict], response_model: type[BaseModel],
-                    purpose: str, prompt_version: str) -> StructuredResult:
+                    purpose: str, prompt_version: str, cap: Optional[int] = None,
+                    remember_cut: bool = True) -> StructuredResult:
         input_tokens = self._input_tokens(messages)
         max_tokens = max_tokens_for(response_model, input_tokens, self.cfg.max_tokens)
+        if cap:
+            max_tokens = min(max_tokens, cap)
         last: Optional[BaseException] = None
         resent = False
         for attempt in range(self.cfg.max_attempts):
@@ -448,7 +457,7 @@ class LlmCaller:
                                       "working on it); not sent again in this run, the next run asks again. "
                                       + _TRY) from None
                 if kind == "truncated":
-                    raise self._truncated(exc, key, prompt_version) from None
+                    raise self._truncated(exc, key, prompt_version, remember_cut) from None
                 if kind == "shape" or (kind == "fatal" and self._switch_max_tokens_param(exc)):
                     if kind == "fatal":
                         continue  # asked again with max_completion_tokens
@@ -458,9 +467,11 @@ class LlmCaller:
                     self.fatal = self._fatal_message(exc)
                     raise FatalProviderError(self.fatal) from exc
                 if kind == "chunk":
-                    if hit_cap(exc, max_tokens):  # a cut-off reply the server did not call cut off
-                        raise self._truncated(exc, key, prompt_version) from None
-                    raise ChunkFailed(self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}")) from exc
+                    # a cut-off reply the server did not call cut off, or one that looped: the halves
+                    if hit_cap(exc, max_tokens) or any(repetition_loop(completion_text(c)) for c in completions(exc)):
+                        raise self._truncated(exc, key, prompt_version, remember_cut) from None
+                    # one line a person can act on, never instructor's <failed_attempts> dump
+                    raise ChunkFailed(self._scrub(describe(exc, self.cfg.validation_retries + 1))) from exc
                 last = exc
                 if attempt + 1 < self.cfg.max_attempts:
                     await self._backoff(exc, attempt)
@@ -474,16 +485,18 @@ class LlmCaller:
                  "loop": loop}))
             return StructuredResult(parsed=result, cached=False, tokens_in=tin, tokens_out=tout,
                                     cost_usd=cost, attempts=attempt + 1, loops=int(loop))
-        raise ChunkFailed(self._scrub(f"gave up after {self.cfg.max_attempts} attempts: "
-                                      f"{type(last).__name__}: {str(last)[:200]}"))
+        raise ChunkFailed(self._scrub(describe(last, self.cfg.max_attempts, self.cfg.timeout)
+                                      if last is not None else "no attempt was made"))
 
-    def _truncated(self, exc: BaseException, key: str, prompt_version: str) -> Truncated:
+    def _truncated(self, exc: BaseException, key: str, prompt_version: str, remember: bool = True) -> Truncated:
         comps = completions(exc)
         tin, tout = (sum(u[i] for u in map(usage, comps)) for i in (0, 1))
         cut = Truncated(tin, tout, any(repetition_loop(completion_text(c)) for c in comps))
-        # cached as cut off: a re-run goes straight to the halves and pays for nothing twice
-        self.ws.cache_put(key, self.cfg.model, prompt_version, json.dumps(
-            {"truncated": True, "tokens_in": tin, "tokens_out": tout, "loop": cut.loop}))
+        # cached as cut off: a re-run goes straight to the halves and pays for nothing twice (a half is
+        # not: a half cut off again is a lost part, asked again by the next run)
+        if remember:
+            self.ws.cache_put(key, self.cfg.model, prompt_version, json.dumps(
+                {"truncated": True, "tokens_in": tin, "tokens_out": tout, "loop": cut.loop}))
         return cut
 
     def _switch_max_tokens_param(self, exc: BaseException) -> bool:

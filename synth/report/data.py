@@ -149,6 +149,11 @@ def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], stud
         s.quotes_dropped += st.quotes_dropped
         s.fields_nulled += st.fields_nulled
         s.fields_corrected += st.fields_corrected
+        s.statements_replaced += st.statements_replaced
+        s.items_unsupported += st.items_unsupported
+        s.chunks_failed += len({c.chunk for c in e.failed_chunks})
+        if e.failed_chunks:
+            s.partial_files.append(e.file)
         s.extraction_calls += st.calls
         s.extraction_cache_hits += st.cache_hits
     s.grounding_rate = s.quotes_grounded / s.quotes_proposed if s.quotes_proposed else None

@@ -127,6 +127,12 @@ class StudySummary(BaseModel):
     quotes_dropped: int = 0
     fields_nulled: int = Field(0, description="fields emptied: their evidence does not say them")
     fields_corrected: int = Field(0, description="fields set to what their evidence says")
+    statements_replaced: int = Field(0, description="statements their quotes did not say, shown as the quote's "
+                                                    "own clause (synth/extract/support.py)")
+    items_unsupported: int = Field(0, description="items dropped: no quote of theirs says their statement")
+    partial_files: list[str] = Field(default_factory=list, description="interviews with chunks the model "
+                                                                       "never answered (asked again next run)")
+    chunks_failed: int = 0
     extraction_calls: int = 0
     extraction_cache_hits: int = 0
     llm_calls: int = Field(0, description="HTTP requests in the workspace call log (all runs), the probe's apart")
@@ -147,8 +153,14 @@ class StudySummary(BaseModel):
                f"{self.quotes_salvaged} cut to their verbatim part; {self.quotes_dropped} dropped")
         if self.items_dropped:
             out += f", {self.items_dropped} items with no quote left dropped"
-        return out + (f". Fields not said by their quotes: {self.fields_nulled} emptied, "
-                      f"{self.fields_corrected} corrected to what the quote says")
+        out += (f". Statements their quotes do not say: {self.statements_replaced} shown as the quote's own "
+                f"words, {self.items_unsupported} items dropped")
+        out += (f". Fields not said by their quotes: {self.fields_nulled} emptied, "
+                f"{self.fields_corrected} corrected to what the quote says")
+        if self.partial_files:
+            out += (f". Partial: {self.chunks_failed} chunks of {len(self.partial_files)} interviews "
+                    f"({', '.join(self.partial_files)}) never answered by the model, asked again next run")
+        return out
 
 
 class TraitView(BaseModel):
