@@ -1,6 +1,7 @@
 """Calibrate and measure the statement/quote support check (synth/extract/support.py, issue 25).
 
     python -m evals.support            # ROC on the dev study, the chosen point, held-out at that point
+    python -m evals.support --items    # + what the check does to correct items (offline and gold answers)
 
 Positives: each annotated pain / trigger / alternative's statement with its own gold quote.
 Negatives, from the same transcript (the realistic mistake: the wrong line of the same chunk):
@@ -99,11 +100,66 @@ def measure(root: Path, encode, weight: float) -> dict:
     return out
 
 
+def _overlaps(ev, gold_items, file: str, category: str) -> bool:
+    return any(g.file == file and g.category == category and g.span and ev.char_start < g.span[1]
+               and g.span[0] < ev.char_end for g in gold_items)
+
+
+def item_effect(encode) -> dict:
+    """What the check does to items known to be correct, per study and extractor.
+
+    - offline: the local extractor's items (verified, as stored before the check) whose evidence
+      overlaps a gold quote of the same category ("correct"); the sample has no annotations, so all
+      of its items count;
+    - gold answers: the annotations themselves as an extraction (what a perfect model's answer is
+      after grounding; the LLM path's own check on them runs in tests/test_truth_support.py)."""
+    from synth.embed import Embedder
+    from synth.extract.local import extract_local
+    from synth.extract.support import SupportJudge, check_support
+    from synth.extract.verify import verify_extraction
+    from synth.ingest import load_transcript
+
+    judge = SupportJudge(encode)
+    emb = Embedder(None)
+    sample_dir = Path(__file__).resolve().parent.parent / "transcripts" / "sample"
+    out: dict = {}
+    studies = {"sample": None, "dev": load_gold(DEV_DIR), "heldout": load_gold(HELDOUT_DIR)}
+    for name, study in studies.items():
+        if study is None:
+            ts = [load_transcript(str(p)) for p in sorted(sample_dir.iterdir()) if p.name[:2].isdigit()]
+        else:
+            ts = [study.transcripts[f] for f in sorted(study.transcripts)]
+        n = changed = 0
+        for t in ts:
+            ex = extract_local(t, None, emb)
+            verify_extraction(ex, t)
+            before = [(it, it.statement) for it in ex.items()]
+            check_support(ex, judge)  # changes items in place, removes the dropped ones
+            after = {id(it) for it in ex.items()}
+            for it, statement in before:
+                if study is not None and not any(_overlaps(e, study.items, t.file_name, it.category)
+                                                 for e in it.evidence):
+                    continue
+                n += 1
+                changed += id(it) not in after or it.statement != statement
+        row = {"offline_correct_items": n, "offline_replaced_or_dropped": changed}
+        if study is not None:
+            exs = study.to_extractions()
+            g_n = sum(len(e.items()) for e in exs)
+            for e in exs:
+                check_support(e, judge)
+            g_changed = sum(e.stats.statements_replaced + e.stats.items_unsupported for e in exs)
+            row.update({"gold_items": g_n, "gold_replaced_or_dropped": g_changed})
+        out[name] = row
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--items", action="store_true", help="also measure the check on correct items")
     args = ap.parse_args(argv)
-    from synth.themes.embed import Embedder
+    from synth.embed import Embedder
 
     enc = Embedder(None).encode
     res = {"dev": measure(DEV_DIR, enc, OVERLAP_WEIGHT), "heldout": measure(HELDOUT_DIR, enc, OVERLAP_WEIGHT)}
@@ -117,6 +173,14 @@ def main(argv=None) -> int:
               f"({a['refused_correct']} correct pairs refused)")
         for s, q in a["refused_examples"]:
             print(f"    refused: {s!r} <- {q!r}")
+    if args.items:
+        res["items"] = item_effect(enc)
+        for study, r in res["items"].items():
+            line = (f"{study}: offline {r['offline_replaced_or_dropped']} of {r['offline_correct_items']} correct "
+                    "items replaced or dropped")
+            if "gold_items" in r:
+                line += f"; gold answers {r['gold_replaced_or_dropped']} of {r['gold_items']}"
+            print(line)
     if args.json:
         args.json.write_text(json.dumps(res, indent=1))
     return 0

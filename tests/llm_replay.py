@@ -27,6 +27,16 @@ def user_text(body: dict) -> str:
                      and isinstance(m.get("content"), str))
 
 
+def restate_request(body: dict) -> bool:
+    """A statement re-ask (synth/extract/restate.py), not an extraction request."""
+    return "<findings>" in user_text(body)
+
+
+def extraction_requests(reqs) -> list:
+    """The recorded requests that asked for a chunk's extraction (statement re-asks left out)."""
+    return [r for r in reqs if not restate_request(r.body)]
+
+
 def responder(responses: dict[str, dict], pick: Optional[Callable[[str], str]] = None):
     """`responses` maps interview file name -> ChunkExtraction arguments."""
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import SAMPLE as SAMPLE_DIR
 from conftest import make_transcript
-from llm_replay import SAMPLE, SPECIAL, provider, responder, user_text
+from llm_replay import SAMPLE, SPECIAL, extraction_requests, provider, responder, restate_request, user_text
 
 from synth import pipeline
 from synth.extract import ExtractOptions, estimate, extract
@@ -44,9 +44,10 @@ def test_sample_extraction_is_grounded_and_a_rerun_makes_zero_calls(sample_ws):
     cache, zero-call re-run); grounding under real model mistakes is tested in tests/test_truth_llm.py."""
     with FakeOpenAI(responder(SAMPLE["responses"])) as srv:
         run = pipeline.extract(sample_ws, provider(srv.base_url), OPTS)
-        first_calls = len(srv.completed())
+        first_calls = len(extraction_requests(srv.completed()))
         assert run.fatal is None and run.failures == []
-        assert first_calls == 10 and run.totals.calls == 10
+        # + one statement re-ask per file whose hand-written answer states what its quote does not say
+        assert first_calls == 10 and run.totals.calls == len(srv.completed())
         for e in run.extractions:
             t = next(x for x in sample_ws.transcripts() if x.content_hash == e.transcript_hash)
             for it in e.items():
@@ -58,12 +59,13 @@ def test_sample_extraction_is_grounded_and_a_rerun_makes_zero_calls(sample_ws):
         assert run.totals.tokens_in > 0 and run.totals.cost_usd > 0
         # the same input again: every chunk is a cache hit, nothing reaches the server
         again = pipeline.extract(sample_ws, provider(srv.base_url), OPTS)
-        assert len(srv.completed()) == first_calls
-        assert again.totals.calls == 0 and again.totals.cache_hits == 10
+        assert len(extraction_requests(srv.completed())) == first_calls
+        assert again.totals.calls == 0 and again.totals.cache_hits == run.totals.calls
         strip = lambda r: [e.model_dump(exclude={"stats"}) for e in r.extractions]  # noqa: E731
         assert strip(again) == strip(run)
     calls = sample_ws.call_log()
-    assert len(calls) == 10 and all(c["status"] == "ok" for c in calls)
+    assert len(calls) == run.totals.calls and all(c["status"] == "ok" for c in calls)
+    assert sum(c["purpose"] == "extract" for c in calls) == 10
     assert all("sk-test" not in json.dumps(c) for c in calls)
 
 
@@ -90,7 +92,7 @@ def test_schema_invalid_response_is_re_asked(tmp_path):
 
     with FakeOpenAI(respond) as srv:
         run = extract(ws.transcripts(), ws, {}, provider(srv.base_url), OPTS)
-        assert len(srv.chat_requests()) == 2
+        assert len(extraction_requests(srv.chat_requests())) == 2
         # the re-ask carries the validation error back to the model
         assert "validation" in json.dumps(srv.chat_requests()[1].body["messages"]).lower()
     assert run.failures == [] and len(run.extractions[0].pains) == 2
@@ -101,7 +103,7 @@ def test_transient_faults_are_retried(tmp_path, fault):
     ws, _ = _special_ws(tmp_path)
     with FakeOpenAI(_one("valid"), fault_plan=[fault], retry_after=0.05, retry_after_5xx=0.01) as srv:
         run = extract(ws.transcripts(), ws, {}, provider(srv.base_url), OPTS)
-        reqs = srv.chat_requests()
+        reqs = extraction_requests(srv.chat_requests())
     assert run.failures == [] and len(run.extractions) == 1
     assert len(reqs) == 2
     if fault is Fault.RATE_LIMIT:  # Retry-After honoured: the retry did not come before it
@@ -201,6 +203,8 @@ def test_resume_after_a_crash_repeats_no_finished_call(tmp_path):
     served = []
 
     def flaky(body):
+        if restate_request(body):
+            return plan_ok(body)
         if len(served) >= 4:
             raise RuntimeError("provider went away")
         served.append(1)
@@ -211,7 +215,7 @@ def test_resume_after_a_crash_repeats_no_finished_call(tmp_path):
     assert len(first.extractions) == 4 and len(first.failures) == 6
     with FakeOpenAI(responder(SAMPLE["responses"])) as srv:
         second = extract(ws.transcripts(), ws, {}, provider(srv.base_url), ExtractOptions(concurrency=1))
-        assert len(srv.completed()) == 6  # only the unfinished chunks
+        assert len(extraction_requests(srv.completed())) == 6  # only the unfinished chunks
     assert second.failures == [] and len(second.extractions) == 10 and second.totals.cache_hits == 4
 
 

@@ -150,6 +150,14 @@ def test_recorded_run_replays_completes_and_shows_nothing_invented(run_file, tmp
     printed = " ".join(r.stderr.split())
     for f in run["failures"]:  # a failed file is named on screen with its reason
         assert f["error"] and f"error {f['file']}" in printed
+        # issue 25: never failed whole because of one chunk: a failed file is one no chunk answered
+        assert f["error"].startswith("every chunk failed"), f["error"]
+    # issue 25: a failure is one line a person reads, never the validation library's raw dump
+    assert "<failed_attempts>" not in r.said and "<generation" not in r.said
+    for ex in run["extractions"]:  # a file with chunks given up is shown, marked partial
+        assert (ex["file"] in run["partial"]) == bool(ex["failed_chunks"])
+        for c in ex["failed_chunks"]:
+            assert "\n" not in c["error"] and "<failed_attempts>" not in c["error"] and "try " in c["error"]
 
 
 @pytest.mark.parametrize("probe_file", sorted(RECORDED.glob("*/probe.jsonl")), ids=lambda p: p.parent.name)

@@ -334,3 +334,58 @@ def test_a_re_ask_under_redaction_sends_no_personal_data(special):
     for secret in (SPECIAL["email"], SPECIAL["phone"], "Dana", "Whitfield", "Priya"):
         assert secret not in blob
     shown_truthfully(run, [t])
+
+
+# --------------------------------------------------------------------------- issue 25: statements, values, failures
+
+def test_an_obeyed_injection_is_never_shown(special):
+    ws, t = special
+    # re-asked, the obedient model restates its injected statements word for word
+    ex, bodies = run_case(ws, t, "injected")
+    shown = [it.statement.lower() for it in ex.items()]
+    assert not any("buy our product" in s or "rm -rf" in s for s in shown)
+    assert sum(restated(b) for b in bodies) == 1  # one statement re-ask for the file
+    assert ex.stats.items_unsupported >= 1  # "buy our product": three words are not evidence
+    assert ex.stats.statements_replaced + ex.stats.items_unsupported >= 2
+
+
+def test_a_verbatim_quote_about_something_else_is_not_evidence_for_the_statement(special):
+    ws, t = special
+    ex, _ = run_case(ws, t, "wrong_statement")
+    assert not any("AWS spend" in it.statement for it in ex.items())
+    assert ex.stats.statements_replaced + ex.stats.items_unsupported >= 1
+
+
+def test_a_quote_too_short_to_say_anything_carries_nothing(special):
+    ws, t = special
+    ex, _ = run_case(ws, t, "short_quote")
+    assert all(it.statement != "Access reviews are painful" for it in ex.items())
+    assert all(ev.quote != "Access reviews, honestly." for it in ex.items() for ev in it.evidence)
+
+
+def test_a_severity_out_of_range_is_clamped_and_the_chunk_kept(special):
+    ws, t = special
+    ex, bodies = run_case(ws, t, "severity_out_of_range")
+    assert sum(not restated(b) and not reasked(b) for b in bodies) == 1  # not re-sent, not failed
+    assert max(p.severity for p in ex.pains) == 5 and ex.stats.values_clamped == 1
+    assert len(ex.pains) == 2
+
+
+def test_a_chunk_that_never_validates_fails_with_one_human_line(special):
+    ws, t = special
+    answer = responder({"alderbrook.txt": TRUTH["responses"]["empty_object"]})
+    with FakeOpenAI(with_reask(answer)) as srv:
+        run = extract([t], ws, {}, provider(srv.base_url), OPTS)
+    (f,) = run.failures  # its only chunk: nothing came back, so the file failed (not an empty extraction)
+    assert "empty object" in f.error and "chunk 1 of 1" in f.error and "try " in f.error
+    assert "<failed_attempts>" not in f.error and "generation" not in f.error and "\n" not in f.error
+
+
+def test_the_support_check_keeps_the_sample_answers(perfect):
+    """The hand-written sample answers (correct by construction, up to the two pains whose quote
+    says something else): the check replaces or drops under 2% of their items; shortfalls their
+    alternative's quote does not say are emptied (fields), never the alternative."""
+    tot = perfect.totals
+    items = _items(perfect)
+    assert (tot.statements_replaced + tot.items_unsupported) / items < 0.02, (tot, items)
+    assert sum(len(e.alternatives) for e in perfect.extractions) >= 20

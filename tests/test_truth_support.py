@@ -11,10 +11,12 @@
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 from llm_replay import provider
 
-from evals.gold import load_gold
+from evals.gold import DEV_DIR, load_gold
 from synth.extract import ExtractOptions, extract
 from synth.workspace import Workspace
 from tests.support.fakeopenai import FakeOpenAI
@@ -29,9 +31,15 @@ def dev():
     return load_gold()
 
 
-def _run(study, model, tmp_path, opts=SMALL_CHUNKS, ws=None):
+# a third of the dev study keeps `make test` within its time; `python -m evals.support` runs all of it
+FILES = ("01_brightloop.txt", "04_kestrel_maps.json", "08_corvid_analytics.srt", "12_copperline.txt")
+if os.environ.get("SYNTH_TRUTH_FULL"):
+    FILES = tuple(sorted(p.name for p in (DEV_DIR / "transcripts").iterdir()))
+
+
+def _run(study, model, tmp_path, opts=SMALL_CHUNKS, ws=None, files=FILES):
     ws = ws or Workspace(tmp_path / "ws")
-    ts = [study.transcripts[f] for f in sorted(study.transcripts)]
+    ts = [study.transcripts[f] for f in files]
     for t in ts:
         ws.put_transcript(t)
     with FakeOpenAI(model) as srv:
@@ -43,7 +51,8 @@ def _run(study, model, tmp_path, opts=SMALL_CHUNKS, ws=None):
 def _score(run, study, cats=("pain", "trigger")):
     shown = [(e.file, it) for e in run.extractions for it in e.items() if it.category in cats]
     good = sum(correct(it, study.items, f) for f, it in shown)
-    gold = [g for g in study.items if g.category in cats and g.span and not g.in_interviewer_turn]
+    files = {e.file for e in run.extractions}
+    gold = [g for g in study.items if g.category in cats and g.span and not g.in_interviewer_turn and g.file in files]
     found = sum(any(g.file == e.file and it.category == g.category and
                     any(ev.char_start < g.span[1] and g.span[0] < ev.char_end for ev in it.evidence)
                     for it in e.items()) for g in gold for e in run.extractions if e.file == g.file)
@@ -68,6 +77,9 @@ def test_wrong_line_re_asks_are_refused_precision_holds(dev, tmp_path):
     assert liar.wrong_answers, "the fake gave no wrong line: the test would prove nothing"
     p_honest, r_honest = _score(honest, dev)
     precision, recall = _score(run, dev)
+    print(f"\nwrong-line re-asks: precision {precision:.3f} recall {recall:.3f}; honest re-asks: precision "
+          f"{p_honest:.3f} recall {r_honest:.3f}; {len(liar.wrong_answers)} wrong lines given, "
+          f"{run.totals.reask_answers_refused} refused; {len(FILES)} files")
     assert precision >= 0.97, precision
     assert recall >= r_honest - 0.01, (recall, r_honest)
     assert run.totals.reask_answers_refused >= len(liar.wrong_answers) * 0.9
@@ -94,7 +106,7 @@ def test_half_the_replies_looping_every_file_extracted_lost_chunks_asked_again(d
     run, asked, ws = _run(dev, looping, tmp_path)
     assert looping.loops > 0
     assert run.failures == [] and run.fatal is None
-    assert len(run.extractions) == len(dev.transcripts)  # every transcript extracted, partial where needed
+    assert len(run.extractions) == len(FILES)  # every transcript extracted, partial where needed
     assert run.totals.grounding_rate == 1.0
     lost = {(e.file, c.chunk) for e in run.extractions for c in e.failed_chunks}
     assert lost and set(run.partial) == {f for f, _ in lost}
@@ -111,3 +123,45 @@ def test_half_the_replies_looping_every_file_extracted_lost_chunks_asked_again(d
              for b in asked_again if b["tools"][0]["function"]["name"] == "ChunkExtraction"}
     assert {(f, int(c)) for f, c in named} <= lost
     ws.close()
+
+
+def _chunk2_answers_nothing(gold):
+    """HAND-WRITTEN misbehaviour: chunk 2 of every file answers '{}' every time (Gemma-3-270M under
+    json_object + schema did it for every chunk); every other request gets the gold answer."""
+    from llm_replay import user_text
+
+    from tests.support.fakeopenai import tool_call_completion
+
+    def respond(body):
+        if body["tools"][0]["function"]["name"] == "ChunkExtraction" and ", chunk 2 of" in user_text(body):
+            return tool_call_completion("ChunkExtraction", {}, usage=(100, 2))
+        return gold(body)
+    return respond
+
+
+def test_one_chunk_answering_nothing_costs_that_chunk_not_the_file(dev, tmp_path):
+    files = FILES[:2]
+    run, _, ws = _run(dev, _chunk2_answers_nothing(GoldModel(dev)), tmp_path, files=files)
+    assert run.failures == [] and run.partial == list(files)
+    for e in run.extractions:
+        (c,) = e.failed_chunks
+        assert c.chunk == 2 and c.chunks >= 3 and e.items() and e.stats.chunks_failed == 1
+        assert "empty object" in c.error and "try " in c.error and "<failed_attempts>" not in c.error
+    again, asked, _ = _run(dev, GoldModel(dev), tmp_path, ws=ws, files=files)
+    extraction_requests = [b for b in asked if b["tools"][0]["function"]["name"] == "ChunkExtraction"]
+    assert len(extraction_requests) == len(files) and again.partial == []  # only the failed chunks asked
+
+
+def test_the_cli_marks_a_partial_file_in_the_table_the_json_and_the_exit_code(dev, tmp_path):
+    from test_llm_endpoints import invoke
+
+    files = [dev.root / "transcripts" / FILES[0]]
+    with FakeOpenAI(_chunk2_answers_nothing(GoldModel(dev))) as srv:
+        args = ["extract", *files, "-w", tmp_path / "ws", "--base-url", srv.base_url, "--model", "gpt-4o-mini",
+                "--mode", "tools", "--budget", 400]
+        table = invoke(*args, env={"OPENAI_API_KEY": "sk-test-0123456789"})
+        as_json = invoke(*args, "--json", env={"OPENAI_API_KEY": "sk-test-0123456789"})
+    assert table.exit_code == 1 and "partial" in table.said and "Traceback" not in table.said
+    assert f"partial {FILES[0]}: chunk 2 of" in table.said and "<failed_attempts>" not in table.said
+    run = __import__("json").loads(as_json.stdout)
+    assert run["partial"] == [FILES[0]] and run["extractions"][0]["failed_chunks"][0]["chunk"] == 2

@@ -56,7 +56,14 @@ def _numbers_said(statement: str, quotes: list[str]) -> bool:
 
 
 def _pairs(ex: Extraction, judge: SupportJudge) -> tuple[list[Item], list[tuple[int, str, str, str]]]:
+    """The statements to re-ask: pains and triggers (an alternative's shortfall is a field, emptied
+    like the other fields its quote does not say; a dismissed concern too short to stand is not
+    restated), each with its best-scoring quote. The rest is settled at once."""
     items = unsupported(ex, judge)
+    direct = [it for it in items if isinstance(it, Alternative) or it.dismissed]
+    settle(ex, judge, direct)
+    gone = {id(it) for it in direct}
+    items = [it for it in items if id(it) not in gone]
     pairs = []
     for n, it in enumerate(items, 1):
         quotes = [e.quote for e in it.evidence]

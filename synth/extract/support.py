@@ -38,7 +38,7 @@ from synth.numbers import numbers_in
 Encode = Callable[[list[str]], np.ndarray]
 
 OVERLAP_WEIGHT = 0.5
-THRESHOLD = 0.30
+THRESHOLD = 0.28
 OVERLAP_ONLY_THRESHOLD = 0.1
 MIN_WORDS, MIN_CONTENT = 6, 3
 # a re-asked quote must be the proposed quote's own words: this share of its content words at least
@@ -133,7 +133,10 @@ class SupportJudge:
 
 
 def judged(it: Item) -> bool:
-    return isinstance(it, (PainPoint, Trigger, Alternative))
+    """Pains, triggers and alternatives' shortfalls. A dismissed concern's quote is the dismissal
+    ("realistically we'd rotate it in ten minutes"), which seldom restates the concern: only the
+    minimum evidence applies to it (it is shown flagged as dismissed, never as a finding)."""
+    return isinstance(it, (PainPoint, Trigger, Alternative)) and not it.dismissed
 
 
 def _claim(it: Item) -> str:
@@ -148,6 +151,8 @@ def carrying(it: Item, judge: SupportJudge, statement: Optional[str] = None) -> 
     """The item's evidence that supports its statement, minimum evidence applied: a short quote
     counts only when a long one of the same item supports it too."""
     claim = statement if statement is not None else _claim(it)
+    if it.dismissed and isinstance(it, (PainPoint, Trigger)):
+        return [e for e in it.evidence if not too_short(e.quote)]
     if not claim.strip() or not judged(it):
         return list(it.evidence)
     ok = judge.supports(claim, [e.quote for e in it.evidence])
@@ -161,7 +166,8 @@ def carrying(it: Item, judge: SupportJudge, statement: Optional[str] = None) -> 
 
 def unsupported(ex: Extraction, judge: SupportJudge) -> list[Item]:
     """Items none of whose evidence carries their statement, in storage order."""
-    return [it for it in ex.items() if judged(it) and not carrying(it, judge)]
+    return [it for it in ex.items() if isinstance(it, (PainPoint, Trigger, Alternative))
+            and not carrying(it, judge)]
 
 
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|\s+(?:-|—|–)\s+|,\s+(?:and|but|so|because|which)\s+")

@@ -39,8 +39,8 @@ from synth.llm.errors import (  # noqa: F401
     classify,
     retry_after,
 )
-from synth.llm.keys import llm_cache_key
 from synth.llm.failures import describe
+from synth.llm.keys import llm_cache_key
 from synth.llm.ledger import CURRENT, PROBE_PURPOSES, Attempt, Ledger, RequestCount, on_kwargs, on_response
 from synth.llm.modes import PROBE_ORDER, PROVIDER_LABELS, StructMode, extra_request, instructor_mode
 from synth.llm.prices import Prices, load_prices  # noqa: F401
