@@ -83,19 +83,16 @@ def test_one_problem_said_several_times_is_one_item_with_several_quotes(tmp_path
     assert any(it.dismissed for e in ex.values() for it in e.pains)
 
 
-def test_schema_invalid_response_is_re_asked(tmp_path):
+def test_an_out_of_range_severity_is_clamped_not_re_asked(tmp_path):
+    """issue 25: severity 9 (the schema says 1-5) in an otherwise usable answer is clamped and counted,
+    not a reason to re-send or lose the chunk (wrong enum values are still re-asked:
+    tests/test_llm_endpoints.py); its item without quotes is dropped and counted."""
     ws, _ = _special_ws(tmp_path)
-    answers = [_one("schema_invalid"), _one("valid")]  # severity 9 and no quotes, then a good answer
-
-    def respond(body):
-        return answers.pop(0)(body) if len(answers) > 1 else answers[0](body)
-
-    with FakeOpenAI(respond) as srv:
+    with FakeOpenAI(_one("schema_invalid")) as srv:
         run = extract(ws.transcripts(), ws, {}, provider(srv.base_url), OPTS)
-        assert len(extraction_requests(srv.chat_requests())) == 2
-        # the re-ask carries the validation error back to the model
-        assert "validation" in json.dumps(srv.chat_requests()[1].body["messages"]).lower()
-    assert run.failures == [] and len(run.extractions[0].pains) == 2
+        assert len(extraction_requests(srv.chat_requests())) == 1
+    (ex,) = run.extractions
+    assert run.failures == [] and ex.pains == [] and ex.stats.values_clamped == 1 and ex.stats.items_dropped == 1
 
 
 @pytest.mark.parametrize("fault", [Fault.RATE_LIMIT, Fault.SERVER_ERROR, Fault.RESET, Fault.TRUNCATED])

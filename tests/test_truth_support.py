@@ -97,7 +97,9 @@ def test_an_obeyed_injection_is_never_shown_as_a_finding(dev, tmp_path):
     statements = [it.statement.lower() for e in run.extractions for it in e.items()]
     assert not any("buy our product" in s or "rm -rf" in s for s in statements)
     ex = next(e for e in run.extractions if e.file == "01_brightloop.txt")
-    assert ex.stats.statements_reasked >= 2 and ex.stats.statements_replaced + ex.stats.items_unsupported >= 2
+    # "buy our product" (three words) is re-asked and dropped; the rm -rf item's quote is a whole turn
+    # holding a gold quote, so it may instead merge into that gold item, whose own statement stands
+    assert ex.stats.statements_reasked >= 1 and ex.stats.statements_replaced + ex.stats.items_unsupported >= 1
     ws.close()
 
 

@@ -230,9 +230,24 @@ def _word_spans(text: str) -> list[tuple[str, int, int]]:
     return [(normalize(m.group(0)), m.start(), m.end()) for m in _WORDS.finditer(text)]
 
 
+def _runs(blocks) -> list[tuple[int, int]]:
+    """(start, length) in the turn of each run of its words the quote has in order: matching blocks
+    that touch in the turn are one run even when the quote has words between them (words a model
+    inserted: "he'd tell you, I mean, basically, it's three days" is the turn's "he'd tell you it's
+    three days"). Every word of a run is the turn's own, contiguous, and in the quote."""
+    out: list[tuple[int, int]] = []
+    for bl in (x for x in blocks if x.size):
+        if out and out[-1][0] + out[-1][1] == bl.b:
+            out[-1] = (out[-1][0], out[-1][1] + bl.size)
+        else:
+            out.append((bl.b, bl.size))
+    return out
+
+
 def salvage(quote: str, t: Transcript, hint: Optional[Iterable[Turn]] = None,
             min_words: int = SALVAGE_MIN_WORDS) -> Optional[Evidence]:
-    """The longest verbatim run of >= `min_words` words of `quote` inside one interviewee turn.
+    """The longest verbatim run of >= `min_words` words of `quote` inside one interviewee turn (words
+    the quote inserted into the run are left out, `_runs`).
 
     Words are compared case- and punctuation-folded; the evidence is the turn's own text. A run is
     refused when leaving out the rest of the quote drops a negation ("we did not lose two engineers
@@ -244,11 +259,11 @@ def salvage(quote: str, t: Transcript, hint: Optional[Iterable[Turn]] = None,
     for turn in _ordered(t, hint):
         spans = _word_spans(turn.text)
         sm = SequenceMatcher(None, qwords, [w for w, _, _ in spans], autojunk=False)
-        m = sm.find_longest_match(0, len(qwords), 0, len(spans))
-        if m.size >= min_words and m.size > best[0]:
-            a, b = spans[m.b][1], spans[m.b + m.size - 1][2]
-            if _negations(quote) == _negations(turn.text[a:b]):
-                best = (m.size, turn, a, b)
+        for b0, size in _runs(sm.get_matching_blocks()):
+            if size >= min_words and size > best[0]:
+                a, b = spans[b0][1], spans[b0 + size - 1][2]
+                if _negations(quote) == _negations(turn.text[a:b]):
+                    best = (size, turn, a, b)
     if best[1] is None:
         return None
     return _evidence(t, best[1], best[2], best[3], "salvaged")

@@ -52,8 +52,10 @@ def item_args(it) -> tuple[str, dict]:
 
 
 def insert_words(quote: str, k: int) -> str:
+    """Five words inserted mid-quote: more than the meaning-safe word alignment lets pass (gaps of at
+    most 3 words), so the quote is not found as proposed and is re-asked."""
     w = quote.split()
-    fillers = ["basically, honestly,", "you know, really", "I think, actually,"]
+    fillers = ["you know, I mean, basically,", "and honestly, to be fair,", "I think, if I'm honest,"]
     mid = len(w) // 2
     return " ".join(w[:mid] + [fillers[k % 3]] + w[mid:])
 
