@@ -135,7 +135,8 @@ def test_recorded_run_replays_completes_and_shows_nothing_invented(run_file, tmp
     run = json.loads(r.stdout)
     # once a file has failed, its other chunks' requests are abandoned, and when depends on timing:
     # one the recording never saw may go out during the replay. Any other unrecorded request is a failure.
-    failed = {f["file"] for f in run["failures"]}
+    # (issue 25: such a file is now kept partial, the unrecorded chunks among its lost ones)
+    failed = {f["file"] for f in run["failures"]} | set(run["partial"])
     assert [m for m in replay.misses if not any(f"Interview file: {f}," in m for f in failed)] == [], \
         "a request was made that was never recorded"
     assert run["fatal"] is None
@@ -150,8 +151,7 @@ def test_recorded_run_replays_completes_and_shows_nothing_invented(run_file, tmp
     printed = " ".join(r.stderr.split())
     for f in run["failures"]:  # a failed file is named on screen with its reason
         assert f["error"] and f"error {f['file']}" in printed
-        # issue 25: never failed whole because of one chunk: a failed file is one no chunk answered
-        assert f["error"].startswith("every chunk failed"), f["error"]
+        assert "chunk" not in f["error"], f["error"]  # issue 25: a chunk's failure never fails the file
     # issue 25: a failure is one line a person reads, never the validation library's raw dump
     assert "<failed_attempts>" not in r.said and "<generation" not in r.said
     for ex in run["extractions"]:  # a file with chunks given up is shown, marked partial

@@ -94,7 +94,6 @@ def test_gemma_on_a_single_slot_server_ends_fast_names_failed_chunks_and_counts_
     # answered, failed only when none did)
     lost = [f"chunk {c.chunk} of {c.chunks}: {c.error}" for e in run.extractions for c in e.failed_chunks]
     assert (run.failures or lost) and all("chunk " in f.error for f in run.failures)
-    assert all(f.error.startswith("every chunk failed") for f in run.failures)
     said = " ".join([f.error for f in run.failures] + lost)
     assert f"no answer within {TIMEOUT:g} s" in said
     assert "--timeout" in said and "--budget" in said and "--concurrency 1" in said

@@ -376,9 +376,13 @@ def test_a_chunk_that_never_validates_fails_with_one_human_line(special):
     answer = responder({"alderbrook.txt": TRUTH["responses"]["empty_object"]})
     with FakeOpenAI(with_reask(answer)) as srv:
         run = extract([t], ws, {}, provider(srv.base_url), OPTS)
-    (f,) = run.failures  # its only chunk: nothing came back, so the file failed (not an empty extraction)
-    assert "empty object" in f.error and "chunk 1 of 1" in f.error and "try " in f.error
-    assert "<failed_attempts>" not in f.error and "generation" not in f.error and "\n" not in f.error
+    # its only chunk: nothing came back, so the file is partial with that chunk named, never an
+    # empty extraction that looks complete
+    assert run.failures == [] and run.partial == ["alderbrook.txt"]
+    (c,) = run.extractions[0].failed_chunks
+    assert (c.chunk, c.chunks) == (1, 1) and run.extractions[0].items() == []
+    assert "empty object" in c.error and "try " in c.error
+    assert "<failed_attempts>" not in c.error and "generation" not in c.error and "\n" not in c.error
 
 
 def test_the_support_check_keeps_the_sample_answers(perfect):

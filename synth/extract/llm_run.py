@@ -4,8 +4,8 @@ this, in the shared flow (synth/extract/verify.py, synth/extract/support.py).
 
 One chunk the model never answers usably (after its retries, halves and re-asks) costs that chunk,
 not the file: it is recorded in `Extraction.failed_chunks` with one human line, the other chunks
-are kept, and since a failure is never cached the next run asks only that chunk again. A file all
-of whose chunks failed is a failed file. A value outside the schema's range in an otherwise usable
+are kept, and since a failure is never cached the next run asks only that chunk again (a file all
+of whose chunks failed is partial too: every chunk named as lost). A value outside the schema's range in an otherwise usable
 answer (severity 7 of 1-5) is clamped and counted (`values_clamped`), not a failure."""
 from __future__ import annotations
 
@@ -110,10 +110,11 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
             raise
         if progress:  # what was done: a chunk answered by the model, or found in the cache
             progress("chunks from cache" if res.cached else "chunks answered", 1)
-        if res.parts_lost:  # one half of a cut-off chunk came back, the other was cut off again
+        if res.parts_lost:  # a cut-off chunk's halves were cut off again: nothing taken from them
+            what = "both halves" if res.parts_lost >= 2 else "half"
             failed.append(ChunkFailure(chunk=ch.index + 1, chunks=len(chunks),
-                                       error=f"half of the chunk lost: the model's reply ran to the token cap "
-                                             f"again; {LOST_TRY}"))
+                                       error=f"the model's reply {'looped' if res.loops else 'ran'} to the token "
+                                             f"cap, and {what} of the chunk again; {LOST_TRY}"))
         # grounding is CPU work with no await in it: let the calls that were waiting for this
         # one's concurrency slot go out first, or each response delays the next request by its parsing
         await asyncio.sleep(0)
@@ -129,11 +130,9 @@ async def extract_transcript_llm(t: Transcript, caller: LlmCaller, account: Opti
         if isinstance(r, BaseException) and not isinstance(r, ChunkFailed):
             raise r
     failed.sort(key=lambda f: f.chunk)
+    # kept even when no chunk answered: shown as partial (every chunk lost, each named), never as
+    # a file with nothing in it, and the next run asks those chunks again
     answered = [r for r in results if not isinstance(r, BaseException)]
-    if chunks and not answered:  # nothing at all came back: a failed file, not an empty one
-        first = failed[0]
-        more = f" (and {len(chunks) - 1} more chunks)" if len(chunks) > 1 else ""
-        raise ChunkFailed(f"every chunk failed; chunk {first.chunk} of {first.chunks}: {first.error}{more}")
     all_items: list[Item] = []
     traits: list[tuple[str, Trait]] = []
     for res, evidence in answered:

@@ -10,7 +10,7 @@ from typing import Optional
 
 from synth.extract.schema import ChunkExtraction
 from synth.llm.budget import MIN_TOKENS, split_in_two
-from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult
+from synth.llm.caller import LlmCaller, StructuredResult
 from synth.llm.errors import Truncated
 from synth.llm.keys import llm_cache_key
 from synth.llm.modes import StructMode
@@ -53,8 +53,8 @@ def cache_key(chunk_text: str, cfg: ProviderConfig, redact: bool = False, contex
 async def extract_chunk(caller: LlmCaller, chunk_text: str, context: str = "", *,
                         _part: bool = False, _cap: Optional[int] = None) -> StructuredResult:
     """One chunk's extraction; a reply cut off at the token cap, or looping, is re-asked once as two
-    halves under a tighter cap. Nothing back from either half: ChunkFailed (the chunk is given up in
-    this run, and since a half cut off again is not cached as cut off, the next run asks again)."""
+    halves under a tighter cap. A half cut off again is a lost part (`parts_lost`), not cached as cut
+    off, so the next run asks it again."""
     try:
         return await caller.structured(build_messages(chunk_text, context), ChunkExtraction,
                                        purpose="extract", prompt=PROMPT_NAME, prompt_version=prompt_version(),
@@ -73,11 +73,7 @@ async def extract_chunk(caller: LlmCaller, chunk_text: str, context: str = "", *
         cap = max(MIN_TOKENS, cut.tokens_out // 2) if cut.tokens_out else None
         parts = [await extract_chunk(caller, h, f"{context} Part {i} of 2 of that chunk.", _part=True, _cap=cap)
                  for i, h in enumerate(halves, 1)]
-        out = merge_halves(head, parts)
-        if out.parts_lost >= len(parts):
-            raise ChunkFailed(f"the model's reply {'looped' if cut.loop else 'ran'} to the token cap, and so did "
-                              f"both halves of the chunk; {LOST_TRY}")
-        return out
+        return merge_halves(head, parts)  # halves lost are counted (parts_lost); llm_run records them
 
 
 def empty_extraction() -> ChunkExtraction:
