@@ -172,6 +172,8 @@ def cross_validated_items(rows, x, embedding: bool, fixed: dict) -> dict:
     interview, a model fitted on the other eleven runs the whole extractor on it."""
     from unittest import mock
 
+    from synth.themes.embed import Embedder
+
     from evals.gold import DEV_DIR, load_gold
     from evals.metrics import score_extraction
     from evals.stages import pred_mentions

@@ -136,3 +136,47 @@ def test_every_quote_is_the_interviewees_verbatim_words(all_extractions):
                 assert t.text[e.char_start:e.char_end] == e.quote
                 turn = t.turns[e.turn_index]
                 assert not turn.is_interviewer and re.sub(r"\s+", " ", e.quote) in re.sub(r"\s+", " ", turn.text)
+
+
+# ------------------------------------------------------------------------------------ theme labels
+
+@pytest.mark.parametrize("label, ok", [
+    ("Manual cost reporting", True),
+    ("Board AI mandate", True),
+    ("So let's just say, like, imagine the problem you're having with", False),
+    ("Do you know when 20 minutes has passed", False),
+    ("Maybe an hour or two a week", False),
+    ("We rebuild the invoices in a…", False),
+    ("Invoices are rebuilt by hand and", False),
+])
+def test_label_problem_refuses_questions_fragments_and_frequencies(label, ok):
+    from synth.themes.label import label_problem
+
+    assert (label_problem(label) is None) == ok
+
+
+def test_offline_label_is_a_short_phrase_in_the_members_words():
+    from synth.themes.label import deterministic_label, keyphrases, term_weights
+
+    docs = ["We do the cost reporting manually every month . Manual cost reporting eats two days",
+            "Our carrier portal goes down every week . The carrier portal is down again"]
+    ph, tw = keyphrases(docs), term_weights(docs)
+    stmts = docs[0].split(" . ")
+    label = deterministic_label(ph[0], stmts[0], statements=stmts, weights=tw[0])
+    assert label.lower() in " ".join(stmts).lower() and len(label.split()) <= 5 and "cost reporting" in label.lower()
+
+
+def test_every_label_offline_names_a_theme(all_extractions):
+    """Each interview's items of one category as a pseudo-theme: its label passes label_problem."""
+    from synth.themes.label import deterministic_label, keyphrases, label_problem, term_weights
+
+    bad = []
+    for cat in ("pain", "trigger"):
+        groups = [[it.statement for it in ex.items() if it.category == cat] for _, ex in all_extractions]
+        groups = [g for g in groups if g]
+        docs = [" . ".join(g) for g in groups]
+        for g, ph, tw in zip(groups, keyphrases(docs), term_weights(docs)):
+            label = deterministic_label(ph, g[0], statements=g, weights=tw)
+            if label_problem(label):
+                bad.append((label, label_problem(label)))
+    assert not bad

@@ -26,6 +26,7 @@ class IcpOutput(BaseModel):
     rules_path: str
     rules_written: bool
     validation: Optional[ValidationReport] = None
+    not_scored: Optional[str] = None
 
 
 class ScoresOutput(BaseModel):
@@ -70,7 +71,8 @@ COMMAND_OUTPUTS: dict[str, type[BaseModel]] = {
 
 def icp_output(res) -> IcpOutput:
     return IcpOutput(profile=res.profile, narrative=res.narrative, narrative_source=res.narrative_source,
-                     rules_path=str(res.rules_path), rules_written=res.rules_written, validation=res.validation)
+                     rules_path=str(res.rules_path), rules_written=res.rules_written, validation=res.validation,
+                     not_scored=getattr(res, "not_scored", None))
 
 
 def scores_output(accounts: Path, rules: Path, result, validation, out: Optional[Path]) -> ScoresOutput:

@@ -78,6 +78,10 @@ def print_icp(res) -> None:
     else:
         console.print(f"[yellow]{esc(str(res.rules_path))} was edited by hand: kept it; the fresh synthesis is "
                       f"in {esc(str(res.rules_path.with_name(res.rules_path.stem + '.proposed.yaml')))}[/yellow]")
+    if res.not_scored:
+        console.print(f"[yellow]{esc(res.not_scored)}[/yellow] (add an accounts.csv with firmographics or "
+                      "outcomes, then `synth icp` again)")
+        return
     console.print(scores_table(res.scores))
     for line in validation_lines(res.validation):
         console.print(line)

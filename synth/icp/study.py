@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from ..ingest.errors import IngestError
 from ..llm.shown import why_not_shown
 from ..workspace import Workspace
+from .accountdata import not_scored_reason
 from .fit import fit_study, relearn_learner, study_learner
 from .hypotheses import check_icp_hypotheses
 from .interviewed import with_interviews
@@ -41,6 +42,7 @@ class IcpResult(BaseModel):
                                                                  "(synth/llm/shown.py): the template is shown")
     validation: object = None
     scores: object = None
+    not_scored: Optional[str] = Field(None, description="why no account got a fit score or tier")
 
 
 def _existing(path: Path) -> Optional[IcpRules]:
@@ -72,8 +74,12 @@ def build_icp(workspace: Workspace, provider=None, rules_path: Optional[Path] = 
         if llm_text and not why:
             text, source = llm_text, "llm"
         not_shown = why
-    scores = score_accounts(table, rules)
     check_icp_hypotheses(workspace, profile, rules, path.name)  # each interview criterion, per interview
+    reason = not_scored_reason(accounts, rules)
+    if reason:  # nothing to rank interviews by: no scores, no tiers, no validation
+        return IcpResult(profile=profile, rules=rules, rules_path=path, rules_written=written, narrative=text,
+                         narrative_source=source, narrative_not_shown=not_shown, not_scored=reason)
+    scores = score_accounts(table, rules)
     report = validate(table, rules, learner) if any(r.outcome for r in accounts.values()) else None
     return IcpResult(profile=profile, rules=rules, rules_path=path, rules_written=written,
                      narrative=text, narrative_source=source, narrative_not_shown=not_shown,

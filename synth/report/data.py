@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from synth.icp.accountdata import interview_companies
 from synth.icp.validate import metrics_line
 from synth.llm.ledger import PROBE_PURPOSES
 from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Alternative, Evidence, Item, ThemeSet
@@ -130,9 +131,11 @@ def _dmu(ts: Optional[ThemeSet], by_id: dict[str, Item]) -> list[DmuRoleView]:
 
 
 def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], study: StudyFacts) -> StudySummary:
-    s = StudySummary(interviews=len(exs), accounts=study.n_accounts, won=len(study.with_outcome("won")),
+    # an interview is an account only when it has a company (accounts.csv or front matter), issue 21
+    named = interview_companies(ws.accounts(), ws.transcripts([e.file for e in exs]))
+    s = StudySummary(interviews=len(exs), accounts=len(set(named.values())), won=len(study.with_outcome("won")),
                      lost=len(study.with_outcome("lost")))
-    s.open = s.accounts - s.won - s.lost
+    s.open = max(0, s.accounts - s.won - s.lost)
     s.extractors = dict(sorted(Counter(e.extractor for e in exs).items()))
     s.models = sorted({e.model for e in exs if e.model})
     s.prompt_versions = sorted({e.prompt_version for e in exs if e.prompt_version})
@@ -199,7 +202,7 @@ def _condition(c) -> str:
 
 def _icp_view(r: Any) -> IcpView:
     view = IcpView(narrative=r.narrative, narrative_source=r.narrative_source,
-                   rules_file=getattr(r.rules_path, "name", None))
+                   rules_file=getattr(r.rules_path, "name", None), not_scored=getattr(r, "not_scored", None))
     p = r.profile
     for tr in [*p.positive(), *p.negative]:
         view.traits.append(TraitView(

@@ -62,7 +62,8 @@ def _summary(d: ReportData) -> list[str]:
     items = ", ".join(f"{v} {k}" for k, v in s.items.items()) or "none"
     return ["## Study summary", ""] + table(["", ""], [
         ["Interviews", s.interviews],
-        ["Accounts", f"{s.accounts} ({s.won} won, {s.lost} lost, {s.open} open or unknown)"],
+        ["Accounts", f"{s.accounts} ({s.won} won, {s.lost} lost, {s.open} open or unknown)" if s.accounts
+         else "none (no company in accounts.csv or front matter)"],
         ["Extractor", ex],
         ["Model · prompt", f"{', '.join(s.models) or '–'} · {', '.join(s.prompt_versions) or '–'}"],
         ["Items", items + (f" ({s.dismissed} dismissed)" if s.dismissed else "")],
@@ -118,8 +119,9 @@ def _validation(d: ReportData) -> list[str]:
 def render_markdown(data: ReportData) -> str:
     d, s = data, data.summary
     out = [f"# {md(s.title)}", "",
-           f"{s.interviews} interviews with {s.accounts} accounts ({s.won} won, {s.lost} lost, {s.open} open or "
-           f"unknown) · {len(d.triggers)} trigger themes · {len(d.pains)} pain themes · "
+           (f"{s.interviews} interviews with {s.accounts} accounts ({s.won} won, {s.lost} lost, {s.open} open or "
+            "unknown)" if s.accounts else f"{s.interviews} interviews (no account data)")
+           + f" · {len(d.triggers)} trigger themes · {len(d.pains)} pain themes · "
            f"grounding {pct(s.grounding_rate)} · LLM cost ${s.cost_usd:.2f}", "",
            "Contents: [Study summary](#study-summary) · "
            + "".join(f"[{t}](#{_anchor(t)}) · " for t in (CATEGORIES[c].themes_title for c in ("trigger", "pain")))
@@ -151,7 +153,8 @@ def render_markdown(data: ReportData) -> str:
     out += table(["company", "score", "could reach", "tier", "outcome", "top signals"],
                  [[a.company, a.score, a.score_max, human(a.tier), a.outcome,
                    "; ".join([f"+ {x}" for x in a.positive[:3]] + [f"− {x}" for x in a.negative[:2]])]
-                  for a in accts], right=(1, 2)) if accts else ["No scored accounts.", ""]
+                  for a in accts], right=(1, 2)) if accts else [
+        md(d.icp.not_scored) + "." if d.icp and d.icp.not_scored else "No scored accounts.", ""]
     out += ["## Appendix", "",
             "Outside every theme: " + (", ".join(f"{v} {k}" for k, v in d.unclustered.items()) or "none")
             + f". Dismissed by the speaker: {len(d.dismissed)}.", ""]

@@ -235,6 +235,7 @@ class IcpView(BaseModel):
     validation: Optional[ValidationView] = None
     accounts: list[ScoredAccount] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    not_scored: Optional[str] = Field(None, description="why no account has a fit score (no account data)")
 
 
 class MapPoint(BaseModel):

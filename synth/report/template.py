@@ -97,8 +97,8 @@ TEMPLATE = r"""<!DOCTYPE html>
 {%- macro badge(v) %}<span class="badge b-{{ v|slug }}">{{ (v or "–")|human }}</span>{% endmacro %}
 <header>
 <h1>{{ s.title }}</h1>
-<p class="lede">{{ s.interviews }} interview{{ "s" if s.interviews != 1 else "" }} with {{ s.accounts }} account{{ "s" if s.accounts != 1 else "" }}
-({{ s.won }} won, {{ s.lost }} lost, {{ s.open }} open or unknown) · extractor:
+<p class="lede">{{ s.interviews }} interview{{ "s" if s.interviews != 1 else "" }}{% if s.accounts %} with {{ s.accounts }} account{{ "s" if s.accounts != 1 else "" }}
+({{ s.won }} won, {{ s.lost }} lost, {{ s.open }} open or unknown){% else %} (no account data){% endif %} · extractor:
 {% for k, v in s.extractors.items() %}{{ k }}{% if s.extractors|length > 1 %} ({{ v }}){% endif %}{{ ", " if not loop.last else "" }}{% endfor %}
 {%- if s.models %} · model {{ s.models|join(", ") }}{% endif %}</p>
 </header>
@@ -116,7 +116,7 @@ TEMPLATE = r"""<!DOCTYPE html>
 
 <h2 id="summary">Study summary</h2>
 <table>
-<tr><th>Interviews</th><td>{{ s.interviews }}</td><th>Accounts</th><td>{{ s.accounts }} ({{ s.won }} won, {{ s.lost }} lost, {{ s.open }} open)</td></tr>
+<tr><th>Interviews</th><td>{{ s.interviews }}</td><th>Accounts</th><td>{% if s.accounts %}{{ s.accounts }} ({{ s.won }} won, {{ s.lost }} lost, {{ s.open }} open){% else %}none (no company in accounts.csv or front matter){% endif %}</td></tr>
 <tr><th>Extractor</th><td>{% for k, v in s.extractors.items() %}{{ k }} ({{ v }}){{ ", " if not loop.last else "" }}{% else %}–{% endfor %}</td>
 <th>Model · prompt</th><td>{{ s.models|join(", ") or "–" }} · {{ s.prompt_versions|join(", ") or "–" }}</td></tr>
 <tr><th>Items</th><td>{% for k, v in s.items.items() %}{{ v }} {{ k }}{{ ", " if not loop.last else "" }}{% else %}none{% endfor %}{% if s.dismissed %} ({{ s.dismissed }} dismissed){% endif %}</td>
@@ -230,6 +230,7 @@ TEMPLATE = r"""<!DOCTYPE html>
 <td>{% for x in a.positive[:3] %}<span class="sig pos">{{ x }}</span>{% endfor %}{% for x in a.negative[:2] %}<span class="sig neg">{{ x }}</span>{% endfor %}
 {% if a.unknowns %}<span class="sig small muted">unknown: {{ a.unknowns|join(", ") }}</span>{% endif %}</td></tr>{% endfor %}
 </table>
+{% elif icp and icp.not_scored %}<p><strong>{{ icp.not_scored }}.</strong> Add an accounts.csv with firmographics or outcomes to score accounts.</p>
 {% else %}<p>No scored accounts.</p>{% endif %}
 
 <h2 id="appendix">Appendix: what is not in a theme</h2>

@@ -29,7 +29,15 @@ from synth.models import (
 from synth.themes.cluster import Clusterer, ClusterParams, cluster_category
 from synth.themes.dmu import summarize_dmu
 from synth.themes.facts import StudyFacts
-from synth.themes.label import ThemeLabel, deterministic_label, keyphrases, medoid, representative
+from synth.themes.label import (
+    ThemeLabel,
+    deterministic_label,
+    keyphrases,
+    label_problem,
+    medoid,
+    representative,
+    term_weights,
+)
 from synth.themes.rank import load_rank_rules, rank
 from synth.themes.review import ReviewError, apply_review, load_review, match_ids, review_path
 from synth.workspace import Workspace
@@ -125,12 +133,14 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, extractions: Opt
     vmap = dict(zip(vec_ids, vecs))
     for cat in CLUSTERED_CATEGORIES:
         group = [th for th in themes if th.category == cat]
-        phrases = keyphrases([" . ".join(by_id[i].statement for i in th.item_ids) for th in group])
-        for th, ph in zip(group, phrases):
+        docs = [" . ".join(by_id[i].statement for i in th.item_ids) for th in group]
+        phrases, weights = keyphrases(docs), term_weights(docs)
+        for th, ph, tw in zip(group, phrases, weights):
             th.keyphrases = ph
             mid = medoid(th.item_ids, vmap)
             th.representative_quote = representative(by_id[mid])
-            th.label = deterministic_label(ph, by_id[mid].statement)
+            th.label = deterministic_label(ph, by_id[mid].statement,
+                                           statements=[by_id[i].statement for i in th.item_ids], weights=tw)
             if CATEGORIES[cat].grouping == "name":
                 names = sorted({getattr(by_id[i], "name", "") for i in th.item_ids})
                 kinds = sorted({getattr(by_id[i], "kind", "") for i in th.item_ids})
@@ -202,6 +212,7 @@ def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, I
         # shown only if it reads as a label and names nothing its members do not say
         evidence = [s for i in th.item_ids for s in [by_id[i].statement] + [e.quote for e in by_id[i].evidence]]
         why = why_not_shown(res.parsed.label, evidence, min_words=2, max_words=12) or \
+            label_problem(res.parsed.label) or \
             why_not_shown(res.parsed.definition, evidence, min_words=3, max_words=60)
         if why:
             not_shown[th.id] = why

@@ -6,12 +6,18 @@ label names what sets a theme apart from its siblings rather than what every the
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from synth.models import Evidence, Item
+
+try:  # the label words a run may not start or end on
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as ENGLISH_STOP
+except ImportError:  # pragma: no cover - sklearn is a dependency; this keeps the module importable
+    ENGLISH_STOP = frozenset()
 
 _EXTRA_STOP = {"um", "uh", "yeah", "like", "just", "really", "know", "think", "mean", "lot", "thing",
                "things", "kind", "sort", "actually", "honestly", "basically", "stuff", "pretty", "gonna",
@@ -70,17 +76,121 @@ def medoid(item_ids: list[str], vectors: dict[str, np.ndarray]) -> str:
     return ids[best]
 
 
-def deterministic_label(phrases: list[str], medoid_statement: str, limit: int = 72) -> str:
-    """The medoid statement, clipped at a word boundary: it reads as a sentence a reviewer
-    recognizes, where keyphrase lists ("access / review / quarter") read as noise. The c-TF-IDF
-    keyphrases stay on the theme beside it; they are the fallback when there is no statement."""
+_LABEL_WORDS = 5    # a label names a theme; the best quote goes under it, not in it
+_BAD_EDGE = frozenset("""a an the and or but so to of for with in on at by from as that which who when if than
+because like just really very about into onto over our my your their his her its we i you they it this these
+those is are was were be been being do does did have has had can could would should will not no""".split())
+
+
+def label_problem(label: str) -> Optional[str]:
+    """Why `label` cannot name a theme (None: it can): a question, a sentence cut off mid-way, a bare
+    frequency or duration, or a sentence rather than a phrase. The same check runs on offline labels
+    and on LLM labels (synth/themes/build.py), so neither path shows "Do you know when…" as a theme."""
+    from synth.extract.local_speech import content_words, is_bare_quantity, words
+
+    t = " ".join((label or "").split())
+    if not t:
+        return "empty"
+    if "?" in t or re.match(r"^(?:so |and |but )?(?:what|how|why|who|where|when|do|does|did|can|could|would|is|are)"
+                            r"\b", t, re.I):
+        return "reads as a question"
+    if t.endswith(("…", "...", "-", "—", "–", ",", ";", ":")):
+        return "ends mid-sentence"
+    ws = words(t)
+    if ws and ws[-1] in _BAD_EDGE:
+        return f"ends mid-sentence (on {ws[-1]!r})"
+    if is_bare_quantity(t) or not content_words(t):
+        return "a frequency or duration, not a theme"
+    if len(ws) > 12:
+        return f"a sentence, not a label ({len(ws)} words)"
+    return None
+
+
+_VERBS = frozenset("""want wants wanted take takes took taken ask asks asked left leave leaves find finds found add adds
+added get gets got make makes made need needs needed go goes went gone say says said tell tells told come comes came
+use uses used try tries tried keep keeps kept put see sees saw look looks looked give gives gave run runs ran start
+starts started happen happens happened feel feels felt think thinks thought know knows knew wonder wondering let lets
+pull pulls pulled call calls called send sends sent hate hates love loves spend spends spent sit sits sat ends
+shows show showed means becomes become became seems seemed""".split())
+
+
+def _runs(statement: str) -> list[list[str]]:
+    """Contiguous runs of content words in a statement, as said (case kept): noun-phrase candidates.
+    Function words, fillers, numbers and time/measure words break a run."""
+    from synth.extract.local_speech import _MEASURE, _NUMBER_WORDS, _STOP
+
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for tok in re.findall(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*|[^\sA-Za-z\d]", statement):
+        low = tok.lower().replace("’", "'")
+        if (not tok[0].isalpha() or low in _STOP or low in _MEASURE or low in _NUMBER_WORDS
+                or low in ENGLISH_STOP or low in _VERBS or "'" in low):
+            if cur:
+                out.append(cur)
+            cur = []
+        else:
+            cur.append(tok)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def term_weights(class_docs: list[str]) -> list[dict[str, float]]:
+    """Unigram c-TF-IDF weight per word, per class document (the same weighting as `keyphrases`)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    if not class_docs:
+        return []
+    try:
+        cv = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | _EXTRA_STOP),
+                             token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b")
+        tf = cv.fit_transform(class_docs).toarray().astype(float)
+    except ValueError:
+        return [{} for _ in class_docs]
+    terms = cv.get_feature_names_out()
+    w = tf / np.maximum(tf.sum(axis=1, keepdims=True), 1) * np.log(1 + (tf.sum() / len(class_docs))
+                                                                   / np.maximum(tf.sum(axis=0), 1))
+    return [{terms[j]: float(row[j]) for j in np.nonzero(row)[0]} for row in w]
+
+
+def phrase_label(weights: dict[str, float], statements: list[str]) -> Optional[str]:
+    """A short noun phrase in the members' own words: the run of two to five content words, as one
+    member said it, whose words weigh most for this theme (c-TF-IDF), counted once per member that
+    says it. None when no such run exists."""
+    if not weights:
+        return None
+    cands: dict[str, tuple[float, str, set]] = {}
+    for k, st in enumerate(statements):
+        for run in _runs(st):
+            for i in range(len(run)):
+                for j in range(i + 2, min(len(run), i + _LABEL_WORDS) + 1):
+                    low = [w.lower() for w in run[i:j]]
+                    if not (weights.get(low[0]) and weights.get(low[-1])):
+                        continue  # a phrase starts and ends on words that mark this theme
+                    key = " ".join(low)
+                    score = sum(weights.get(w, 0.0) for w in low) / (j - i) ** 0.5
+                    _, text, who = cands.get(key, (score, " ".join(run[i:j]), set()))
+                    cands[key] = (score, text, who | {k})
+    if not cands:
+        return None
+    key = max(cands, key=lambda c: (cands[c][0] * (1 + 0.5 * (len(cands[c][2]) - 1)), -len(c), c))
+    text = cands[key][1]
+    return text[:1].upper() + text[1:]
+
+
+def deterministic_label(phrases: list[str], medoid_statement: str, limit: int = 72,
+                        statements: Optional[list[str]] = None, weights: Optional[dict[str, float]] = None) -> str:
+    """A short noun phrase from the members' own words (`phrase_label`); else the medoid statement when
+    it is short and passes `label_problem`; else the keyphrases. Never a question, a clipped sentence
+    or a frequency: the theme's best quote is shown under its label, not in it."""
+    label = phrase_label(weights or {}, statements or [medoid_statement])
+    if label and not label_problem(label):
+        return label
     s = " ".join(medoid_statement.split()).strip(" .")
-    if not s:
-        return " / ".join(phrases[:3])
-    if len(s) <= limit:
+    if s and len(s) <= limit and len(s.split()) <= 8 and not label_problem(s):
         return s
-    cut = s[:limit].rsplit(" ", 1)[0].rstrip(",;:-")
-    return cut + "…"
+    kp = [p for p in phrases if not label_problem(p)]
+    return " / ".join(kp[:3]) if kp else (phrases[0] if phrases else "unlabelled theme")
 
 
 class ThemeLabel(BaseModel):
