@@ -172,8 +172,6 @@ def cross_validated_items(rows, x, embedding: bool, fixed: dict) -> dict:
     interview, a model fitted on the other eleven runs the whole extractor on it."""
     from unittest import mock
 
-    from synth.themes.embed import Embedder
-
     from evals.gold import DEV_DIR, load_gold
     from evals.metrics import score_extraction
     from evals.stages import pred_mentions
@@ -197,14 +195,14 @@ def cross_validated_items(rows, x, embedding: bool, fixed: dict) -> dict:
     return score_extraction(gold, pred_mentions(exs, st.transcripts)).as_dict()
 
 
-def train(dry_run: bool = False, embedding: bool = False, cv_items: bool = False) -> dict:
+def train(dry_run: bool = False, embedding: bool = False, cv_items: bool = False, real: bool = True) -> dict:
     from synth.embed import Embedder
 
     def log(msg):
         print(msg, file=sys.stderr)
 
     emb = Embedder()
-    rows = dev_training_set() + real_dev_training_set()
+    rows = dev_training_set() + (real_dev_training_set() if real else [])
     x = features(rows, emb, embedding)
     model = fit_model(rows, x, embedding, log=log)
     dev_files = sorted({f for f, _, lab in rows if "dmu" in lab})
@@ -230,8 +228,9 @@ def main(argv=None) -> int:
     ap.add_argument("--with-embedding", action="store_true",
                     help="add the raw 384-d sentence vector (dev leave-one-out: 0.56 macro vs 0.58 without)")
     ap.add_argument("--cv-items", action="store_true", help="also leave-one-interview-out item F1 on dev")
+    ap.add_argument("--study-only", action="store_true", help="train on the dev study alone (no real-corpus findings)")
     a = ap.parse_args(argv)
-    train(a.dry_run, embedding=a.with_embedding, cv_items=a.cv_items)
+    train(a.dry_run, embedding=a.with_embedding, cv_items=a.cv_items, real=not a.study_only)
     return 0
 
 

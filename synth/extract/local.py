@@ -50,7 +50,9 @@ MERGE_SIMILARITY = 0.82
 # to be useful; set on the dev study (python -m evals --study dev).
 CAP_PER_1000_WORDS = {"pain": 11.0, "trigger": 12.0, "alternative": 20.0, "dmu": 10.0}
 CAP_MIN = {"pain": 2, "trigger": 2, "alternative": 2, "dmu": 2}
-DISMISS_LOOKAHEAD_WORDS = 12  # a short next sentence may wave off the concern just raised
+DISMISS_LOOKAHEAD_WORDS = 12
+RULE_SCORE = -1.0  # a category found by a speech rule (local_speech) ranks after every scored one,
+RULE_CAP_PER_1000_WORDS = {"trigger": 3.0, "alternative": 4.0}  # ... under its own cap (set on the dev study)  # a short next sentence may wave off the concern just raised
 
 _STRONG = re.compile(r"\b(nightmare|critical|outage|broke|lost|blocked|killing|huge|terrible|"
                      r"disaster|scary|terrifying|every single|nobody|breach|leak\w*)\b", re.I)
@@ -164,7 +166,19 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
                     if probs[c][i] >= model["threshold"][c]}
             best = sorted(over, key=lambda c: -over[c])[:2]
             cats.append({c: over[c] for c in best})
-    return [{} if u.why_not else d for u, d in zip(us, cats)]
+    out = []
+    for u, d in zip(us, cats):
+        if u.why_not:
+            out.append({})
+            continue
+        d = dict(d)
+        # events in time and ways of coping, as real speech says them: below every scored pick of the category
+        if "trigger" not in d and len(d) < 2 and speech.speech_trigger(u.text):
+            d["trigger"] = RULE_SCORE
+        if "alternative" not in d and len(d) < 2 and speech.speech_alternative(u.text):
+            d["alternative"] = RULE_SCORE
+        out.append(d)
+    return out
 
 
 def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]]:
@@ -172,9 +186,13 @@ def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]
     keep: list[list[str]] = [[] for _ in cats]
     for c in CATEGORIES[:-1]:
         cap = max(CAP_MIN[c], round(CAP_PER_1000_WORDS[c] * words / 1000))
-        ranked = sorted((i for i, d in enumerate(cats) if c in d), key=lambda i: (-cats[i][c], i))
+        ranked = sorted((i for i, d in enumerate(cats) if c in d and d[c] != RULE_SCORE), key=lambda i: (-cats[i][c], i))
         for i in ranked[:cap]:
             keep[i].append(c)
+        if c in RULE_CAP_PER_1000_WORDS:  # what only a speech rule found: first ones in the interview, own cap
+            rule_cap = max(1, round(RULE_CAP_PER_1000_WORDS[c] * words / 1000))
+            for i in [i for i, d in enumerate(cats) if d.get(c) == RULE_SCORE][:rule_cap]:
+                keep[i].append(c)
     return keep
 
 
@@ -196,6 +214,8 @@ def _item(c: str, s: str, ev: Evidence, dismissed: bool, vendors: list[str], int
             return None  # "AWS, EKS, Terraform, GitLab CI": a stack listing, not a way of coping
         name = cues.vendor_in(s, vendors)
         kind = "competitor" if name else cues.kind_of(s, cues.ALT_KINDS, "")
+        if not kind and speech.speech_alternative(s):
+            kind = "manual"  # a workaround said in speech ("I text it to myself", "I call when ...")
         if not kind:
             return None  # no product named and no manual/spreadsheet/homegrown cue: not an alternative
         return Alternative(statement=stmt, name=name or _ALT_FALLBACK_NAMES[kind], kind=kind, dismissed=dismissed,

@@ -181,3 +181,46 @@ def units(t: Transcript) -> list[Unit]:
             out.append(u)
             first = False
     return out
+
+
+# ------------------------------------------------------------------------------------ triggers and alternatives in speech
+
+# an event in time: "after the audit", "when we hit 200 people", "last month our bill doubled", "exam season",
+# "a friend texted", "I had to call a few months ago when I forgot my password"
+_MOMENT = re.compile(
+    r"\b(?:when(?:ever)? (?:i|we|you|they|he|she|my|our|the|it|someone|somebody)|after (?:the|a|an|we|i|my|our|that|"
+    r"they|he|she)|since (?:the|we|i|our|last|then)|once (?:we|i|the|they)|(?:a|one|two|three|few|couple of|couple) "
+    r"(?:days?|weeks?|months?|years?) ago|last (?:week|month|year|night|time|summer|spring|fall|autumn|winter|quarter)|"
+    r"(?:this|that) (?:morning|week|month)|recently|the (?:day|moment|time) (?:when|that|i|we)|that's when|"
+    r"during the|because of (?:covid|the pandemic)|covid|pandemic|lockdown|shutdown|deadline|exam|season|"
+    r"new (?:job|boss|manager|hire|role|team|baby|house|apartment|client)|moved (?:to|into|house)|"
+    r"(?:texted|emailed|called|told) (?:me|us)|(?:my|our) (?:friend|boss|manager|colleague|doctor) (?:said|told|asked|"
+    r"texted|recommended)|(?:doubled|tripled|went up|broke|crashed|died|stopped working|wasn't working))\b", re.I)
+_ACTED = re.compile(r"\b(?:had to|needed to|decided to|started|began|ended up|finally|went|switched|bought|signed up|"
+                    r"called|looked for|looking for|tried|realized|noticed|found|got|forgot|lost|broke|hit|"
+                    r"\w+ed)\b", re.I)
+# how they cope today: a named tool they use, a workaround, someone they ask, doing without
+_COPING = re.compile(
+    r"\b(?:(?:i|we|they|you)(?:'d| would| just| usually| normally| mostly| still| always| basically| also| only)*"
+    r" (?:use|used|using|tried|switched to|moved to|go to|went to|call|called|text|texted|ask|asked|rely on|"
+    r"keep (?:\w+ )?in|back up to|search|google|write (?:it|them|stuff|things) down)|rather than|instead of|"
+    r"manually|by hand|workaround|spreadsheet|excel|notebook|sticky notes?|pen and paper|ask (?:a|my|another) "
+    r"(?:friend|colleague|vet|neighbou?r|person|coworker)|reach out to|do nothing|live with it|just deal with it|"
+    r"(?:don't|didn't) (?:use|bother)|just don't)\b", re.I)
+_PRICE_ONLY = re.compile(r"\b(?:pay|paying|paid|subscription|price|pricing|cost|costs|afford|worth|expensive|cheap|"
+                         r"free tier|\$\d)\b", re.I)
+
+
+def speech_trigger(s: str) -> bool:
+    """An event in time that set the speaker acting ("I had to call a few months ago when I forgot my password")."""
+    return (bool(_MOMENT.search(s)) and bool(_ACTED.search(s)) and not cues.HYPOTHETICAL.search(s)
+            and not cues.NEGATED_EVENT.search(s))
+
+
+def speech_alternative(s: str) -> bool:
+    """How the speaker copes today: a tool they use, a workaround, someone they ask, doing nothing.
+    Willingness to pay ("a subscription is not an option") is not one."""
+    if not _COPING.search(s):
+        return False
+    return not (_PRICE_ONLY.search(s) and not re.search(r"\b(?:use|used|using|tried|switched|manually|by hand|"
+                                                         r"spreadsheet|excel|notebook)\b", s, re.I))
