@@ -6,6 +6,10 @@ against labelled example sentences per category (`prompts/local_examples_v2.yaml
 cosine similarities), then nudged by lexical cues (`local_cues`): quantities and money (pains), time
 expressions and event words (triggers), tool and vendor names (alternatives), job titles and
 decision verbs (DMU). Fields are filled by rules; quantities come from `synth.numbers`.
+Units come from `local_speech.units` (each sentence with the interviewer's preceding question; questions,
+backchannels, fragments and bare numbers are never items); when the shipped classifier
+(`local_model`, prompts/local_classifier_v1.json) is present it scores each unit instead of the
+thresholds below, and speech rules add triggers and alternatives under their own caps.
 It is a baseline measured by `python -m evals`, not a stand-in for the LLM path. Its thresholds and
 caps were set on the dev study (evals/gold) only; the held-out study (evals/heldout) measures it.
 """
