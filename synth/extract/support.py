@@ -159,7 +159,7 @@ def carrying(it: Item, judge: SupportJudge, statement: Optional[str] = None) -> 
     long_ok = [e for e, y in zip(it.evidence, ok) if y and not too_short(e.quote)]
     if not long_ok and isinstance(it, (PainPoint, Trigger)):
         return []
-    if not long_ok:  # an alternative: its name said in a short quote ("We looked at Racksmith.") carries it
+    if not long_ok:  # an alternative: its name said in a short quote ("We looked at Zapier.") carries it
         return [e for e, y in zip(it.evidence, ok) if y]
     return [e for e, y in zip(it.evidence, ok) if y]
 
