@@ -43,7 +43,7 @@ def test_report_opens_cleanly_in_chromium(tmp_path, driver):
     quote = driver.find_element(By.CSS_SELECTOR, f"#theme-{top.id} blockquote")
     assert quote.is_displayed() and top.quotes[0].quote in quote.text
     assert XSS_SPEAKER in driver.find_element(By.TAG_NAME, "body").text   # shown as text, not run
-    assert len(driver.find_elements(By.CSS_SELECTOR, "svg.chart")) == 3
+    assert len(driver.find_elements(By.CSS_SELECTOR, "svg.chart")) == 5  # + hypotheses and saturation
 
     shot = tmp_path / "report.png"
     driver.execute_script("window.scrollTo(0, 0)")

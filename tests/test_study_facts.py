@@ -52,7 +52,8 @@ def test_ranking_report_and_browser_count_the_same_accounts(ws):
 
     data = build_report_data(ws)
     assert [(v.won, v.lost) for v in data.pains] == ranked
-    assert (data.summary.accounts, data.summary.won, data.summary.lost) == (4, 1, 1)
+    # the report counts an interview as an account only when it has a company (issue 21): f2.txt has none
+    assert (data.summary.accounts, data.summary.won, data.summary.lost) == (3, 1, 1)
 
     study = Study(ws.root)
     try:

@@ -53,8 +53,12 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         out.print(extract_table(xrun))
         print_generation_counts(xrun.totals)
         # nothing extracted: themes, rules and a report of nothing would only look like results
-        nothing = None if xrun.extractions or xrun.fatal else (
-            f"nothing was extracted ({len(xrun.failures)} of {len(report.transcripts_ok)} files failed): stopping "
+        # (a partial file with every chunk lost has nothing in it either: issue 25)
+        answered = [e for e in xrun.extractions if len({c.chunk for c in e.failed_chunks}) < (
+            e.failed_chunks[0].chunks if e.failed_chunks else 1)]
+        nothing = None if answered or xrun.fatal else (
+            f"nothing was extracted ({len(xrun.failures) + len(xrun.partial)} of {len(report.transcripts_ok)} "
+            "files failed or lost every chunk): stopping "
             "before themes, ICP and report. Finished calls are cached: the next run asks only what failed")
         if as_json and (xrun.fatal or nothing):
             _print_run_json(report, xrun, stopped=xrun.fatal or nothing)
@@ -62,7 +66,7 @@ def run(paths: List[Path] = typer.Argument(..., help="transcript files or folder
         if nothing:
             err.print(f"[red]stopped[/red] {esc(nothing)}")
             raise typer.Exit(1)
-        failed |= bool(xrun.failures)
+        failed |= bool(xrun.failures or xrun.partial)
         ts = pipeline.themes(ws, None, llm)
         hyp = run_hypotheses(ws, llm)  # only when a hypotheses.yaml is in the workspace or beside the transcripts
         failed |= hyp is False

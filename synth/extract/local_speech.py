@@ -224,3 +224,7 @@ def speech_alternative(s: str) -> bool:
         return False
     return not (_PRICE_ONLY.search(s) and not re.search(r"\b(?:use|used|using|tried|switched|manually|by hand|"
                                                          r"spreadsheet|excel|notebook)\b", s, re.I))
+
+
+# the word lists offline theme labels share (synth.themes.label): public names for another stage
+MEASURE_WORDS, NUMBER_WORDS, STOP_WORDS = _MEASURE, _NUMBER_WORDS, _STOP

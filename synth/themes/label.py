@@ -117,7 +117,9 @@ shows show showed means becomes become became seems seemed""".split())
 def _runs(statement: str) -> list[list[str]]:
     """Contiguous runs of content words in a statement, as said (case kept): noun-phrase candidates.
     Function words, fillers, numbers and time/measure words break a run."""
-    from synth.extract.local_speech import _MEASURE, _NUMBER_WORDS, _STOP
+    from synth.extract.local_speech import MEASURE_WORDS as _MEASURE
+    from synth.extract.local_speech import NUMBER_WORDS as _NUMBER_WORDS
+    from synth.extract.local_speech import STOP_WORDS as _STOP
 
     out: list[list[str]] = []
     cur: list[str] = []
