@@ -46,7 +46,8 @@ BUDGET = 600
 FAULTS = {Fault.RATE_LIMIT: 0.03, Fault.SERVER_ERROR: 0.03, Fault.BAD_GATEWAY: 0.03, Fault.RESET: 0.03,
           Fault.TIMEOUT: 0.03, Fault.TRUNCATED: 0.03, Fault.SLOW_DRIP: 0.02}
 FAULT_SEED = 9  # every kind is drawn at least once at this seed: checked below, not assumed
-TIMEOUT_S, TIMEOUT_HOLD = 0.5, 1.0  # the client gives up on a held request after 0.5 s
+TIMEOUT_S, TIMEOUT_HOLD = 1.5, 3.0  # the client gives up on a held request after 1.5 s (0.5 s let a merely slow
+# answer on a busy 2-core CI machine time out too, which made the exactly-one-good-answer count flaky)
 
 
 def _chunk(body: dict) -> str:
