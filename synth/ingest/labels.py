@@ -68,6 +68,19 @@ NUMBERED_FIELDS = {
     "sprint", "release", "issue", "bug", "story", "epic", "appendix", "example", "screen", "prototype",
     "concept", "image", "video", "clip", "track", "episode", "question", "session", "year", "quarter", "top",
 }
+# The numbered prompts of an interview guide or a test script (`Question 3:`, `Pergunta 3:`, `Frage 2:`,
+# `Tâche 1:`), in the languages researchers write guides in: the question asked, never a person.
+PROMPT_WORDS = {
+    "question", "questions", "pergunta", "questão", "questao", "pregunta", "cuestión", "frage", "domanda",
+    "vraag", "fråga", "spørgsmål", "spørsmål", "kysymys", "pytanie", "otázka", "întrebare", "soru", "vopros",
+    "task", "tarefa", "tarea", "tâche", "tache", "aufgabe", "compito", "attività", "taak", "uppgift", "opgave",
+    "oppgave", "zadanie", "úkol", "tehtävä", "görev", "exercise", "exercício", "exercicio", "ejercicio",
+    "exercice", "übung", "esercizio", "oefening", "step", "passo", "paso", "étape", "etape", "etapa",
+    "schritt", "stap", "prompt", "tópico", "topico", "tema", "thema", "bloco", "bloque", "bloc", "scenario",
+    "cenário", "cenario", "escenario", "scénario", "szenario", "missão", "mission", "desafio", "desafío",
+    "item", "ítem", "punto", "ponto", "point",
+}
+NUMBERED_FIELDS |= PROMPT_WORDS
 _ASKING = re.compile(r"^questioner[ _-]?\d{0,3}$", re.I)
 # labels with a number that still name a person: `Speaker 1`, `Participant 3`, `P12`, `Interviewer 2`
 _NUMBERED_PERSON = re.compile(
@@ -97,6 +110,10 @@ LABEL_RE = re.compile(
 )
 OTTER_RE = re.compile(r"^(?P<b>\*\*|__)?(?P<name>[^\W\d_][^\n*]{0,59}?)(?P=b)?(?:[ \t]{2,}|\t|(?<=\*\*)[ \t]+)"
                       r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
+# a converter's copy of an Otter export: each header line prefixed with a time (`0:00 Emma  0:03`)
+OTTER_PREFIXED_RE = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t]+(?P<b>\*\*|__)?"
+                               r"(?P<name>[^\W\d_][^\n*:]{0,59}?)(?P=b)?[ \t]+"
+                               r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 HEADER_RE = re.compile(
     r"^[ \t]*(?:\*\*|__)?(?P<name>[^\W\d_][^()\[\]\n:*]{0,59}?)[ \t]*(?:\*\*|__)?[ \t]*"
     r"(?:\((?P<times>[^()\n]{3,40})\)|\\?\[(?P<btimes>[^\[\]\n]{3,40})\\?\])"
@@ -145,6 +162,37 @@ def role_of(name: str) -> Optional[str]:
     return None
 
 
+_NUMBERED = re.compile(r"^([^\W\d_]+(?: [^\W\d_]+)?)[ _-]?(\d{1,3})$")
+_PROMPT_RE = re.compile(r"^[ \t]*(?:[-*+•][ \t]+)?(?:\*\*|__)?(?P<word>[^\W\d_]{1,20})[ \t]*(?:n[º°o.]\s*|#)?"
+                        r"(?P<num>\d{1,3})[.)]?[ \t]*(?:\*\*|__)?[ \t]*[:.)\-–—][ \t]*(?:\*\*|__)?[ \t]*(?P<text>.*)$")
+
+
+def match_prompt(line: str) -> Optional[Label]:
+    """`Question 3: ...`, `**Pergunta 3:** ...`, `Tâche 1 - ...`: a numbered prompt of the guide. Its
+    `name` is the prompt (`Pergunta 3`), its `text` what follows on the line."""
+    m = _PROMPT_RE.match(line)
+    if not m or m.group("word").casefold() not in PROMPT_WORDS:
+        return None
+    return Label(name=f"{m.group('word')} {m.group('num')}", text=m.group("text").strip())
+
+
+def numbered_family(names: list[str]) -> set[str]:
+    """Numbered labels that are a guide's sequence, not people: one word (not a person word such as
+    `Speaker`), at least three numbers, each used once, in increasing order (`Tema 1`, `Tema 2`, ...)."""
+    seqs: dict[str, list[int]] = {}
+    spelled: dict[str, set[str]] = {}
+    for n in names:
+        m = _NUMBERED.match(n.strip())
+        if m and not _NUMBERED_PERSON.match(n.strip()) and role_of(n) is None:
+            seqs.setdefault(m.group(1).casefold(), []).append(int(m.group(2)))
+            spelled.setdefault(m.group(1).casefold(), set()).add(n)
+    out: set[str] = set()
+    for word, nums in seqs.items():
+        if len(nums) >= 3 and len(set(nums)) == len(nums) and nums == sorted(nums):
+            out |= spelled[word]
+    return out
+
+
 def valid_name(name: str) -> bool:
     """Does `name` look like a speaker label (not prose, URL or heading word)?"""
     name = name.strip()
@@ -155,8 +203,8 @@ def valid_name(name: str) -> bool:
     if name.lower() in NOT_SPEAKERS or name.lower().rstrip("s") in NOT_SPEAKERS:
         return False
     if any(c.isdigit() for c in name):
-        m = re.match(r"^([A-Za-z]+(?: [A-Za-z]+)?)[ _-]?\d{1,3}$", name)
-        # `Audience 1`, `Guest 2` are people; `Step 4`, `Task 2`, `Q3 goals` are fields
+        m = _NUMBERED.match(name)
+        # `Audience 1`, `Guest 2` are people; `Step 4`, `Task 2`, `Pergunta 3`, `Q3 goals` are fields
         return bool(m) and name[0].isupper() and m.group(1).lower() not in NUMBERED_FIELDS
     words = name.split()
     if len(words) > 4 or words[0][0].islower() or not words[0][0].isalpha():
@@ -178,7 +226,22 @@ class Label:
     title: Optional[str] = None
 
 
-_NAMED_TAG_RE = re.compile(rf"^[ \t]*\[(?P<name>[^\W\d_][^\[\]\n:]{{0,39}})\][ \t]*\[(?P<ts>{TS})\][ \t]*(?P<text>.*)$")
+_NAMED_TAG_RE = re.compile(rf"^[ \t]*(?:[-*+•][ \t]+)?\[(?P<name>[^\W\d_][^\[\]\n:]{{0,39}})\]"
+                           rf"(?:[ \t]*\\?\[(?P<ts>{TS})\\?\])?[ \t]*(?P<colon>:?)[ \t]*(?P<text>.*)$")
+# bracketed words in speech that are not people: stage directions and transcribers' marks
+STAGE_DIRECTIONS = {
+    "laughter", "laughs", "laughing", "laugh", "inaudible", "crosstalk", "cross talk", "cross-talk", "music",
+    "applause", "silence", "pause", "sic", "unintelligible", "noise", "break", "intro", "outro", "end",
+    "beginning", "overlapping", "interruption", "interrupting", "cough", "coughs", "coughing", "sighs", "sigh",
+    "chuckles", "chuckle", "foreign", "translation", "translated", "redacted", "name", "blank", "unclear",
+    "indistinct", "static", "jingle", "ad", "advert", "sponsor", "silent", "long pause", "short pause",
+    "phone rings", "background", "clears throat", "typing", "muffled", "audio", "video", "applauding",
+    "risos", "risas", "rires", "lachen", "pausa", "inaudível", "silêncio",
+    "silencio", "música", "musica", "musique", "musik", "applaus", "aplausos", "incompreensível",
+    "ininteligível", "ininteligible", "incomprensible", "unverständlich", "omitted", "removed", "edited",
+    "cut", "skip", "skipped", "continued", "cont", "transcript", "recording", "recording starts",
+    "recording ends", "start", "stop", "ends", "starts", "off mic", "off-mic", "off record", "off the record",
+}
 
 
 def match_tag(line: str) -> Optional[Label]:
@@ -193,9 +256,17 @@ def match_tag(line: str) -> Optional[Label]:
         start = parse_clock(ts.group(1)) if ts else None
         return Label(name=m.group("name"), text=text[ts.end():] if ts else text, start=start)
     m = _NAMED_TAG_RE.match(line)
-    if m and valid_name(m.group("name").strip()):
-        return Label(name=m.group("name").strip(), text=m.group("text").strip(), start=parse_clock(m.group("ts")))
-    return None
+    if not m:
+        return None
+    name, text = m.group("name").strip(), m.group("text")
+    if not valid_name(name) or name.casefold() in STAGE_DIRECTIONS or len(name.split()) > 3:
+        return None
+    if m.group("ts"):
+        return Label(name=name, text=text.strip(), start=parse_clock(m.group("ts")))
+    # `[Nick] text` or `[Nick]` alone: a name, unless the brackets are a markdown link or footnote
+    if (text and text[0] in "([") or (m.group("colon") and re.match(r"^\S+\s*$", text)) or text.startswith("//"):
+        return None
+    return Label(name=name, text=text.strip())
 
 
 def match_label(line: str) -> Optional[Label]:
@@ -266,7 +337,7 @@ def match_header(line: str) -> Optional[Label]:
 
 def match_otter(line: str) -> Optional[Label]:
     """Otter header line: `Name  0:03` (name, two or more spaces, m:ss or h:mm:ss)."""
-    m = OTTER_RE.match(line)
+    m = OTTER_RE.match(line) or OTTER_PREFIXED_RE.match(line)
     if not m:
         return None
     name = m.group("name").strip()

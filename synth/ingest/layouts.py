@@ -14,19 +14,40 @@ import re
 from typing import Callable, Optional
 
 from .build import UNKNOWN
-from .labels import BULLET_CHARS, line_label, parse_times, valid_name
+from .labels import BULLET_CHARS, line_label, match_prompt, numbered_family, parse_times, valid_name
 from .lines import HEADING, RULE, Lines, TurnAcc
 from .markup import strip_markup
 from .roles import NOTES_SPEAKER
 
 _BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_CHARS)}]|\d{{1,3}}[.)])\s+")
+_SYMBOL_BULLET = re.compile(rf"^\s*[{re.escape(BULLET_CHARS)}]\s+")
+_NUMBERED_LINE = re.compile(r"^(?:\*\*|__)?\d{1,3}[.)]\s+")  # `1. Question?` at the margin
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)(?P<q>[^*_].*?)(?:\*\*|__)\s*:?\s*$")
+# a bold question with its answer on the same line: `<strong>Q?</strong><br />  answer`, `**Q?** answer`
+_BOLD_INLINE = re.compile(r"^\s*(?:<p>\s*)?(?:(?P<t><(?P<tag>strong|b)>)|\*\*|__)(?P<q>[^*_<].*?)"
+                          r"(?(t)</(?P=tag)>|(?:\*\*|__))\s*(?:<br\s*/?>\s*)?(?P<rest>.*)$", re.I)
 _TRANSCRIPT_HEAD = re.compile(r"^\W{0,8}(?:#{1,6}\s*)?\W{0,4}(?:full\s+|meeting\s+)?transcript(?:ion)?\W{0,4}$",
                               re.I)
 _SUMMARY_WORDS = re.compile(r"\b(?:summary|summaries|notes by gemini|ai[- ]generated|recap|next steps|"
                             r"action items|key points|details|decisions|meeting notes|highlights)\b", re.I)
 _QWORDS = re.compile(r"^(?:what|how|why|when|where|who|which|whose|can|could|would|will|do|does|did|is|are|"
                      r"was|were|have|has|had|should|tell me|walk me|describe|talk me|any|so what|so how)\b", re.I)
+
+
+def bold_question(s: str) -> Optional[tuple[str, int]]:
+    """A line that opens with a bold question: (the question, column where the answer on the same
+    line starts, or len(s) when there is none)."""
+    m = _BOLD_LINE.match(s)
+    if m:
+        return strip_markup(m.group("q")), len(s)
+    m = _BOLD_INLINE.match(s)
+    if not m:
+        return None
+    q = strip_markup(m.group("q")).strip()
+    rest = m.group("rest")
+    if not _question(q) or (rest.strip() and not q.endswith("?")):
+        return None  # `**Note** that ...`: emphasis at the start of a sentence, not a question
+    return q, m.start("rest") if rest.strip() else len(s)
 
 
 def _question(s: str) -> bool:
@@ -75,9 +96,15 @@ def sniff(lines: list[str], first: int, labels: bool = True) -> str:
     names = {m.name for m in lab}
     bullets = sum(1 for ln in body if _BULLET.match(ln))
     headings = sum(1 for ln in body if HEADING.match(ln.strip()))
-    bold_q = sum(1 for ln in body if (m := _BOLD_LINE.match(ln)) and _question(strip_markup(m.group("q"))))
+    bold_q = sum(1 for ln in body if (b := bold_question(ln)) and _question(b[0]))
     head_q = sum(1 for ln in body if HEADING.match(ln.strip()) and _question(strip_markup(ln)))
     named = _name_line_hits(lines, first)
+    family = numbered_family([m.name for m in lab])
+    prompts = sum(1 for ln in body if match_prompt(ln)) + sum(1 for m in lab if m.name in family)
+    lab = [m for m in lab if m.name not in family]
+    names -= family
+    if labels and prompts >= 2:
+        return "labels"  # a guide's numbered prompts, the answers below each (labelled or not)
     if labels and lab:
         bulleted_fields = bullets >= 0.5 * len(body) and len(names) >= 0.5 * len(lab)
         if not bulleted_fields and (len(lab) >= 3 or len(names) >= 2 or len(lab) >= 0.3 * len(body)):
@@ -96,19 +123,36 @@ def sniff(lines: list[str], first: int, labels: bool = True) -> str:
     return "paragraphs"
 
 
+def prompt_family(lines: list[str], first: int) -> set[str]:
+    """Labels of the body that are a numbered sequence of prompts (labels.numbered_family)."""
+    return numbered_family([m.name for ln in lines[first:] if (m := line_label(ln))])
+
+
+def _prompt_line(ln: str) -> bool:
+    """A guide's question line: plain or numbered (`3. How ...?`), at the margin, not a heading."""
+    s = ln.strip()
+    return (bool(s) and not ln[:1].isspace() and not HEADING.match(s)
+            and (not _BULLET.match(ln) or bool(_NUMBERED_LINE.match(ln))))
+
+
+def _answer_line(ln: str) -> bool:
+    """A bullet (`-`, `*`, `•`; a numbered item only when indented) under a question line."""
+    return bool(_SYMBOL_BULLET.match(ln) or (_BULLET.match(ln) and ln[:1].isspace()))
+
+
 def _prompts_over_bullets(lines: list[str], first: int) -> list[str]:
-    """Plain lines (not bullets, not headings) with bullets right below them: a moderator's
-    questions with the answers typed as bullets under each."""
+    """Plain or numbered lines with bullets right below them: a moderator's questions with the
+    answers typed as bullets under each."""
     out = []
     prev = None
     for ln in lines[first:]:
         s = ln.strip()
         if not s:
             continue
-        if _BULLET.match(ln) and prev is not None:
+        if _answer_line(ln) and prev is not None:
             out.append(prev)
             prev = None
-        elif not _BULLET.match(ln) and not HEADING.match(s) and not ln[:1].isspace():
+        elif _prompt_line(ln):
             prev = strip_markup(s)
         else:
             prev = None
@@ -126,7 +170,7 @@ def read_qa_bullets(src: Lines, first: int, acc: TurnAcc) -> None:
         if HEADING.match(s):
             acc.cur = None
             continue
-        if _BULLET.match(raw):
+        if _answer_line(raw) or (_BULLET.match(raw) and not _prompt_line(raw)):
             if acc.cur is None or acc.cur.role != "interviewee":
                 acc.new(UNKNOWN, i, role="interviewee")
         elif not raw[:1].isspace() or acc.cur is None:
@@ -154,17 +198,23 @@ def read_md_qa(src: Lines, first: int, acc: TurnAcc) -> None:
     """Bold or heading questions are the interviewer's turns; the plain paragraphs below, the answer."""
     answer = False
     for i in range(first, len(src)):
-        s = src.lines[i].strip()
+        raw = src.lines[i]
+        s = raw.strip()
         if _skippable(s):
             acc.blank = acc.cur is not None
             continue
-        m = _BOLD_LINE.match(s)
-        q = strip_markup(m.group("q")) if m else strip_markup(s) if HEADING.match(s) else None
+        b = bold_question(raw)
+        q = b[0] if b else strip_markup(s) if HEADING.match(s) else None
         if q is not None:
-            if _question(q) or (m and len(q.split()) >= 4):
+            if _question(q) or (b and len(q.split()) >= 4):
                 acc.new(UNKNOWN, i, role="interviewer")
-                acc.add(i)
+                cut = b[1] if b else len(raw)
+                acc.add_part(i, 0, cut)
                 answer = False
+                if raw[cut:].strip():  # the answer on the question's line
+                    acc.new(UNKNOWN, i, role="interviewee")
+                    acc.add_part(i, cut, len(raw))
+                    answer = True
             else:
                 acc.cur = None  # a section heading: not talk
             continue

@@ -54,20 +54,41 @@ class TurnAcc:
         if times:  # `Name: 00:00:32` alone on its line: the time the turn starts, not its words
             start, lab = times[0], Label(lab.name, "", lab.start, lab.end, lab.title)
         self.new(lab.name, i, start=start, end=lab.end)
-        if lab.text:
-            line = self.src.lines[i].rstrip()
-            if not line.endswith(lab.text):
-                self.cur.mapped.exact = False  # the label's line was rewritten (HTML around the name)
-            self.cur.mapped.add_line(lab.text, self.src.offsets[i] + len(line) - len(lab.text))
+        self._label_text(lab, i)
         if lab.title:
             self.p.titles.setdefault(lab.name, lab.title)
         role = role_of(lab.name)
         if role:
             self.p.roles[lab.name] = role
 
+    def _label_text(self, lab: Label, i: int) -> None:
+        """The words after the label on its line (they end where the line ends)."""
+        if lab.text:
+            line = self.src.lines[i].rstrip()
+            if not line.endswith(lab.text):
+                self.cur.mapped.exact = False  # the label's line was rewritten (HTML around the name)
+            self.cur.mapped.add_line(lab.text, self.src.offsets[i] + len(line) - len(lab.text))
+
+    def start_prompt(self, lab: Label, i: int) -> None:
+        """A numbered prompt of the guide (`Pergunta 3: ...`): the interviewer's question, by nobody
+        named; the prompt word and number are not speech."""
+        self.labels += 1
+        self.next_start = None
+        self.new(UNKNOWN, i, role="interviewer")
+        self._label_text(lab, i)
+
     def start_name(self, name: str, i: int) -> None:
         """A name alone on line `i`: the turns below it are that person's."""
         self.start(Label(name=name, text=""), i)
+
+    def add_part(self, i: int, a: int, b: int) -> None:
+        """Add columns a..b of source line `i` to the turn (a question and its answer on one line)."""
+        raw = self.src.lines[i]
+        if a == 0 and b >= len(raw):
+            self.add(i)
+            return
+        self.cur.mapped.add_line(raw[a:b], self.src.offsets[i] + a, "\n" if self.blank else " ")
+        self.blank = False
 
     def add(self, i: int, line: Optional[str] = None) -> None:
         """Add source line `i` (or `line`, a cleaned form of it ending where it ends) to the turn."""

@@ -26,21 +26,33 @@ _MARKDOWN = [rf"!?\[(?=[^\]\n]{{1,300}}\]{_URL})",              # link: the word
              r"\*\*", "__", "~~", "`",                        # bold, strike, code
              r"(?<![\w*])\*(?=[^\s*])", r"(?<=[^\s*])\*(?![\w*])",   # *emphasis*
              r"(?<![\w_])_(?=[^\s_])", r"(?<=[^\s_])_(?![\w_])"]     # _emphasis_
-# HTML in turn text is kept: it is shown escaped, and a `<script>` someone said is what they said
-_DROP = re.compile("|".join(_TIMECODES + _TAGS + _MARKDOWN), re.I)
+# Formatting tags of markdown written as HTML (`<strong>Q?</strong><br />`) are the exporter's; other HTML
+# in turn text is kept: it is shown escaped, and a `<script>` someone said is what they said
+_BREAKS = r"<(?:br|p|div|li|ul|ol)\b[^<>\n]{0,200}>|</(?:p|div|li|ul|ol)>"
+_FORMAT = [_BREAKS, r"</?(?:strong|b|em|i|u|mark|small|span|font|sup|sub)(?:\s[^<>\n]{0,200})?\s*>"]
+_DROP = re.compile("|".join(_TIMECODES + _TAGS + _FORMAT + _MARKDOWN), re.I)
+_BREAK = re.compile(_BREAKS, re.I)
 
 
-def clean_segment(s: str) -> list[tuple[int, int]]:
+def clean_segment(s: str, breaks: list[int] | None = None) -> list[tuple[int, int]]:
     """Kept (start, end) ranges of one line of source text: leading bullets/headings/quote marks,
-    emphasis, timecodes and speaker tags dropped."""
+    emphasis, timecodes and speaker tags dropped. `breaks` (when given) gets the index of each kept
+    range that follows a dropped `<br />`/`<p>`: words on both sides of it are apart."""
     lead = _LEAD.match(s)
     pos = lead.end() if lead else 0
     keep: list[tuple[int, int]] = []
+    broken = False
     for m in _DROP.finditer(s, pos):
         if m.start() > pos:
+            if broken and breaks is not None:
+                breaks.append(len(keep))
             keep.append((pos, m.start()))
+            broken = False
+        broken |= bool(_BREAK.fullmatch(m.group(0)))
         pos = max(pos, m.end())
     if pos < len(s):
+        if broken and breaks is not None:
+            breaks.append(len(keep))
         keep.append((pos, len(s)))
     return keep
 
@@ -100,8 +112,9 @@ class MappedText:
         """Append one source line (at offset `src`) with its markup removed."""
         if sep and self.text and self._pending != "\n":
             self._pending = sep
-        for a, b in clean_segment(line):
-            self.add(line[a:b], src + a)
+        breaks: list[int] = []
+        for k, (a, b) in enumerate(clean_segment(line, breaks)):
+            self.add(line[a:b], src + a, " " if k in breaks else "")
 
 
 def strip_markup(text: str) -> str:

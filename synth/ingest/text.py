@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from . import layouts
-from .build import Parsed
-from .labels import line_label, match_otter, parse_times
+from .build import UNKNOWN, Parsed
+from .labels import line_label, match_otter, match_prompt, parse_times
 from .lines import HEADING as _HEADING
 from .lines import RULE as _RULE
 from .lines import Lines, TurnAcc
@@ -100,6 +100,8 @@ def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
 
 
 def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
+    family = layouts.prompt_family(src.lines, first)
+    asking = False  # the current turn is a numbered prompt: the answer is the next unlabelled text
     for i in range(first, len(src)):
         ln = src.lines[i]
         s = ln.strip()
@@ -113,9 +115,17 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.next_start = times[0]
             continue
         lab = line_label(ln)
-        if lab:
+        prompt = match_prompt(ln) or (lab if lab is not None and lab.name in family else None)
+        if prompt:
+            acc.start_prompt(prompt, i)
+            asking = True
+        elif lab:
             acc.start(lab, i)
+            asking = False
         else:
+            if asking and acc.cur is not None and (acc.blank or acc.cur.mapped.text.endswith("?")):
+                acc.new(UNKNOWN, i, role="interviewee")
+                asking = False
             acc.add(i)
 
 

@@ -1,0 +1,106 @@
+"""Layouts of issue 20 read as the dialogue they are: numbered prompts are questions, not speakers;
+bracketed names are speakers; an Otter export with time-prefixed headers is Otter; bold questions
+with the answer on their line; numbered question lines with bullet answers; HTML formatting tags
+out of turn text, every kept piece still mapped back to the source.
+
+Hand-made files in the exporters' shapes; the same layouts on real corpus files are in
+tests/test_real_layouts.py where the corpus has one."""
+from __future__ import annotations
+
+import re
+
+from synth.ingest import load_transcript
+from synth.ingest.labels import match_prompt, match_tag, numbered_family, valid_name
+from synth.ingest.markup import strip_markup
+
+
+def _load(tmp_path, name, body):
+    f = tmp_path / name
+    f.write_text(body, encoding="utf-8")
+    return load_transcript(f), body
+
+
+def _mapped(t, body):
+    """Every turn's text sits verbatim at its mapped offsets in the source."""
+    for u in t.turns:
+        for m in re.finditer(r"\S+", u.text):
+            off = u.source_offset(m.start())
+            assert off is not None and body[off:off + len(m.group())] == m.group(), (u.text, m.group())
+
+
+def test_numbered_prompts_in_any_language_are_questions_not_speakers(tmp_path):
+    for word in ("Pergunta", "Question", "Frage", "Tâche", "Pregunta", "Task"):
+        body = (f"{word} 1: Como você organiza as tarefas?\nUso uma planilha e esqueço.\n\n"
+                f"**{word} 2:** Quanto tempo isso leva?\n\nUmas três horas por semana.\n\n"
+                f"{word} 3 - Já tentou outra ferramenta?\n\nSim, o Trello, mas ninguém usava.\n")
+        t, _ = _load(tmp_path, "p.md", body)
+        assert t.speakers == ["Unknown"], (word, t.speakers)
+        assert [u.is_interviewer for u in t.turns] == [True, False] * 3, word
+        assert t.turns[0].text == "Como você organiza as tarefas?"  # the prompt word is not speech
+        assert t.turns[1].text == "Uso uma planilha e esqueço."
+        _mapped(t, body)
+
+
+def test_a_numbered_sequence_of_an_unknown_word_is_a_guide_not_people():
+    assert numbered_family(["Tema 1", "Tema 2", "Tema 3", "Speaker 1", "Speaker 2", "Speaker 1"]) == {
+        "Tema 1", "Tema 2", "Tema 3"}
+    assert numbered_family(["Speaker 1", "Speaker 2", "Speaker 3"]) == set()  # person words stay people
+    assert numbered_family(["Bloc 2", "Bloc 1", "Bloc 3"]) == set()  # not in order: could be people
+    assert match_prompt("Pergunta 12: O que mudou?").name == "Pergunta 12"
+    assert match_prompt("Speaker 1: hello") is None and not valid_name("Pergunta 3")
+    assert valid_name("Speaker 1") and valid_name("Audience 2")
+
+
+def test_prompts_with_labelled_answers(tmp_path):
+    t, _ = _load(tmp_path, "q.txt", "Question 1: How do you deploy?\nAna: By hand.\n\n"
+                                    "Question 2: Why?\nAna: Nobody owns it.\n")
+    assert t.speakers == ["Unknown", "Ana"] and t.interviewee == "Ana"
+    assert [u.is_interviewer for u in t.turns] == [True, False, True, False]
+
+
+def test_bracketed_names_are_speakers_stage_directions_are_not(tmp_path):
+    body = ("[Nick] So how do you deploy today?\n\n[Ana] By hand, every Friday, and it breaks.\n\n"
+            "[Nick] Why Friday?\n\n[Ana] Because that's when ops is free. [laughter]\n\n"
+            "[Laughter]\n\n[Nick] [00:12] Got it.\n\n[Ana]\nAnd nobody owns it.\n")
+    t, _ = _load(tmp_path, "b.md", body)
+    assert t.speakers == ["Nick", "Ana"] and t.interviewers == ["Nick"]
+    assert t.turns[-1].text == "And nobody owns it." and t.turns[-2].start == 12.0
+    assert match_tag("[Inaudible] something") is None
+    assert match_tag("[the docs](https://x.y) say") is None and match_tag("[Docs]: https://x.y") is None
+    _mapped(t, body)
+
+
+def test_otter_export_with_time_prefixed_headers(tmp_path):
+    body = ("0:00 Emma  0:00\nWelcome to the show, how do you deploy?\n\n0:00 Ana  0:12\n"
+            "By hand every Friday.\n\n0:00 Unknown Speaker 0:20\nWhy?\n\nTranscribed by https://otter.ai\n")
+    t, _ = _load(tmp_path, "o.txt", body)
+    assert t.format == "otter" and t.speakers == ["Emma", "Ana", "Unknown Speaker"]
+    assert [u.start for u in t.turns] == [0.0, 12.0, 20.0] and "otter.ai" not in t.text
+
+
+def test_bold_questions_with_the_answer_on_the_same_line(tmp_path):
+    body = ("<strong>How do you deploy today?</strong><br />  By hand, every Friday, and it breaks.\n\n"
+            "<p><strong>What did you try?</strong><br/>Jenkins, but nobody maintained it.</p>\n\n"
+            "**Who decides?** My boss, mostly.\n\n<strong>And then?</strong><br />\nWe gave up.\n")
+    t, _ = _load(tmp_path, "s.md", body)
+    assert t.layout == "md_qa"
+    assert [u.text for u in t.turns] == [
+        "How do you deploy today?", "By hand, every Friday, and it breaks.", "What did you try?",
+        "Jenkins, but nobody maintained it.", "Who decides?", "My boss, mostly.", "And then?", "We gave up."]
+    assert [u.is_interviewer for u in t.turns] == [True, False] * 4
+    _mapped(t, body)
+
+
+def test_numbered_question_lines_with_bullet_answers(tmp_path):
+    body = ("# Interview\n\n1. How do you deploy today?\n   - By hand\n   - every Friday\n"
+            "2. What did you try?\n   - Jenkins\n3. Who decides?\n   - My boss\n4. Why?\n- Budget\n")
+    t, _ = _load(tmp_path, "n.md", body)
+    assert t.kind == "dialogue" and t.layout == "qa_bullets"
+    assert [u.text for u in t.turns] == ["How do you deploy today?", "By hand every Friday", "What did you try?",
+                                         "Jenkins", "Who decides?", "My boss", "Why?", "Budget"]
+    assert [u.is_interviewer for u in t.turns] == [True, False] * 4
+
+
+def test_html_formatting_tags_are_markup_other_html_is_speech():
+    assert strip_markup("<strong>Why?</strong><br />Because<br>it <em>broke</em>") == "Why? Because it broke"
+    assert strip_markup("a <script>x</script> b") == "a <script>x</script> b"
