@@ -42,6 +42,65 @@ def test_an_interview_is_an_account_only_when_it_names_a_company():
     t1, t2 = make_transcript([("A", False, "hello there")], "x.txt"), make_transcript([("A", False, "hi")], "y.txt")
     t2.meta.company = "Front Matter Inc"
     assert interview_companies({}, [t1, t2]) == {"y.txt": "Front Matter Inc"}
+    # accounts.csv first, then front matter, then what the interviewee says
+    t3 = make_transcript([("Q", True, "Tell me about you."), ("A", False, "I'm head of Engineering at Acme Corp.")],
+                         "z.txt")
+    rows = {"y.txt": AccountRow(file="y.txt", company="From The CSV")}
+    assert interview_companies(rows, [t1, t2, t3]) == {"y.txt": "From The CSV", "z.txt": "Acme Corp"}
+
+
+def test_a_company_is_what_the_interviewee_names_as_theirs():
+    from conftest import make_transcript
+
+    from synth.vocab.companies import named_company
+
+    def said(*answers, question="Tell me about your role."):
+        return named_company(make_transcript([("Q", True, question)] + [("A", False, a) for a in answers]))
+
+    assert said("I work for Kestrel Maps and run finance.") == "Kestrel Maps"
+    assert said("Sure. I'm the CTO at Brightloop, we do observability.") == "Brightloop"
+    assert said("I'm a co-founder of Pipewrench.") == "Pipewrench"
+    assert said("We rebuilt it here at Orchardly last year.") == "Orchardly"
+    # a department, a weekday, a place or the interviewer's words are not the interviewee's company
+    assert said("I'm head of Engineering, so billing is mine.") is None
+    assert said("I started Monday, actually.") is None
+    assert said("I'm at Home right now, sorry about the noise.") is None
+    assert named_company(make_transcript([("Q", True, "I work at Tallyho, thanks for joining."),
+                                          ("A", False, "Happy to help.")])) is None
+
+
+def test_report_and_browser_count_accounts_by_the_one_rule(tmp_path, embed_model):
+    """An interview with no accounts row, no front matter company and no company said is no account:
+    the report's summary and the browser's accounts tile both say 2 of 3 interviews are accounts."""
+    from conftest import make_transcript
+
+    from synth.report import build_report_data
+    from synth.web.study import Study
+    from synth.web.views import Filters, study_page
+    from synth.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    lines = {"a.txt": "We chase invoices by hand every month and it takes two days.",
+             "b.txt": "I work at Bolt Freight. We chase invoices by hand every month.",
+             "c.txt": "Honestly we chase invoices by hand, it is painful."}
+    for f, answer in lines.items():
+        t = make_transcript([("Q", True, "What is hard?"), ("A", False, answer)], f)
+        ws.put_transcript(t)
+    ws.put_accounts({"a.txt": AccountRow(file="a.txt", company="Acme", outcome="won")})
+    from synth.pipeline import extract
+
+    extract(ws)
+    try:
+        assert build_report_data(ws).summary.accounts == 2
+        study = Study(ws.root)
+        try:
+            tiles = {t.label: t for t in study_page(study, Filters())["tiles"]}
+            assert (tiles["interviews"].value, tiles["accounts"].value) == ("3", "2")
+            assert tiles["accounts"].note == "1 won · 0 lost · 1 open"
+        finally:
+            study.close()
+    finally:
+        ws.close()
 
 
 def test_a_study_with_no_account_data_prints_and_reports_icp_not_scored(tmp_path):

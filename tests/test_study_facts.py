@@ -25,9 +25,10 @@ ROWS = {"f0.txt": AccountRow(file="f0.txt", company="Acme", outcome="won"),
 
 def test_the_rules_of_the_join():
     facts = StudyFacts.build([f"f{i}.txt" for i in range(5)], ROWS)
-    assert facts.outcome_of_account == {"Acme": "won", "C3": "lost", "C4": "open", "f2.txt": "open"}
-    assert facts.n_accounts == 4 and facts.account("f2.txt") == "f2.txt"
-    assert facts.won_lost(["f1.txt", "f2.txt", "f3.txt"]) == (["Acme", "C3", "f2.txt"], 1, 1)
+    # f2.txt has no company: an interview, not an account (issue 21)
+    assert facts.outcome_of_account == {"Acme": "won", "C3": "lost", "C4": "open"}
+    assert facts.n_accounts == 3 and facts.n_interviews == 5 and facts.account("f2.txt") is None
+    assert facts.won_lost(["f1.txt", "f2.txt", "f3.txt"]) == (["Acme", "C3"], 1, 1)
     # the order rows are read in does not matter
     assert StudyFacts.build(["f1.txt", "f0.txt"], ROWS).outcome("Acme") == "won"
 
@@ -59,6 +60,8 @@ def test_ranking_report_and_browser_count_the_same_accounts(ws):
     try:
         assert [(r.won, r.lost) for r in (theme_row(study, t, None) for t in pains)] == ranked
         tiles = {t.label: t for t in study_page(study, Filters())["tiles"]}
-        assert (tiles["accounts"].value, tiles["accounts"].note) == ("4", "1 won · 1 lost · 2 open")
+        # the browser's tile and the report's summary count accounts by the one rule: 3, not 4
+        assert (tiles["accounts"].value, tiles["accounts"].note) == ("3", "1 won · 1 lost · 1 open")
+        assert tiles["interviews"].value == "5"
     finally:
         study.close()

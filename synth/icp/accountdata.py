@@ -1,28 +1,22 @@
 """Whether a study has anything to score an ICP on.
 
-An interview is an account only when it has a company (its accounts.csv row, or the transcript's
-front matter). With no firmographics and no outcomes for any account, a fit score would rank
-interviews by what the extractor happened to find in them, so the study is reported as
+An interview is an account only when it has a company (`synth.vocab.companies`, the one rule: its
+accounts.csv row, the transcript's front matter, or the company the interviewee names). With no
+firmographics and no outcomes for any account, a fit score would rank interviews by what the extractor happened to find in them, so the study is reported as
 "no account data: ICP not scored" instead; likewise when every scoring criterion rests on extracted
 alternatives alone (a mis-read "subscription is not an option" must not make an account "high touch").
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Optional
 
-from ..models import AccountRow, Transcript
+from ..models import AccountRow
+from ..vocab.companies import interview_companies
+
+__all__ = ["NO_ACCOUNT_DATA", "ONLY_ALTERNATIVES", "has_account_data", "interview_companies", "not_scored_reason"]
 
 NO_ACCOUNT_DATA = "no account data: ICP not scored"
 ONLY_ALTERNATIVES = "ICP not scored: its only scoring criteria are extracted alternatives"
-
-
-def interview_companies(accounts: dict[str, AccountRow], transcripts: Iterable[Transcript]) -> dict[str, str]:
-    """file -> company, for the interviews that have one (accounts.csv first, then front matter)."""
-    out = {f: r.company for f, r in accounts.items() if r.company}
-    for t in transcripts:
-        if t.file_name not in out and t.meta.company:
-            out[t.file_name] = t.meta.company
-    return out
 
 
 def has_account_data(accounts: dict[str, AccountRow]) -> bool:

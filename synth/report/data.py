@@ -10,7 +10,6 @@ from typing import Any, Optional
 
 import numpy as np
 
-from synth.icp.accountdata import interview_companies
 from synth.icp.validate import metrics_line
 from synth.llm.ledger import PROBE_PURPOSES
 from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Alternative, Evidence, Item, ThemeSet
@@ -131,9 +130,8 @@ def _dmu(ts: Optional[ThemeSet], by_id: dict[str, Item]) -> list[DmuRoleView]:
 
 
 def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], study: StudyFacts) -> StudySummary:
-    # an interview is an account only when it has a company (accounts.csv or front matter), issue 21
-    named = interview_companies(ws.accounts(), ws.transcripts([e.file for e in exs]))
-    s = StudySummary(interviews=len(exs), accounts=len(set(named.values())), won=len(study.with_outcome("won")),
+    # an interview is an account only when it has a company (StudyFacts, the browser's rule too), issue 21
+    s = StudySummary(interviews=len(exs), accounts=study.n_accounts, won=len(study.with_outcome("won")),
                      lost=len(study.with_outcome("lost")))
     s.open = max(0, s.accounts - s.won - s.lost)
     s.extractors = dict(sorted(Counter(e.extractor for e in exs).items()))
@@ -247,7 +245,8 @@ def build_report_data(ws: Workspace, icp_result: Any = None, embedding_model: Op
     items: list[Item] = [it for e in exs for it in e.items()]
     by_id = {it.id: it for it in items}
     ts = ws.latest_themes()
-    study = StudyFacts.build([e.file for e in exs], ws.accounts())
+    files = [e.file for e in exs]
+    study = StudyFacts.build(files, ws.accounts(), transcripts=ws.transcripts(files))
     n = len(exs)
     data = ReportData(summary=_summary(ws, exs, items, ts, study))
     if ts is not None:

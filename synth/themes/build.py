@@ -166,7 +166,8 @@ def assemble_themes(ws: Workspace, ts: ThemeSet, provider=None, extractions: Opt
     accounts = ws.accounts()
     # a rejected item (not a pain / trigger / alternative after all) leaves the counts, like a dismissed one
     counted = [it for it in items if not it.dismissed and it.id not in applied.rejected]
-    facts = StudyFacts.build([e.file for e in exs], accounts, counted)
+    files = [e.file for e in exs]
+    facts = StudyFacts.build(files, accounts, counted, transcripts=ws.transcripts(files))
     ranked = rank(themes, by_id, facts, _rank_rules(run))
     ts = ts.model_copy(deep=True)
     ts.run = run

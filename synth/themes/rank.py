@@ -52,7 +52,10 @@ def score_theme(theme: Theme, members: list[Item], facts: StudyFacts, rules: Ran
 
     add("coverage", len(theme.files) / max(1, facts.n_interviews),
         f"{len(theme.files)} of {facts.n_interviews} interviews")
-    add("accounts", len(accounts) / max(1, facts.n_accounts), f"{len(accounts)} of {facts.n_accounts} accounts")
+    if facts.n_accounts:
+        add("accounts", len(accounts) / facts.n_accounts, f"{len(accounts)} of {facts.n_accounts} accounts")
+    else:  # no interview has a company: breadth is counted in interviews, as before issue 21's account rule
+        add("accounts", len(theme.files) / max(1, facts.n_interviews), "no account data: interviews counted")
     total = facts.items_per_category.get(theme.category, 0)
     add("share", len(members) / max(1, total), f"{len(members)} of {total} {theme.category} items")
     pains = [m for m in members if isinstance(m, PainPoint)]

@@ -67,7 +67,8 @@ class Study:
         self.hash_of: dict[str, str] = dict(self.ws.db.execute("SELECT path, hash FROM files").fetchall())
         self.accounts: dict[str, AccountRow] = self.ws.accounts()
         # file -> account -> outcome, answered as ranking and the report answer it
-        self.facts = StudyFacts.build(sorted({e.file for e in self.exs}), self.accounts)
+        files = sorted({e.file for e in self.exs})
+        self.facts = StudyFacts.build(files, self.accounts, transcripts=self.ws.transcripts(files))
         ts = self.ws.latest_themes()
         self.problem: Optional[str] = None
         if ts is not None:
