@@ -1,0 +1,216 @@
+"""What the talk itself shows about who runs a conversation and who it is about.
+
+Per label: how many turns ask, how long the turns are, when it first speaks (`label_stats`). Per
+file: who opens it as its host ("Welcome to the Ladybug podcast. I'm Kelly."), who is introduced
+as the guest ("we're joined by Taylor", "Rebecca, welcome to the show", a title "... with Tom
+Lyon") and who is introduced as a co-host ("I'm joined by my co-hosts Nick and Amal"). Where the
+labels say nothing of the name (`Speaker 3`), the guest is the label that answers when the others
+address the guest by name ("Tom, what was that?"). roles.py weighs these; nothing here decides.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+# labels that are not one person: decided per turn
+_MIXED_LABEL = re.compile(r"^(?:unknown(?: speaker)?|speaker|unidentified(?: speaker)?|multiple speakers|"
+                          r"unknown speaker \d+|\?+)$", re.I)
+# labels of a role in the room rather than a person who takes part throughout
+_CROWD = re.compile(r"\b(?:audience|attendee|caller|listener|member|introducer|announcer|narrator|crowd|voice|"
+                    r"participants|various|everyone|group)\b", re.I)
+_QSTART = re.compile(r"^(?:(?:so|and|okay|ok|right|great|cool|yeah|got it|interesting|um|uh)[,.!]?\s+)*"
+                     r"(?:what|how|why|when|where|who|which|can you|could you|would you|do you|did you|"
+                     r"are you|is there|is it|have you|tell me|walk me|talk me|describe)\b", re.I)
+_SENT = re.compile(r"[^.?!]+[.?!]*")
+_TOKEN = re.compile(r"[^\W\d_]{3,}")
+
+
+def is_mixed_label(label: str) -> bool:
+    return bool(_MIXED_LABEL.match(label.strip()))
+
+
+def is_crowd_label(label: str) -> bool:
+    """`Audience 2`, `Audience Member`, `Introducer`: a role in the room, not a co-host."""
+    return bool(_CROWD.search(label))
+
+
+def question_turn(text: str) -> bool:
+    """Does this turn ask (an interviewer's turn in a label that carries both sides)?"""
+    words = len(text.split())
+    if not words:
+        return False
+    sents = [s.strip() for s in _SENT.findall(text) if s.strip()]
+    last = sents[-1] if sents else text
+    asks = last.endswith("?") or (bool(_QSTART.match(last)) and not last.endswith("."))
+    if not asks:
+        return False
+    q_share = sum(s.endswith("?") for s in sents) / max(1, len(sents))
+    return words <= 60 or q_share >= 0.5
+
+
+@dataclass
+class LabelStats:
+    turns: int = 0
+    questions: int = 0
+    words: int = 0
+    first: int = 0  # index of its first turn
+
+    @property
+    def share(self) -> float:
+        """Question share, smoothed: one "can you repeat that?" does not make an asker."""
+        return self.questions / (self.turns + 1)
+
+    @property
+    def mean(self) -> float:
+        return self.words / max(1, self.turns)
+
+
+def label_stats(turns) -> dict[str, LabelStats]:
+    out: dict[str, LabelStats] = {}
+    for i, t in enumerate(turns):
+        s = out.get(t.speaker)
+        if s is None:
+            s = out[t.speaker] = LabelStats(first=i)
+        s.turns += 1
+        s.questions += question_turn(t.text)
+        s.words += len(t.text.split())
+    return out
+
+
+def same_name(label: str, name: str, fuzzy: bool) -> bool:
+    """Does `name` (from a title, a file name or an introduction) name the person labelled `label`?"""
+    lt = [w.casefold() for w in _TOKEN.findall(label)]
+    nt = [w.casefold() for w in _TOKEN.findall(name)]
+    if not lt or not nt:
+        return False
+    if fuzzy:
+        return any(difflib.SequenceMatcher(None, a, b).ratio() >= 0.8 for a in lt[:1] for b in nt)
+    return all(w in nt for w in lt)
+
+
+_SHOW = re.compile(r"\b(?:welcome (?:back )?to|this is|you're listening to)\s+(?:the\s+)?[A-Z][\w'-]*"
+                   r"|\bI'm your host\b|\bepisode (?:number )?\d+", re.I)
+_ANY_GUEST = re.compile(r"\b(?:joined by|joining (?:us|me)|my guests?|our guests?|special guest|guest today|"
+                        r"(?:talking|chatting|speaking|sitting down) with|here with|interview(?:ing)?)\b", re.I)
+
+
+def host_monologue(turns, head: int = 1500) -> bool:
+    """Unlabelled talk that opens as a show ("Welcome to Python Bytes") and introduces no guest in
+    its first `head` characters: the hosts' own speech, with no interviewee in it."""
+    opening = " ".join(t.text for t in list(turns)[:12])[:head]
+    return bool(_SHOW.search(opening)) and not _ANY_GUEST.search(opening)
+
+
+_SELF_INTRO = re.compile(r"\b(?i:my name is|my name's|i'm|i am|this is)\s+(?P<name>[A-Z][\w'-]+)")
+_HOSTING = re.compile(r"\b(?:welcome|thanks? (?:you )?(?:all )?for (?:coming|joining|being here)|our session|"
+                      r"podcast|(?:the|our) show|episode)\b", re.I)
+
+
+def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
+    """Labels that open the conversation as its hosts: in the first turns they welcome people and
+    introduce themselves by the name on their label ("Welcome to the Ladybug podcast. I'm Kelly.")."""
+    hosts: list[str] = []
+    chain = False  # co-hosts answer a host's welcome with their names, one short turn each
+    for t in list(turns)[:head]:
+        if t.speaker not in labels:
+            chain = False
+            continue
+        text = html.unescape(t.text)  # `I&#39;m Kelly` in pages exported from a site
+        intros = [m for m in _SELF_INTRO.finditer(text) if same_name(t.speaker, m.group("name"), fuzzy=True)]
+        if intros and (_HOSTING.search(text) or (chain and intros[0].start() <= 40)):
+            hosts += [t.speaker] if t.speaker not in hosts else []
+            chain = True
+        else:
+            chain = False
+    return hosts
+
+
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|de|van|von|da|del))*"
+# a cue, then the names it introduces (up to the end of the sentence)
+_COHOST_CUE = re.compile(r"\b(?:(?:my|our) (?:co-?hosts?|fellow panelists?|panel(?:ists)?|friends?)|co-?hosts?|"
+                         r"panelists?|with me (?:today |again |as always |this week )?(?:is|are)|"
+                         r"(?:i'm|we're|i am|we are) joined (?:today |again |as always |this week )?by (?:my|our))"
+                         r"\b", re.I)
+# a guest named as such ("our special guest", "welcome to the show, X", "thanks for coming on, X")
+_GUEST_CUE = re.compile(r"\b(?:(?:(?:special|our|my|today's|a) )+guests?(?: today| this week)?(?: (?:is|are))?|"
+                        r"(?:talking|chatting|speaking|sitting down) (?:with|to)|interviewing|here with|"
+                        r"welcome(?: back)?(?: to the (?:show|podcast|program))?|"
+                        r"thanks? (?:you )?(?:so much )?for (?:joining us|coming on|being (?:here|on(?: the show)?)))\b",
+                        re.I)
+# "we're joined by X": a guest on one show, the co-hosts on a panel show; a guest only where no
+# one is introduced as a guest in so many words
+_JOINED_CUE = re.compile(r"\b(?:joined (?:today |this week )?by|joining (?:us|me)(?: today| this week)?(?: (?:is|are))?)\b",
+                         re.I)
+_ADDRESSED_GUEST = re.compile(rf"(?:^|[.!?]\s+)(?:so |and |okay,? )?(?P<name>{_NAME}),? (?:welcome|thanks? (?:you )?"
+                              r"(?:so much )?for (?:joining|coming|being))", re.I)
+_NOT_NAMES = {"so", "just", "and", "but", "yeah", "okay", "ok", "today", "thanks", "thank", "hi", "hey", "hello",
+              "well", "now", "everyone", "everybody", "all", "you", "i", "we", "it", "this", "that", "the", "a",
+              "again", "also", "here", "there", "our", "my", "us", "me", "back", "guys", "folks", "friends"}
+_STOP = re.compile(r"[.!?;:]|\b(?:who|whose|which|to talk|to discuss|about|today|from|the)\b")
+
+
+def _names_after(text: str, start: int) -> list[str]:
+    """Capitalised names right after a cue: `Nick Nisi and Amal Hussein.` -> both."""
+    rest = text[start:start + 120]
+    stop = _STOP.search(rest)
+    span = rest[:stop.start()] if stop else rest
+    return [n for n in re.findall(_NAME, span) if n.split()[0].casefold() not in _NOT_NAMES][:4]
+
+
+def introductions(turns, head: int = 12) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(speaker, name) pairs the opening introduces as guests and as co-hosts."""
+    found: dict[str, list[tuple[str, str]]] = {"guest": [], "host": [], "joined": []}
+    for t in list(turns)[:head]:
+        text = html.unescape(t.text)
+        cues = sorted([(m.start(), m.end(), "host") for m in _COHOST_CUE.finditer(text)]
+                      + [(m.start(), m.end(), "guest") for m in _GUEST_CUE.finditer(text)]
+                      + [(m.start(), m.end(), "joined") for m in _JOINED_CUE.finditer(text)],
+                      key=lambda c: (c[0], -c[1]))
+        taken = -1
+        for a, b, kind in cues:
+            if a < taken:
+                continue  # `joined by my co-hosts`: the longer, co-host reading was taken
+            found[kind] += [(t.speaker, n) for n in _names_after(text, b)]
+            taken = b
+        found["guest"] += [(t.speaker, m.group("name")) for m in _ADDRESSED_GUEST.finditer(text)]
+    guests = found["guest"] or found["joined"]
+    hosts = [(s, n) for s, n in found["host"] + (found["joined"] if found["guest"] else [])
+             if not any(same_name(n, g, fuzzy=True) for _, g in guests)]
+    return guests, hosts
+
+
+_TITLE_GUEST = re.compile(rf"\b(?:with|featuring|feat\.?|ft\.?|guest|interview(?:ing)?|meets|and)\s+(?P<name>{_NAME})")
+
+
+def title_names(names: Sequence[str]) -> list[str]:
+    """Names a title or file name gives ("A Requiem for SPARC with Tom Lyon" -> "Tom Lyon")."""
+    out: list[str] = []
+    for n in names:
+        out += [m.group("name") for m in _TITLE_GUEST.finditer(n)]
+    return out
+
+
+def answerer(turns, labels: Sequence[str], name: str, min_votes: int = 2) -> str | None:
+    """The label that speaks next when someone addresses `name` ("Hey, Tom.", "Tom, what was
+    that?"): how a guest is found among `Speaker 1..N` labels. None unless one label has most votes."""
+    first = name.split()[0]
+    if len(first) < 3:
+        return None
+    call = re.compile(rf"(?:^|[.!?]\s+|\b(?:hey|hi|hello|thanks|thank you|welcome|so|and),?\s+){re.escape(first)}\b"
+                      rf"(?=[,.!?])|,\s*{re.escape(first)}[.!?]")
+    tl = list(turns)
+    votes: Counter[str] = Counter()
+    for i, t in enumerate(tl):
+        if not call.search(t.text):
+            continue
+        nxt = next((u.speaker for u in tl[i + 1:i + 4] if u.speaker != t.speaker), None)
+        if nxt in labels:
+            votes[nxt] += 1
+    if not votes:
+        return None
+    (best, n), *rest = votes.most_common()
+    return best if n >= min_votes and n > sum(v for _, v in rest) else None
