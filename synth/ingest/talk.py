@@ -158,6 +158,8 @@ def _names_after(text: str, start: int) -> list[str]:
     rest = text[start:start + 120]
     stop = _STOP.search(rest)
     span = rest[:stop.start()] if stop else rest
+    if not re.match(r"[\s,]{0,3}[A-Z]", span):
+        return []  # "welcome to Build Party": a name follows its cue at once
     return [n for n in re.findall(_NAME, span) if n.split()[0].casefold() not in _NOT_NAMES][:4]
 
 
@@ -200,7 +202,7 @@ def answerer(turns, labels: Sequence[str], name: str, min_votes: int = 2) -> str
     first = name.split()[0]
     if len(first) < 3:
         return None
-    call = re.compile(rf"(?:^|[.!?]\s+|\b(?:hey|hi|hello|thanks|thank you|welcome|so|and),?\s+){re.escape(first)}\b"
+    call = re.compile(rf"(?:^|[.!?]\s+|\b(?i:hey|hi|hello|thanks|thank you|welcome|so|and),?\s+){re.escape(first)}\b"
                       rf"(?=[,.!?])|,\s*{re.escape(first)}[.!?]")
     tl = list(turns)
     votes: Counter[str] = Counter()

@@ -1,0 +1,115 @@
+"""Roles inferred from what a reader of the file would use (synth/ingest/roles.py, talk.py): the hosts
+of a show, its guest named in the title or introduced, co-hosts who interview without asking much,
+a guest among `Speaker N` labels found by who answers to the guest's name."""
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from synth.ingest import load_transcript
+from synth.ingest import roles as roles_mod
+from synth.ingest.talk import answerer, introductions, title_names
+
+PANEL = (
+    "**Jo Park:** Hello and welcome to Build Party, the show about shipping software. I'm Jo, and I'm joined by "
+    "my co-hosts Nick Nisi and Amal Ray. And our special guest today is Dana Lee. Dana, welcome to the show.\n\n"
+    "**Dana Lee:** Thanks for having me. I run the platform team at a logistics company, about forty engineers, "
+    "and we rebuilt our deploy pipeline last year after two outages in one quarter.\n\n"
+    "**Nick Nisi:** Two outages in a quarter is rough. We had something similar at my last job, a whole weekend "
+    "lost to a bad config push.\n\n"
+    "**Dana Lee:** It was rough. The worst part was nobody could tell which change broke it, so we spent hours "
+    "reading diffs before anyone rolled back. That is what pushed us to rebuild.\n\n"
+    "**Amal Ray:** I love that you started from the pain and not from the tool. That is usually the other way "
+    "around in my experience.\n\n"
+    "**Dana Lee:** Right, we wrote down the three things that hurt most and only then looked at vendors. The "
+    "first one was that a rollback took forty minutes because it went through the whole pipeline again.\n\n"
+    "**Jo Park:** And the other two?\n\n"
+    "**Dana Lee:** Flaky integration tests that blocked every merge, and no record of who approved what. Our "
+    "auditors asked for that twice and we had to rebuild it from chat logs by hand.\n\n"
+    "**Nick Nisi:** Chat-log archaeology, my favourite hobby. I have done that for an auditor too, never again.\n\n"
+    "**Dana Lee:** Exactly, and it took two people most of a week each time, which is why approvals moved "
+    "into the pipeline itself.\n\n"
+    "**Amal Ray:** That is a great point to pause on for a second before we get into the tools you chose.\n\n"
+)
+
+
+def _write(tmp_path: Path, name: str, body: str) -> Path:
+    f = tmp_path / name
+    f.write_text(body, encoding="utf-8")
+    return f
+
+
+def test_co_hosts_of_a_panel_show_interview_even_when_they_rarely_ask(tmp_path):
+    t = load_transcript(_write(tmp_path, "build-party-41.md", PANEL))
+    assert t.speaker_roles == {"Jo Park": "interviewer", "Dana Lee": "interviewee", "Nick Nisi": "interviewer",
+                               "Amal Ray": "interviewer"}
+    assert t.interviewee == "Dana Lee" and t.role_confidence >= 0.8
+    assert [u.is_interviewer for u in t.turns if u.speaker == "Dana Lee"] == [False] * 5
+
+
+def test_introductions_tell_co_hosts_from_the_guest():
+    class T:
+        def __init__(self, s, x):
+            self.speaker, self.text = s, x
+    guests, cohosts = introductions([T("Jo", PANEL.split("\n\n")[0])])
+    assert [n for _, n in guests] == ["Dana Lee", "Dana"]
+    assert [n for _, n in cohosts] == ["Nick Nisi", "Amal Ray"]
+
+
+SPARC = (
+    "[Speaker 1] [00:03] Adam, can you hear me?\n"
+    "[Speaker 2] [00:06] I can hear you. This is Adam.\n"
+    "[Speaker 1] [00:09] Great. And I see Tom is here. Hey, Tom. How did you end up working on the first workstation?\n"
+    "[Speaker 3] [00:15] Well, I joined in eighty-four, when the company was maybe two hundred people, and the first "
+    "board I touched was the memory controller. Nobody else wanted it.\n"
+    "[Speaker 2] [00:31] That sounds like every first job I ever had, honestly. You get the part nobody wants.\n"
+    "[Speaker 3] [00:35] It was, but it taught me the whole machine, because the memory touches everything.\n"
+    "[Speaker 1] [00:41] So, Tom, what was the hardest bug on that board?\n"
+    "[Speaker 3] [00:44] A timing problem that only showed up when the room got warm in the afternoon. We chased "
+    "it for three weeks with a scope before someone noticed the air conditioning schedule.\n"
+    "[Speaker 4] [00:58] Hey there, sorry, I just joined. Love this story.\n"
+    "[Speaker 2] [01:01] The air conditioning. Of course it was the air conditioning. It always is.\n"
+    "[Speaker 1] [01:05] Tom, did that change how you tested boards afterwards?\n"
+    "[Speaker 3] [01:09] Completely. After that every board went through a heat soak before it shipped.\n"
+)
+
+
+def test_guest_named_in_the_file_name_is_whoever_answers_to_the_name(tmp_path):
+    t = load_transcript(_write(tmp_path, "A Requiem for SPARC with Tom Lyon_transcript.txt", SPARC))
+    assert t.speaker_roles["Speaker 3"] == "interviewee"
+    assert t.speaker_roles["Speaker 1"] == t.speaker_roles["Speaker 2"] == "interviewer"
+    assert t.speaker_roles["Speaker 4"] == "interviewee"  # one audience remark: not a co-host
+    assert t.interviewee == "Speaker 3"
+
+
+def test_answerer_needs_a_clear_majority():
+    class T:
+        def __init__(self, s, x):
+            self.speaker, self.text = s, x
+    turns = [T("A", "Tom, what happened?"), T("B", "It broke."), T("A", "Hey, Tom. And then?"), T("C", "Hm."),
+             T("A", "So, Tom, why?"), T("B", "Heat.")]
+    assert answerer(turns, ["A", "B", "C"], "Tom Lyon") == "B"
+    assert answerer(turns[:4], ["A", "B", "C"], "Tom Lyon") is None  # one vote each
+    assert title_names(["A Requiem for SPARC with Tom Lyon"]) == ["Tom Lyon"]
+
+
+def test_decide_states_its_keyword_arguments_once():
+    src = inspect.getsource(roles_mod)
+    assert src.count("fm_interviewee: Optional[str] = None") == 1
+    assert list(inspect.signature(roles_mod.decide).parameters)[1:] == [
+        "option", "fm_interviewer", "fm_interviewee", "roles", "known", "corrections", "hints", "names"]
+
+
+REAL = Path(__file__).resolve().parents[1] / "evals" / "real"
+
+
+def test_real_diarized_podcast_co_host_is_an_interviewer():
+    name = "28_oxide-and-friends_A Requiem for SPARC with Tom Lyon_transcript.txt"
+    if not (REAL / "dev" / name).exists():
+        pytest.skip("corpus file not present")
+    t = load_transcript(REAL / "dev" / name)
+    assert t.speaker_roles["Speaker 1"] == t.speaker_roles["Speaker 2"] == "interviewer"
+    assert t.speaker_roles["Speaker 3"] == "interviewee"
+    assert not any(t.speaker_roles[f"Speaker {n}"] == "interviewer" for n in range(4, 13))
