@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 
 
 async def _check(caller: LlmCaller) -> tuple[Optional[list[str]], ProbeResult]:
-    from synth.llm.modes import PROBE_ORDER, parse_mode
+    from synth.llm.modes import PROBE_ORDER
 
     models: Optional[list[str]] = None
     try:
         models = [m.id async for m in caller.http.models.list()]
     except Exception:  # noqa: BLE001 - some servers have no /models; the probe below is what counts
         models = None
-    only = parse_mode(caller.cfg.mode)  # --mode: check just that one
+    only = caller.cfg.mode  # --mode: check just that one
     return models, await caller.probe(every_mode=True, order=(only,) if only else PROBE_ORDER)
 
 

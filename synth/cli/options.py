@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 import typer
 
+from synth.llm.providers import defaults_help, mode_choices, provider_choices
+
 if TYPE_CHECKING:  # the CLI root must load without pydantic models, numpy or SQLite helpers (start-up time)
     from synth.llm.provider import ProviderConfig
     from synth.workspace import Workspace
@@ -41,20 +43,22 @@ def check_review_file(ws: Workspace) -> None:
     load_review(review_path(ws.root))
 
 
-# name -> (annotation, typer.Option): the flags every LLM-using command takes
+# name -> (annotation, typer.Option): the flags every LLM-using command takes; the choices and
+# defaults they state come from the provider table (synth/llm/providers.py, standard library only)
 _LLM_FLAGS: dict[str, tuple[object, object]] = {
     "model": (Optional[str], typer.Option(None, help="model name (env SYNTH_MODEL)")),
     "base_url": (Optional[str], typer.Option(None, help="OpenAI-compatible base URL (env OPENAI_BASE_URL)")),
-    "provider": (Optional[str], typer.Option(None, help="openai, azure, ollama, vllm, llamacpp, lmstudio")),
-    "mode": (Optional[str], typer.Option(None, help="how to ask for structure: auto (probe once), tools, "
-                                                    "json_schema, json_object_schema, json, md_json")),
+    "provider": (Optional[str], typer.Option(None, help=f"{provider_choices()} (default: guessed from the "
+                                                        "base URL)")),
+    "mode": (Optional[str], typer.Option(None, help=f"how to ask for structure: auto (probe once), "
+                                                    f"{mode_choices()}")),
     "timeout": (Optional[float], typer.Option(None, min=1, help="seconds per LLM call (env/config timeout_s; "
-                                                                "default 60 hosted, 300 local)")),
+                                                                f"default {defaults_help('timeout_s')})")),
     "max_tokens": (Optional[int], typer.Option(None, min=16, help="cap on every reply (default: from chunk "
                                                                   "and schema)")),
     "concurrency": (Optional[int], typer.Option(None, min=1, max=256, help="LLM calls in flight, for every call "
                                                                           "of the command (env/config concurrency; "
-                                                                          "default 8 hosted, 2 local)")),
+                                                                          f"default {defaults_help('concurrency')})")),
     "config": (Optional[Path], typer.Option(None, help="synth.yaml with an `llm:` section")),
     "offline": (bool, typer.Option(False, "--offline", help="no LLM: local extractor, deterministic labels")),
 }

@@ -20,7 +20,7 @@ from synth.extract.roles_llm import cache_key as roles_cache_key
 from synth.extract.schema import ChunkExtraction
 from synth.llm.prices import is_local, load_prices
 from synth.llm.probe import known_mode, stored
-from synth.llm.provider import HOSTED, ProviderConfig
+from synth.llm.provider import ProviderConfig
 from synth.llm.tokens import request_tokens
 from synth.models import Transcript
 from synth.workspace import Workspace
@@ -75,8 +75,8 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
     prices = load_prices(options.prices_path)
     mode = known_mode(workspace, cfg)  # the mode a real run would use; a dry run sends nothing to probe
     source = "given" if cfg.mode else "stored" if stored(workspace, cfg) is not None else \
-        "provider default" if cfg.provider in HOSTED else "first guess: not probed yet"
-    tools_in_prompt = cfg.provider in HOSTED or not is_local(cfg)
+        "provider default" if cfg.hosted else "first guess: not probed yet"
+    tools_in_prompt = cfg.hosted or not is_local(cfg)
     chunks = cached = first = tin = 0
     for t in transcripts:
         red = redactor_for(t) if options.redact else None

@@ -13,9 +13,9 @@ from synth.llm.budget import MIN_TOKENS, split_in_two
 from synth.llm.caller import LlmCaller, StructuredResult
 from synth.llm.errors import Truncated
 from synth.llm.keys import llm_cache_key
-from synth.llm.modes import StructMode
 from synth.llm.probe import known_mode
 from synth.llm.provider import ProviderConfig
+from synth.llm.providers import StructMode
 from synth.resources import load_prompt
 
 PROMPT_FILE = "extract_v1.md"

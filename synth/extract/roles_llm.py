@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 from synth.ingest.roles import LOW_CONFIDENCE, is_mixed_label, question_turn
 from synth.llm.caller import LlmCaller
 from synth.llm.keys import llm_cache_key
-from synth.llm.modes import StructMode
 from synth.llm.provider import ProviderConfig
+from synth.llm.providers import StructMode
 from synth.models import Transcript
 from synth.resources import load_prompt
 

@@ -19,7 +19,7 @@ from synth.extract.grounding import locate, salvage
 from synth.llm.keys import llm_cache_key
 from synth.llm.prices import is_local
 from synth.llm.probe import known_mode
-from synth.llm.provider import HOSTED, ProviderConfig
+from synth.llm.provider import ProviderConfig
 from synth.llm.tokens import request_tokens
 from synth.resources import load_prompt
 
@@ -73,7 +73,7 @@ def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg:
     Re-asks are not included: this stage has no call history to estimate them from yet."""
     mode = known_mode(ws, cfg)
     version = load_prompt(PROMPT_FILE).version
-    tools_in_prompt = cfg.provider in HOSTED or not is_local(cfg)   # as synth/extract/dryrun.py counts it
+    tools_in_prompt = cfg.hosted or not is_local(cfg)   # as synth/extract/dryrun.py counts it
     chunks = cached = tin = 0
     for iv in interviews:
         chs = _chunks(iv, cfg.model)

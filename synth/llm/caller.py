@@ -42,7 +42,7 @@ from synth.llm.errors import (  # noqa: F401
 from synth.llm.failures import describe
 from synth.llm.keys import llm_cache_key
 from synth.llm.ledger import CURRENT, PROBE_PURPOSES, Attempt, Ledger, RequestCount, on_kwargs, on_response
-from synth.llm.modes import PROBE_ORDER, PROVIDER_LABELS, StructMode, extra_request, instructor_mode
+from synth.llm.modes import PROBE_ORDER, StructMode, extra_request, instructor_mode
 from synth.llm.prices import Prices, load_prices  # noqa: F401
 from synth.llm.probe import (
     PROBE_MAX_TOKENS,
@@ -56,7 +56,8 @@ from synth.llm.probe import (
     store,
     stored,
 )
-from synth.llm.provider import HOSTED, ProviderConfig, default_concurrency, shown_url
+from synth.llm.provider import ProviderConfig, default_concurrency, shown_url
+from synth.llm.providers import mode_choices
 from synth.llm.replies import LAST_REPLY, completions, hit_cap, revalidate, schema_class, usage
 from synth.llm.tokens import count_tokens
 from synth.llm.waiting import FREE_CHECKS, Clock, wait_until_free
@@ -164,7 +165,7 @@ class LlmCaller:
 
     @property
     def where(self) -> str:
-        return f"{PROVIDER_LABELS.get(self.cfg.provider, self.cfg.provider)} at {shown_url(endpoint(self.cfg))}"
+        return f"{self.cfg.label} at {shown_url(endpoint(self.cfg))}"
 
     # ------------------------------------------------------------------ mode
     async def ready(self) -> StructMode:
@@ -381,7 +382,7 @@ class LlmCaller:
 
     def _single_slot_risk(self) -> bool:
         """A local server may answer one request at a time and keep generating one it was abandoned on."""
-        return self.cfg.provider not in HOSTED
+        return not self.cfg.hosted
 
     async def _after_timeout(self, exc: BaseException) -> None:
         """After a local server timed out: send nothing until it is free; stop if it answers nothing."""
@@ -510,8 +511,7 @@ class LlmCaller:
         inner = api_error(exc)
         status = getattr(inner, "status_code", "?")
         return (f"{self.where} refused {mode.label} requests ({status}: {str(inner)[:160]}). "
-                "Run `synth doctor` to find a mode it takes, or pass --mode (tools, json_schema, "
-                "json_object_schema, json, md_json)")
+                f"Run `synth doctor` to find a mode it takes, or pass --mode ({mode_choices()})")
 
     def _fatal_message(self, exc: BaseException) -> str:
         import openai

@@ -1,4 +1,4 @@
-"""The ways synth can ask an OpenAI-compatible endpoint for structure: one vocabulary, one table.
+"""How each way of asking for structure (`StructMode`, in synth/llm/providers.py) is sent and refused.
 
 Servers differ in which request shape they take. OpenAI takes all of them; llama.cpp's `llama-server`,
 Ollama and vLLM take `json_schema`; llama-cpp-python's server takes only
@@ -14,31 +14,11 @@ llama-cpp-python constrains decoding with a grammar built from the schema.
 """
 from __future__ import annotations
 
-from enum import Enum
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel
 
-
-class StructMode(str, Enum):
-    tools = "tools"  # tool calling with a forced tool_choice
-    json_schema = "json_schema"  # response_format json_schema (OpenAI structured outputs, llama-server, Ollama, vLLM)
-    json_object_schema = "json_object_schema"  # response_format json_object + schema (llama-cpp-python)
-    json = "json"  # response_format json_object, schema in the prompt
-    md_json = "md_json"  # no response_format: the prompt asks for a ```json block
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    StructMode.tools: "tool calling",
-    StructMode.json_schema: "json_schema",
-    StructMode.json_object_schema: "json_object + schema",
-    StructMode.json: "JSON mode (schema in the prompt)",
-    StructMode.md_json: "markdown JSON (prompt only)",
-}
+from synth.llm.providers import StructMode, parse_mode  # noqa: F401  (the vocabulary lives in the provider table)
 
 # Tried in this order. response_format shapes first: where a server has them they constrain decoding to
 # the schema (llama-server, Ollama, vLLM, LM Studio: json_schema; llama-cpp-python: json_object + schema,
@@ -47,30 +27,6 @@ _LABELS = {
 # no tools section. Prompt-only shapes last.
 PROBE_ORDER: tuple[StructMode, ...] = (StructMode.json_schema, StructMode.json_object_schema, StructMode.tools,
                                        StructMode.json, StructMode.md_json)
-
-# What each kind of server is called in messages ("llama.cpp at http://...: json_object + schema").
-PROVIDER_LABELS = {
-    "openai": "OpenAI", "azure": "Azure OpenAI", "ollama": "Ollama", "vllm": "vLLM",
-    "llamacpp": "llama.cpp", "lmstudio": "LM Studio", "compatible": "OpenAI-compatible server",
-}
-
-# Hosted providers take tools; local ones are probed on first use unless a mode is given.
-HOSTED_PROVIDERS = frozenset({"openai", "azure"})
-
-
-def parse_mode(value: Optional[str]) -> Optional[StructMode]:
-    """`--mode` / `SYNTH_MODE` / `mode:` in synth.yaml; a few spellings people use are accepted."""
-    if value is None or value == "" or value == "auto":
-        return None
-    v = value.strip().lower().replace("-", "_").replace("+", "_").replace(" ", "_")
-    v = {"json_object": "json", "json_mode": "json", "markdown": "md_json", "mdjson": "md_json",
-         "tool": "tools", "tool_calling": "tools", "json_object_schema": "json_object_schema",
-         "json_object__schema": "json_object_schema"}.get(v, v)
-    try:
-        return StructMode(v)
-    except ValueError:
-        choices = ", ".join(m.value for m in StructMode)
-        raise ValueError(f"unknown mode {value!r}: choose auto, {choices}") from None
 
 
 def instructor_mode(mode: StructMode):

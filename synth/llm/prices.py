@@ -14,10 +14,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
+from synth.llm.providers import PROVIDERS
 from synth.resources import load_data
-
-# servers that run on the user's own machine (vLLM is as often a hosted cluster: decided by its address)
-LOCAL_PROVIDERS = frozenset({"ollama", "llamacpp", "lmstudio"})
 
 
 class Prices(BaseModel):
@@ -45,9 +43,10 @@ class Prices(BaseModel):
 def is_local(cfg) -> bool:
     """A provider that runs on your machine, or a base URL on a loopback or private address. OpenAI and
     Azure named as the provider are hosted wherever the URL points (a proxy on localhost still bills)."""
-    if cfg.provider in LOCAL_PROVIDERS:
+    spec = PROVIDERS[cfg.provider]  # vLLM is as often a hosted cluster: its address decides
+    if spec.on_machine:
         return True
-    if cfg.provider in ("openai", "azure"):
+    if spec.hosted:
         return False
     host = (urlsplit(cfg.base_url or "").hostname or "").lower()
     if not host:

@@ -16,8 +16,9 @@ from typing import Awaitable, Callable, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from synth.llm.modes import HOSTED_PROVIDERS, PROBE_ORDER, PROVIDER_LABELS, StructMode, parse_mode
-from synth.llm.provider import DEFAULT_MODES, ProviderConfig, shown_url
+from synth.llm.modes import PROBE_ORDER
+from synth.llm.provider import ProviderConfig, shown_url
+from synth.llm.providers import PROVIDERS, StructMode
 
 
 class ProbeAnswer(BaseModel):
@@ -54,7 +55,7 @@ class ProbeResult(BaseModel):
     probed_at: float = 0.0
 
     def note(self) -> str:
-        where = f"{PROVIDER_LABELS.get(self.provider, self.provider)} at {self.base_url}"
+        where = f"{PROVIDERS[self.provider].label if self.provider in PROVIDERS else self.provider} at {self.base_url}"
         if self.mode is None:
             return f"{where}: no way of asking for structure worked ({self.summary()})"
         weak = " (accepted, but the test reply did not parse)" if self._outcome(self.mode) == "unparsed" else ""
@@ -95,7 +96,7 @@ async def probe(cfg: ProviderConfig, try_mode: TryMode, *, every_mode: bool = Fa
 
 def needs_probe(cfg: ProviderConfig) -> bool:
     """Hosted providers take tool calling; a local server is probed unless a mode was given."""
-    return parse_mode(cfg.mode) is None and cfg.provider not in HOSTED_PROVIDERS
+    return cfg.mode is None and not cfg.hosted
 
 
 def stored(ws, cfg: ProviderConfig) -> Optional[ProbeResult]:
@@ -116,14 +117,13 @@ def known_mode(ws, cfg: ProviderConfig) -> StructMode:
     """The mode without sending anything: explicit, else stored, else the provider's default.
 
     A dry run and a fully cached re-run use this, so they compute the same cache keys a real run did."""
-    explicit = parse_mode(cfg.mode)
-    if explicit is not None:
-        return explicit
+    if cfg.mode is not None:
+        return cfg.mode
     if needs_probe(cfg) and ws is not None:
         found = stored(ws, cfg)
         if found is not None and found.mode is not None:
             return found.mode
-    return StructMode(DEFAULT_MODES[cfg.provider])
+    return cfg.resolved_mode  # the provider table's first guess
 
 
 def trials_table(res: ProbeResult) -> list[dict]:

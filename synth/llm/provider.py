@@ -12,54 +12,63 @@ import os
 import re
 from pathlib import Path
 from typing import Literal, Optional
-from urllib.parse import unquote, urlparse, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
-ProviderName = Literal["openai", "azure", "ollama", "vllm", "llamacpp", "lmstudio", "compatible"]
+from synth.llm.providers import (
+    DEFAULT_PROVIDER,
+    PROVIDERS,
+    ProviderSpec,
+    StructMode,
+    defaults_help,
+    guess_provider,
+    parse_mode,
+)
 
-# The mode used when none is given and none was probed (a dry run before the first real call);
-# local servers are probed on first use (synth/llm/probe.py), so these are only a first guess there.
-DEFAULT_MODES: dict[str, str] = {
-    "openai": "tools", "azure": "tools", "vllm": "tools", "lmstudio": "tools",
-    "ollama": "json", "llamacpp": "json_schema", "compatible": "json",
-}
-_PORT_HINTS = {11434: "ollama", 1234: "lmstudio", 8080: "llamacpp", 8000: "vllm"}
-HOSTED = frozenset({"openai", "azure"})
-# A hosted API answers a chunk in seconds; a local model on a laptop CPU needs ~20 s just to read a
-# 4k-token chunk and then writes at 5-20 tokens/s, so the per-call timeout defaults much higher there.
-DEFAULT_TIMEOUT_S = {"hosted": 60.0, "local": 300.0}
+DEFAULT_MODEL = "gpt-4o-mini"
+# only names from the provider table (synth/llm/providers.py), which every default below comes from
+ProviderName = Literal[tuple(PROVIDERS)]  # type: ignore[valid-type]
 
 
 class ProviderConfig(BaseModel):
-    provider: ProviderName = "openai"
-    model: str = "gpt-4o-mini"
+    provider: ProviderName = DEFAULT_PROVIDER
+    model: str = DEFAULT_MODEL
     api_key: Optional[SecretStr] = None
     base_url: Optional[str] = None
-    mode: Optional[str] = None
+    mode: Optional[StructMode] = Field(None, description="None: auto (the stored or probed mode)")
     azure_api_version: str = "2024-10-21"
-    timeout_s: Optional[float] = Field(None, gt=0, description="per call; None: 60 hosted, 300 local")
+    timeout_s: Optional[float] = Field(None, gt=0, description=f"per call; None: {defaults_help('timeout_s')}")
     max_tokens: Optional[int] = Field(None, gt=0, description="cap on every reply; None: from chunk and schema")
     max_attempts: int = 5
     validation_retries: int = 2
     concurrency: Optional[int] = Field(None, ge=1, le=256, description="calls in flight; None: default_concurrency")
 
-    @field_validator("mode")
+    @field_validator("mode", mode="before")
     @classmethod
-    def _known_mode(cls, v: Optional[str]) -> Optional[str]:
-        from synth.llm.modes import parse_mode
-
-        m = parse_mode(v)  # "json_object", "tool", "auto"... -> one canonical name, or None (auto)
-        return m.value if m else None
+    def _known_mode(cls, v):
+        return parse_mode(v)  # "json_object", "tool", "auto"... -> the enum, or None (auto)
 
     @property
-    def resolved_mode(self) -> str:
-        return self.mode or DEFAULT_MODES[self.provider]
+    def spec(self) -> ProviderSpec:
+        return PROVIDERS[self.provider]
+
+    @property
+    def hosted(self) -> bool:
+        return self.spec.hosted
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @property
+    def resolved_mode(self) -> StructMode:
+        return self.mode or self.spec.first_mode
 
     @property
     def timeout(self) -> float:
-        return self.timeout_s or DEFAULT_TIMEOUT_S["hosted" if self.provider in HOSTED else "local"]
+        return self.timeout_s or self.spec.timeout_s
 
     @property
     def shown_base_url(self) -> Optional[str]:
@@ -73,7 +82,7 @@ class ProviderConfig(BaseModel):
 
     def describe(self) -> str:
         where = self.shown_base_url or "api.openai.com"
-        mode = self.mode or ("auto" if self.provider not in HOSTED else self.resolved_mode)
+        mode = self.mode.value if self.mode else self.resolved_mode.value if self.hosted else "auto"
         return f"{self.provider}:{self.model} ({mode} mode, timeout {self.timeout:g} s) at {where}"
 
 
@@ -109,30 +118,13 @@ def url_secrets(url: Optional[str]) -> list[str]:
     return sorted({x for s in out if s for x in (s, unquote(s))}, key=len, reverse=True)
 
 
-DEFAULT_CONCURRENCY = {"hosted": 8, "local": 2}
-
-
 def default_concurrency(cfg: Optional[ProviderConfig]) -> int:
     """Parallel calls of every LLM session (extraction, theme labels, the ICP narrative) when none are
-    asked for: the config's own `concurrency` (`--concurrency`), else 8 hosted, 2 local. A local server
-    often answers one request at a time (llama-cpp-python, LM Studio, Ollama by default): requests
-    queued behind others spend their timeout waiting, so two in flight keep it busy without queueing
-    into timeouts."""
+    asked for: the config's own `concurrency` (`--concurrency`), else the provider table's (8 hosted,
+    2 local: synth/llm/providers.py says why)."""
     if cfg is not None and cfg.concurrency:
         return cfg.concurrency
-    return DEFAULT_CONCURRENCY["hosted" if cfg is None or cfg.provider in HOSTED else "local"]
-
-
-def guess_provider(base_url: Optional[str]) -> ProviderName:
-    if not base_url:
-        return "openai"
-    u = urlparse(base_url)
-    host = (u.hostname or "").lower()
-    if host.endswith(".openai.azure.com") or "/openai/deployments" in u.path:
-        return "azure"
-    if host.endswith("api.openai.com"):
-        return "openai"
-    return _PORT_HINTS.get(u.port or 0, "compatible")  # type: ignore[return-value]
+    return (cfg.spec if cfg is not None else PROVIDERS[DEFAULT_PROVIDER]).concurrency
 
 
 def _config_file(path: Optional[Path]) -> dict:
@@ -156,11 +148,11 @@ def resolve_provider(*, model: Optional[str] = None, base_url: Optional[str] = N
     prov = provider or cfg.get("provider") or env.get("SYNTH_PROVIDER") or guess_provider(base)
     if not key and not base:
         return None
-    if not key and prov in ("openai", "azure"):
+    if not key and prov in PROVIDERS and PROVIDERS[prov].hosted:  # a hosted API needs its key
         return None
     return ProviderConfig(
         provider=prov,
-        model=model or cfg.get("model") or env.get("SYNTH_MODEL") or "gpt-4o-mini",
+        model=model or cfg.get("model") or env.get("SYNTH_MODEL") or DEFAULT_MODEL,
         api_key=SecretStr(key) if key else SecretStr("not-needed"),
         base_url=base,
         mode=mode or cfg.get("mode") or env.get("SYNTH_MODE"),
@@ -185,7 +177,7 @@ def make_async_client(cfg: ProviderConfig):
 
     key = cfg.api_key.get_secret_value() if cfg.api_key else "not-needed"
     timeout = httpx.Timeout(cfg.timeout, connect=min(10.0, cfg.timeout))
-    if cfg.provider == "azure":
+    if cfg.provider == "azure":  # the one provider with its own client class
         return openai.AsyncAzureOpenAI(
             azure_endpoint=cfg.base_url, api_key=key, api_version=cfg.azure_api_version,
             max_retries=0, timeout=timeout,
@@ -197,6 +189,6 @@ def make_instructor(cfg: ProviderConfig):
     """An instructor client in the config's first-guess mode (benchmarks warm imports with it)."""
     import instructor
 
-    from synth.llm.modes import StructMode, instructor_mode
+    from synth.llm.modes import instructor_mode
 
-    return instructor.from_openai(make_async_client(cfg), mode=instructor_mode(StructMode(cfg.resolved_mode)))
+    return instructor.from_openai(make_async_client(cfg), mode=instructor_mode(cfg.resolved_mode))
