@@ -3,7 +3,8 @@ against the gold coverage (which interviews have an annotated item of that theme
 
     python -m evals.hypotheses                  # both studies: offline related evidence + oracle LLM replies
     python -m evals.hypotheses --study dev      # tune here (never on the held-out study)
-    python -m evals.hypotheses --sweep          # the dev study's precision/recall over thresholds
+    python -m evals.hypotheses --sweep --study dev   # dev precision/recall over thresholds, and the
+                                                     # threshold chosen by `choose_threshold`
 
 Offline: ingest -> local extractor -> `check_hypotheses(method="related")` in a temporary workspace.
 Oracle: the same study through the real LLM path (openai client, instructor, cache, grounding, support
@@ -82,6 +83,20 @@ def _verbatim(quotes, study) -> int:
     return ok
 
 
+BAR_PRECISION, BAR_RECALL = 0.8, 0.6   # the issue's bar for offline related evidence
+
+
+def choose_threshold(sweep: list[dict]) -> float:
+    """The dev threshold with the widest margin to both bars: max over thresholds of
+    min(precision - 0.8, recall - 0.6); ties go to the lower threshold (more recall). This is how
+    `synth.hypotheses.offline.RELATED_THRESHOLD` was set; it is never run on the held-out study."""
+    def margin(row):
+        if row["precision"] is None or row["recall"] is None:
+            return float("-inf")
+        return min(row["precision"] - BAR_PRECISION, row["recall"] - BAR_RECALL)
+    return max(sweep, key=lambda r: (round(margin(r), 6), -r["threshold"]))["threshold"]
+
+
 def oracle_responder(study):
     """Replies written from the gold annotations (not a model): per chunk, each theme's annotated quotes
     that lie in the chunk."""
@@ -132,10 +147,11 @@ def run_study(name: str, sweep: bool = False, oracle: bool = True) -> dict:
             out["offline"] = {**score(run, study), "seconds": round(time.perf_counter() - t0, 1)}
             if sweep:
                 out["sweep"] = []
-                for thr in [x / 100 for x in range(8, 26)]:
+                for thr in [x / 100 for x in range(5, 41)]:
                     r = check_hypotheses(ws, hyps, options=HypothesisOptions(method="related", threshold=thr))
                     s = score(r, study)
                     out["sweep"].append({"threshold": thr, "precision": s["precision"], "recall": s["recall"]})
+                out["chosen_threshold"] = choose_threshold(out["sweep"])
             if oracle:
                 from tests.support.fakeopenai import FakeOpenAI
 
@@ -180,6 +196,9 @@ def main(argv=None) -> int:
                       f"{s['quotes_verbatim_interviewee']}/{s['quotes']})")
         for row in r.get("sweep", []):
             print(f"  threshold {row['threshold']:.2f}: P {_f(row['precision'])} R {_f(row['recall'])}")
+        if "chosen_threshold" in r:
+            print(f"  chosen (widest margin to P >= {BAR_PRECISION} and R >= {BAR_RECALL}): "
+                  f"{r['chosen_threshold']:.2f}")
     if not args.sweep:
         previous = json.loads(args.out.read_text()) if args.out.exists() else {}
         previous.update({"hypotheses": results})
