@@ -104,3 +104,40 @@ def test_numbered_question_lines_with_bullet_answers(tmp_path):
 def test_html_formatting_tags_are_markup_other_html_is_speech():
     assert strip_markup("<strong>Why?</strong><br />Because<br>it <em>broke</em>") == "Why? Because it broke"
     assert strip_markup("a <script>x</script> b") == "a <script>x</script> b"
+
+
+def test_several_bold_questions_and_answers_on_one_html_line(tmp_path):
+    body = ("<p><strong>Where are you based?</strong><br />Lisbon.<br /><br /><strong>Your team</strong><br />"
+            "Four people, **all** remote.<br /><strong>Why now?</strong> The audit.</p>\n\n"
+            "**Note** that this line is emphasis, not a question.\n")
+    t, _ = _load(tmp_path, "one.md", body)
+    assert [(u.is_interviewer, u.text) for u in t.turns] == [
+        (True, "Where are you based?"), (False, "Lisbon."), (True, "Your team"), (False, "Four people, all remote."),
+        (True, "Why now?"), (False, "The audit.\nNote that this line is emphasis, not a question.")]
+    _mapped(t, body)
+
+
+def test_markup_and_html_inside_a_speaker_label(tmp_path):
+    body = ("**Sam** (Researcher): What broke last quarter?\n\n<b>Jane</b> <i>(Head of Ops)</i>: Two outages.\n\n"
+            "*Sam*: How long?\n\n**<b>Jane</b>:** Over an hour each.\n")
+    t, _ = _load(tmp_path, "m.md", body)
+    assert t.speakers == ["Sam", "Jane"] and t.interviewers == ["Sam"]
+    assert t.meta.speaker_titles == {"Sam": "Researcher", "Jane": "Head of Ops"}
+    assert [u.text for u in t.turns] == ["What broke last quarter?", "Two outages.", "How long?", "Over an hour each."]
+    _mapped(t, body)
+
+
+def test_role_and_field_labels_in_other_languages(tmp_path):
+    t, _ = _load(tmp_path, "pt.txt", "Entrevistador: Como você faz hoje?\nEntrevistado: Uso uma planilha.\n"
+                                     "Obs: ele riu.\nEntrevistador: E quanto tempo leva?\nEntrevistado: Horas.\n")
+    assert t.speakers == ["Entrevistador", "Entrevistado"] and t.interviewers == ["Entrevistador"]
+    assert not valid_name("Interview 3") and not valid_name("Nota") and valid_name("Participante 2")
+
+
+def test_otter_export_header_and_footer_are_not_speech(tmp_path):
+    body = ("Customer call 3\nThu, 6/10 2:04PM • 58:20\n\nSUMMARY KEYWORDS\ndeploy, jenkins, friday\n\n"
+            "SPEAKERS\nEmma, Ana\n\nEmma  0:00\nHow do you deploy?\n\nAna  0:05\nBy hand every Friday.\n\n"
+            "Transcribed by Otter.ai\n")
+    t, _ = _load(tmp_path, "o.txt", body)
+    assert t.format == "otter" and t.speakers == ["Emma", "Ana"]
+    assert [u.text for u in t.turns] == ["How do you deploy?", "By hand every Friday."]

@@ -20,6 +20,18 @@ INTERVIEWER_LABELS = {"i", "q", "m", "int", "interviewer", "moderator", "questio
                       "facilitator", "me", "host"}
 RESPONDENT_LABELS = {"r", "a", "p", "resp", "respondent", "interviewee", "participant", "answer",
                      "customer", "guest"}
+# the same roles as researchers label them in Portuguese, Spanish, French, German, Italian, Dutch
+INTERVIEWER_LABELS |= {
+    "entrevistador", "entrevistadora", "pesquisador", "pesquisadora", "investigador", "investigadora",
+    "moderador", "moderadora", "facilitador", "facilitadora", "pergunta", "pregunta", "intervieweur",
+    "intervieweuse", "enquêteur", "enquêtrice", "animateur", "animatrice", "modérateur", "modératrice",
+    "chercheur", "chercheuse", "frage", "interviewerin", "moderatorin", "forscher", "forscherin",
+    "intervistatore", "intervistatrice", "domanda", "interviewster", "onderzoeker", "vraag"}
+RESPONDENT_LABELS |= {
+    "entrevistado", "entrevistada", "participante", "respondente", "resposta", "respuesta", "usuário",
+    "usuária", "usuario", "usuaria", "cliente", "interviewé", "interviewée", "enquêté", "enquêtée",
+    "répondant", "répondante", "réponse", "befragter", "befragte", "teilnehmer", "teilnehmerin", "antwort",
+    "intervistato", "intervistata", "partecipante", "risposta", "deelnemer", "geïnterviewde", "antwoord"}
 ROLE_LABELS = INTERVIEWER_LABELS | RESPONDENT_LABELS
 
 # Capitalized words that start "Word: ..." lines in notes but are not speakers.
@@ -60,6 +72,20 @@ NOT_SPEAKERS = {
     "room", "day & time", "day and time", "session", "session facilitator", "session facilitators",
     "session facilitator(s)", "facilitators", "presenter(s)", "track", "level", "tags", "speakers", "slides",
     "slide", "slide deck", "deck", "paper", "papers", "video link", "transcript by", "media",
+    # the same fields in the languages interview notes are written in
+    "obs", "observação", "observações", "observacao", "observación", "observaciones", "nota", "notas",
+    "remarque", "anmerkung", "notiz", "resumo", "resumen", "résumé", "zusammenfassung", "contexto", "contexte",
+    "kontext", "data", "fecha", "datum", "local", "lugar", "lieu", "ort", "duração", "duración", "durée",
+    "dauer", "participantes", "teilnehmende", "assunto", "asunto", "sujet", "objetivo", "objectif", "ziel",
+    "perfil", "profil", "cargo", "empresa", "entreprise", "unternehmen", "setor", "sector", "secteur",
+    "branche", "idade", "edad", "âge", "alter", "gênero", "género", "genre", "geschlecht", "profissão",
+    "profesión", "beruf", "ocupação", "ocupación", "dor", "dores", "dolor", "problema", "problemas",
+    "problème", "solução", "solución", "lösung", "aprendizado", "aprendizados", "aprendizaje", "citação",
+    "citações", "cita", "citas", "citation", "zitat", "próximos passos", "próximos pasos",
+    "prochaines étapes", "nächste schritte", "conclusão", "conclusión", "fazit", "hipótese", "hipótesis",
+    "hypothèse", "comentário", "comentários", "comentario", "commentaire", "kommentar", "ferramentas",
+    "herramientas", "outils", "werkzeuge", "tarefa", "tarea", "tâche", "aufgabe", "cenário", "escenario",
+    "tópico", "topico", "tema", "thema", "entrevista", "entretien", "reunião", "reunión", "réunion",
 }
 NUMBERED_FIELDS = {
     "step", "part", "section", "phase", "task", "day", "week", "month", "round", "chapter", "slide", "page",
@@ -80,7 +106,14 @@ PROMPT_WORDS = {
     "cenário", "cenario", "escenario", "scénario", "szenario", "missão", "mission", "desafio", "desafío",
     "item", "ítem", "punto", "ponto", "point",
 }
-NUMBERED_FIELDS |= PROMPT_WORDS
+NUMBERED_FIELDS |= PROMPT_WORDS | {
+    "interview", "entrevista", "entretien", "call", "meeting", "reunião", "reunión", "réunion", "sitzung",
+    "sessão", "sesión", "séance", "case", "caso", "group", "grupo", "groupe", "room", "sala", "persona",
+    "use case", "user story", "test case", "requirement", "feature", "wave", "cohort", "iteration", "draft",
+    "run", "trial", "attempt", "visit", "site", "location", "transcript", "recording", "audio", "part",
+    "parte", "teil", "capítulo", "chapitre", "kapitel", "seção", "sección", "abschnitt", "dia", "día", "jour",
+    "tag", "semana", "semaine", "woche", "fase", "phase", "etapa", "rodada", "ronda",
+}
 _ASKING = re.compile(r"^questioner[ _-]?\d{0,3}$", re.I)
 # labels with a number that still name a person: `Speaker 1`, `Participant 3`, `P12`, `Interviewer 2`
 _NUMBERED_PERSON = re.compile(
@@ -319,6 +352,29 @@ def line_label(line: str) -> Optional[Label]:
         m = _BOLD_TIMED.match(line)  # `**Ali** [00:00:30] Welcome to ...`
         if m and valid_name(m.group("name").strip()):
             lab = Label(name=m.group("name").strip(), text=m.group("text").strip(), start=parse_clock(m.group("ts")))
+    if lab is None and ("*" in line or "_" in line or "<" in line):
+        lab = _marked_up_label(line)
+    return lab
+
+
+_LABEL_MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,80}>|\*{1,3}|_{1,3}")
+_AFTER_COLON = re.compile(r"^(?:[ \t]*(?:\*{1,3}|_{1,3}|</[A-Za-z]{1,10}>))*[ \t]*")
+
+
+def _marked_up_label(line: str) -> Optional[Label]:
+    """`**Jane** (Head of Ops): ...`, `*Jane*: ...`, `<b>Jane</b> <i>(CTO)</i>: ...`: the label with its
+    emphasis and HTML taken out; the words after the colon are kept as they stand in the line."""
+    colon = line.find(":", 0, 200)
+    if colon <= 0:
+        return None
+    head = _LABEL_MARKUP.sub("", line[:colon])
+    if not head.strip() or len(head) > 120:
+        return None
+    rest = line[colon + 1:]
+    rest = rest[_AFTER_COLON.match(rest).end():]
+    lab = match_label(f"{head.strip()}: {rest}")
+    if lab is None or (rest and not rest.strip().startswith(lab.text[:1])):
+        return None
     return lab
 
 

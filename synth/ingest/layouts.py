@@ -23,9 +23,14 @@ _BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_CHARS)}]|\d{{1,3}}[.)])\s+")
 _SYMBOL_BULLET = re.compile(rf"^\s*[{re.escape(BULLET_CHARS)}]\s+")
 _NUMBERED_LINE = re.compile(r"^(?:\*\*|__)?\d{1,3}[.)]\s+")  # `1. Question?` at the margin
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)(?P<q>[^*_].*?)(?:\*\*|__)\s*:?\s*$")
-# a bold question with its answer on the same line: `<strong>Q?</strong><br />  answer`, `**Q?** answer`
-_BOLD_INLINE = re.compile(r"^\s*(?:<p>\s*)?(?:(?P<t><(?P<tag>strong|b)>)|\*\*|__)(?P<q>[^*_<].*?)"
-                          r"(?(t)</(?P=tag)>|(?:\*\*|__))\s*(?:<br\s*/?>\s*)?(?P<rest>.*)$", re.I)
+# bold spans that open a question: at the start of the line or right after a `<br />`, with the answer
+# after them on the same line (`<strong>Q?</strong><br />  answer`, `**Q?** answer`), maybe several a line
+_BOLD_SPAN = re.compile(r"(?:^|(?<=>)|(?<=\s))(?:<(?P<tag>strong|b)>(?P<h>.+?)</(?P=tag)>|\*\*(?P<m>[^*\n]+?)\*\*"
+                        r"|__(?P<u>[^_\n]+?)__)", re.I)
+_OPENS = re.compile(r"^(?:\s|<p>|<br\s*/?>|&nbsp;)*$", re.I)
+_AFTER_BR = re.compile(r"<br\s*/?>\s*$", re.I)
+_BR_AFTER = re.compile(r"^\s*:?\s*(?:<br\s*/?>|</p>)", re.I)
+
 _TRANSCRIPT_HEAD = re.compile(r"^\W{0,8}(?:#{1,6}\s*)?\W{0,4}(?:full\s+|meeting\s+)?transcript(?:ion)?\W{0,4}$",
                               re.I)
 _SUMMARY_WORDS = re.compile(r"\b(?:summary|summaries|notes by gemini|ai[- ]generated|recap|next steps|"
@@ -34,20 +39,30 @@ _QWORDS = re.compile(r"^(?:what|how|why|when|where|who|which|whose|can|could|wou
                      r"was|were|have|has|had|should|tell me|walk me|describe|talk me|any|so what|so how)\b", re.I)
 
 
-def bold_question(s: str) -> Optional[tuple[str, int]]:
-    """A line that opens with a bold question: (the question, column where the answer on the same
-    line starts, or len(s) when there is none)."""
+def bold_segments(s: str) -> list[tuple[str, int, int]]:
+    """A line made of bold questions and their answers: [("q"|"a", start, end), ...] in order; [] when
+    the line opens with no bold question (`**Note** that ...` is emphasis, not a question)."""
     m = _BOLD_LINE.match(s)
     if m:
-        return strip_markup(m.group("q")), len(s)
-    m = _BOLD_INLINE.match(s)
-    if not m:
-        return None
-    q = strip_markup(m.group("q")).strip()
-    rest = m.group("rest")
-    if not _question(q) or (rest.strip() and not q.endswith("?")):
-        return None  # `**Note** that ...`: emphasis at the start of a sentence, not a question
-    return q, m.start("rest") if rest.strip() else len(s)
+        q = strip_markup(m.group("q"))
+        return [("q", 0, len(s))] if _question(q) or len(q.split()) >= 4 else []
+    opens = []
+    for m in _BOLD_SPAN.finditer(s):
+        if not (_OPENS.match(s[:m.start()]) or _AFTER_BR.search(s, 0, m.start())):
+            continue
+        q = strip_markup(m.group("h") or m.group("m") or m.group("u")).strip()
+        broken = bool(_BR_AFTER.match(s[m.end():]))
+        if q.endswith("?") or (_question(q) and not s[m.end():].strip()) or (broken and len(q.split()) >= 2):
+            opens.append((m.start(), m.end()))
+    if not opens or not _OPENS.match(s[:opens[0][0]]):
+        return []
+    out: list[tuple[str, int, int]] = []
+    for k, (a, b) in enumerate(opens):
+        out.append(("q", 0 if k == 0 else a, b))
+        nxt = opens[k + 1][0] if k + 1 < len(opens) else len(s)
+        if strip_markup(s[b:nxt]).strip():
+            out.append(("a", b, nxt))
+    return out
 
 
 def _question(s: str) -> bool:
@@ -87,6 +102,18 @@ def _name_line_hits(lines: list[str], first: int) -> dict[str, int]:
     return hits
 
 
+def _bold_question_line(ln: str) -> int:
+    """Bold questions a line opens with, counted only where the layout says so: the whole line bold,
+    or the bold span followed by a line break (`**Q?** answer` is how notes are written too)."""
+    m = _BOLD_LINE.match(ln)
+    if m:
+        return int(_question(strip_markup(m.group("q"))))  # a bold line of 4 words may be a section title
+    segs = bold_segments(ln)
+    if not segs or not (segs[0][2] >= len(ln.rstrip()) or _BR_AFTER.match(ln[segs[0][2]:])):
+        return 0
+    return sum(k == "q" for k, _, _ in segs)
+
+
 def sniff(lines: list[str], first: int, labels: bool = True) -> str:
     """Which reader fits the body starting at `first`: labels, md_qa, name_lines, notes or paragraphs."""
     body = [ln for ln in lines[first:] if ln.strip()]
@@ -96,7 +123,7 @@ def sniff(lines: list[str], first: int, labels: bool = True) -> str:
     names = {m.name for m in lab}
     bullets = sum(1 for ln in body if _BULLET.match(ln))
     headings = sum(1 for ln in body if HEADING.match(ln.strip()))
-    bold_q = sum(1 for ln in body if (b := bold_question(ln)) and _question(b[0]))
+    bold_q = sum(_bold_question_line(ln) for ln in body if "**" in ln or "__" in ln or "<" in ln)
     head_q = sum(1 for ln in body if HEADING.match(ln.strip()) and _question(strip_markup(ln)))
     named = _name_line_hits(lines, first)
     family = numbered_family([m.name for m in lab])
@@ -203,18 +230,22 @@ def read_md_qa(src: Lines, first: int, acc: TurnAcc) -> None:
         if _skippable(s):
             acc.blank = acc.cur is not None
             continue
-        b = bold_question(raw)
-        q = b[0] if b else strip_markup(s) if HEADING.match(s) else None
-        if q is not None:
-            if _question(q) or (b and len(q.split()) >= 4):
+        segments = bold_segments(raw)
+        for kind, a, b in segments:  # bold questions, and the answers on their line
+            if kind == "q":
                 acc.new(UNKNOWN, i, role="interviewer")
-                cut = b[1] if b else len(raw)
-                acc.add_part(i, 0, cut)
                 answer = False
-                if raw[cut:].strip():  # the answer on the question's line
-                    acc.new(UNKNOWN, i, role="interviewee")
-                    acc.add_part(i, cut, len(raw))
-                    answer = True
+            elif acc.cur is None or not answer:
+                acc.new(UNKNOWN, i, role="interviewee")
+                answer = True
+            acc.add_part(i, a, b)
+        if segments:
+            continue
+        if _BOLD_LINE.match(s) or HEADING.match(s):
+            if HEADING.match(s) and _question(strip_markup(s)):
+                acc.new(UNKNOWN, i, role="interviewer")
+                acc.add(i)
+                answer = False
             else:
                 acc.cur = None  # a section heading: not talk
             continue

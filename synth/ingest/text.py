@@ -21,7 +21,9 @@ from .lines import HEADING as _HEADING
 from .lines import RULE as _RULE
 from .lines import Lines, TurnAcc
 
-_OTTER_FOOTER = re.compile(r"^transcribed by\s+https?://otter\.ai", re.I)
+_OTTER_FOOTER = re.compile(r"^\W{0,4}transcribed by\s+(?:\[)?(?:https?://)?(?:www\.)?otter(?:\.ai)?\b", re.I)
+# Otter's own export header above the first turn: title, `Thu, 6/10 2:04PM • 58:20`, keywords, speakers
+_OTTER_META = re.compile(r"^\W{0,4}(?:summary\s+keywords|keywords|speakers)\W{0,4}$", re.I)
 _HEADER_LINE = re.compile(r"^\s*(?:\*\*)?([A-Za-z][A-Za-z _-]{0,30}?)(?:\*\*)?\s*:(?:\*\*)?\s*(.*)$")
 HEADER_KEYS = {"company", "date", "interviewee", "interviewer", "role", "title", "participants",
                "attendees", "account", "location", "duration", "industry", "stage", "recorded",
@@ -88,6 +90,11 @@ def _is_otter(body: list[str]) -> bool:
 
 
 def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
+    head = next((j for j in range(first, len(src)) if match_otter(src.lines[j])), first)
+    if any(_OTTER_META.match(src.lines[j].strip()) for j in range(first, head)):
+        acc.p.warnings.append(f"lines {first + 1}-{head}: Otter's export header (title, keywords, speakers); "
+                              "not speech")
+        first = head
     for i in range(first, len(src)):
         s = src.lines[i].strip()
         if not s:
