@@ -348,6 +348,12 @@ class Workspace:
         return self.db.execute("SELECT 1 FROM files f JOIN extractions e ON e.transcript_hash=f.hash "
                                "LIMIT 1").fetchone() is not None
 
+    def redaction_requested(self) -> bool:
+        """Whether a current file was extracted with `--redact`: every later LLM call on the study
+        (theme labels, hypotheses, the ICP narrative) then redacts what it sends too."""
+        return self.db.execute("SELECT 1 FROM files f JOIN extractions e ON e.transcript_hash=f.hash "
+                               "WHERE e.config_key LIKE '%|redact=True%' LIMIT 1").fetchone() is not None
+
     def latest_extractions(self) -> list[Extraction]:
         """The newest extraction of every current file, in file order."""
         rows = self.db.execute(

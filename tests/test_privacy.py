@@ -147,3 +147,58 @@ def test_credentials_in_a_refused_base_url_are_not_in_the_error(study):
     assert "rejected the API key" in msg and "api-key=***&api-version=2024-10-21" in msg, msg
     _nothing_secret(r.output)
     _nothing_secret(b"".join(p.read_bytes() for p in study.glob("synth.db*")).decode("utf-8", "replace"))
+
+
+# ------------------------------------------------------------------ --redact covers every later LLM step
+
+def _reply_any(body: dict) -> dict:
+    """Hand-written replies (labelled as such), one per request kind, told apart by the data block the
+    request carries: extraction as `_reply`, a theme label, hypothesis findings, the ICP narrative. The
+    narrative echoes a placeholder it was sent, so the test also sees it come back restored."""
+    text = "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+    ph = next((w.strip(".,:;") for w in text.split() if w.startswith("[NAME_")), "")
+    if "<profile>" in text:
+        return json_completion({"paragraph": f"Teams buy after an outage, as {ph} says."})
+    if "<members>" in text:
+        return json_completion({"label": "only reachable by phone", "definition": "Only reachable by phone."})
+    if "<hypotheses>" in text:
+        line = next((ln for ln in text.splitlines() if "My manager" in ln), "")
+        return json_completion({"findings": [{"hypothesis_id": "h1", "stance": "supports",
+                                              "quotes": [line.split(": ", 1)[-1].strip()]}] if line else []})
+    def pain(statement: str, marker: str) -> dict:
+        line = next(ln for ln in text.splitlines() if marker in ln)
+        return {"statement": statement, "severity": 3, "quantity": None, "quotes": [line.split(": ", 1)[-1].strip()],
+                "dismissed": False}
+    return json_completion({"pains": [pain("Only reachable by phone when it breaks", "Call me at"),
+                                      pain("Vendor forms ask for personal card and SSN numbers", "vendor form"),
+                                      pain("We lose 20 hours a week on this", "20 hours")],
+                            "triggers": [], "alternatives": [], "dmu": [], "traits": []})
+
+
+def test_redact_reaches_labels_hypotheses_and_the_narrative(tmp_path):
+    d = tmp_path / "study"
+    d.mkdir()
+    # two interviews with the same pain: it is a theme, so it is labelled
+    (d / "call.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    for i in range(2, 5):
+        (d / f"call{i}.txt").write_text(TRANSCRIPT + "Dana Whitfield: That is all from me.\n" * i, encoding="utf-8")
+    (d / "accounts.csv").write_text("file,company,employees,outcome\ncall.txt,Ridgeline,120,won\n"
+                                    "call2.txt,Harbor,300,lost\n", encoding="utf-8")
+    (d / "hypotheses.yaml").write_text("- id: h1\n  text: A manager signs off on the purchase\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    with FakeOpenAI(_reply_any) as srv:
+        r = invoke("run", d, "-w", ws, "--redact", env=_env(srv))
+        reqs = srv.chat_requests()
+    assert r.exit_code == 0, r.output
+    con = sqlite3.connect(ws / "synth.db")
+    purposes = {p for (p,) in con.execute("SELECT purpose FROM llm_calls WHERE status='ok'")}
+    con.close()
+    assert {"extract", "label", "hypotheses", "icp_narrative"} <= purposes, (purposes, r.output)
+    sent = "\n".join(json.dumps(q.body, ensure_ascii=False) for q in reqs)
+    for what, value in SECRETS.items():
+        assert value not in sent, what
+    assert "Dana" not in sent and "[NAME_" in sent
+    # what came back is restored on this machine: the hypothesis quote is grounded in the original words
+    hyp = json.loads(invoke("hypotheses", "-w", ws, "--json", env=_env(srv)).output)
+    quotes = [q["quote"] for h in hyp["results"] for row in h["interviews"] for q in row["quotes"]]
+    assert quotes and all("Priya Raman signs off" in q for q in quotes), quotes

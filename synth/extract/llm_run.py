@@ -15,7 +15,7 @@ from typing import Callable, Iterator, Optional
 from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.consolidate import consolidate
 from synth.extract.reask import ground_chunk
-from synth.extract.redact import Redactor
+from synth.extract.redact import Redactor, transcript_names
 from synth.extract.request import LOST_TRY, cache_key, chunk_context, extract_chunk, prompt_version
 from synth.extract.schema import ChunkExtraction
 from synth.extract.traits import base_traits
@@ -41,8 +41,7 @@ Progress = Callable[[str, int], None]
 
 
 def redactor_for(t: Transcript) -> Redactor:
-    names = list(t.speakers) + [t.meta.interviewee or "", t.meta.interviewer or "", *t.interviewers]
-    return Redactor(names)
+    return Redactor(transcript_names(t))
 
 
 def to_items(ce: ChunkExtraction, t: Transcript, red: Optional[Redactor], stats: ExtractionStats,

@@ -85,3 +85,13 @@ class Redactor:
         for value, ph in self.forward.items():
             text = text.replace(ph, value)
         return text
+
+
+def transcript_names(t) -> list[str]:
+    """The names a transcript itself gives: its speaker labels, interviewee, interviewers."""
+    return list(t.speakers) + [t.meta.interviewee or "", t.meta.interviewer or "", *t.interviewers]
+
+
+def study_redactor(transcripts: Iterable) -> Redactor:
+    """One redactor for text drawn from many transcripts (theme members, a profile): every file's names."""
+    return Redactor([n for t in transcripts for n in transcript_names(t)])

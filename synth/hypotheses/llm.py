@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from synth.extract.chunking import Chunk, chunk_transcript
 from synth.extract.grounding import locate, salvage
+from synth.extract.redact import Redactor, transcript_names
 from synth.llm.keys import llm_cache_key
 from synth.llm.prices import is_local
 from synth.llm.probe import known_mode
@@ -67,6 +68,17 @@ def _chunks(iv: Interview, model: str) -> list[Chunk]:
     return list(chunk_transcript(iv.transcript, BUDGET_TOKENS, OVERLAP_TURNS, model))
 
 
+def _redactor(ws, iv: Interview) -> Optional[Redactor]:
+    """A study extracted with --redact sends its chunks redacted here too, as extraction did."""
+    return Redactor(transcript_names(iv.transcript)) if ws.redaction_requested() else None
+
+
+def _messages(hypotheses: list[Hypothesis], iv: Interview, ch: Chunk, total: int,
+              red: Optional[Redactor]) -> list[dict]:
+    hide = red.redact if red else str
+    return build_messages(hypotheses, hide(ch.text), chunk_context(hide(iv.file), ch.index, total))
+
+
 def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg: ProviderConfig,
              prices) -> DryRunHypotheses:
     """What a real run would send: cached calls are free, the rest counted as sent (schema included).
@@ -76,10 +88,10 @@ def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg:
     tools_in_prompt = cfg.hosted or not is_local(cfg)   # as synth/extract/dryrun.py counts it
     chunks = cached = tin = 0
     for iv in interviews:
-        chs = _chunks(iv, cfg.model)
+        chs, red = _chunks(iv, cfg.model), _redactor(ws, iv)
         for ch in chs:
             chunks += 1
-            msgs = build_messages(hypotheses, ch.text, chunk_context(iv.file, ch.index, len(chs)))
+            msgs = _messages(hypotheses, iv, ch, len(chs), red)
             key = llm_cache_key(prompt=PROMPT_NAME, prompt_version=version, provider=cfg.provider, model=cfg.model,
                                 mode=mode.value, response_model=ChunkFindings, messages=msgs)
             if ws.cache_get(key) is not None:
@@ -109,8 +121,8 @@ async def _all(hypotheses, interviews, ws, cfg, embedder, run, client, concurren
     ids = {h.id for h in hypotheses}
     found: dict[tuple[str, str], list] = {}   # (hypothesis id, file) -> [(stance, Evidence)]
 
-    async def one(caller, iv: Interview, ch: Chunk, total: int) -> None:
-        msgs = build_messages(hypotheses, ch.text, chunk_context(iv.file, ch.index, total))
+    async def one(caller, iv: Interview, ch: Chunk, total: int, red: Optional[Redactor]) -> None:
+        msgs = _messages(hypotheses, iv, ch, total, red)
         try:
             res = await caller.structured(msgs, ChunkFindings, purpose="hypotheses", prompt=PROMPT_NAME,
                                           prompt_version=version)
@@ -125,6 +137,7 @@ async def _all(hypotheses, interviews, ws, cfg, embedder, run, client, concurren
             if f.hypothesis_id not in ids:
                 continue
             for q in f.quotes[:MAX_QUOTES]:
+                q = red.restore(q) if red else q
                 run.quotes_proposed += 1
                 ev = locate(q, iv.transcript, hint) or salvage(q, iv.transcript, hint)
                 if ev is None:
@@ -135,8 +148,8 @@ async def _all(hypotheses, interviews, ws, cfg, embedder, run, client, concurren
     async with LlmCaller(cfg, ws, concurrency=concurrency, client=client) as caller:
         jobs = []
         for iv in interviews:
-            chs = _chunks(iv, cfg.model)
-            jobs += [one(caller, iv, ch, len(chs)) for ch in chs]
+            chs, red = _chunks(iv, cfg.model), _redactor(ws, iv)
+            jobs += [one(caller, iv, ch, len(chs), red) for ch in chs]
         try:
             await asyncio.gather(*jobs)
         except FatalProviderError as exc:

@@ -6,6 +6,7 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
+from ..extract.redact import study_redactor
 from ..llm.caller import ChunkFailed, FatalProviderError, LlmCaller
 from ..resources import load_prompt
 from ..workspace import Workspace
@@ -36,6 +37,11 @@ def llm_narrative(ws: Workspace, provider, profile) -> Optional[str]:
                                             "dmu": {"__all__": {"quotes"}},
                                             "negative": {"__all__": {"quotes"}}})
 
+    # a study extracted with --redact sends its profile redacted too (traits can carry names)
+    red = study_redactor(ws.transcripts()) if ws.redaction_requested() else None
+    if red:
+        body = red.redact(body)
+
     async def ask():
         async with LlmCaller(provider, ws) as caller:  # one session: its HTTP client closed in this loop
             return await caller.structured(narrative_messages(body), IcpNarrative, purpose="icp_narrative",
@@ -45,4 +51,5 @@ def llm_narrative(ws: Workspace, provider, profile) -> Optional[str]:
         res = asyncio.run(ask())
     except (ChunkFailed, FatalProviderError):
         return None
-    return res.parsed.paragraph.strip()
+    paragraph = res.parsed.paragraph.strip()
+    return red.restore(paragraph) if red else paragraph

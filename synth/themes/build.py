@@ -191,16 +191,20 @@ def _rank_rules(run: ThemeRun):
 def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, Item]) -> dict[str, str]:
     """Short label + definition per theme from an instructor call; cached like every LLM call. Returns
     the themes whose LLM label failed the check (theme id -> why): they keep the deterministic label."""
+    from synth.extract.redact import study_redactor
     from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller
     from synth.llm.shown import why_not_shown
     from synth.resources import load_prompt
 
     prompt = load_prompt(LABEL_PROMPT)
     not_shown: dict[str, str] = {}
+    # a study extracted with --redact keeps its names on the machine here too; the label comes back restored
+    red = study_redactor(ws.transcripts()) if ws.redaction_requested() else None
+    hide, show = (red.redact, red.restore) if red else (str, str)
 
     async def one(caller: LlmCaller, th: Theme) -> None:
-        stmts = [by_id[i].statement for i in th.item_ids][:20]
-        others = [by_id[i].statement for o in themes if o.category == th.category and o.id != th.id
+        stmts = [hide(by_id[i].statement) for i in th.item_ids][:20]
+        others = [hide(by_id[i].statement) for o in themes if o.category == th.category and o.id != th.id
                   for i in o.item_ids][:10]
         msgs = [{"role": "system", "content": prompt.text},
                 {"role": "user", "content": "<members>\n" + "\n".join(f"- {s}" for s in stmts) +
@@ -211,14 +215,15 @@ def _llm_labels(ws: Workspace, provider, themes: list[Theme], by_id: dict[str, I
         except (ChunkFailed, FatalProviderError):
             return  # the deterministic label stays; the failure is in the call log
         # shown only if it reads as a label and names nothing its members do not say
+        label, definition = show(res.parsed.label), show(res.parsed.definition)
         evidence = [s for i in th.item_ids for s in [by_id[i].statement] + [e.quote for e in by_id[i].evidence]]
-        why = why_not_shown(res.parsed.label, evidence, min_words=2, max_words=12) or \
-            label_problem(res.parsed.label) or \
-            why_not_shown(res.parsed.definition, evidence, min_words=3, max_words=60)
+        why = why_not_shown(label, evidence, min_words=2, max_words=12) or \
+            label_problem(label) or \
+            why_not_shown(definition, evidence, min_words=3, max_words=60)
         if why:
             not_shown[th.id] = why
             return
-        th.label, th.definition, th.label_source = res.parsed.label, res.parsed.definition, "llm"
+        th.label, th.definition, th.label_source = label, definition, "llm"
 
     async def all_() -> None:
         async with LlmCaller(provider, ws) as caller:  # one session: its HTTP client closed in this loop
