@@ -112,6 +112,10 @@ MIGRATIONS: list[tuple[int, str]] = [
          PRIMARY KEY (file_name, label)
      );
      """),
+    (6, """
+     -- a call to a hosted model that prices.yaml does not list: its cost is unknown, not $0
+     ALTER TABLE llm_calls ADD COLUMN priced INTEGER NOT NULL DEFAULT 1;
+     """),
 ]
 
 
@@ -320,14 +324,15 @@ class Workspace:
                             (base_url, model, data, time.time()))
 
     def log_call(self, *, key: Optional[str], purpose: str, model: str, tokens_in: int = 0,
-                 tokens_out: int = 0, latency_s: float = 0.0, cost_usd: float = 0.0,
+                 tokens_out: int = 0, latency_s: float = 0.0, cost_usd: Optional[float] = 0.0,
                  status: str = "ok", error: Optional[str] = None) -> None:
+        """`cost_usd=None`: the model's price is unknown (stored as 0 with `priced` = 0)."""
         with self._lock, self.db:
             self.db.execute(
                 "INSERT INTO llm_calls (ts,key,purpose,model,tokens_in,tokens_out,latency_s,cost_usd,"
-                "status,error) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (time.time(), key, purpose, model, tokens_in, tokens_out, latency_s, cost_usd,
-                 status, error),
+                "status,error,priced) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (time.time(), key, purpose, model, tokens_in, tokens_out, latency_s, cost_usd or 0.0,
+                 status, error, int(cost_usd is not None)),
             )
 
     def call_log(self) -> list[dict]:

@@ -300,6 +300,22 @@ def test_report_without_themes_or_outcomes(tmp_path):
     ws.close()
 
 
+@pytest.mark.parametrize("costs,shown", [
+    ([None, None], "unknown (model not in prices.yaml)"),     # a hosted model prices.yaml does not list
+    ([0.0125, None], "$0.01 + 1 calls unpriced"),
+    ([0.0125, 0.0], "$0.01"),                                   # a local server: priced at $0, and known
+])
+def test_report_never_shows_an_unknown_price_as_zero(tmp_path, costs, shown):
+    ws = Workspace(tmp_path / "ws")
+    for c in costs:
+        ws.log_call(key=None, purpose="extract", model="acme-llm-9", tokens_in=900, tokens_out=120, cost_usd=c)
+    data = build_report_data(ws)
+    assert data.summary.cost_text() == shown
+    assert f"LLM cost {shown}" in render_markdown(data)
+    assert shown.replace("$", "&#36;") in render_html(data) or shown in render_html(data)
+    ws.close()
+
+
 def test_cli_writes_the_report(study, tmp_path):
     from typer.testing import CliRunner
 

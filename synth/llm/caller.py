@@ -348,7 +348,7 @@ class LlmCaller:
                 count.add(RequestCount(sent=1, replied=0 if counted else 1, tokens_in=tin, tokens_out=tout,
                                        tokens_in_counted=tin if counted else 0, cost_usd=cost))
             self.ws.log_call(key=key, purpose=purpose, model=self.cfg.model, tokens_in=tin, tokens_out=tout,
-                             latency_s=latency / max(1, len(rows)), cost_usd=cost or 0.0, status=st,
+                             latency_s=latency / max(1, len(rows)), cost_usd=cost, status=st,
                              error=error if st.startswith("error") else None)
 
     def _input_tokens(self, messages: list[dict]) -> int:

@@ -168,6 +168,7 @@ def _summary(ws: Workspace, exs, items: list[Item], ts: Optional[ThemeSet], stud
     s.tokens_in = sum(int(r.get("tokens_in") or 0) for r in log)
     s.tokens_out = sum(int(r.get("tokens_out") or 0) for r in log)
     s.cost_usd = round(sum(float(r.get("cost_usd") or 0.0) for r in log), 6)
+    s.unpriced_calls = sum(1 for r in log if r.get("priced") == 0 and int(r.get("tokens_in") or 0))
     if ts:
         s.themes = dict(sorted(Counter(t.category for t in ts.themes).items()))
         s.stale_decisions = list(ts.stale_decisions)

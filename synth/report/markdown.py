@@ -71,7 +71,7 @@ def _summary(d: ReportData) -> list[str]:
         ["LLM calls", f"{s.llm_calls} ({', '.join(f'{v} {k}' for k, v in s.llm_purposes.items()) or 'none'})"
                       + (f", {s.llm_failed} failed" if s.llm_failed else "")
                       + (f"; probe {s.probe_requests} (not counted)" if s.probe_requests else "")],
-        ["Tokens · cost", f"{s.tokens_in:,} in, {s.tokens_out:,} out · ${s.cost_usd:.4f}"],
+        ["Tokens · cost", f"{s.tokens_in:,} in, {s.tokens_out:,} out · {s.cost_text(4)}"],
     ])
 
 
@@ -122,7 +122,7 @@ def render_markdown(data: ReportData) -> str:
            (f"{s.interviews} interviews with {s.accounts} accounts ({s.won} won, {s.lost} lost, {s.open} open or "
             "unknown)" if s.accounts else f"{s.interviews} interviews (no account data)")
            + f" · {len(d.triggers)} trigger themes · {len(d.pains)} pain themes · "
-           f"grounding {pct(s.grounding_rate)} · LLM cost ${s.cost_usd:.2f}", "",
+           f"grounding {pct(s.grounding_rate)} · LLM cost {s.cost_text()}", "",
            "Contents: [Study summary](#study-summary) · "
            + "".join(f"[{t}](#{_anchor(t)}) · " for t in (CATEGORIES[c].themes_title for c in ("trigger", "pain")))
            + "[Alternatives](#alternatives-landscape) · "

@@ -142,8 +142,16 @@ class StudySummary(BaseModel):
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
+    unpriced_calls: int = Field(0, description="calls to a hosted model prices.yaml does not list: cost unknown")
     themes: dict[str, int] = Field(default_factory=dict)
     stale_decisions: list[str] = Field(default_factory=list)
+
+    def cost_text(self, digits: int = 2) -> str:
+        """The LLM cost as every format shows it: never a $0 for calls whose price is unknown."""
+        if self.unpriced_calls and not self.cost_usd:
+            return "unknown (model not in prices.yaml)"
+        known = f"${self.cost_usd:.{digits}f}"
+        return f"{known} + {self.unpriced_calls} calls unpriced" if self.unpriced_calls else known
 
     def grounding_text(self) -> str:
         """How every proposed quote and fact-claiming field fared: one sentence for every format."""

@@ -108,7 +108,7 @@ TEMPLATE = r"""<!DOCTYPE html>
 <div class="kpi"><b>{{ d.triggers|length }} · {{ d.pains|length }}</b><span>trigger · pain themes</span></div>
 <div class="kpi"><b>{{ s.items.values()|sum }}</b><span>items extracted</span></div>
 <div class="kpi"><b>{{ s.grounding_rate|pct }}</b><span>quotes found verbatim</span></div>
-<div class="kpi"><b>${{ "%.2f"|format(s.cost_usd) }}</b><span>LLM cost ({{ s.llm_calls }} calls)</span></div>
+<div class="kpi"><b>{{ s.cost_text() }}</b><span>LLM cost ({{ s.llm_calls }} calls)</span></div>
 </section>
 <nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>
 {% for id, title in toc %}<li><a href="#{{ id }}">{{ title }}</a></li>{% endfor %}
@@ -122,7 +122,7 @@ TEMPLATE = r"""<!DOCTYPE html>
 <tr><th>Items</th><td>{% for k, v in s.items.items() %}{{ v }} {{ k }}{{ ", " if not loop.last else "" }}{% else %}none{% endfor %}{% if s.dismissed %} ({{ s.dismissed }} dismissed){% endif %}</td>
 <th>Evidence</th><td>{{ s.grounding_text() }}</td></tr>
 <tr><th>LLM calls</th><td>{{ s.llm_calls }}{% if s.llm_purposes %} ({% for k, v in s.llm_purposes.items() %}{{ v }} {{ k }}{{ ", " if not loop.last else "" }}{% endfor %}){% endif %}{% if s.llm_failed %}, {{ s.llm_failed }} failed{% endif %}{% if s.probe_requests %}; probe {{ s.probe_requests }} (not counted){% endif %}; extraction cache hits {{ s.extraction_cache_hits }}</td>
-<th>Tokens · cost</th><td>{{ "{:,}".format(s.tokens_in) }} in, {{ "{:,}".format(s.tokens_out) }} out · ${{ "%.4f"|format(s.cost_usd) }}</td></tr>
+<th>Tokens · cost</th><td>{{ "{:,}".format(s.tokens_in) }} in, {{ "{:,}".format(s.tokens_out) }} out · {{ s.cost_text(4) }}</td></tr>
 </table>
 {% if s.stale_decisions %}<div class="callout">Review decisions that no longer apply: {{ s.stale_decisions|join("; ") }}</div>{% endif %}
 
