@@ -83,3 +83,15 @@ def test_garbage_labels_and_narrative_never_reach_screen_or_report(tmp_path, emb
     with Workspace(tmp_path / "ws") as ws:
         ts = ws.latest_themes()
     assert len(ts.labels_not_shown) == 2 and all(t.label_source != "llm" for t in ts.themes)
+
+
+@pytest.mark.parametrize("label,invented", [
+    ("Acme Cost Reporting Delays", "Acme"),     # a Title Case label naming a company nobody mentioned
+    ("Globex Migration Pain", "Globex"),
+    ("Manual Cost Reporting", None),            # everyday words, said in the evidence or not
+    ("Slow Onboarding Friction", None),
+])
+def test_a_title_case_label_may_not_invent_a_name(label, invented):
+    evidence = ["Month-end close takes us three days of manual cost reporting", "Onboarding new hires is slow"]
+    why = why_not_shown(label, evidence)
+    assert (why is None) if invented is None else (why is not None and invented in why), why

