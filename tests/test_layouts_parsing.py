@@ -141,3 +141,34 @@ def test_otter_export_header_and_footer_are_not_speech(tmp_path):
     t, _ = _load(tmp_path, "o.txt", body)
     assert t.format == "otter" and t.speakers == ["Emma", "Ana"]
     assert [u.text for u in t.turns] == ["How do you deploy?", "By hand every Friday."]
+
+
+def test_whisper_cue_lines_saved_as_txt_real_file():
+    """Real dev file (evals/real/dev/50, Hit Save!, CC BY-SA 4.0): `[00:43.810 --> 00:47.850]  text`."""
+    from pathlib import Path
+
+    import yaml
+
+    from evals.real.measure import measure_file
+
+    name = "50_hitsave_Goodboy Galaxy - Rik Nicol.txt"
+    real = Path(__file__).resolve().parents[1] / "evals" / "real"
+    t = load_transcript(real / "dev" / name)
+    assert t.format == "cues" and t.layout == "cues-in-txt" and t.kind == "dialogue"
+    assert t.turns[0].start == 43.81 and t.turns[0].text.startswith("Hello everyone and welcome")
+    assert len(t.turns) > 40 and not any("-->" in u.text or "[" in u.text[:1] for u in t.turns)
+    lines = (real / "dev" / name).read_text(encoding="utf-8").split("\n")
+    for u in t.turns:
+        assert lines[u.source_line - 1].split("]", 1)[1].split()[0] == u.text.split()[0]
+    ann = yaml.safe_load((real / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
+    r = measure_file(t, ann, "dev")
+    assert r.dialogue_ok and r.invented == []
+
+
+def test_cue_lines_with_speaker_tags_under_md(tmp_path):
+    body = ("[00:00.000 --> 00:02.000] [speaker_0] How do you deploy?\n"
+            "[00:02.500 --> 00:05.000] [speaker_1] By hand, every Friday.\n"
+            "[00:05.100 --> 00:06.000] [speaker_1] It breaks.\n")
+    t, _ = _load(tmp_path, "w.md", body)
+    assert t.layout == "cues-in-md" and t.speakers == ["speaker_0", "speaker_1"]
+    assert [u.text for u in t.turns] == ["How do you deploy?", "By hand, every Friday. It breaks."]

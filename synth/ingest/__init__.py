@@ -12,6 +12,7 @@ from typing import Optional, Sequence
 from ..models import Transcript
 from .accounts import join_accounts, load_accounts
 from .build import build_transcript
+from .cues import looks_like_cue_lines, parse_cue_lines
 from .encoding import decode
 from .errors import IngestError
 from .files import not_regular, refusal
@@ -60,11 +61,13 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
         parsed = parse_json(text, p)
     elif ext == ".vtt" or (ext != ".srt" and text.lstrip().startswith("WEBVTT")):
         parsed = parse_vtt(text.lstrip() if ext != ".vtt" else text, p)
+    elif ext != ".srt" and looks_like_cue_lines(text):
+        parsed = parse_cue_lines(text, p)  # whisper's `[00:43.810 --> 00:47.850]  text` lines
     elif ext == ".srt" or looks_like_srt(text):
         parsed = parse_srt(text, p)
     else:
         parsed = parse_text(text, p, "md" if ext in (".md", ".markdown") else "txt")
-    if ext not in (".vtt", ".srt", ".json") and parsed.format in ("vtt", "srt"):
+    if ext not in (".vtt", ".srt", ".json") and parsed.format in ("vtt", "srt", "cues"):
         parsed.layout = f"{parsed.format}-in-{ext.lstrip('.')}"
     if isinstance(interviewer, str):
         interviewer = [interviewer]

@@ -25,7 +25,9 @@ VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>", re.I)
 TAG_RE = re.compile(r"</?[^<>\n]{0,200}>")
 ASS_RE = re.compile(r"\{\\[^}]*\}")
 _DASH = re.compile(r"^(?:-|>>)\s*")
-UNLABELED_GAP = 2.0  # seconds of silence that end a turn of an unknown speaker
+# With no labels, a silence of a second (whisper's segments are sentences; a speaker change shows as a
+# pause that short) or a cue ending in a question ends a turn: the answer is the next speaker's
+UNLABELED_GAP = 1.0
 UNLABELED_MAX = 1200  # characters after which an unknown speaker's turn ends at a sentence end
 
 
@@ -166,6 +168,8 @@ def _breaks(prev: RawTurn, c: Cue) -> bool:
     last = prev.end if prev.end is not None else prev.start
     if last is not None and c.start is not None and c.start - last > UNLABELED_GAP:
         return True
+    if prev.text.rstrip().endswith("?"):
+        return True
     return len(prev.text) > UNLABELED_MAX and prev.text.rstrip()[-1:] in ".?!"
 
 
@@ -176,6 +180,46 @@ def parse_cue_file(lines: list[str], first: int, path: str | Path, fmt: str) -> 
     if not cues:
         if broken:
             raise IngestError(path, f"no usable cues: all {broken} cue(s) are broken ({parsed.warnings[0]})")
+        raise IngestError(path, "no cues found")
+    cues_to_turns(cues, parsed)
+    return parsed
+
+
+# `[00:43.810 --> 00:47.850]  text`: one cue a line, as whisper and its wrappers print them
+CUE_LINE_RE = re.compile(rf"^\s*(?:[-*+•]\s+)?(?:\*\*|__|`)?\\?[\[(]?\s*({CUE_TS})\s*-->\s*({CUE_TS})\s*\\?[\])]?"
+                         rf"(?:\*\*|__|`)?[ \t]*(.*)$")
+
+
+def looks_like_cue_lines(text: str) -> bool:
+    """Most non-blank lines from the first cue on are a timing and its text on one line (a title or a
+    few lines of details may stand above them)."""
+    lines = [ln for ln in text.split("\n", 3000)[:3000] if ln.strip()]
+    first = next((k for k, ln in enumerate(lines[:200]) if "-->" in ln and CUE_LINE_RE.match(ln)), None)
+    if first is None:
+        return False
+    lines = lines[first:first + 400]
+    hits = sum(1 for ln in lines if (m := CUE_LINE_RE.match(ln)) and m.group(3).strip())
+    return hits >= 2 and hits >= 0.6 * len(lines)
+
+
+def parse_cue_lines(text: str, path: str | Path) -> Parsed:
+    """Cue lines (`[start --> end] text`) saved as .txt/.md: each line a cue; a line without a timing
+    continues the cue above it."""
+    parsed = Parsed(format="cues", turns=[])
+    cues: list[Cue] = []
+    for i, ln in enumerate(text.split("\n")):
+        m = CUE_LINE_RE.match(ln)
+        if m is None:
+            if ln.strip() and cues:
+                sp, words = cues[-1].segments[-1]
+                cues[-1].segments[-1] = (sp, f"{words} {_clean(ln)}".strip())
+            continue
+        start, end = parse_clock(m.group(1)), parse_clock(m.group(2))
+        segs = cue_segments([m.group(3)])
+        if segs:
+            cues.append(Cue(line=i + 1, start=start, end=end if end is None or start is None or end >= start
+                            else None, segments=segs, first_line=i + 1))
+    if not cues:
         raise IngestError(path, "no cues found")
     cues_to_turns(cues, parsed)
     return parsed
