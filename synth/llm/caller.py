@@ -12,11 +12,9 @@ the same chunk twice.
 What is never retried: a bad key or unknown model (the run stops), a 4xx/5xx that names the request's
 shape (the mode is wrong: the run stops and says so), a request to a local server that timed out (it is
 still generating it: the session waits until the server is free, synth/llm/waiting.py, and leaves that
-request to the next run), and an endpoint that does not answer at all. The one breaker rule: after
-`breaker_after` requests of the study's work in a row got no answer (timed out or could not connect;
-on a local server a timeout counts only for a request that had the server to itself), the run stops with one message naming the endpoint, and the requests still in flight are cancelled
-(their connections closed). Probes do not count. Every HTTP request sent is counted with its tokens
-(synth/llm/ledger.py), whatever became of it.
+request to the next run), and an endpoint that does not answer at all: when to stop is the endpoint's
+health (synth/llm/health.py: the breaker, the wait for a busy local server, the messages a run stops
+with). Every HTTP request sent is counted with its tokens (synth/llm/ledger.py), whatever became of it.
 """
 from __future__ import annotations
 
@@ -40,8 +38,9 @@ from synth.llm.errors import (  # noqa: F401
     retry_after,
 )
 from synth.llm.failures import describe
+from synth.llm.health import TRY, EndpointHealth, timed_out
 from synth.llm.keys import llm_cache_key
-from synth.llm.ledger import CURRENT, PROBE_PURPOSES, Attempt, Ledger, RequestCount, on_kwargs, on_response
+from synth.llm.ledger import CURRENT, Attempt, Ledger, RequestCount, on_kwargs, on_response
 from synth.llm.modes import PROBE_ORDER, StructMode, extra_request, instructor_mode
 from synth.llm.prices import Prices, load_prices  # noqa: F401
 from synth.llm.probe import (
@@ -49,18 +48,16 @@ from synth.llm.probe import (
     PROBE_MESSAGES,
     ProbeAnswer,
     ProbeResult,
-    endpoint,
     known_mode,
     needs_probe,
     probe,
     store,
     stored,
 )
-from synth.llm.provider import ProviderConfig, default_concurrency, shown_url
-from synth.llm.providers import mode_choices
+from synth.llm.provider import ProviderConfig, default_concurrency
 from synth.llm.replies import LAST_REPLY, completions, hit_cap, revalidate, schema_class, usage
 from synth.llm.tokens import count_tokens
-from synth.llm.waiting import FREE_CHECKS, Clock, wait_until_free
+from synth.llm.waiting import Clock
 from synth.workspace import Workspace, WorkspaceError
 
 # instructor logs every failed attempt at ERROR, which Python prints to stderr when nothing else is
@@ -104,7 +101,7 @@ class LlmCaller:
         self.sem = asyncio.Semaphore(concurrency or default_concurrency(cfg))  # the one default, for every call
         self.rng = random.Random(0)
         self.backoff_base = backoff_base
-        self.breaker_after = breaker_after
+        self.health = EndpointHealth(cfg, breaker_after)
         self.clock = clock or Clock()
         self.ledger = Ledger()
         self.mode: Optional[StructMode] = None if needs_probe(cfg) else known_mode(None, cfg)
@@ -114,14 +111,16 @@ class LlmCaller:
         # not once per chunk.
         self._first_taken = False
         self._first_done = asyncio.Event()
-        self._down = 0  # work requests in a row that got no answer (the breaker's count)
-        self._free = asyncio.Event()  # cleared while waiting for a local server to finish an abandoned request
-        self._free.set()
-        self._wait_lock = asyncio.Lock()
-        self._probe_down: Optional[str] = None
-        self._inflight: set[asyncio.Task] = set()
         self._max_tokens_param = "max_tokens"
-        self.fatal: Optional[str] = None
+
+    @property
+    def fatal(self) -> Optional[str]:
+        """Why this session stopped (None: it has not): every later call raises it."""
+        return self.health.fatal
+
+    @fatal.setter
+    def fatal(self, message: Optional[str]) -> None:
+        self.health.fatal = message
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> "LlmCaller":
@@ -159,13 +158,11 @@ class LlmCaller:
         return self._instructors[mode]
 
     def _scrub(self, s: str) -> str:
-        for secret in self.cfg.secrets():  # the key, and credentials inside the base URL
-            s = s.replace(secret, "***")
-        return s
+        return self.health.scrub(s)
 
     @property
     def where(self) -> str:
-        return f"{self.cfg.label} at {shown_url(endpoint(self.cfg))}"
+        return self.health.where
 
     # ------------------------------------------------------------------ mode
     async def ready(self) -> StructMode:
@@ -203,16 +200,16 @@ class LlmCaller:
         if res.mode is not None:
             store(self.ws, res)
         self.probe_result = res
-        if self._probe_down and not self.fatal and all(t.outcome == "error" for t in res.trials) and \
+        if self.health.probe_down and not self.fatal and all(t.outcome == "error" for t in res.trials) and \
                 not self.ledger.of("wait").replied:
-            self.fatal = (f"{self.where} is not responding: the probe's first request {self._probe_down}. Check the server is up (curl {shown_url(endpoint(self.cfg))}/models). " + _TRY)
+            self.fatal = self.health.probe_down_message()
         if self.fatal:
             raise EndpointDown(self.fatal)
         return res
 
     async def _try_mode(self, mode: StructMode):
-        if self._probe_down:  # every other mode would wait behind it, or fail the same way
-            return "error", None, f"not tried: the endpoint did not answer the mode before ({self._probe_down})"
+        if self.health.probe_down:  # every other mode would wait behind it, or fail the same way
+            return "error", None, f"not tried: the endpoint did not answer the mode before ({self.health.probe_down})"
         attempts = min(2, self.cfg.max_attempts)  # a probe is cheap to repeat later; `synth doctor` asks again
         for attempt in range(attempts):
             try:
@@ -228,13 +225,12 @@ class LlmCaller:
                 if kind == "shape":
                     return "rejected", status, str(inner)[:300]
                 if kind == "fatal":
-                    self.fatal = self._fatal_message(exc)
+                    self.fatal = self.health.fatal_message(exc)
                     raise FatalProviderError(self.fatal) from exc
                 if kind == "down" and self.fatal:
                     raise EndpointDown(self.fatal) from None
                 if kind == "down":
-                    self._probe_down = (f"no answer within {self.cfg.timeout:g} s" if self._timed_out(exc)
-                                        else f"could not connect: {type(inner).__name__}")
+                    self.health.probe_failed(exc)
                     await self._after_timeout(exc)
                     return "error", status, f"{type(inner).__name__}: {str(inner)[:200]}"
                 if attempt + 1 < attempts:
@@ -287,7 +283,7 @@ class LlmCaller:
         each HTTP request counted and logged, the breaker told. Returns (parsed, completion) or raises."""
         deadline = self.cfg.timeout * (validation_retries + 1) + 5
         async with self.sem:
-            await self._free.wait()  # a local server still busy with an abandoned request: not yet
+            await self.health.free.wait()  # a local server still busy with an abandoned request: not yet
             if self.fatal:
                 raise FatalProviderError(self.fatal)
             self.ws.check_held()  # synth.db deleted or replaced: pay for nothing more
@@ -302,8 +298,8 @@ class LlmCaller:
                 task = asyncio.ensure_future(asyncio.wait_for(coro, deadline))
             finally:
                 CURRENT.reset(token)
-            queued = bool(self._inflight)  # on a single-slot server it waits behind those, on its own clock
-            self._inflight.add(task)
+            queued = bool(self.health.inflight)  # on a single-slot server it waits behind those, on its own clock
+            self.health.inflight.add(task)
             try:
                 result, completion = await task
             except asyncio.CancelledError:
@@ -313,15 +309,14 @@ class LlmCaller:
                 raise
             except Exception as exc:  # noqa: BLE001 - logged and classified, then re-raised
                 exc.synth_queued = queued  # type: ignore[attr-defined]  # read by _call's timeout rule
-                self._account(exc, purpose, queued)
+                self.health.account(exc, purpose, queued)
                 self._record(attempt, messages, key, purpose, t0,
                              f"error:{_LOGGED.get(classify(exc), classify(exc))}",
                              self._scrub(f"{type(exc).__name__}: {str(exc)[:300]}"))
                 raise
             finally:
-                self._inflight.discard(task)
-        if purpose not in PROBE_PURPOSES:
-            self._down = 0
+                self.health.inflight.discard(task)
+        self.health.answered(purpose)
         self._record(attempt, messages, key, purpose, t0, "ok")
         return result, completion
 
@@ -360,65 +355,18 @@ class LlmCaller:
 
         return is_local(self.cfg)
 
-    def _account(self, exc: BaseException, purpose: str, queued: bool = False) -> None:
-        """The breaker: work requests in a row that got no answer, reset by any that got one. A request
-        that timed out while others were in flight on a local server says nothing about the server (it
-        may have waited behind them): it is not counted."""
-        if purpose in PROBE_PURPOSES or (queued and self._timed_out(exc) and self._single_slot_risk()):
-            return
-        if classify(exc) != "down":
-            self._down = 0
-            return
-        self._down += 1
-        if self._down >= self.breaker_after and not self.fatal:
-            self.fatal = self._down_message(exc)
-            for t in list(self._inflight):
-                t.cancel()  # closes their connections: the server sees the client go away
-
-    def _timed_out(self, exc: BaseException) -> bool:
-        import openai
-
-        return isinstance(api_error(exc), (openai.APITimeoutError, asyncio.TimeoutError))
-
-    def _single_slot_risk(self) -> bool:
-        """A local server may answer one request at a time and keep generating one it was abandoned on."""
-        return not self.cfg.hosted
-
     async def _after_timeout(self, exc: BaseException) -> None:
-        """After a local server timed out: send nothing until it is free; stop if it answers nothing."""
-        if not (self._timed_out(exc) and self._single_slot_risk()) or self.fatal:
-            return
-        async with self._wait_lock:
-            if not self._free.is_set() or self.fatal:
-                return
-            self._free.clear()
-            try:
-                def count(answered: bool, completion) -> None:
-                    c = self.ledger.of("wait")
-                    tin, tout = usage(completion) if completion is not None else (self._input_tokens(PROBE_MESSAGES), 0)
-                    c.sent, c.replied = c.sent + 1, c.replied + int(answered)
-                    c.tokens_in, c.tokens_out = c.tokens_in + tin, c.tokens_out + tout
-                    self.ws.log_call(key=None, purpose="wait", model=self.cfg.model, tokens_in=tin, tokens_out=tout,
-                                     status="ok" if answered else "error:down")
-                if not await wait_until_free(self.http, self.cfg, self.clock, count):
-                    self.fatal = (f"{self.where} is not responding: a request got no answer within "
-                                  f"{self.cfg.timeout:g} s and {FREE_CHECKS} one-token requests after it got none "
-                                  "either. " + _TRY)
-                    for t in list(self._inflight):
-                        t.cancel()
-            finally:
-                self._free.set()
+        """After a local server timed out: send nothing until it is free (health.py), each one-token
+        request it sends counted under "wait"."""
+        def count(answered: bool, completion) -> None:
+            c = self.ledger.of("wait")
+            tin, tout = usage(completion) if completion is not None else (self._input_tokens(PROBE_MESSAGES), 0)
+            c.sent, c.replied = c.sent + 1, c.replied + int(answered)
+            c.tokens_in, c.tokens_out = c.tokens_in + tin, c.tokens_out + tout
+            self.ws.log_call(key=None, purpose="wait", model=self.cfg.model, tokens_in=tin, tokens_out=tout,
+                             status="ok" if answered else "error:down")
 
-    def _down_message(self, exc: BaseException) -> str:
-        import openai
-
-        inner = api_error(exc)
-        if isinstance(inner, (openai.APITimeoutError, asyncio.TimeoutError)):
-            what = f"{self._down} requests in a row got no answer within {self.cfg.timeout:g} s"
-        else:
-            what = f"{self._down} requests in a row could not connect ({type(inner).__name__})"
-        return (f"{self.where} is not responding: {what}. Finished calls are kept in the cache. "
-                f"Check the server is up (curl {shown_url(endpoint(self.cfg))}/models). " + _TRY)
+        await self.health.after_timeout(exc, self.http, self.clock, count)
 
     async def _backoff(self, exc: BaseException, attempt: int) -> None:
         wait = retry_after(api_error(exc))
@@ -444,7 +392,7 @@ class LlmCaller:
                 kind = classify(exc)
                 if self.fatal and kind == "down":
                     raise EndpointDown(self.fatal) from None
-                if kind == "down" and self._timed_out(exc) and self._single_slot_risk():
+                if kind == "down" and timed_out(exc) and self.health.single_slot_risk:
                     # re-sent now it would queue behind itself: wait until the server is free; a request
                     # that only timed out because it queued behind another is then sent once more, alone
                     # in the server's queue; one that timed out on its own is left to the next run
@@ -456,16 +404,16 @@ class LlmCaller:
                         continue
                     raise ChunkFailed(f"no answer within {self.cfg.timeout:g} s (the server may still have been "
                                       "working on it); not sent again in this run, the next run asks again. "
-                                      + _TRY) from None
+                                      + TRY) from None
                 if kind == "truncated":
                     raise self._truncated(exc, key, prompt_version, remember_cut) from None
                 if kind == "shape" or (kind == "fatal" and self._switch_max_tokens_param(exc)):
                     if kind == "fatal":
                         continue  # asked again with max_completion_tokens
-                    self.fatal = self._shape_message(exc, mode)
+                    self.fatal = self.health.shape_message(exc, mode)
                     raise FatalProviderError(self.fatal) from exc
                 if kind == "fatal":
-                    self.fatal = self._fatal_message(exc)
+                    self.fatal = self.health.fatal_message(exc)
                     raise FatalProviderError(self.fatal) from exc
                 if kind == "chunk":
                     # a cut-off reply the server did not call cut off, or one that looped: the halves
@@ -506,24 +454,3 @@ class LlmCaller:
             self._max_tokens_param = "max_completion_tokens"
             return True
         return False
-
-    def _shape_message(self, exc: BaseException, mode: StructMode) -> str:
-        inner = api_error(exc)
-        status = getattr(inner, "status_code", "?")
-        return (f"{self.where} refused {mode.label} requests ({status}: {str(inner)[:160]}). "
-                f"Run `synth doctor` to find a mode it takes, or pass --mode ({mode_choices()})")
-
-    def _fatal_message(self, exc: BaseException) -> str:
-        import openai
-
-        inner = api_error(exc)
-        cfg = self.cfg
-        if isinstance(inner, openai.AuthenticationError):
-            return (f"the provider rejected the API key ({cfg.provider}, {cfg.shown_base_url or 'api.openai.com'}):"
-                    " check OPENAI_API_KEY")
-        if isinstance(inner, openai.NotFoundError):
-            return f"model or endpoint not found: {cfg.model!r} at {cfg.shown_base_url or 'api.openai.com'}"
-        return self._scrub(f"provider refused the request: {type(inner).__name__}: {str(inner)[:200]}")
-
-
-_TRY = "Try a longer --timeout, a smaller --budget (shorter chunks), or --concurrency 1."
