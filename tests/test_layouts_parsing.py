@@ -172,3 +172,21 @@ def test_cue_lines_with_speaker_tags_under_md(tmp_path):
     t, _ = _load(tmp_path, "w.md", body)
     assert t.layout == "cues-in-md" and t.speakers == ["speaker_0", "speaker_1"]
     assert [u.text for u in t.turns] == ["How do you deploy?", "By hand, every Friday. It breaks."]
+
+
+def test_numbered_answers_are_the_interviewees_and_placeholders_are_not_speakers(tmp_path):
+    t, _ = _load(tmp_path, "a.txt", "Pergunta 1: Como você faz hoje?\nResposta 1: Uso uma planilha.\n\n"
+                                    "Pergunta 2: E quanto tempo leva?\nResposta 2: Horas.\n")
+    assert t.speakers == ["Unknown"] and [u.is_interviewer for u in t.turns] == [True, False, True, False]
+    assert t.turns[1].text == "Uso uma planilha."
+    t, _ = _load(tmp_path, "b.md", "[Sam] How do you pick a vendor?\n\n[Ana] We ask around.\n\n"
+                                   "[Product] is what we use now, it's fine.\n\n[Sam] Why?\n\n[Ana] Price.\n\n"
+                                   "[speaker_2] One thing from me.\n")
+    assert t.speakers == ["Sam", "Ana", "speaker_2"]
+    assert "[Product] is what we use now" in t.turns[1].text
+
+
+def test_lower_case_nicknames_used_as_labels_are_speakers(tmp_path):
+    t, _ = _load(tmp_path, "irc.txt", "RV: Who is here?\npgp: I am here.\nRV: Great, tell us about it.\n"
+                                      "pgp: Blocks are full.\nRV: And fees?\npgp: High.\nnote: recorded live\n")
+    assert t.speakers == ["RV", "pgp"] and [u.speaker for u in t.turns][-1] == "pgp"

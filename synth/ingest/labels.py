@@ -106,7 +106,10 @@ PROMPT_WORDS = {
     "cenário", "cenario", "escenario", "scénario", "szenario", "missão", "mission", "desafio", "desafío",
     "item", "ítem", "punto", "ponto", "point",
 }
-NUMBERED_FIELDS |= PROMPT_WORDS | {
+# ... and the numbered answers written under them (`Resposta 3:`): the interviewee's, by nobody named
+ANSWER_WORDS = {"answer", "answers", "resposta", "respostas", "respuesta", "réponse", "reponse", "antwort",
+                "risposta", "antwoord", "svar", "vastaus", "odpowiedź", "cevap", "response", "reply"}
+NUMBERED_FIELDS |= PROMPT_WORDS | ANSWER_WORDS | {
     "interview", "entrevista", "entretien", "call", "meeting", "reunião", "reunión", "réunion", "sitzung",
     "sessão", "sesión", "séance", "case", "caso", "group", "grupo", "groupe", "room", "sala", "persona",
     "use case", "user story", "test case", "requirement", "feature", "wave", "cohort", "iteration", "draft",
@@ -201,12 +204,35 @@ _PROMPT_RE = re.compile(r"^[ \t]*(?:[-*+•][ \t]+)?(?:\*\*|__)?(?P<word>[^\W\d_
 
 
 def match_prompt(line: str) -> Optional[Label]:
-    """`Question 3: ...`, `**Pergunta 3:** ...`, `Tâche 1 - ...`: a numbered prompt of the guide. Its
-    `name` is the prompt (`Pergunta 3`), its `text` what follows on the line."""
+    """`Question 3: ...`, `**Pergunta 3:** ...`, `Tâche 1 - ...`: a numbered prompt of the guide (or
+    `Resposta 3:`, the answer under it: `title` is then "interviewee"). Its `name` is the prompt
+    (`Pergunta 3`), its `text` what follows on the line."""
     m = _PROMPT_RE.match(line)
-    if not m or m.group("word").casefold() not in PROMPT_WORDS:
+    word = m.group("word").casefold() if m else ""
+    if word not in PROMPT_WORDS and word not in ANSWER_WORDS:
         return None
-    return Label(name=f"{m.group('word')} {m.group('num')}", text=m.group("text").strip())
+    return Label(name=f"{m.group('word')} {m.group('num')}", text=m.group("text").strip(),
+                 title="interviewee" if word in ANSWER_WORDS else "interviewer")
+
+
+_NICK_RE = re.compile(r"^([a-z][a-z0-9_.\-]{1,19}):[ \t]+(\S.*)$")
+
+
+def lowercase_labels(lines: list[str]) -> set[str]:
+    """Lower-case nicknames used as labels (`pgp: I am here.`, chat and IRC logs): a word that opens
+    at least three lines with a colon and is no field or front-matter key."""
+    counts: dict[str, int] = {}
+    for ln in lines:
+        m = _NICK_RE.match(ln)
+        if m:
+            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return {w for w, n in counts.items() if n >= 3 and w not in NOT_SPEAKERS and w.rstrip("s") not in NOT_SPEAKERS
+            and w not in ("transcript_by", "interviewee", "interviewer", "company", "role")}
+
+
+def match_nick(line: str, nicks: set[str]) -> Optional[Label]:
+    m = _NICK_RE.match(line) if nicks else None
+    return Label(name=m.group(1), text=m.group(2).strip()) if m and m.group(1) in nicks else None
 
 
 def numbered_family(names: list[str]) -> set[str]:

@@ -14,7 +14,7 @@ import re
 from typing import Callable, Optional
 
 from .build import UNKNOWN
-from .labels import BULLET_CHARS, line_label, match_prompt, numbered_family, parse_times, valid_name
+from .labels import BULLET_CHARS, line_label, match_prompt, match_tag, numbered_family, parse_times, valid_name
 from .lines import HEADING, RULE, Lines, TurnAcc
 from .markup import strip_markup
 from .roles import NOTES_SPEAKER
@@ -165,6 +165,15 @@ def _prompt_line(ln: str) -> bool:
 def _answer_line(ln: str) -> bool:
     """A bullet (`-`, `*`, `•`; a numbered item only when indented) under a question line."""
     return bool(_SYMBOL_BULLET.match(ln) or (_BULLET.match(ln) and ln[:1].isspace()))
+
+
+def bare_tags(lines: list[str], first: int) -> dict[str, int]:
+    """How often each `[Name]` (with no time) opens a line of the body."""
+    out: dict[str, int] = {}
+    for ln in lines[first:]:
+        if ln.lstrip()[:1] == "[" and (m := match_tag(ln)) and m.start is None:
+            out[m.name] = out.get(m.name, 0) + 1
+    return out
 
 
 def _prompts_over_bullets(lines: list[str], first: int) -> list[str]:

@@ -74,7 +74,7 @@ class TurnAcc:
         named; the prompt word and number are not speech."""
         self.labels += 1
         self.next_start = None
-        self.new(UNKNOWN, i, role="interviewer")
+        self.new(UNKNOWN, i, role=lab.title if lab.title in ("interviewer", "interviewee") else "interviewer")
         self._label_text(lab, i)
 
     def start_name(self, name: str, i: int) -> None:

@@ -16,7 +16,7 @@ import yaml
 
 from . import layouts
 from .build import UNKNOWN, Parsed
-from .labels import line_label, match_otter, match_prompt, parse_times
+from .labels import SPEAKER_TAG_RE, line_label, lowercase_labels, match_nick, match_otter, match_prompt, parse_times
 from .lines import HEADING as _HEADING
 from .lines import RULE as _RULE
 from .lines import Lines, TurnAcc
@@ -108,6 +108,8 @@ def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
 
 def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
     family = layouts.prompt_family(src.lines, first)
+    nicks = lowercase_labels(src.lines[first:])
+    tags = layouts.bare_tags(src.lines, first)
     asking = False  # the current turn is a numbered prompt: the answer is the next unlabelled text
     for i in range(first, len(src)):
         ln = src.lines[i]
@@ -121,11 +123,14 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
         if times:  # Meet/Teams: a time alone on its line before the turns it starts
             acc.next_start = times[0]
             continue
-        lab = line_label(ln)
+        lab = line_label(ln) or match_nick(ln, nicks)
+        if (lab is not None and lab.start is None and ln.lstrip()[:1] == "[" and tags.get(lab.name, 0) < 2
+                and not SPEAKER_TAG_RE.match(ln)):
+            lab = None  # `[Product] is great`: a bracketed word used once is a placeholder, not a speaker
         prompt = match_prompt(ln) or (lab if lab is not None and lab.name in family else None)
         if prompt:
             acc.start_prompt(prompt, i)
-            asking = True
+            asking = prompt.title != "interviewee"
         elif lab:
             acc.start(lab, i)
             asking = False
