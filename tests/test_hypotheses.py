@@ -223,3 +223,29 @@ def test_results_are_stored_per_kind(ws, embed_model):
 def test_no_hypotheses_no_run(ws):
     run = check_hypotheses(ws, [], options=HypothesisOptions(source="x"))
     assert run.results == [] and run.interviews == len(STUDY)
+
+
+def test_dry_run_counts_re_asks_from_the_call_log(ws, embed_model):
+    """Every first answer invalid (hand-written): each chunk costs two requests, and the next dry run of a
+    hypothesis set not yet asked counts them, as `synth extract --dry-run` does."""
+    seen: set[str] = set()
+
+    def invalid_first(body: dict) -> dict:
+        user = "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+        if user not in seen:
+            seen.add(user)
+            args = {"findings": [{"hypothesis_id": "H1", "stance": "maybe", "quotes": []}]}   # not a stance
+            return (tool_call_completion(body["tools"][0]["function"]["name"], args) if body.get("tools")
+                    else json_completion(args))
+        return _responder(body)
+
+    with FakeOpenAI(invalid_first) as srv:
+        cfg = provider(srv.base_url, mode="tools")
+        before = estimate_hypotheses(ws, HYPS, cfg)
+        assert before.calls == before.first_requests == 5 and "not included" in before.reask_note
+        check_hypotheses(ws, HYPS, provider=cfg)
+        assert len(srv.chat_requests()) == 10
+        other = [Hypothesis(id="H3", text="Hiring support engineers is the main concern", category="pain")]
+        est = estimate_hypotheses(ws, other, cfg)
+    assert est.first_requests == 5 and est.calls == 10
+    assert "hypotheses calls" in est.reask_note and est.tokens_in > 0

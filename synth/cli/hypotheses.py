@@ -102,8 +102,8 @@ def hypotheses(workspace: Path = WorkspaceOpt,
             print(est.model_dump_json(indent=2)) if as_json else console.print(
                 f"[b]dry run[/b] {esc(llm.describe())}: {est.hypotheses} hypotheses x {est.chunks} chunks, "
                 f"{est.cached} cached, [b]{est.calls} calls[/b], {est.tokens_in:,} tokens in, "
-                f"~{est.tokens_out_estimate:,} out, estimated [b]{cost_text(est.cost_usd)}[/b] (re-asks not "
-                "included)")
+                f"~{est.tokens_out_estimate:,} out, estimated [b]{cost_text(est.cost_usd)}[/b] "
+                f"({esc(est.reask_note)})")
             raise typer.Exit(0)
         run = run_hypotheses(ws, None if method == "related" else llm, file, True, embedding_model, method)
     if as_json:

@@ -50,16 +50,18 @@ class _Rate(BaseModel):
     seen: int = 0  # first requests it was measured on
 
 
-def reask_rate(ws: Workspace, model: str) -> _Rate:
-    """Requests (and input tokens) per first request of an extraction, from this workspace's call log."""
+def reask_rate(ws: Workspace, model: str, purposes: tuple[str, ...] = ("extract", "reask"),
+               first: str = "extract") -> _Rate:
+    """Requests (and input tokens) per first request of a stage (`first`: its call-log purpose; `purposes`:
+    that call and its re-asks), from this workspace's call log. Default: extraction."""
     firsts: dict[str, int] = {}
     calls = tokens = 0
     for row in ws.call_log():
-        if row.get("model") != model or row.get("purpose") not in ("extract", "reask"):
+        if row.get("model") != model or row.get("purpose") not in purposes:
             continue
         calls += 1
         tokens += int(row.get("tokens_in") or 0)
-        if row.get("purpose") == "extract" and row.get("key") and row["key"] not in firsts:
+        if row.get("purpose") == first and row.get("key") and row["key"] not in firsts:
             firsts[row["key"]] = int(row.get("tokens_in") or 0)
     first_tokens = sum(firsts.values())
     if len(firsts) < MIN_HISTORY or not first_tokens:

@@ -81,8 +81,12 @@ def _messages(hypotheses: list[Hypothesis], iv: Interview, ch: Chunk, total: int
 
 def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg: ProviderConfig,
              prices) -> DryRunHypotheses:
-    """What a real run would send: cached calls are free, the rest counted as sent (schema included).
-    Re-asks are not included: this stage has no call history to estimate them from yet."""
+    """What a real run would send: cached calls are free, the rest counted as sent (schema included), and
+    re-asks estimated as `synth extract --dry-run` estimates them (synth/extract/dryrun.py): requests and
+    input tokens per first request from this workspace's call log for the model, this stage's own calls
+    first, else the extraction's (the same model answering the same kind of schema), else not included."""
+    from synth.extract.dryrun import MIN_HISTORY, reask_rate
+
     mode = known_mode(ws, cfg)
     version = load_prompt(PROMPT_FILE).version
     tools_in_prompt = cfg.hosted or not is_local(cfg)   # as synth/extract/dryrun.py counts it
@@ -98,13 +102,23 @@ def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg:
                 cached += 1
                 continue
             tin += request_tokens(msgs, ChunkFindings, mode, cfg.model, tools_in_prompt=tools_in_prompt)
-    calls = chunks - cached
+    first = chunks - cached
+    rate, source = reask_rate(ws, cfg.model, ("hypotheses",), "hypotheses"), "hypotheses"
+    if rate.seen < MIN_HISTORY:
+        rate, source = reask_rate(ws, cfg.model), "extraction"
+    if rate.seen >= MIN_HISTORY:
+        note = (f"re-asks estimated from this workspace's {source} calls: {rate.calls:.2f} requests and "
+                f"{rate.tokens:.2f}x the input tokens per chunk, over {rate.seen} chunks asked of {cfg.model}")
+    else:
+        note = (f"re-asks not included: fewer than {MIN_HISTORY} chunks asked of {cfg.model} in this workspace "
+                "yet (a small local model may need 2-4 requests a chunk)")
+    calls, tokens = round(first * rate.calls), round(tin * rate.tokens)
     # a reply names a few hypotheses with 1-3 quotes each: ~60 tokens of frame, ~20 per hypothesis
     tout = calls * (60 + 20 * len(hypotheses))
-    cost = prices.cost(cfg.model, tin, tout, local=is_local(cfg))
-    return DryRunHypotheses(model=cfg.model, hypotheses=len(hypotheses), chunks=chunks, cached=cached, calls=calls,
-                            tokens_in=tin, tokens_out_estimate=tout,
-                            cost_usd=None if cost is None else round(cost, 4))
+    cost = prices.cost(cfg.model, tokens, tout, local=is_local(cfg))
+    return DryRunHypotheses(model=cfg.model, hypotheses=len(hypotheses), chunks=chunks, cached=cached,
+                            first_requests=first, calls=calls, tokens_in=tokens, tokens_out_estimate=tout,
+                            cost_usd=None if cost is None else round(cost, 4), reask_note=note)
 
 
 def llm_stances(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg: ProviderConfig, embedder,

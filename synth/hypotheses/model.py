@@ -114,7 +114,9 @@ class DryRunHypotheses(BaseModel):
     hypotheses: int
     chunks: int
     cached: int
-    calls: int
-    tokens_in: int
+    first_requests: int = Field(0, description="chunks not cached: one first request each")
+    calls: int = Field(description="first requests plus the expected re-asks (an estimate)")
+    tokens_in: int = Field(description="input tokens of those calls, schema and system prompt included")
     tokens_out_estimate: int
     cost_usd: Optional[float] = Field(description="None: the model's price is unknown")
+    reask_note: str = Field("", description="where the re-ask estimate comes from")
