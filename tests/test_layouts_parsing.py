@@ -190,3 +190,14 @@ def test_lower_case_nicknames_used_as_labels_are_speakers(tmp_path):
     t, _ = _load(tmp_path, "irc.txt", "RV: Who is here?\npgp: I am here.\nRV: Great, tell us about it.\n"
                                       "pgp: Blocks are full.\nRV: And fees?\npgp: High.\nnote: recorded live\n")
     assert t.speakers == ["RV", "pgp"] and [u.speaker for u in t.turns][-1] == "pgp"
+
+
+def test_ai_summary_above_a_transcript_with_no_transcript_heading_is_not_speech(tmp_path):
+    body = ("Meeting summary for Acme discovery call (12/01/2025)\n\nQuick recap\n"
+            "Sam and Ana discussed how Acme tracks renewals.\n\nNext steps\n- Sam to send pricing.\n\n"
+            "Sam Lee: How do you track renewals today?\nAna Ruiz: In a spreadsheet, and we miss two a quarter.\n")
+    t, _ = _load(tmp_path, "zoom.md", body)
+    assert t.kind == "summary_and_dialogue" and t.speakers == ["Sam Lee", "Ana Ruiz"]
+    assert "pricing" not in t.text and t.interviewers == ["Sam Lee"]
+    t, _ = _load(tmp_path, "intro.md", "Welcome, everyone.\n\nSam Lee: How do you track renewals?\nAna Ruiz: Badly.\n")
+    assert t.kind == "dialogue" and t.turns[0].text == "Welcome, everyone."  # no summary: text kept

@@ -14,7 +14,16 @@ import re
 from typing import Callable, Optional
 
 from .build import UNKNOWN
-from .labels import BULLET_CHARS, line_label, match_prompt, match_tag, numbered_family, parse_times, valid_name
+from .labels import (
+    BULLET_CHARS,
+    line_label,
+    match_otter,
+    match_prompt,
+    match_tag,
+    numbered_family,
+    parse_times,
+    valid_name,
+)
 from .lines import HEADING, RULE, Lines, TurnAcc
 from .markup import strip_markup
 from .roles import NOTES_SPEAKER
@@ -70,14 +79,32 @@ def _question(s: str) -> bool:
     return s.endswith("?") or (bool(_QWORDS.match(s)) and len(s.split()) <= 25 and not s.endswith("."))
 
 
+# a section title of an AI summary (Zoom AI Companion, Teams recap, Gemini, Otter), alone on its line
+_SUMMARY_SECTION = re.compile(r"^(?:meeting\s+|ai\s+|quick\s+)?(?:summary|summaries|recap|next\s+steps|action\s+items|"
+                              r"key\s+points|highlights|decisions|outline|chapters|takeaways|key\s+takeaways|"
+                              r"notes\s+by\s+gemini|summary\s+keywords)$", re.I)
+
+
 def transcript_below_summary(lines: list[str], first: int) -> Optional[int]:
-    """Index of the first line below a `Transcript` heading that has summary sections above it."""
+    """Index of the first line of the transcript below an AI summary: below a `Transcript` heading
+    with summary sections above it, or (no such heading) the first speaker line below a block that
+    has a summary section title (`Quick recap`, `Next steps`) and no speaker line."""
     for j in range(first, len(lines)):
         if _TRANSCRIPT_HEAD.match(lines[j].strip().strip("*_:")):
             above = "\n".join(lines[first:j])
             if j > first and _SUMMARY_WORDS.search(above):
                 return j + 1
             return None
+    titled = False
+    for j in range(first, min(len(lines), first + 300)):
+        raw = lines[j]
+        s = strip_markup(raw).strip(" :\t")
+        if not s:
+            continue
+        if _SUMMARY_SECTION.match(re.sub(r"^[^\w]+", "", s)):
+            titled = True
+        elif not _BULLET.match(raw) and (line_label(raw) or match_otter(raw)):
+            return j if titled else None
     return None
 
 
