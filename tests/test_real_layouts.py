@@ -1,0 +1,204 @@
+"""Issue 20, Deliver 4, "each layout has a test on a real file from the corpus (not a hand-made imitation)".
+
+One test per layout the issue lists, each on a REAL published file of the corpus's dev half (evals/real/dev,
+the half tuned on; held-out files are only measured). Each test reads the file through the ingest entry
+function and checks it against the file's annotation (evals/real/annotations/<file>.yaml), the same
+checks for every layout:
+
+- read as the annotation says: dialogue as dialogue (both sides found), notes as notes;
+- every annotated label has its annotated role, and where the annotation gives per-turn roles (a label
+  used by both sides, or no labels) at least 95% of the turns do (the issue's held-out bar);
+- no exporter markup in any turn's text (emphasis, bullets, headings, timecodes, speaker tags, HTML);
+- every turn's source map points at the exact characters of the source file;
+- no invented speaker (a label synth made up that the annotation does not have).
+
+A layout ingest still reads wrong is marked `xfail(strict=True)` with what goes wrong, so the parser fix
+that makes it pass must also drop the marker. A layout with no licensed real file in the corpus is
+listed at the end (and in evals/real/README.md), not imitated here.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evals.real.measure import MARKUP, measure_file
+from synth.ingest import decode, load_transcript
+
+REAL = Path(__file__).resolve().parents[1] / "evals" / "real"
+# measure.py's quote markup plus what a turn's text must not keep either: HTML tags, cue arrows, an
+# Otter header line ('Name  12:34') left at the start of a turn
+TURN_MARKUP = re.compile(MARKUP.pattern + r"|</?(?:b|strong|i|em|br|p|span)\b[^>]*>|-->|^\S.{0,40}  \d{1,2}:\d{2}\s*$",
+                         re.I | re.M)
+TURN_BAR = 0.95
+
+
+def annotated_turns_right(t, ann: dict, src: str) -> tuple[int, int]:
+    """Per-turn roles against the annotation's `turns`, placing each annotated turn by line AND col, so two
+    turns on one line (a question and its answer) are two turns. The parsed turn covering an annotated one:
+    on the same line, the first whose text starts at or after the annotated col (past a label), else the one
+    running there; on no parsed turn's line, the last parsed turn before it. `notes_lines` are nobody's speech."""
+    starts, pos = [], 0
+    for line in src.split("\n"):
+        starts.append(pos)
+        pos += len(line) + 1
+    notes = [tuple(r) for r in ann.get("notes_lines") or []]
+    parsed = sorted(((u.source_line or 0), u.source_map[0][1] if u.source_map else 0, u.index) for u in t.turns)
+    right = total = 0
+    for turn in ann["turns"]:
+        line, col, role = int(turn["line"]), int(turn.get("col", 0)), turn["role"]
+        if any(a <= line <= b for a, b in notes):
+            continue
+        total += 1
+        same = [p for p in parsed if p[0] == line]
+        after = [p for p in same if p[1] >= starts[line - 1] + col]
+        before = [p for p in parsed if p[0] < line]
+        hit = min(after, key=lambda p: p[1]) if after else (max(same, key=lambda p: p[1]) if same else
+                                                             (before[-1] if before else None))
+        if hit is not None:
+            u = t.turns[hit[2]]
+            right += not u.notes and u.is_interviewer == (role == "interviewer")
+    return right, total
+
+
+def check(name: str):
+    """Ingest dev/<name> and assert everything its annotation says; returns (transcript, measured result)."""
+    path = REAL / "dev" / name
+    ann = yaml.safe_load((REAL / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
+    t = load_transcript(path)
+    r = measure_file(t, ann, "dev")
+    src, _ = decode(path.read_bytes(), path)
+
+    assert r.dialogue_ok, f"{name}: annotated {r.kind}, read {t.kind} (both sides found: {r.dialogue_ok})"
+    assert r.labels_right == r.labels_total, f"{name}: label roles wrong: {r.wrong_labels}"
+    if ann.get("turns") and r.kind != "notes":
+        right, total = annotated_turns_right(t, ann, src)
+        assert right >= TURN_BAR * total, f"{name}: annotated turns on the right side {right}/{total}"
+    elif r.turns_total:
+        assert r.turns_right >= TURN_BAR * r.turns_total, f"{name}: turns right {r.turns_right}/{r.turns_total}"
+    assert r.invented == [], f"{name}: invented speakers {r.invented}"
+    for u in t.turns:
+        m = TURN_MARKUP.search(u.text)
+        assert m is None, f"{name}: turn {u.index} keeps markup {m.group(0)!r}: {u.text[:100]!r}"
+        assert t.text[u.char_start:u.char_end] == u.text
+        assert u.source_map, f"{name}: turn {u.index} has no map back to the source"
+        for a, s, n in u.source_map:
+            assert u.text[a:a + n] == src[s:s + n], f"{name}: turn {u.index} offset {a} does not map to source {s}"
+    return t, r
+
+
+# ---------------------------------------------------------------- markdown dialogues
+
+
+@pytest.mark.xfail(strict=True, reason='15 of 16 turns: line 16 holds the greeting question and the start of the answer (annotated col 19); read as one turn')
+def test_bold_questions_with_plain_answers():
+    check("26_chrischinchilla_2008-01-10-chris-tt-interview.md")
+
+
+def test_heading_questions_with_plain_answers():
+    check("03_usesthis_casey.johnston.markdown")
+
+
+def test_bold_name_colon_labels():
+    check("02_changelog-founderstalk_founders-talk-60.md")
+
+
+def test_bold_name_colon_labels_with_timestamps_inside_the_text():
+    # '**Jonas Rosland:** [00:00:00] hi everyone', '[01:56:00]' mid-sentence; three interviewees
+    check("49_hitsave_Wintermoor Tactics Club interview transcription.md")
+
+
+def test_plain_name_colon_labels_of_a_research_interview():
+    # 'MEL:' / 'NAOMI:' caps labels; the CART captioner's 'MIRABAI:' lines are neither side
+    t, _ = check("43_fossrit-mismatches_naomi-3-full.md")
+    assert t.interviewee == "NAOMI"
+
+
+def test_plain_labels_with_a_captioners_typed_label():
+    check("45_fossrit-mismatches_nick-2-full.md")
+
+
+def test_q_and_a_labels():
+    check("04_btctranscripts-edgedev_wallet-architecture.md")
+
+
+def test_moderator_label_asking_audience_questions():
+    # 'Moderator:' spelled exactly so (after an unlabelled talk); no real research session with
+    # 'Interviewer:'/'Participant:'/'P12:' labels was found under a licence that allows redistribution
+    check("42_btctranscripts-mitexpo_2021-04-03-defending-against-99-attack.md")
+
+
+# ---------------------------------------------------------------- other layouts
+
+
+@pytest.mark.xfail(strict=True, reason="'Audience 3', 'Audience 4', 'Audience 5' (audience members asking the panel) are read as interviewees")
+def test_name_alone_on_a_line_then_its_paragraph():
+    check("15_btctranscripts-adoptingbitcoin_onboarding-bitcoin-and-lightning-developers.md")
+
+
+@pytest.mark.xfail(strict=True, reason="146 of 162 turns: Otter's 'Unknown Speaker' fragments of hosts and guest are not all given the right side")
+def test_otter_export_saved_as_md_with_footer_and_unknown_speaker():
+    t, _ = check("01_ladybug-podcast_62-security.md")
+    assert "otter.ai" not in t.text  # the footer is not speech
+
+
+def test_otter_export_saved_as_md_under_a_metadata_header():
+    # '# Transcript of ...', '## Details' (interviewer named there), '## Transcript', then Otter turns
+    t, _ = check("47_hitsave_Q-Cubed - Interview with Carolyn Lu at Cludosian Games.md")
+    assert "otter.ai" not in " ".join(u.text for u in t.turns if not u.notes)
+
+
+@pytest.mark.xfail(strict=True, reason="the guest 'Jack Breen' is read as a second interviewer (the interviewer is named only in the '## Details' header)")
+def test_otter_export_under_a_header_with_one_unknown_speaker_turn():
+    check("48_hitsave_GigaSword - Interview with Jack Breen.md")
+
+
+@pytest.mark.xfail(strict=True, reason='the cues are read (cues-in-txt) but with no labels only 44 of the 72 annotated turns get the right side')
+def test_caption_cues_saved_as_txt_without_labels():
+    check("50_hitsave_Goodboy Galaxy - Rik Nicol.txt")
+
+
+def test_diarized_speaker_tags_with_times():
+    # '[Speaker 2] [00:06] text' and '[Adam Leventhal] [00:00] text'; literal '[speaker_0]' tags were not
+    # found in a licensed real file
+    check("28_oxide-and-friends_A Requiem for SPARC with Tom Lyon_transcript.txt")
+
+
+def test_interviewer_notes_are_notes():
+    for name in ("23_vagov-mhv-account-research_p1-notes.md", "25_vagov-covid-screener_guerilla-testing-notes.md"):
+        t, _ = check(name)
+        assert all(u.notes for u in t.turns), name
+
+
+@pytest.mark.xfail(strict=True, reason="field labels pass, but 23 of 31 turns: the facilitator's own turns under the captioner's shared 'PARTICIPANT:'")
+def test_field_labels_are_never_speakers():
+    # 'Room:', 'Day & Time:' in a session header; the facilitator's own turns under a shared 'PARTICIPANT:'
+    t, _ = check("35_srccon-2016_SRCCON2016-juggling-expectations.md")
+    assert not {"Room", "Day & Time"} & set(t.speakers)
+
+
+def test_list_lead_ins_inside_a_turn_are_not_speakers():
+    # 'Option number two is: ...' inside the researcher's turn; 'MEL (typed):' is the same researcher
+    t, _ = check("44_fossrit-mismatches_terri-2-full.md")
+    assert not any(s.lower().startswith("option number") for s in t.speakers)
+
+
+def test_sentence_lead_ins_and_blockquoted_excerpts_are_not_speakers():
+    # 'So the first one is: ...' inside a turn; '> JACKIE: ...' excerpts quoted by the researcher
+    t, _ = check("46_fossrit-mismatches_ernest-3-full.md")
+    assert "JACKIE" not in t.speakers
+
+
+def test_markdown_inside_a_speaker_label_is_stripped():
+    # '**Name:**' bold labels: the label is the name, without the asterisks (HTML inside a label, e.g.
+    # '<b>Jane</b> (Head of Ops):', was not found in a licensed real file)
+    t, _ = check("49_hitsave_Wintermoor Tactics Club interview transcription.md")
+    assert "Jonas Rosland" in t.speakers and not any("*" in s for s in t.speakers)
+
+
+# Not in the corpus (no licensed real file found; searched, see evals/real/README.md): literal
+# `[speaker_0]` tags, Meet/Zoom/Teams notes exports with an AI summary above the transcript,
+# `Interviewer:`/`Participant:`/`P12:` labels in a research session, HTML inside speaker labels.
+# tests/test_ingest_markup.py tests those on hand-made files and says so.
