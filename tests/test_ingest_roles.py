@@ -113,3 +113,51 @@ def test_real_diarized_podcast_co_host_is_an_interviewer():
     assert t.speaker_roles["Speaker 1"] == t.speaker_roles["Speaker 2"] == "interviewer"
     assert t.speaker_roles["Speaker 3"] == "interviewee"
     assert not any(t.speaker_roles[f"Speaker {n}"] == "interviewer" for n in range(4, 13))
+
+
+def test_close_call_goes_to_who_opens_in_short_turns(tmp_path):
+    body = ("Ann: Thanks for making time. Tell me about the last release.\n"
+            "Bo: It slipped two weeks. Honestly, who plans for a vendor outage in the middle of a freeze? We did "
+            "not, and the whole team paid for it with weekends, which is not something I want to repeat.\n"
+            "Ann: What happened then?\n"
+            "Bo: We moved the billing service off that vendor, which took a month of one engineer, and we wrote "
+            "a runbook nobody has read since. Why would they, when it only matters once a year?\n"
+            "Ann: Who decided to move it?\n"
+            "Bo: Our CTO, after the second outage. She had been asking for a plan for a while, to be fair, and "
+            "we kept pushing it back because the roadmap was full of features sales had promised.\n"
+            "Ann: Okay, thanks.\n")
+    t = load_transcript(_write(tmp_path, "call.txt", body))
+    assert t.interviewers == ["Ann"] and t.interviewee == "Bo"
+
+
+def test_low_confidence_warning_names_the_file_labels_and_fix(tmp_path):
+    body = "Kim: We ship weekly.\nLou: We ship daily.\nKim: Fine.\nLou: Sure.\n"
+    t = load_transcript(_write(tmp_path, "standup notes.txt", body))
+    assert t.role_confidence < roles_mod.LOW_CONFIDENCE
+    w = next(w for w in t.warnings if "unsure who the interviewer is" in w)
+    assert "Kim (0 questions in 2 turns)" in w and "synth speakers 'standup notes.txt' --interviewer LABEL" in w
+
+
+def test_a_guest_nobody_names_is_the_voice_that_carries_the_talk(tmp_path):
+    long = ("We started with a spreadsheet, then a cron job, then a small service that nobody owned, and every "
+            "quarter someone rewrote part of it because the old part broke in a new way that nobody expected.")
+    body = "\n\n".join([
+        "**Kai:** Okay, we are recording. Good to have everyone here again this week.",
+        "**Rue:** Hey hey. Happy to be here, it has been a long week.",
+        f"**Sam Ortiz:** Thanks. {long}",
+        "**Rue:** Oh, that sounds painful. We had the same kind of thing.",
+        f"**Sam Ortiz:** It was. {long}",
+        "**Kai:** Wait, so how did it end?",
+        f"**Sam Ortiz:** Badly, at first. {long}",
+        "**Rue:** Classic. That is every internal tool I have ever seen.",
+        f"**Sam Ortiz:** Then we fixed it. {long}",
+    ]) + "\n"
+    t = load_transcript(_write(tmp_path, "episode-7.md", body))
+    assert t.speaker_roles == {"Kai": "interviewer", "Rue": "interviewer", "Sam Ortiz": "interviewee"}
+
+
+def test_two_people_are_never_both_interviewers(tmp_path):
+    body = ("Ann: So, what do you use today?\nBo: Jira? Mostly. Why?\nAnn: And before that?\n"
+            "Bo: Trello? For a year or so. Does that matter?\nAnn: It does. Who chose it?\nBo: Me.\n")
+    t = load_transcript(_write(tmp_path, "call.txt", body))
+    assert t.interviewers == ["Ann"] and t.speaker_roles["Bo"] == "interviewee"

@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -158,7 +159,9 @@ def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed
                                fm_interviewee=meta.interviewee, roles=roles, known=known,
                                corrections=corrections, hints=[t.role for t in turns],
                                names=_about(parsed.meta, meta, Path(path)))
-    warnings += decided.warnings
+    # the fix names this file, ready to paste
+    fix = f"synth speakers {shlex.quote(Path(path).name)}"
+    warnings += [w.replace("synth speakers FILE", fix) for w in decided.warnings]
     chunks: list[str] = []
     out: list[Turn] = []
     pos = 0

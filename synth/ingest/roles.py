@@ -28,6 +28,7 @@ from .talk import (
     opening_hosts,
     question_turn,
     same_name,
+    speaks_as,
     title_names,
 )
 
@@ -129,6 +130,18 @@ def _best_asker(stats: dict[str, LabelStats], pick: str) -> str:
     return max(busy, key=lambda s: (stats[s].share, stats[s].questions))
 
 
+def _close_call(stats: dict[str, LabelStats], labels: list[str], chosen: list[str]) -> list[str]:
+    """Two people who ask about as often: the one who opens the conversation and speaks in the
+    shorter turns runs it (a guest's rhetorical questions do not make them the host)."""
+    if len(labels) != 2 or len(chosen) != 1:
+        return chosen
+    other = labels[1] if chosen[0] == labels[0] else labels[0]
+    a, b = stats[chosen[0]], stats[other]
+    if a.share - b.share < 0.1 and b.first < a.first and b.mean < 0.75 * a.mean and b.turns >= 3:
+        return [other]
+    return chosen
+
+
 def _extra_interviewers(stats: dict[str, LabelStats], chosen: list[str], named: list[str]) -> list[str]:
     """Second and third interviewers: labels that ask like the chosen interviewer does and talk in
     short turns, while one other person does most of the talking (in a meeting, where nobody does,
@@ -192,6 +205,23 @@ def _regulars(stats: dict[str, LabelStats], labels: list[str], guest: list[str])
             or stats[s].turns >= 0.06 * turns]
 
 
+def _dominant_voice(stats: dict[str, LabelStats], labels: list[str]) -> Optional[str]:
+    """Three or more voices and nobody named as the guest: one who does not open the talk but
+    carries it in long turns, asking no more than the others, while at least two others each take
+    a real part around it, is the person several hosts interview."""
+    if len(labels) < 3:
+        return None
+    total = sum(stats[s].words for s in labels) or 1
+    voice = max(labels, key=lambda s: stats[s].words)
+    v = stats[voice]
+    others = [stats[s] for s in labels if s != voice and stats[s].turns >= 3]
+    if voice == labels[0] or v.words < 0.35 * total or v.turns < 3 or not others:
+        return None
+    if any(v.mean < 1.5 * o.mean or v.share > o.share for o in others):
+        return None
+    return voice if len(_regulars(stats, labels, [voice])) >= 2 else None
+
+
 @dataclass
 class _Pick:
     interviewers: list[str]
@@ -202,11 +232,18 @@ class _Pick:
 
 def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _Given) -> _Pick:
     """The interviewer labels, from the strongest evidence the file has."""
-    study = [s for s in labels if s in given.known]
+    talker = max(labels, key=lambda x: stats[x].words, default=None)
+    # a label that interviews in other files, unless here it does most of the talking and asks less
+    # than someone else does (another person with the same first name, or the same one interviewed)
+    study = [s for s in labels if s in given.known
+             and not (s == talker and stats[s].share < max(stats[x].share for x in labels))]
     if base.source in EXPLICIT:
         return _Pick([*base.interviewers, *(s for s in study if s not in base.interviewers)], base.source, 1.0)
     opened = opening_hosts(turns, labels)
     guest, sure = _guests(turns, labels, opened, given.names)
+    if not guest:
+        voice = _dominant_voice(stats, labels)
+        guest, sure = ([voice], 0.7) if voice and voice not in opened and voice not in study else ([], 0.0)
     top = max(labels, key=lambda x: (stats[x].share, stats[x].questions), default=None)
     if (top in guest and stats[top].share >= 0.3) or (guest and labels[0] in guest and _leads(stats, labels)):
         guest = []  # the person the title names runs it (asks most; opens and carries it): not a guest
@@ -221,9 +258,12 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     elif base.interviewers and len(labels) >= 3:
         chosen = [_best_asker(stats, base.interviewers[0])]
     else:
-        chosen = list(base.interviewers)
+        chosen = _close_call(stats, labels, list(base.interviewers))
     # a label most of whose turns ask (`Audience 1:` at a panel, a second interviewer) asks
-    chosen += [s for s in labels if s not in chosen and stats[s].turns >= 2 and stats[s].questions >= 0.5 * stats[s].turns]
+    # (with two people, one of them is the interviewee; nor is the main talker a second interviewer)
+    if len(labels) >= 3:
+        chosen += [s for s in labels if s not in chosen and s != talker and stats[s].turns >= 2
+                   and stats[s].questions >= 0.5 * stats[s].turns]
     chosen = [*(s for s in study if s not in chosen), *chosen]
     chosen += [s for s in _extra_interviewers(stats, chosen, labels) if s not in chosen]
     source = "study" if study else ("heuristic" if chosen else base.source)
@@ -258,7 +298,10 @@ def _decide(turns, given: _Given) -> Decision:
     hosts_only = not per_label and host_monologue(turns)
     for t, hint in zip(turns, hints):
         role = out.speaker_roles[t.speaker]
-        if role == "mixed":
+        if role != "interviewer" and not hint and out.interviewers and t.speaker not in corrected \
+                and speaks_as(t.text, out.interviewers, t.speaker):
+            out.turn_is_interviewer.append(True)  # an interviewer's turn filed under another label
+        elif role == "mixed":
             out.turn_is_interviewer.append(hint == "interviewer" if hint else hosts_only or question_turn(t.text))
         else:
             out.turn_is_interviewer.append(role == "interviewer")

@@ -129,6 +129,27 @@ def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
     return hosts
 
 
+_INLINE_LABEL = re.compile(r"^\(?(?P<name>[A-Z][\w'-]+):\s")
+
+
+def speaks_as(text: str, labels: Sequence[str], own: str) -> str | None:
+    """A label of `labels` that a turn filed under another label names as its speaker: the
+    captioner's `PARTICIPANT: Justi: Any questions?`, or "(this is Justin. I work on ...)" in a
+    label many people share."""
+    text = html.unescape(text)
+    names = [m.group("name") for m in _SELF_INTRO.finditer(text[:200]) if not m.group("name").endswith("'s")]
+    m = _INLINE_LABEL.match(text)
+    names += [m.group("name")] if m else []
+    for name in names:
+        if same_name(own, name, fuzzy=True):
+            return None
+        hit = [s for s in labels if s != own and (same_name(s, name, fuzzy=True)
+                                                  or (len(name) >= 4 and s.casefold().startswith(name.casefold())))]
+        if len(hit) == 1:
+            return hit[0]
+    return None
+
+
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|de|van|von|da|del))*"
 # a cue, then the names it introduces (up to the end of the sentence)
 _COHOST_CUE = re.compile(r"\b(?:(?:my|our) (?:co-?hosts?|fellow panelists?|panel(?:ists)?|friends?)|co-?hosts?|"
@@ -136,7 +157,7 @@ _COHOST_CUE = re.compile(r"\b(?:(?:my|our) (?:co-?hosts?|fellow panelists?|panel
                          r"(?:i'm|we're|i am|we are) joined (?:today |again |as always |this week )?by (?:my|our))"
                          r"\b", re.I)
 # a guest named as such ("our special guest", "welcome to the show, X", "thanks for coming on, X")
-_GUEST_CUE = re.compile(r"\b(?:(?:(?:special|our|my|today's|a) )+guests?(?: today| this week)?(?: (?:is|are))?|"
+_GUEST_CUE = re.compile(r"\b(?:guests?(?: (?:today|this week|on the show|here))?(?: (?:is|are|was))?|"
                         r"(?:talking|chatting|speaking|sitting down) (?:with|to)|interviewing|here with|"
                         r"welcome(?: back)?(?: to the (?:show|podcast|program))?|"
                         r"thanks? (?:you )?(?:so much )?for (?:joining us|coming on|being (?:here|on(?: the show)?)))\b",
