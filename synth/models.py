@@ -6,11 +6,31 @@ later stages only read these. `synth schema` exports their JSON schema for other
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from enum import Enum
-from typing import Literal, Optional, get_args
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# the item types and the categories table live in synth/categories.py; re-exported: every stage reads them here
+from synth.categories import (  # noqa: F401
+    CATEGORIES,
+    CLUSTERED_CATEGORIES,
+    DMU_ROLES,
+    THEME_SECTIONS,
+    Alternative,
+    AlternativeKind,
+    Category,
+    CategorySpec,
+    DmuMember,
+    DmuRole,
+    Evidence,
+    Item,
+    ItemContext,
+    PainPoint,
+    Quantity,
+    Severity,
+    Trigger,
+    TriggerKind,
+)
 
 SCHEMA_VERSION = "1"
 
@@ -132,88 +152,6 @@ class AccountRow(BaseModel):
 
 # --------------------------------------------------------------------------- extraction
 
-class Evidence(BaseModel):
-    """A verbatim quote located in a transcript. A quote that cannot be located is not evidence."""
-
-    quote: str = Field(description="verbatim text as it appears in the transcript")
-    file: str
-    transcript_hash: str
-    speaker: str
-    turn_index: int
-    char_start: int
-    char_end: int
-    start: Optional[float] = Field(None, description="cue time in seconds where the format has one")
-    match: Literal["exact", "normalized", "fuzzy", "salvaged"] = Field(
-        "exact", description="how the quote was found; 'salvaged': the verbatim part of a near-miss quote")
-    from_notes: bool = Field(False, description="from the interviewer's notes: not the interviewee's words")
-
-
-class Quantity(BaseModel):
-    value: float
-    unit: str = Field(description="e.g. hours, usd, outages, engineers, percent")
-    period: Optional[str] = Field(None, description="e.g. week, month, year, quarter")
-    text: str = Field(description="the words as said, e.g. '20 hours a week'")
-
-
-class Severity(int, Enum):
-    trivial = 1
-    minor = 2
-    moderate = 3
-    major = 4
-    critical = 5
-
-
-TriggerKind = Literal[
-    "funding", "executive_hire", "vendor_renewal", "audit_or_regulation", "incident",
-    "scaling_wall", "blocked_deal", "migration_or_deprecation", "other",
-]
-AlternativeKind = Literal["manual", "spreadsheet", "homegrown", "competitor", "adjacent_tool", "nothing"]
-DmuRole = Literal["champion", "economic_buyer", "influencer", "blocker", "user"]
-DMU_ROLES: tuple[str, ...] = get_args(DmuRole)   # the one role order: DMU tables, ICP rules, reports
-Category = Literal["pain", "trigger", "alternative", "dmu"]
-
-
-class Item(BaseModel):
-    """Common part of every extracted item."""
-
-    id: str = ""
-    category: Category
-    statement: str = Field(description="short normalized statement in plain words")
-    evidence: list[Evidence] = Field(default_factory=list)
-    dismissed: bool = Field(False, description="raised then dismissed by the speaker; not counted")
-
-    def stable_id(self, category: str, transcript_hash: str) -> str:
-        key = f"{category}|{transcript_hash}|{self.statement.strip().lower()}"
-        return hashlib.sha1(key.encode()).hexdigest()[:12]
-
-
-class PainPoint(Item):
-    category: Literal["pain"] = "pain"
-    severity: int = Field(3, ge=1, le=5)
-    quantity: Optional[Quantity] = None
-
-
-class Trigger(Item):
-    category: Literal["trigger"] = "trigger"
-    kind: TriggerKind = "other"
-    when: Optional[str] = Field(None, description="when it happened, as said ('last quarter')")
-    days_before_interview: Optional[int] = None
-
-
-class Alternative(Item):
-    category: Literal["alternative"] = "alternative"
-    name: str
-    kind: AlternativeKind
-    shortfall: Optional[str] = Field(None, description="what falls short about it")
-
-
-class DmuMember(Item):
-    category: Literal["dmu"] = "dmu"
-    name: Optional[str] = None
-    title: Optional[str] = None
-    role: DmuRole
-
-
 class Trait(BaseModel):
     value: str | int | list[str]
     source: Literal["accounts_csv", "transcript", "front_matter"]
@@ -307,37 +245,6 @@ class Extraction(BaseModel):
     def add(self, item: Item) -> None:
         """File an item under its category's list."""
         getattr(self, CATEGORIES[item.category].field).append(item)
-
-
-class CategorySpec(BaseModel):
-    """What synth knows about one extraction category; everything per-category derives from this table."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    name: Category
-    model: type
-    field: str = Field(description="the Extraction list that holds it")
-    title: str = Field(description="section heading in reports")
-    grouping: Literal["embedding", "name", "role"] = Field(
-        description="how themes form: statement embeddings clustered, grouped by extracted name/kind, "
-                    "or summarized by DMU role (no themes)")
-    shown: int = Field(description="position of its section in reports and listings")
-    code: str = Field(description="short code of its themes in reports and the browser: P3 is the third pain theme")
-    themes_title: str = Field(description="heading of its themes in the CLI, the report and the browser")
-
-
-# in storage order (Extraction's lists); `shown` orders report sections: what made them buy now first
-CATEGORIES: dict[str, CategorySpec] = {
-    "pain": CategorySpec(name="pain", model=PainPoint, field="pains", title="Pain points", grouping="embedding",
-                         shown=2, code="P", themes_title="Pain themes"),
-    "trigger": CategorySpec(name="trigger", model=Trigger, field="triggers", title="Triggering events",
-                            grouping="embedding", shown=1, code="T", themes_title="Trigger themes"),
-    "alternative": CategorySpec(name="alternative", model=Alternative, field="alternatives",
-                                title="Alternatives", grouping="name", shown=3, code="A", themes_title="Alternatives"),
-    "dmu": CategorySpec(name="dmu", model=DmuMember, field="dmu", title="Decision-making unit", grouping="role",
-                        shown=4, code="D", themes_title="Decision-making unit"),
-}
-CLUSTERED_CATEGORIES: tuple[str, ...] = tuple(c for c, s in CATEGORIES.items() if s.grouping != "role")
-THEME_SECTIONS: tuple[str, ...] = tuple(sorted(CLUSTERED_CATEGORIES, key=lambda c: CATEGORIES[c].shown))
 
 
 def export_schema() -> dict:

@@ -194,7 +194,9 @@ def breakdown_table(th) -> Table:
 
 
 def dmu_table(ts) -> Table:
-    t = Table(title="Decision-making unit")
+    from synth.models import CATEGORIES
+
+    t = Table(title=CATEGORIES["dmu"].themes_title)
     t.add_column("role")
     t.add_column("titles (mentions)")
     t.add_column("interviews", justify="right")

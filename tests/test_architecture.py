@@ -68,6 +68,7 @@ def _graph() -> dict[str, set[str]]:
 RANKS: tuple[tuple[str, ...], ...] = (
     ("synth",),  # the package root (its __init__ is empty)
     ("synth.controlchars",),
+    ("synth.categories",),  # the item types and the categories table: below every stage
     ("synth.models", "synth.numbers", "synth.resources", "synth.csvcell", "synth.workspace_state"),
     ("synth.vocab",),
     ("synth.workspace",),

@@ -17,7 +17,7 @@ from synth.extract.chunking import chunk_transcript
 from synth.extract.request import build_messages, cache_key, chunk_context
 from synth.extract.roles_llm import RoleAnswer, needs_check, role_messages
 from synth.extract.roles_llm import cache_key as roles_cache_key
-from synth.extract.schema import ChunkExtraction
+from synth.extract.schema import chunk_schema
 from synth.llm.prices import is_local, load_prices
 from synth.llm.probe import known_mode, stored
 from synth.llm.provider import ProviderConfig
@@ -92,7 +92,7 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
                 cached += 1
                 continue
             first += 1
-            tin += request_tokens(build_messages(text, ctx), ChunkExtraction, mode, cfg.model,
+            tin += request_tokens(build_messages(text, ctx), chunk_schema(), mode, cfg.model,
                                   tools_in_prompt=tools_in_prompt)
         if needs_check(t):  # the one role check a file ingest is unsure of gets first (roles_llm.py)
             chunks += 1

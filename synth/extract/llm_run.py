@@ -23,18 +23,16 @@ from synth.extract.when import days_before
 from synth.llm.caller import ChunkFailed, LlmCaller, StructuredResult
 from synth.llm.ledger import SCOPE
 from synth.models import (
+    CATEGORIES,
     AccountRow,
-    Alternative,
     ChunkFailure,
-    DmuMember,
     Evidence,
     Extraction,
     ExtractionStats,
     Item,
-    PainPoint,
+    ItemContext,
     Trait,
     Transcript,
-    Trigger,
 )
 
 Progress = Callable[[str, int], None]
@@ -65,23 +63,13 @@ def to_items(ce: ChunkExtraction, t: Transcript, red: Optional[Redactor], stats:
         else:
             stats.items_dropped += 1
 
-    for p in ce.pains:
-        severity = min(5, max(1, p.severity))
-        stats.values_clamped += severity != p.severity
-        keep(PainPoint(statement=restore(p.statement), severity=severity, quantity=p.quantity,
-                       dismissed=p.dismissed, evidence=evs(p.quotes)))
-    for g in ce.triggers:
-        keep(Trigger(statement=restore(g.event), kind=g.kind, when=g.when, dismissed=g.dismissed,
-                     days_before_interview=days_before(g.when, interview_date),
-                     evidence=evs(g.quotes)))
-    for a in ce.alternatives:
-        keep(Alternative(statement=restore(f"{a.name}" + (f": {a.shortfall}" if a.shortfall else "")),
-                         name=restore(a.name), kind=a.kind, shortfall=a.shortfall and restore(a.shortfall),
-                         dismissed=a.dismissed, evidence=evs(a.quotes)))
-    for d in ce.dmu:
-        label = " ".join(x for x in [d.title and restore(d.title), d.role.replace("_", " ")] if x)
-        keep(DmuMember(statement=label, name=d.name and restore(d.name), title=d.title and restore(d.title),
-                       role=d.role, dismissed=d.dismissed, evidence=evs(d.quotes)))
+    ctx = ItemContext(restore=restore, days_before=lambda when: days_before(when, interview_date))
+    for spec in CATEGORIES.values():  # in the order `reask.proposed_quotes` lists the quotes
+        for out in getattr(ce, spec.field):
+            stats.values_clamped += out.clamped
+            item = out.to_item(ctx)
+            item.evidence = evs(out.quotes)
+            keep(item)
     traits: list[tuple[str, Trait]] = []
     for tr in ce.traits:
         got = evs([tr.quote])

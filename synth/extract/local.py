@@ -28,6 +28,7 @@ from synth.extract import local_speech as speech
 from synth.extract.consolidate import consolidate, embedding_similarity
 from synth.extract.traits import base_traits
 from synth.extract.when import days_before
+from synth.models import CATEGORIES as CATEGORY_TABLE
 from synth.models import (
     AccountRow,
     Alternative,
@@ -43,17 +44,18 @@ from synth.models import (
 from synth.resources import load_data
 
 EXAMPLES_FILE = "local_examples_v2.yaml"
-CATEGORIES = ["pain", "trigger", "alternative", "dmu", "none"]
-# minimum adjusted similarity per category, chosen on the dev study (evals/gold; see evals/README.md)
-THRESHOLDS = {"pain": 0.30, "trigger": 0.35, "alternative": 0.25, "dmu": 0.30}
+CATEGORIES = [*CATEGORY_TABLE, "none"]
+# minimum adjusted similarity per category, chosen on the dev study (evals/gold; see evals/README.md):
+# the categories table's `local` rule (synth/categories.py), like the caps below
+THRESHOLDS = {c: spec.local.threshold for c, spec in CATEGORY_TABLE.items()}
 MARGIN_OVER_NONE = 0.02   # a sentence must look more like its category than like small talk
 SECOND_CATEGORY_GAP = 0.03  # a sentence counts as two things when both margins are this close
 MERGE_SIMILARITY = 0.82
 # Per 1,000 interviewee words: roughly how many distinct items of each kind an interview holds.
 # Keeping only the strongest sentences per category is what makes the local extractor precise enough
 # to be useful; set on the dev study (python -m evals --study dev).
-CAP_PER_1000_WORDS = {"pain": 11.0, "trigger": 12.0, "alternative": 20.0, "dmu": 10.0}
-CAP_MIN = {"pain": 2, "trigger": 2, "alternative": 2, "dmu": 2}
+CAP_PER_1000_WORDS = {c: spec.local.cap_per_1000_words for c, spec in CATEGORY_TABLE.items()}
+CAP_MIN = {c: spec.local.cap_min for c, spec in CATEGORY_TABLE.items()}
 DISMISS_LOOKAHEAD_WORDS = 12
 RULE_SCORE = -1.0  # a category found by a speech rule (local_speech) ranks after every scored one,
 RULE_CAP_PER_1000_WORDS = {"trigger": 3.0, "alternative": 4.0}  # ... under its own cap (set on the dev study)  # a short next sentence may wave off the concern just raised

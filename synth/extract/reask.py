@@ -31,7 +31,7 @@ from synth.extract.request import build_messages, prompt_version
 from synth.extract.schema import ChunkExtraction
 from synth.extract.support import REASK_SHARE, share
 from synth.llm.caller import ChunkFailed, LlmCaller
-from synth.models import Evidence, ExtractionStats, Transcript
+from synth.models import CATEGORIES, Evidence, ExtractionStats, Transcript
 
 MAX_REASKS = 2
 
@@ -52,8 +52,8 @@ class QuoteFixes(BaseModel):
 def proposed_quotes(ce: ChunkExtraction) -> list[str]:
     """Every quote of a chunk's answer, in the order `llm_run.to_items` consumes them."""
     out: list[str] = []
-    for items in (ce.pains, ce.triggers, ce.alternatives, ce.dmu):
-        for it in items:
+    for spec in CATEGORIES.values():  # table order: the order `to_items` builds items in
+        for it in getattr(ce, spec.field):
             out.extend(it.quotes)
     out.extend(tr.quote for tr in ce.traits)
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from synth.extract.schema import ChunkExtraction
+from synth.extract.schema import ChunkExtraction, chunk_schema
 from synth.llm.budget import MIN_TOKENS, split_in_two
 from synth.llm.caller import LlmCaller, StructuredResult
 from synth.llm.errors import Truncated
@@ -47,7 +47,7 @@ def cache_key(chunk_text: str, cfg: ProviderConfig, redact: bool = False, contex
     the session uses; a dry run passes `probe.known_mode`). `redact` is already in the text."""
     return llm_cache_key(prompt=PROMPT_NAME, prompt_version=prompt_version(),
                          provider=cfg.provider, model=cfg.model, mode=(mode or known_mode(None, cfg)).value,
-                         response_model=ChunkExtraction, messages=build_messages(chunk_text, context))
+                         response_model=chunk_schema(), messages=build_messages(chunk_text, context))
 
 
 async def extract_chunk(caller: LlmCaller, chunk_text: str, context: str = "", *,
@@ -56,7 +56,7 @@ async def extract_chunk(caller: LlmCaller, chunk_text: str, context: str = "", *
     halves under a tighter cap. A half cut off again is a lost part (`parts_lost`), not cached as cut
     off, so the next run asks it again."""
     try:
-        return await caller.structured(build_messages(chunk_text, context), ChunkExtraction,
+        return await caller.structured(build_messages(chunk_text, context), chunk_schema(),
                                        purpose="extract", prompt=PROMPT_NAME, prompt_version=prompt_version(),
                                        max_tokens=_cap, remember_cut=not _part)
     except Truncated as cut:
@@ -78,14 +78,15 @@ async def extract_chunk(caller: LlmCaller, chunk_text: str, context: str = "", *
 
 def empty_extraction() -> ChunkExtraction:
     """A chunk answer with nothing in it (every list named: the schema refuses an answer naming none)."""
-    return ChunkExtraction(pains=[], triggers=[], alternatives=[], dmu=[], traits=[])
+    schema = chunk_schema()
+    return schema(**{f: [] for f in schema.model_fields})
 
 
 def merge_halves(head: StructuredResult, parts: list[StructuredResult]) -> StructuredResult:
     """The halves' items side by side (consolidation merges repeats later), costs and counts summed."""
     merged = empty_extraction()
     for p in parts:
-        for field in ChunkExtraction.model_fields:
+        for field in type(merged).model_fields:
             getattr(merged, field).extend(getattr(p.parsed, field))
     out = head.model_copy(update={"parsed": merged})
     for p in parts:

@@ -4,51 +4,20 @@ Quotes are plain strings here; grounding turns them into `Evidence` with spans, 
 """
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Literal
 
-from pydantic import BaseModel, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import BaseModel, Field, create_model, model_validator
 
-from synth.models import AlternativeKind, DmuRole, Quantity, TriggerKind
-
-Quote = str
-
-
-class _Quoted(BaseModel):
-    quotes: list[Quote] = Field(description="verbatim spans from INTERVIEWEE lines, 6-40 words each")
-    dismissed: bool = Field(False, description="raised then dismissed by the speaker")
-
-    @field_validator("quotes")
-    @classmethod
-    def _strip(cls, v: list[str]) -> list[str]:
-        # an item with no quote is not refused here: refusing would fail (and re-send) the whole
-        # chunk; it is dropped and counted like an item whose quotes cannot be found
-        return [q.strip() for q in v if q and q.strip()]
-
-
-class PainOut(_Quoted):
-    statement: str = Field(description="short plain statement of the operational problem")
-    # the model is told 1-5 (the schema it sees is exactly Field(ge=1, le=5)'s), but a 7 is not a reason
-    # to throw away the chunk's answer: llm_run clamps it and counts it (`values_clamped`)
-    severity: Annotated[int, WithJsonSchema({"maximum": 5, "minimum": 1, "title": "Severity", "type": "integer"})]
-    quantity: Optional[Quantity] = None
-
-
-class TriggerOut(_Quoted):
-    event: str
-    kind: TriggerKind
-    when: Optional[str] = None
-
-
-class AlternativeOut(_Quoted):
-    name: str
-    kind: AlternativeKind
-    shortfall: Optional[str] = None
-
-
-class DmuOut(_Quoted):
-    name: Optional[str] = None
-    title: Optional[str] = None
-    role: DmuRole
+# each category's output class lives in its table entry (synth/categories.py); re-exported here
+from synth.categories import (  # noqa: F401
+    CATEGORIES,
+    AlternativeOut,
+    DmuOut,
+    PainOut,
+    Quote,
+    QuotedOut,
+    TriggerOut,
+)
 
 
 class TraitOut(BaseModel):
@@ -57,15 +26,7 @@ class TraitOut(BaseModel):
     quote: Quote
 
 
-class ChunkExtraction(BaseModel):
-    """Everything the interviewee said in this chunk about pains, triggers, alternatives and buyers."""
-
-    pains: list[PainOut] = Field(default_factory=list)
-    triggers: list[TriggerOut] = Field(default_factory=list)
-    alternatives: list[AlternativeOut] = Field(default_factory=list)
-    dmu: list[DmuOut] = Field(default_factory=list)
-    traits: list[TraitOut] = Field(default_factory=list)
-
+class _ChunkAnswer(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _names_its_lists(cls, data):
@@ -73,6 +34,32 @@ class ChunkExtraction(BaseModel):
         # nothing in it: refusing it makes instructor re-ask instead of silently losing the chunk.
         # Omitting some lists stays fine (small models often leave out the empty ones).
         if isinstance(data, dict) and not any(k in data for k in cls.model_fields):
-            raise ValueError("the answer names none of pains, triggers, alternatives, dmu, traits: "
-                             "return all five lists, empty where the chunk has nothing")
+            n = len(cls.model_fields)
+            raise ValueError(f"the answer names none of {', '.join(cls.model_fields)}: "
+                             f"return all {_WORDS[n] if n < len(_WORDS) else n} lists, empty where the chunk has "
+                             "nothing")
         return data
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_SCHEMAS: dict[tuple, type[_ChunkAnswer]] = {}
+
+
+def chunk_schema() -> type[_ChunkAnswer]:
+    """The chunk answer's class, built from the categories table: one list of each category's output
+    class (under its `field`, in table order), then the account traits. Built once per table."""
+    specs = list(CATEGORIES.values())
+    key = tuple((s.field, s.output, s.noun) for s in specs)
+    if key not in _SCHEMAS:
+        nouns = [s.noun for s in specs]
+        about = f"{', '.join(nouns[:-1])} and {nouns[-1]}" if len(nouns) > 1 else nouns[0]
+        fields: dict = {s.field: (list[s.output], Field(default_factory=list)) for s in specs}
+        fields["traits"] = (list[TraitOut], Field(default_factory=list))
+        _SCHEMAS[key] = create_model(  # type: ignore[call-overload]
+            "ChunkExtraction", __base__=_ChunkAnswer, __module__=__name__,
+            __doc__=f"Everything the interviewee said in this chunk about {about}.", **fields)
+    return _SCHEMAS[key]
+
+
+# the built-in table's schema (what tests and callers that never add a category import)
+ChunkExtraction = chunk_schema()

@@ -21,12 +21,19 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from synth.models import THEME_SECTIONS
+from synth.models import CATEGORIES, THEME_SECTIONS
 
 from .model import MapPoint, ThemeView
 
 WON, LOST, GREY = "#2f855a", "#dd6b20", "#b8bec9"
-BAR = {"trigger": "#4c51bf", "pain": "#2b6cb0", "alternative": "#718096"}
+GREY_BAR = "#718096"  # a bar of no known category
+
+
+def bar_colour(category: str) -> str:
+    """A category's bars and lines: its `colour` in the categories table."""
+    return CATEGORIES[category].colour if category in CATEGORIES else GREY_BAR
+
+
 INK, MUTED = "#1a202c", "#5a6474"
 MAX_ROWS = 12
 
@@ -110,7 +117,7 @@ def _ylabels(ax, rows: list[ThemeView]) -> None:
 
 def _coverage(ax, rows: list[ThemeView], n_interviews: int) -> None:
     vals = [t.interviews for t in rows]
-    ax.barh(range(len(rows)), vals, height=0.62, color=BAR.get(rows[0].category, BAR["alternative"]))
+    ax.barh(range(len(rows)), vals, height=0.62, color=bar_colour(rows[0].category))
     top = max(n_interviews, max(vals), 1)
     for i, v in enumerate(vals):
         ax.text(v + top * 0.015, i, f"{v}", va="center", fontsize=8.5, color=MUTED)
@@ -188,7 +195,7 @@ def map_chart(points: Sequence[MapPoint], themes: Sequence[ThemeView], name: str
             for side in ("left", "bottom"):
                 ax.spines[side].set_visible(False)
             ax.set_facecolor("#f8f9fb")
-            ax.set_title(f"{'Trigger' if cat == 'trigger' else 'Pain'} items ({len(pts)})")
+            ax.set_title(f"{cat.capitalize()} items ({len(pts)})")  # the category's name: "Trigger items (12)"
             if grey:
                 ax.legend(loc="lower left", fontsize=7.5, handletextpad=0.2, borderaxespad=0.1)
         return _svg(fig, name)

@@ -20,7 +20,7 @@ from matplotlib import rc_context
 from synth.hypotheses import HypothesisRun
 from synth.themes.saturation import Saturation
 
-from .charts import _RC, BAR, INK, LOST, MUTED, WON, _figure, _svg, clean_label
+from .charts import _RC, INK, LOST, MUTED, WON, _figure, _svg, bar_colour, clean_label
 
 
 def _draw(sat: Saturation, name: str):
@@ -38,7 +38,7 @@ def _draw(sat: Saturation, name: str):
             ax.fill_between(xs, c.random_low, c.random_high, color="#cbd5e0", alpha=0.6, linewidth=0,
                             label=f"random orders (10th-90th pct, {sat.orders})")
             ax.plot(xs, c.random_mean, color=MUTED, linewidth=1.2, linestyle="--", label="random orders (mean)")
-        color = BAR.get(c.category, INK)
+        color = bar_colour(c.category)
         ax.step(xs, c.cumulative, where="post", color=color, linewidth=2.0, label="interview-date order")
         if c.last_new_at:
             ax.plot([c.last_new_at], [c.cumulative[c.last_new_at - 1]], "o", color=color, markersize=6)

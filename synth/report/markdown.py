@@ -126,7 +126,7 @@ def render_markdown(data: ReportData) -> str:
            "Contents: [Study summary](#study-summary) · "
            + "".join(f"[{t}](#{_anchor(t)}) · " for t in (CATEGORIES[c].themes_title for c in ("trigger", "pain")))
            + "[Alternatives](#alternatives-landscape) · "
-           "[Decision-making unit](#decision-making-unit) · [Hypotheses](#hypotheses) · [Saturation](#saturation) · "
+           f"[{CATEGORIES['dmu'].themes_title}](#{_anchor(CATEGORIES['dmu'].themes_title)}) · [Hypotheses](#hypotheses) · [Saturation](#saturation) · "
            "[ICP draft](#icp-draft) · "
            "[Validation](#validation-against-outcomes) · [Scored accounts](#scored-accounts) · [Appendix](#appendix)",
            ""]
@@ -141,7 +141,7 @@ def render_markdown(data: ReportData) -> str:
                    a.interviews, a.mentions, f"{a.won} / {a.lost}", a.theme_code,
                    f"“{a.quote.quote}” ({a.quote.cite})" if a.quote else None] for a in d.alternatives],
                  right=(2, 3, 4)) if d.alternatives else ["No alternatives extracted.", ""]
-    out += ["## Decision-making unit", ""]
+    out += [f"## {CATEGORIES['dmu'].themes_title}", ""]
     out += table(["role", "titles (mentions)", "interviews"],
                  [[human(r.role), ", ".join(f"{t} ×{n}" for t, n in r.titles), r.interviews] for r in d.dmu],
                  right=(2,)) if d.dmu else ["No buying-committee members extracted.", ""]
