@@ -161,3 +161,25 @@ def test_two_people_are_never_both_interviewers(tmp_path):
             "Bo: Trello? For a year or so. Does that matter?\nAnn: It does. Who chose it?\nBo: Me.\n")
     t = load_transcript(_write(tmp_path, "call.txt", body))
     assert t.interviewers == ["Ann"] and t.speaker_roles["Bo"] == "interviewee"
+
+
+def test_a_guest_the_title_names_is_not_a_co_host_for_answering_the_welcome_with_their_name(tmp_path):
+    body = ("Jonas Rosland  0:00\nHello everyone and welcome to another interview here at Hit Save. My name is "
+            "Jonas Rosland, and today I have with me,\n\n"
+            "Jack Breen  0:09\nHi everyone. I'm Jack Breen, and I'm making GigaSword.\n\n"
+            "Jonas Rosland  0:14\nAwesome. How many people are on the team?\n\n"
+            "Jack Breen  0:18\nIt is actually just me. The studio became an official company two weeks before the "
+            "Kickstarter launched, because I had to wait for the paperwork to clear.\n")
+    t = load_transcript(_write(tmp_path, "GigaSword - Interview with Jack Breen.txt", body))
+    assert t.interviewers == ["Jonas Rosland"] and t.interviewee == "Jack Breen"
+    t = load_transcript(_write(tmp_path, "gigasword.txt", body))  # no title: the hand-over says it
+    assert t.interviewers == ["Jonas Rosland"]
+
+
+def test_unlabelled_talk_the_welcome_and_calling_the_guest_are_the_hosts(tmp_path):
+    body = ("Hello everyone and welcome to another Hit Save podcast. I'm here with Rick Nicol of Goodboy Galaxy.\n\n"
+            "Yeah. Hi, I'm Rick from Goodboy Galaxy, and we have been making it for years.\n\n"
+            "It started as a game jam project, just a small weekend thing that grew and grew.\n\n"
+            "Fantastic. Thank you so much, Rick. This has been great.\n")
+    t = load_transcript(_write(tmp_path, "episode.txt", body))
+    assert [u.is_interviewer for u in t.turns] == [True, False, False, True]

@@ -21,6 +21,7 @@ from .talk import (
     LabelStats,
     answerer,
     host_monologue,
+    hosts_turn,
     introductions,
     is_crowd_label,
     is_mixed_label,
@@ -173,7 +174,8 @@ def _guests(turns, labels: list[str], hosts: list[str], names: Sequence[str]) ->
     the title, file name or front matter; introduced or welcomed by a host ("we're joined by
     Taylor", "Rebecca, welcome to the show"); or, where labels carry no names (`Speaker 3`), the
     label that answers when the others call the guest by name."""
-    found = [s for s in labels if s not in hosts and any(same_name(s, n, fuzzy=False) for n in names)]
+    # named in the title: the guest, even one who answers the host's welcome with their own name
+    found = [s for s in labels if any(same_name(s, n, fuzzy=False) for n in names)]
     if found:
         return found, 0.9
     introduced, cohosts = introductions(turns)
@@ -247,6 +249,7 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     top = max(labels, key=lambda x: (stats[x].share, stats[x].questions), default=None)
     if (top in guest and stats[top].share >= 0.3) or (guest and labels[0] in guest and _leads(stats, labels)):
         guest = []  # the person the title names runs it (asks most; opens and carries it): not a guest
+    opened = [s for s in opened if s not in guest]
     if guest and len(guest) < len(labels):
         # a podcast or panel: whoever is not the guest and takes part runs the conversation
         hosts = [s for s in dict.fromkeys([*opened, *study, *_regulars(stats, labels, guest)]) if s not in guest]
@@ -296,13 +299,15 @@ def _decide(turns, given: _Given) -> Decision:
             out.speaker_roles[s] = "interviewer" if s in who else "interviewee"
     hints = list(given.hints) if given.hints is not None else [None] * len(turns)
     hosts_only = not per_label and host_monologue(turns)
-    for t, hint in zip(turns, hints):
+    called = [*title_names(given.names), *(n for _, n in introductions(turns)[0])] if not per_label else []
+    for i, (t, hint) in enumerate(zip(turns, hints)):
         role = out.speaker_roles[t.speaker]
         if role != "interviewer" and not hint and out.interviewers and t.speaker not in corrected \
                 and speaks_as(t.text, out.interviewers, t.speaker):
             out.turn_is_interviewer.append(True)  # an interviewer's turn filed under another label
         elif role == "mixed":
-            out.turn_is_interviewer.append(hint == "interviewer" if hint else hosts_only or question_turn(t.text))
+            out.turn_is_interviewer.append(hint == "interviewer" if hint else hosts_only or question_turn(t.text)
+                                           or (not per_label and hosts_turn(t.text, i, called)))
         else:
             out.turn_is_interviewer.append(role == "interviewer")
     if hosts_only:

@@ -110,6 +110,11 @@ _HOSTING = re.compile(r"\b(?:welcome|thanks? (?:you )?(?:all )?for (?:coming|joi
                       r"podcast|(?:the|our) show|episode)\b", re.I)
 
 
+# a welcome that ends handing over to someone to introduce themselves: that is the guest
+_HANDS_OVER = re.compile(r"\b(?:with me|joining (?:me|us)(?: today)?(?: (?:is|are))?|(?:our|my) guests?(?: today)?"
+                         r"(?: (?:is|are))?|please welcome|introduce (?:yourself|themselves))[\s,:.-]*$", re.I)
+
+
 def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
     """Labels that open the conversation as its hosts: in the first turns they welcome people and
     introduce themselves by the name on their label ("Welcome to the Ladybug podcast. I'm Kelly.")."""
@@ -123,7 +128,7 @@ def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
         intros = [m for m in _SELF_INTRO.finditer(text) if same_name(t.speaker, m.group("name"), fuzzy=True)]
         if intros and (_HOSTING.search(text) or (chain and intros[0].start() <= 40)):
             hosts += [t.speaker] if t.speaker not in hosts else []
-            chain = True
+            chain = not _HANDS_OVER.search(text)
         else:
             chain = False
     return hosts
@@ -237,3 +242,21 @@ def answerer(turns, labels: Sequence[str], name: str, min_votes: int = 2) -> str
         return None
     (best, n), *rest = votes.most_common()
     return best if n >= min_votes and n > sum(v for _, v in rest) else None
+
+
+_WELCOME = re.compile(r"\bwelcome (?:back )?to\b", re.I)
+_THANKS_GUEST = re.compile(r"\bthanks?(?: you)?(?: so much| very much)? for (?:talking|joining|coming|being)\b", re.I)
+
+
+def hosts_turn(text: str, index: int, guest_names: Sequence[str]) -> bool:
+    """In talk with no per-person labels: does this turn read as the host's? The show's welcome at
+    the start, the guest called by name ("Thank you so much, Rick"), thanks for coming on."""
+    if index < 2 and _WELCOME.search(text):
+        return True
+    if _THANKS_GUEST.search(text):
+        return True
+    for name in guest_names:
+        first = name.split()[0]
+        if len(first) >= 3 and re.search(rf"(?:^|[.!?]\s+|,\s*){re.escape(first)}\b[,.!?]", text):
+            return True
+    return False
