@@ -1,14 +1,22 @@
 """`python -m evals.saturation`: does synth find where a study stopped adding themes?
 
-Generated studies (seeds 0-9): 16 interviews; the pain statements of the annotated studies, grouped
-by gold theme, are dealt out so that new themes appear only up to a planted interview k (6-12; every
-theme is introduced at or before k, one exactly at k) and every later interview repeats 2-4 themes
-already heard. The statements go through synth's real clustering (`cluster_category`, default
-parameters) and then `theme_saturation`; found = the interview (date order) where the last new theme
-appeared. Passing: |found - k| <= 1. The annotated studies' own saturation (gold themes and synth's
-end-to-end themes on the local extractor) is printed too.
+Generated studies: 16 interviews; the pain statements of an annotated study, grouped by gold theme
+(themes with 3+ statements), are dealt out so that new themes appear only up to a planted interview k
+(6-12; every theme is introduced at or before k, one exactly at k) and every later interview repeats
+2-4 themes already heard. Each planted theme is heard in at least two interviews (synth's definition of
+a theme: the one introduced at k recurs after k), and no statement is dealt twice (real interviewees do
+not repeat each other word for word; when a theme's statements run out it is not repeated again).
+The statements go through synth's real clustering (`cluster_category`, default parameters) and then
+`theme_saturation`; found = the interview (date order) where the last new theme appeared. Passing:
+|found - k| <= 1.
 
-    python -m evals.saturation              # both pools, 10 seeds each
+Seeds are declared here and never mixed: `DEV_SEEDS` on the dev study's statements are the ones to
+look at while changing the detection; `HELDOUT_SEEDS` (on the held-out study's statements, and on the
+dev study's as a second check) are only measured. The annotated studies' own saturation (gold themes)
+is printed too.
+
+    python -m evals.saturation              # dev seeds and held-out seeds
+    python -m evals.saturation --dev        # dev seeds only (tuning)
 """
 from __future__ import annotations
 
@@ -24,6 +32,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 RESULTS = Path(__file__).resolve().parent / "hypotheses_results.json"
 N_INTERVIEWS = 16
+DEV_SEEDS = tuple(range(0, 20))          # the dev study's pool: look at these while tuning
+HELDOUT_SEEDS = tuple(range(100, 110))   # measured only (held-out pool, and dev pool as a second check)
 
 
 def pools(study) -> dict[str, list[str]]:
@@ -46,19 +56,26 @@ def planted_study(pool: dict[str, list[str]], seed: int):
     firsts = sorted([1, k] + [rng.randint(1, k) for _ in range(len(themes) - 2)])
     intro = dict(zip(themes, firsts))
     decks = {t: rng.sample(pool[t], len(pool[t])) for t in themes}
+    left = {t: len(pool[t]) - 1 for t in themes}          # statements left after the first mention
     plan: dict[int, list[str]] = {i: [t for t in themes if intro[t] == i] for i in range(1, N_INTERVIEWS + 1)}
     for i in range(1, N_INTERVIEWS + 1):
-        heard = [t for t in themes if intro[t] < i and t not in plan[i]]
+        heard = [t for t in themes if intro[t] < i and t not in plan[i] and left[t] > 0]
         want = rng.randint(2, 4) if i > k else rng.randint(0, 2)
-        plan[i] += rng.sample(heard, min(want, len(heard)))
+        for t in rng.sample(heard, min(want, len(heard))):
+            plan[i].append(t)
+            left[t] -= 1
+    for t in themes:   # a theme is what two interviews share: one heard once recurs in a later interview
+        if sum(t in ts for ts in plan.values()) < 2 and left[t] > 0:
+            later = [i for i in range(intro[t] + 1, N_INTERVIEWS + 1) if i > k or i == intro[t] + 1]
+            plan[rng.choice(later)].append(t)
+            left[t] -= 1
     exs, dates, truth = [], {}, {}
     for i in range(1, N_INTERVIEWS + 1):
         f = f"g{seed:02d}_{i:02d}.txt"
         dates[f] = dt.date(2026, 1, 1) + dt.timedelta(days=3 * i)
         ex = Extraction(file=f, transcript_hash=f"h{seed}-{i}", extractor="generated")
         for t in plan[i]:
-            deck = decks[t]
-            s = deck.pop() if deck else rng.choice(pool[t])
+            s = decks[t].pop()
             ev = Evidence(quote=s, file=f, transcript_hash=ex.transcript_hash, speaker="Interviewee", turn_index=0,
                           char_start=0, char_end=len(s))
             p = PainPoint(statement=s, evidence=[ev])
@@ -91,37 +108,50 @@ def cluster(exs, embedder):
     return ThemeSet(themes=themes, unclustered={"pain": res.unclustered}, n_interviews=len(exs))
 
 
-def main() -> int:
+def generated(pool, seeds, emb) -> dict:
+    from synth.themes.saturation import theme_saturation
+
+    rows = []
+    for seed in seeds:
+        exs, dates, k, truth = planted_study(pool, seed)
+        sat = theme_saturation(cluster(exs, emb), exs, dates)
+        c = next(c for c in sat.curves if c.category == "pain")
+        exact = next(c for c in theme_saturation(planted_themes(exs, truth), exs, dates).curves
+                     if c.category == "pain")
+        rows.append({"seed": seed, "planted": k, "found": c.last_new_at, "themes": c.themes,
+                     "planted_themes": len(truth), "found_on_planted_themes": exact.last_new_at,
+                     "ok": c.last_new_at is not None and abs(c.last_new_at - k) <= 1,
+                     "ok_planted_themes": exact.last_new_at is not None and abs(exact.last_new_at - k) <= 1,
+                     "verdict": c.verdict})
+    return {"seeds": [seeds[0], seeds[-1]], "hits": sum(r["ok"] for r in rows),
+            "hits_planted_themes": sum(r["ok_planted_themes"] for r in rows), "studies": len(rows), "rows": rows}
+
+
+def main(argv=None) -> int:
+    import argparse
+
     from evals.gold import STUDIES, load_gold
     from synth.embed import Embedder
     from synth.themes.saturation import theme_saturation
 
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dev", action="store_true", help="dev seeds on the dev pool only (tuning)")
+    args = ap.parse_args(argv)
     emb = Embedder()
     out: dict = {"generated": {}, "annotated": {}}
-    for name in ("heldout", "dev"):
-        study = load_gold(STUDIES[name])
-        pool = pools(study)
-        rows = []
-        for seed in range(10):
-            exs, dates, k, truth = planted_study(pool, seed)
-            sat = theme_saturation(cluster(exs, emb), exs, dates)
-            c = next(c for c in sat.curves if c.category == "pain")
-            exact = next(c for c in theme_saturation(planted_themes(exs, truth), exs, dates).curves
-                         if c.category == "pain")
-            rows.append({"seed": seed, "planted": k, "found": c.last_new_at, "themes": c.themes,
-                         "planted_themes": len(truth), "found_on_planted_themes": exact.last_new_at,
-                         "ok": c.last_new_at is not None and abs(c.last_new_at - k) <= 1,
-                         "ok_planted_themes": exact.last_new_at is not None and abs(exact.last_new_at - k) <= 1,
-                         "verdict": c.verdict})
-        hits = sum(r["ok"] for r in rows)
-        exact_hits = sum(r["ok_planted_themes"] for r in rows)
-        out["generated"][name] = {"hits": hits, "hits_planted_themes": exact_hits, "studies": len(rows),
-                                  "rows": rows}
-        print(f"generated from the {name} pool: planted point found within one interview in {hits}/10 "
-              f"through synth's clustering, {exact_hits}/10 on the planted themes")
-        for r in rows:
+    runs = [("dev", "dev", DEV_SEEDS)] + ([] if args.dev else [("heldout", "heldout", HELDOUT_SEEDS),
+                                                              ("dev", "dev_pool_heldout_seeds", HELDOUT_SEEDS)])
+    studies = {n: load_gold(STUDIES[n]) for n in {r[0] for r in runs}}
+    for name, key, seeds in runs:
+        res = generated(pools(studies[name]), seeds, emb)
+        out["generated"][key] = res
+        print(f"generated from the {name} pool, seeds {seeds[0]}-{seeds[-1]}: planted point found within one "
+              f"interview in {res['hits']}/{res['studies']} through synth's clustering, "
+              f"{res['hits_planted_themes']}/{res['studies']} on the planted themes")
+        for r in res["rows"]:
             print(f"  seed {r['seed']}: planted {r['planted']}, found {r['found']} ({r['themes']} themes found, "
                   f"{r['planted_themes']} planted; on the planted themes: {r['found_on_planted_themes']})")
+    for name, study in studies.items():
         gold_ts = study.to_themeset()
         dates = {a.file: a.interview_date for a in study.accounts if a.file}
         sat = theme_saturation(gold_ts, study.to_extractions(), dates)
@@ -130,9 +160,10 @@ def main() -> int:
                                    "verdict": c.verdict} for c in sat.curves]
         for c in sat.curves:
             print(f"  {name} gold {c.category}: {c.cumulative} -> {c.verdict}")
-    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    previous["saturation"] = out
-    RESULTS.write_text(json.dumps(previous, indent=1, default=str) + "\n")
+    if not args.dev:
+        previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        previous["saturation"] = out
+        RESULTS.write_text(json.dumps(previous, indent=1, default=str) + "\n")
     return 0
 
 

@@ -67,3 +67,20 @@ def test_too_few_interviews_and_seeded_orders_are_deterministic():
     assert c.verdict.startswith("Too few interviews")
     ts, exs, dates = _study([["A"], ["B"], ["A", "C"], ["B", "C"], ["A"]])
     assert theme_saturation(ts, exs, dates, seed=3) == theme_saturation(ts, exs, dates, seed=3)
+
+
+def test_the_planted_studies_are_honest():
+    """evals/saturation.py's generator: dev and held-out seeds apart, no statement dealt twice, every planted
+    theme heard in two interviews (synth's definition of a theme), none first heard after k, one at k."""
+    from evals.saturation import DEV_SEEDS, HELDOUT_SEEDS, planted_study
+
+    assert not set(DEV_SEEDS) & set(HELDOUT_SEEDS)
+    pool = {f"T{t}": [f"theme {t} statement {s}" for s in range(3 + t)] for t in range(6)}
+    for seed in list(DEV_SEEDS[:5]) + list(HELDOUT_SEEDS[:5]):
+        exs, dates, k, truth = planted_study(pool, seed)
+        said = [it.statement for e in exs for it in e.pains]
+        assert len(said) == len(set(said))
+        firsts = {t: min(int(f[-6:-4]) for f, _ in rows) for t, rows in truth.items()}
+        assert all(len({f for f, _ in rows}) >= 2 for rows in truth.values())
+        assert max(firsts.values()) == k and 6 <= k <= 12
+        assert any(e.pains for e in exs[k:])   # later interviews repeat known themes

@@ -22,8 +22,8 @@ Method = Literal["llm", "related", "items"]
 METHOD_TEXT: dict[str, str] = {
     "llm": "LLM judgement: one call per (hypothesis set, transcript chunk); every quote it cites is "
            "located verbatim in an interviewee turn and checked to be about the hypothesis",
-    "related": "related evidence (offline, no LLM): interviewee sentences and extracted items whose "
-               "MiniLM embedding is close to the hypothesis, compared with the other hypotheses; "
+    "related": "related evidence (offline, no LLM): extracted items and interviewee sentences that are "
+               "closer to this hypothesis than to the others of the set (MiniLM similarity); "
                "\"contradicts\" only where a clear dismissal is said (\"not really an issue\"). "
                "It finds where the subject comes up, not whether the claim is true",
     "items": "extracted items: an interview supports the ICP criterion when it has one of the items "

@@ -17,7 +17,7 @@ the dev study, `python -m evals.hypotheses --sweep --study dev`; the held-out st
    a hypothesis by how much more it is about this one than about the others.
 3. interview score: `ITEM_WEIGHT` x the mean of its `TOP_ITEMS` best items + the rest x the mean of its
    `TOP_SENTENCES` best sentences (items are the sharper evidence: on dev the items alone separate
-   interviews better than the sentences alone, AUC 0.85 vs 0.75), minus half the hypothesis' median
+   interviews better than the sentences alone, AUC 0.83-0.85 vs 0.75), minus half the hypothesis' median
    over interviews (a hypothesis the study talks about everywhere needs more to count).
 4. supports when the score reaches `RELATED_THRESHOLD` and at least one of the best units' quotes is
    itself close to the hypothesis (`QUOTE_FLOOR`): the quote shown must be about the claim.
