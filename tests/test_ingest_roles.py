@@ -183,3 +183,16 @@ def test_unlabelled_talk_the_welcome_and_calling_the_guest_are_the_hosts(tmp_pat
             "Fantastic. Thank you so much, Rick. This has been great.\n")
     t = load_transcript(_write(tmp_path, "episode.txt", body))
     assert [u.is_interviewer for u in t.turns] == [True, False, False, True]
+
+
+def test_numbered_audience_members_share_the_part_of_the_one_who_asks(tmp_path):
+    body = ("Pablo: Welcome to the panel. What got you into this?\nWill: A friend showed me the code.\n"
+            "Pablo: And you?\nGloria: A summer programme, years ago, and I never left.\n"
+            "Audience 1: How do you pick what to review? And how long does it take?\n"
+            "Gloria: Whatever is blocking most people. Usually a day.\n"
+            "Audience 1: Even for big changes?\nGloria: Those take a week, sometimes a month.\n"
+            "Audience 2: I run a meetup and our new members never come back after the second session.\n"
+            "Will: That happens everywhere. Pair them up with someone on day one.\n")
+    t = load_transcript(_write(tmp_path, "panel.txt", body))
+    assert t.speaker_roles["Audience 1"] == t.speaker_roles["Audience 2"] == "interviewer"
+    assert t.speaker_roles["Will"] == t.speaker_roles["Gloria"] == "interviewee"

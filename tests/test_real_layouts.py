@@ -133,7 +133,6 @@ def test_moderator_label_asking_audience_questions():
 # ---------------------------------------------------------------- other layouts
 
 
-@pytest.mark.xfail(strict=True, reason="'Audience 3', 'Audience 4', 'Audience 5' (audience members asking the panel) are read as interviewees")
 def test_name_alone_on_a_line_then_its_paragraph():
     check("15_btctranscripts-adoptingbitcoin_onboarding-bitcoin-and-lightning-developers.md")
 

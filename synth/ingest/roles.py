@@ -159,6 +159,16 @@ def _extra_interviewers(stats: dict[str, LabelStats], chosen: list[str], named: 
             and stats[s].mean < 0.5 * longest]
 
 
+def _same_crowd(labels: list[str], chosen: list[str]) -> list[str]:
+    """`Audience 3`, `Audience 4`: numbered members of a crowd one of whose members asks as an
+    interviewer (`Audience 1`) have that part too: the audience questioning a panel."""
+    def family(s: str) -> Optional[str]:
+        head, _, num = s.rpartition(" ")
+        return head.casefold() if num.isdigit() and is_crowd_label(head) else None
+    asking = {family(s) for s in chosen} - {None}
+    return [s for s in labels if family(s) in asking]
+
+
 def _confidence(stats: dict[str, LabelStats], interviewers: list[str], named: list[str]) -> float:
     """How sure the talk-based guess is: the gap between the interviewers' question share and the
     most questioning other label, and whether anyone asked at all."""
@@ -269,6 +279,7 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
                    and stats[s].questions >= 0.5 * stats[s].turns]
     chosen = [*(s for s in study if s not in chosen), *chosen]
     chosen += [s for s in _extra_interviewers(stats, chosen, labels) if s not in chosen]
+    chosen += [s for s in _same_crowd(labels, chosen) if s not in chosen]
     source = "study" if study else ("heuristic" if chosen else base.source)
     return _Pick(chosen, source, 1.0 if opened or study else None)
 
