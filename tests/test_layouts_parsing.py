@@ -201,3 +201,18 @@ def test_ai_summary_above_a_transcript_with_no_transcript_heading_is_not_speech(
     assert "pricing" not in t.text and t.interviewers == ["Sam Lee"]
     t, _ = _load(tmp_path, "intro.md", "Welcome, everyone.\n\nSam Lee: How do you track renewals?\nAna Ruiz: Badly.\n")
     assert t.kind == "dialogue" and t.turns[0].text == "Welcome, everyone."  # no summary: text kept
+
+
+def test_measure_places_a_turn_that_starts_mid_line(tmp_path):
+    """evals.real: an annotated turn with a `col` is matched to the parsed turn running at that column."""
+    from evals.real.measure import measure_file
+
+    body = "<strong>How do you deploy?</strong><br />  By hand.\n\n<strong>Why?</strong><br /> Budget.\n"
+    t, _ = _load(tmp_path, "c.md", body)
+    col = body.index("By hand")
+    ann = {"kind": "dialogue", "speakers": {}, "turns": [
+        {"line": 1, "role": "interviewer"}, {"line": 1, "col": col, "role": "interviewee"},
+        {"line": 3, "role": "interviewer"}, {"line": 3, "col": len("<strong>Why?</strong><br /> "), "role": "interviewee"}]}
+    starts = [0, body.index("\n") + 1, body.index("<strong>Why")]
+    r = measure_file(t, ann, "dev", line_starts=starts)
+    assert (r.turns_right, r.turns_total) == (4, 4)

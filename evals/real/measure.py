@@ -56,9 +56,10 @@ class Gold:
 
     def __init__(self, ann: dict):
         self.labels = {_key(k): v for k, v in (ann.get("speakers") or {}).items()}
-        turns = sorted((int(t["line"]), t["role"]) for t in ann.get("turns") or [])
-        self.turn_lines = [ln for ln, _ in turns]
-        self.turn_roles = [r for _, r in turns]
+        turns = sorted((int(t["line"]), int(t.get("col") or 0), t["role"]) for t in ann.get("turns") or [])
+        self.turn_lines = [ln for ln, _, _ in turns]
+        self.turn_cols = [c for _, c, _ in turns]
+        self.turn_roles = [r for _, _, r in turns]
         self.not_speech = [tuple(r) for r in ann.get("notes_lines") or []]
 
     def in_notes(self, line: Optional[int]) -> bool:
@@ -79,8 +80,23 @@ class Gold:
         return role
 
 
-def _covering(t: Transcript, line: int) -> Optional[int]:
-    """Index of the parsed turn running at source `line` (the last one starting at or before it)."""
+def _covering(t: Transcript, line: int, col: int = 0, line_starts: Optional[list[int]] = None) -> Optional[int]:
+    """Index of the parsed turn running at source `line` (the last one starting at or before it). With
+    the file's line offsets, at character `col` of the line: a question and its answer on one line
+    are two turns, the second starting where its mapped text starts."""
+    if line_starts and 0 < line <= len(line_starts):
+        at, best, prev_line = line_starts[line - 1] + col, None, None
+        for i, u in enumerate(t.turns):
+            if not u.source_line or u.source_line > len(line_starts):
+                continue
+            start = line_starts[u.source_line - 1]
+            if u.source_line == prev_line:  # a second turn on a line starts mid-line
+                start = u.source_offset(0) if u.source_offset(0) is not None else start
+            prev_line = u.source_line
+            if start > at:
+                break
+            best = i
+        return best
     starts = [(u.source_line or 0) for u in t.turns]
     i = bisect.bisect_right(starts, line) - 1
     return i if i >= 0 and starts[i] else None
@@ -117,11 +133,11 @@ def measure_file(t: Transcript, ann: dict, split: str, ex: Optional[Extraction] 
     # turns
     if kind != "notes":
         if gold.turn_lines:
-            for line, role in zip(gold.turn_lines, gold.turn_roles):
+            for line, col, role in zip(gold.turn_lines, gold.turn_cols, gold.turn_roles):
                 if gold.in_notes(line):
                     continue
                 r.turns_total += 1
-                i = _covering(t, line)
+                i = _covering(t, line, col, line_starts)
                 if i is not None and t.turns[i].is_interviewer == (role == "interviewer"):
                     r.turns_right += 1
         else:
