@@ -196,3 +196,29 @@ def test_numbered_audience_members_share_the_part_of_the_one_who_asks(tmp_path):
     t = load_transcript(_write(tmp_path, "panel.txt", body))
     assert t.speaker_roles["Audience 1"] == t.speaker_roles["Audience 2"] == "interviewer"
     assert t.speaker_roles["Will"] == t.speaker_roles["Gloria"] == "interviewee"
+
+
+def test_runner_prints_saved_results_as_markdown(tmp_path, capsys):
+    import json
+
+    from evals.real.__main__ import main, summarize
+    from evals.real.measure import FileResult
+
+    r = FileResult(file="a.md", split="dev", layout="otter", kind="dialogue", dialogue_ok=True, turns_total=4,
+                   turns_right=3, labels_total=2, labels_right=2, items=5, items_interviewer=1)
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps({"dev": {"summary": {"ALL": summarize([r]), "otter": summarize([r])}}}))
+    assert main(["--markdown", str(saved)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "**dev**" and out[-2].startswith("| otter | 1 | 1/1 | 0/0 | 100.0% of 2 | 75.0% of 4 |")
+    assert out[-1].startswith("| **ALL** |") and "| 5 | 1 |" in out[-1]
+
+
+def test_interviewer_named_in_a_header_sentence(tmp_path):
+    body = ("# Transcript of an interview\n\n## Details\n\nInterview took place on May 2. Interviewer is Jonas Rosland.\n\n"
+            "## Transcript\nJonas Rosland  0:21\nSo what are you building?\n\nAmy Chu  0:25\nA puzzle game. "
+            "Why do you ask? Is it not obvious? Have you not seen it?\n\nJonas Rosland  0:40\nIt looks great.\n")
+    t = load_transcript(_write(tmp_path, "interview.md", body))
+    assert t.interviewers == ["Jonas Rosland"] and t.interviewer_source == "front_matter"
+    t = load_transcript(_write(tmp_path, "call.txt", "Kim: I was interviewed by Lou Berg once, why?\nLou: Fine.\n"))
+    assert t.interviewer_source != "front_matter"

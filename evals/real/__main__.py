@@ -5,6 +5,7 @@
     python -m evals.real --no-extract     # reading and roles only (seconds)
     python -m evals.real --files          # one line per file as well
     python -m evals.real --out FILE       # default: evals/real/results.json
+    python -m evals.real --markdown FILE  # a saved results JSON's tables as markdown
 
 Each half is ingested as one study (as a user would drop a folder), then extracted offline. The
 numbers: dialogue read as dialogue (notes recognised as notes), role accuracy per label and per
@@ -121,6 +122,20 @@ def table(title: str, groups: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def markdown(title: str, groups: dict[str, dict]) -> str:
+    """The same table as `table`, as markdown (evals/README.md's real-transcripts section)."""
+    head = ("layout", "files", "dialogue read", "notes seen", "label acc", "turn acc", "invented", "items",
+            "interviewer ev", "not-speech ev", "markup quotes")
+    lines = [f"**{title}**", "", "| " + " | ".join(head) + " |", "|---" + "|--:" * (len(head) - 1) + "|"]
+    for name, s in sorted(groups.items(), key=lambda kv: (kv[0] == "ALL", kv[0])):
+        cells = (f"**{name}**" if name == "ALL" else name, str(s["files"]), f"{s['dialogue_read']}/{s['dialogue_files']}",
+                 f"{s['notes_recognised']}/{s['notes_files']}", f"{_p(s['label_accuracy'])} of {s['labels']}",
+                 f"{_p(s['turn_accuracy'])} of {s['turns']:,}", str(s["invented_speakers"]), f"{s['items']:,}",
+                 str(s["items_interviewer"]), str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']:,}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def by_layout(rs: list[FileResult]) -> dict[str, dict]:
     layouts = sorted({r.layout for r in rs})
     out = {lay: summarize([r for r in rs if r.layout == lay]) for lay in layouts}
@@ -151,7 +166,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--files", action="store_true", help="one line per file")
     ap.add_argument("--out", type=Path, default=None, help="write results JSON here (default with both "
                                                            "splits and extraction: evals/real/results.json)")
+    ap.add_argument("--markdown", type=Path, default=None, metavar="RESULTS",
+                    help="print the tables of a saved results JSON as markdown, run nothing")
     args = ap.parse_args(argv)
+    if args.markdown:
+        saved = json.loads(args.markdown.read_text(encoding="utf-8"))
+        print("\n\n".join(markdown(split, data["summary"]) for split, data in saved.items()))
+        return 0
     anns = annotations(args.root)
     if not anns:
         print(f"no annotations under {args.root / 'annotations'}", file=sys.stderr)

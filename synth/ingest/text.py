@@ -145,11 +145,23 @@ _RUNS_IT = re.compile(r"^\W{0,4}(?:session\s+)?(?:facilitators?|moderators?|host
                      r"researchers?)(?:\s*\(s\))?\W{0,4}\s*:\s*(?P<names>[^:]{2,120})$", re.I)
 
 
+_PERSON = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+# the same said as a sentence: "Interviewer is Jonas Rosland.", "Interviewed by Sam Lee and Jo Park."
+_RUNS_IT_SAID = re.compile(rf"\b(?i:(?:the )?(?:interviewers?|hosts?|moderators?|facilitators?) (?:is|are|was|were)|"
+                           rf"(?:interviewed|hosted|moderated|facilitated) by)\s+(?P<names>{_PERSON}"
+                           rf"(?:\s*(?:,|and|&)\s*{_PERSON})*)")
+_LABELLED = re.compile(r"^\W{0,4}[\w .'’-]{1,40}\W{0,4}:\s")  # a speaker's line, not a header
+
+
 def _facilitators(lines: list[str], first: int) -> str:
-    """`Session facilitator(s): Gina Boysun, Justin Myers` in a header: who runs the conversation."""
+    """`Session facilitator(s): Gina Boysun, Justin Myers` (or "Interviewer is Jonas Rosland.") in a
+    header: who runs the conversation."""
     for ln in lines[first:first + 15]:
         m = _RUNS_IT.match(ln.strip().replace("**", ""))
         if m and len(m.group("names").split()) <= 10 and not m.group("names").rstrip().endswith((".", "?")):
+            return m.group("names").strip()
+        m = _RUNS_IT_SAID.search(ln.replace("**", ""))
+        if m and not _LABELLED.match(ln):
             return m.group("names").strip()
     return ""
 
