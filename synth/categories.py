@@ -56,14 +56,14 @@ TriggerKind = Literal[
 AlternativeKind = Literal["manual", "spreadsheet", "homegrown", "competitor", "adjacent_tool", "nothing"]
 DmuRole = Literal["champion", "economic_buyer", "influencer", "blocker", "user"]
 DMU_ROLES: tuple[str, ...] = get_args(DmuRole)   # the one role order: DMU tables, ICP rules, reports
-Category = Literal["pain", "trigger", "alternative", "dmu"]
+Category = Literal["pain", "trigger", "alternative", "dmu"]  # the built-in ones; the table may hold more
 
 
 class Item(BaseModel):
     """Common part of every extracted item."""
 
     id: str = ""
-    category: Category
+    category: str = Field(description="its entry in the categories table (each item class pins its own)")
     statement: str = Field(description="short normalized statement in plain words")
     evidence: list[Evidence] = Field(default_factory=list)
     dismissed: bool = Field(False, description="raised then dismissed by the speaker; not counted")
@@ -195,6 +195,8 @@ class LocalRule(BaseModel):
     threshold: float = Field(description="minimum adjusted example similarity")
     cap_per_1000_words: float = Field(description="at most this many items per 1,000 interviewee words")
     cap_min: int = Field(2, description="... but never fewer than this")
+    examples: list[str] = Field(default_factory=list, description="example sentences of a category that "
+                                "prompts/local_examples_v2.yaml and the shipped classifier do not know")
 
 
 class CategorySpec(BaseModel):
@@ -213,7 +215,10 @@ class CategorySpec(BaseModel):
     code: str = Field(description="short code of its themes in reports and the browser: P3 is the third pain theme")
     themes_title: str = Field(description="heading of its themes in the CLI, the report and the browser")
     noun: str = Field(description="what the chunk schema's docstring calls its items ('pains', 'buyers')")
+    prompt: str = Field("", description="what the extraction prompt says about it, added to prompts/extract_v1.md "
+                                        "(the built-in four are described there)")
     colour: str = Field(description="its bars and lines in the report's charts")
+    blurb: str = Field("", description="the line under its themes' heading in the HTML report")
     local: LocalRule = Field(description="the offline extractor's thresholds")
 
 
@@ -221,10 +226,13 @@ class CategorySpec(BaseModel):
 CATEGORIES: dict[str, CategorySpec] = {
     "pain": CategorySpec(name="pain", model=PainPoint, output=PainOut, field="pains", title="Pain points",
                          grouping="embedding", shown=2, code="P", themes_title="Pain themes", noun="pains", colour="#2b6cb0",
+                         blurb="The operational problems interviewees described, ranked by the same rules.",
                          local=LocalRule(threshold=0.30, cap_per_1000_words=11.0)),
     "trigger": CategorySpec(name="trigger", model=Trigger, output=TriggerOut, field="triggers",
                             title="Triggering events", grouping="embedding", shown=1, code="T",
                             themes_title="Trigger themes", noun="triggers", colour="#4c51bf",
+                            blurb="What changed that made the account buyable now, ranked by coverage, spread across "
+                                  "accounts, recency and how much more often won accounts mention it than lost ones.",
                             local=LocalRule(threshold=0.35, cap_per_1000_words=12.0)),
     "alternative": CategorySpec(name="alternative", model=Alternative, output=AlternativeOut, field="alternatives",
                                 title="Alternatives", grouping="name", shown=3, code="A", themes_title="Alternatives",

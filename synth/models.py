@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_serializer, model_validator
 
 # the item types and the categories table live in synth/categories.py; re-exported: every stage reads them here
 from synth.categories import (  # noqa: F401
@@ -231,6 +231,8 @@ class Extraction(BaseModel):
     triggers: list[Trigger] = Field(default_factory=list)
     alternatives: list[Alternative] = Field(default_factory=list)
     dmu: list[DmuMember] = Field(default_factory=list)
+    # items of a category added to the table beyond the four built-in lists, by category name
+    more: dict[str, list[SerializeAsAny[Item]]] = Field(default_factory=dict)
     traits: AccountTraits = Field(default_factory=AccountTraits)
     stats: ExtractionStats = Field(default_factory=ExtractionStats)
     failed_chunks: list[ChunkFailure] = Field(default_factory=list)
@@ -240,11 +242,31 @@ class Extraction(BaseModel):
         return bool(self.failed_chunks)
 
     def items(self) -> list[Item]:
-        return [it for spec in CATEGORIES.values() for it in getattr(self, spec.field)]
+        return [it for c in CATEGORIES for it in self.of(c)]
+
+    def of(self, category: str) -> list[Item]:
+        """The items of one category of the table (its own list, or its entry in `more`)."""
+        field = CATEGORIES[category].field
+        return getattr(self, field) if field in type(self).model_fields else self.more.setdefault(category, [])
 
     def add(self, item: Item) -> None:
         """File an item under its category's list."""
-        getattr(self, CATEGORIES[item.category].field).append(item)
+        self.of(item.category).append(item)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_more(self, handler):
+        # stored extractions of the built-in categories read exactly as before `more` existed
+        data = handler(self)
+        if isinstance(data, dict) and not any((data.get("more") or {}).values()):
+            data.pop("more", None)
+        return data
+
+    @field_validator("more", mode="before")
+    @classmethod
+    def _typed(cls, v):
+        # each list read as its category's item class; a category no longer in the table is left out
+        return {c: [CATEGORIES[c].model.model_validate(x) if isinstance(x, dict) else x for x in xs]
+                for c, xs in (v or {}).items() if c in CATEGORIES}
 
 
 def export_schema() -> dict:
@@ -277,7 +299,7 @@ class Theme(BaseModel):
     """A cluster of items of one category, recurring across interviews, reviewed by a person."""
 
     id: str = Field(description="stable across re-runs: matched to earlier themes by member overlap")
-    category: Category
+    category: str = Field(description="a category of the table (synth/categories.py)")
     label: str
     definition: Optional[str] = None
     keyphrases: list[str] = Field(default_factory=list)

@@ -13,8 +13,9 @@ def test_codes_and_headings_are_the_tables(monkeypatch):
     from synth.report import data
     from synth.web import views
 
-    assert data.CODE == {c: CATEGORIES[c].code for c in models.CLUSTERED_CATEGORIES}
-    assert views.SECTIONS == tuple((c, CATEGORIES[c].themes_title) for c in THEME_SECTIONS)
+    assert {c: data.theme_code(c, 3) for c in models.CLUSTERED_CATEGORIES} == {
+        c: f"{CATEGORIES[c].code}3" for c in models.CLUSTERED_CATEGORIES}
+    assert views.theme_sections() == [(c, CATEGORIES[c].themes_title) for c in THEME_SECTIONS]
     assert len({s.code for s in CATEGORIES.values()}) == len(CATEGORIES)
 
 

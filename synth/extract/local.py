@@ -44,7 +44,9 @@ from synth.models import (
 from synth.resources import load_data
 
 EXAMPLES_FILE = "local_examples_v2.yaml"
-CATEGORIES = [*CATEGORY_TABLE, "none"]
+# the categories the examples file and the shipped classifier know (the classifier reads their example
+# similarities by position); any other category of the table is scored by its own examples: added_categories
+CATEGORIES = [*local_model.SCORED, "none"]
 # minimum adjusted similarity per category, chosen on the dev study (evals/gold; see evals/README.md):
 # the categories table's `local` rule (synth/categories.py), like the caps below
 THRESHOLDS = {c: spec.local.threshold for c, spec in CATEGORY_TABLE.items()}
@@ -184,14 +186,40 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
         if "alternative" not in d and len(d) < 2 and speech.speech_alternative(u.text):
             d["alternative"] = RULE_SCORE
         out.append(d)
+    _added_scores(us, vectors, model_path, out)
     return out
+
+
+def added_categories() -> list[str]:
+    """Categories added to the table after the examples file and the classifier were made: each is
+    scored by its own example sentences (`LocalRule.examples`) against its table threshold."""
+    return [c for c in CATEGORY_TABLE if c not in CATEGORIES]
+
+
+def _added_scores(us: list[speech.Unit], vectors: np.ndarray, model_path: Optional[str],
+                  cats: list[dict[str, float]]) -> None:
+    """Add each added category a unit qualifies for (its example similarity over the threshold and over
+    small talk), while the unit has fewer than two categories."""
+    added = added_categories()
+    if not added or not len(vectors):
+        return
+    emb = Embedder(model_path=model_path)
+    none = example_similarities(vectors, model_path)[:, CATEGORIES.index("none")]
+    for c in added:
+        rule = CATEGORY_TABLE[c].local
+        m = vectors @ emb.encode(rule.examples).T
+        sim = np.sort(m, axis=1)[:, -min(3, m.shape[1]):].mean(axis=1)
+        for i, d in enumerate(cats):
+            if not us[i].why_not and len(d) < 2 and sim[i] >= rule.threshold and sim[i] - none[i] >= MARGIN_OVER_NONE:
+                d[c] = float(sim[i] - rule.threshold)
 
 
 def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]]:
     """Keep, per category, only the strongest sentences up to a cap that grows with interview length."""
     keep: list[list[str]] = [[] for _ in cats]
-    for c in CATEGORIES[:-1]:
-        cap = max(CAP_MIN[c], round(CAP_PER_1000_WORDS[c] * words / 1000))
+    for c in [*CATEGORIES[:-1], *added_categories()]:
+        rule = CATEGORY_TABLE[c].local
+        cap = max(CAP_MIN.get(c, rule.cap_min), round(CAP_PER_1000_WORDS.get(c, rule.cap_per_1000_words) * words / 1000))
         ranked = sorted((i for i, d in enumerate(cats) if c in d and d[c] != RULE_SCORE), key=lambda i: (-cats[i][c], i))
         for i in ranked[:cap]:
             keep[i].append(c)
@@ -204,6 +232,8 @@ def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]
 
 def _item(c: str, s: str, ev: Evidence, dismissed: bool, vendors: list[str], interview_date) -> Optional[Item]:
     stmt = clean_statement(s)
+    if c not in CATEGORIES:  # an added category: its statement and quote, no fields of its own filled
+        return CATEGORY_TABLE[c].model(statement=stmt, dismissed=dismissed, evidence=[ev])
     if c == "pain":
         q = cues.find_quantity(s)
         sev = 3 + (1 if _STRONG.search(s) else 0) + (1 if q else 0) - (1 if _MILD.search(s) else 0)

@@ -12,7 +12,7 @@ import numpy as np
 
 from synth.icp.validate import metrics_line
 from synth.llm.ledger import PROBE_PURPOSES
-from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Alternative, Evidence, Item, ThemeSet
+from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, THEME_SECTIONS, Alternative, Evidence, Item, ThemeSet
 from synth.themes.facts import StudyFacts
 from synth.workspace import Workspace
 
@@ -35,7 +35,11 @@ from .model import (
     hms,
 )
 
-CODE = {c: CATEGORIES[c].code for c in CLUSTERED_CATEGORIES}
+
+def theme_code(category: str, rank: int) -> str:
+    """P3: the third pain theme (the category's short code in the table, then the rank)."""
+    return f"{CATEGORIES[category].code if category in CATEGORIES else '?'}{rank}"
+
 MAX_QUOTES = 4
 
 
@@ -83,7 +87,7 @@ def _theme_views(ts: ThemeSet, category: str, by_id: dict[str, Item], study: Stu
     for th in themes:
         accts, won, lost = study.won_lost(th.files)
         out.append(ThemeView(
-            id=th.id, category=category, code=f"{CODE[category]}{th.rank}", label=th.label,
+            id=th.id, category=category, code=theme_code(category, th.rank), label=th.label,
             definition=th.definition, keyphrases=th.keyphrases, rank=th.rank, score=th.score, pinned=th.pinned,
             label_source=th.label_source, items=len(th.item_ids), interviews=len(th.files),
             coverage=len(th.files) / n if n else 0.0, accounts=accts, won=won, lost=lost,
@@ -97,7 +101,7 @@ def _alternatives(items: list[Item], ts: Optional[ThemeSet], study: StudyFacts) 
     code_of: dict[str, str] = {}
     for th in (ts.themes if ts else []):
         if CATEGORIES[th.category].grouping == "name":
-            code_of.update({i: f"{CODE[th.category]}{th.rank}" for i in th.item_ids})
+            code_of.update({i: theme_code(th.category, th.rank) for i in th.item_ids})
     groups: dict[str, list[Alternative]] = defaultdict(list)
     for it in items:
         if isinstance(it, Alternative) and not it.dismissed:
@@ -251,8 +255,8 @@ def build_report_data(ws: Workspace, icp_result: Any = None, embedding_model: Op
     n = len(exs)
     data = ReportData(summary=_summary(ws, exs, items, ts, study))
     if ts is not None:
-        data.triggers = _theme_views(ts, "trigger", by_id, study, n)
-        data.pains = _theme_views(ts, "pain", by_id, study, n)
+        data.theme_sections = {c: _theme_views(ts, c, by_id, study, n) for c in THEME_SECTIONS
+                               if CATEGORIES[c].grouping == "embedding"}
         data.unclustered = {k: len(v) for k, v in sorted(ts.unclustered.items())}
         data.unclustered_items = [
             ItemNote(id=i, category=cat, statement=by_id[i].statement, quote=_first_quote(by_id[i]))

@@ -19,7 +19,7 @@ from .findings import html_section
 from .model import ReportData, human, num, pct
 from .template import CSS, TEMPLATE
 
-TOC = [("summary", "Study summary"), ("triggers", "trigger"), ("pains", "pain"),  # a category: its themes_title
+TOC = [("summary", "Study summary"), ("themes", "themes"),  # "themes": one entry per section of themes
        ("map", "Theme map"), ("alternatives", "Alternatives landscape"), ("dmu", "Decision-making unit"),
        ("hypotheses", "Hypotheses"), ("saturation", "Saturation"), ("icp", "ICP draft"), ("validation", "Validation against outcomes"), ("accounts", "Scored accounts"),
        ("appendix", "Appendix")]
@@ -57,7 +57,7 @@ def build_charts(data: ReportData) -> dict[str, Optional[str]]:
 
     s = data.summary
     out: dict[str, Optional[str]] = {}
-    for cat, themes in (("trigger", data.triggers), ("pain", data.pains)):
+    for cat, themes in data.sections():
         out[f"themes-{cat}"] = charts.theme_chart(themes, s.interviews, s.won, s.lost, f"chart-{cat}")
     out["map"] = charts.map_chart(data.item_map, data.themes)
     out["saturation"] = saturation_chart(data.saturation)
@@ -71,18 +71,14 @@ def render_html(data: ReportData, chart_svgs: Optional[dict[str, Optional[str]]]
     from . import charts
 
     svgs = chart_svgs if chart_svgs is not None else build_charts(data)
-    blurbs = {
-        "trigger": "What changed that made the account buyable now, ranked by coverage, spread across "
-                   "accounts, recency and how much more often won accounts mention it than lost ones.",
-        "pain": "The operational problems interviewees described, ranked by the same rules.",
-    }
     sections = []
-    for cat, sid, themes in (("trigger", "triggers", data.triggers), ("pain", "pains", data.pains)):
-        title = CATEGORIES[cat].themes_title
-        sections.append({"id": sid, "title": title, "blurb": blurbs[cat], "themes": themes,
+    for cat, themes in data.sections():
+        spec = CATEGORIES[cat]
+        sections.append({"id": spec.field, "category": cat, "title": spec.themes_title, "blurb": spec.blurb, "themes": themes,
                          "shown": min(len(themes), charts.MAX_ROWS),
                          "chart": _svg(svgs.get(f"themes-{cat}"))})
-    toc = [(sid, CATEGORIES[t].themes_title if t in CATEGORIES else t) for sid, t in TOC]
+    toc = [entry for sid, title in TOC
+           for entry in ([(s["id"], s["title"]) for s in sections] if sid == "themes" else [(sid, title)])]
     return _template().render(
         d=data, s=data.summary, icp=data.icp, css=Markup(CSS), toc=toc, sections=sections,
         colors=charts.theme_colors(data.themes), map_svg=_svg(svgs.get("map")),

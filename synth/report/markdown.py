@@ -121,10 +121,10 @@ def render_markdown(data: ReportData) -> str:
     out = [f"# {md(s.title)}", "",
            (f"{s.interviews} interviews with {s.accounts} accounts ({s.won} won, {s.lost} lost, {s.open} open or "
             "unknown)" if s.accounts else f"{s.interviews} interviews (no account data)")
-           + f" · {len(d.triggers)} trigger themes · {len(d.pains)} pain themes · "
-           f"grounding {pct(s.grounding_rate)} · LLM cost {s.cost_text()}", "",
+           + "".join(f" · {len(views)} {c} themes" for c, views in d.sections())
+           + f" · grounding {pct(s.grounding_rate)} · LLM cost {s.cost_text()}", "",
            "Contents: [Study summary](#study-summary) · "
-           + "".join(f"[{t}](#{_anchor(t)}) · " for t in (CATEGORIES[c].themes_title for c in ("trigger", "pain")))
+           + "".join(f"[{t}](#{_anchor(t)}) · " for t in (CATEGORIES[c].themes_title for c, _ in d.sections()))
            + "[Alternatives](#alternatives-landscape) · "
            f"[{CATEGORIES['dmu'].themes_title}](#{_anchor(CATEGORIES['dmu'].themes_title)}) · [Hypotheses](#hypotheses) · [Saturation](#saturation) · "
            "[ICP draft](#icp-draft) · "
@@ -133,8 +133,8 @@ def render_markdown(data: ReportData) -> str:
     out += _summary(d)
     if s.stale_decisions:
         out += ["Review decisions that no longer apply: " + "; ".join(md(x) for x in s.stale_decisions), ""]
-    out += _themes_section(CATEGORIES["trigger"].themes_title, d.triggers, d)
-    out += _themes_section(CATEGORIES["pain"].themes_title, d.pains, d)
+    for c, views in d.sections():
+        out += _themes_section(CATEGORIES[c].themes_title, views, d)
     out += ["## Alternatives landscape", ""]
     out += table(["alternative", "kind", "interviews", "mentions", "won / lost", "theme", "example"],
                  [[a.name + (f" (falls short: {'; '.join(a.shortfalls)})" if a.shortfalls else ""), human(a.kind),

@@ -256,8 +256,9 @@ class MapPoint(BaseModel):
 
 class ReportData(BaseModel):
     summary: StudySummary = Field(default_factory=StudySummary)
-    triggers: list[ThemeView] = Field(default_factory=list)
-    pains: list[ThemeView] = Field(default_factory=list)
+    theme_sections: dict[str, list[ThemeView]] = Field(
+        default_factory=dict, description="ranked themes of each category whose themes form by meaning (the "
+                                          "table's grouping 'embedding'), in the order the table shows them")
     alternatives: list[AlternativeView] = Field(default_factory=list)
     dmu: list[DmuRoleView] = Field(default_factory=list)
     unclustered: dict[str, int] = Field(default_factory=dict)
@@ -269,6 +270,21 @@ class ReportData(BaseModel):
     hypotheses: list[HypothesisRun] = Field(default_factory=list, description="hypotheses.yaml, then the ICP's")
     saturation: Optional[Saturation] = None
 
+    def sections(self) -> list[tuple[str, list[ThemeView]]]:
+        """(category, its ranked themes) for every category whose themes form by meaning, in the table's
+        order, themes or none: the report has a section for each."""
+        from synth.models import CATEGORIES, THEME_SECTIONS
+
+        return [(c, self.theme_sections.get(c, [])) for c in THEME_SECTIONS if CATEGORIES[c].grouping == "embedding"]
+
     @property
     def themes(self) -> list[ThemeView]:
-        return [*self.triggers, *self.pains]
+        return [t for _, views in self.sections() for t in views]
+
+    @property
+    def triggers(self) -> list[ThemeView]:
+        return self.theme_sections.get("trigger", [])
+
+    @property
+    def pains(self) -> list[ThemeView]:
+        return self.theme_sections.get("pain", [])

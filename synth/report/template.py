@@ -105,7 +105,7 @@ TEMPLATE = r"""<!DOCTYPE html>
 <section class="kpis" aria-label="Study at a glance">
 <div class="kpi"><b>{{ s.interviews }}</b><span>interviews</span></div>
 <div class="kpi"><b>{{ s.won }} / {{ s.lost }} / {{ s.open }}</b><span>accounts won / lost / open</span></div>
-<div class="kpi"><b>{{ d.triggers|length }} · {{ d.pains|length }}</b><span>trigger · pain themes</span></div>
+<div class="kpi"><b>{% for sec in sections %}{{ sec.themes|length }}{{ " · " if not loop.last else "" }}{% endfor %}</b><span>{% for sec in sections %}{{ sec.category }}{{ " · " if not loop.last else "" }}{% endfor %} themes</span></div>
 <div class="kpi"><b>{{ s.items.values()|sum }}</b><span>items extracted</span></div>
 <div class="kpi"><b>{{ s.grounding_rate|pct }}</b><span>quotes found verbatim</span></div>
 <div class="kpi"><b>{{ s.cost_text() }}</b><span>LLM cost ({{ s.llm_calls }} calls)</span></div>

@@ -13,12 +13,17 @@ from pydantic import BaseModel, Field
 
 from synth.models import CATEGORIES as CATEGORY_TABLE
 from synth.models import THEME_SECTIONS, AccountRow, Alternative, DmuMember, Item, PainPoint, Theme, Trigger
-from synth.report.data import CODE, quote_ref, theme_quotes
+from synth.report.data import quote_ref, theme_code, theme_quotes
 from synth.report.model import QuoteRef, human, pct
 
 from .study import Study
 
-SECTIONS = tuple((c, CATEGORY_TABLE[c].themes_title) for c in THEME_SECTIONS)  # the categories table's order
+
+def theme_sections() -> list[tuple[str, str]]:
+    """(category, heading) of each section of themes, in the categories table's order."""
+    return [(c, CATEGORY_TABLE[c].themes_title) for c in THEME_SECTIONS]
+
+
 SIZE_BANDS = ((1, 10), (11, 50), (51, 200), (201, 1000), (1001, 5000), (5001, None))
 QUOTES_PER_THEME = 2
 
@@ -146,7 +151,7 @@ def theme_row(study: Study, th: Theme, files: Optional[set[str]], quotes: int = 
         th_files, shown = th.files, th
     _, won, lost = study.facts.won_lost(th_files)
     n = len(files) if files is not None else len(study.files)
-    return ThemeRow(id=th.id, url=theme_url(th.id), code=f"{CODE.get(th.category, '?')}{th.rank}",
+    return ThemeRow(id=th.id, url=theme_url(th.id), code=theme_code(th.category, th.rank),
                     category=th.category, label=th.label, definition=th.definition, rank=th.rank, score=th.score,
                     pinned=th.pinned, keyphrases=th.keyphrases[:6], parts=parts(th), items=len(members),
                     interviews=len(th_files), coverage=len(th_files) / n if n else 0.0,
@@ -162,17 +167,17 @@ def study_page(study: Study, f: Filters) -> dict:
             and (files is None or any(ev.file in files for ev in it.evidence))]
     companies = study.facts.accounts_of(chosen)
     outcomes = [study.facts.outcome(a) for a in companies]
-    counts = {c: sum(1 for it in live if it.category == c) for c, _ in SECTIONS}
+    counts = {c: sum(1 for it in live if it.category == c) for c, _ in theme_sections()}
     tiles = [Tile(label="interviews", value=str(len(chosen)),
                   note=f"of {len(study.files)}" if files is not None else ""),
              Tile(label="accounts", value=str(len(companies)),
                   note=f"{outcomes.count('won')} won · {outcomes.count('lost')} lost · {outcomes.count('open')} open"),
              *[Tile(label=CATEGORY_TABLE[c].title.lower(), value=str(counts[c]),
-                    note=f"{len(study.by_category(c))} themes") for c, _ in SECTIONS],
+                    note=f"{len(study.by_category(c))} themes") for c, _ in theme_sections()],
              Tile(label="review", value=f"v{study.version}",
                   note=f"{len(rejected)} item{'s' if len(rejected) != 1 else ''} rejected")]
     sections = [{"category": c, "title": name,
-                 "themes": [theme_row(study, th, files) for th in study.by_category(c)]} for c, name in SECTIONS]
+                 "themes": [theme_row(study, th, files) for th in study.by_category(c)]} for c, name in theme_sections()]
     return {"tiles": tiles, "sections": sections, "filters": f, "options": filter_options(study),
             "stale": study.ts.stale_decisions if study.ts else [], "filtered_n": len(chosen)}
 
