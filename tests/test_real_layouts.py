@@ -92,7 +92,6 @@ def check(name: str):
 # ---------------------------------------------------------------- markdown dialogues
 
 
-@pytest.mark.xfail(strict=True, reason='15 of 16 turns: line 16 holds the greeting question and the start of the answer (annotated col 19); read as one turn')
 def test_bold_questions_with_plain_answers():
     check("26_chrischinchilla_2008-01-10-chris-tt-interview.md")
 

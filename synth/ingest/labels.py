@@ -300,6 +300,7 @@ STAGE_DIRECTIONS = {
     "ininteligível", "ininteligible", "incomprensible", "unverständlich", "omitted", "removed", "edited",
     "cut", "skip", "skipped", "continued", "cont", "transcript", "recording", "recording starts",
     "recording ends", "start", "stop", "ends", "starts", "off mic", "off-mic", "off record", "off the record",
+    "paraphrase", "paraphrased", "verbatim", "interpretation", "tbd", "unverified", "assumption", "aside",
 }
 
 

@@ -285,10 +285,29 @@ def read_md_qa(src: Lines, first: int, acc: TurnAcc) -> None:
             else:
                 acc.cur = None  # a section heading: not talk
             continue
+        if not acc.p.turns:
+            cut = _opening_question(raw)
+            if cut:  # `Hey, how are you? Yes, it's been too long ...`: the greeting and its answer
+                acc.new(UNKNOWN, i, role="interviewer")
+                acc.add_part(i, 0, cut)
+                acc.new(UNKNOWN, i, role="interviewee")
+                acc.add_part(i, cut, len(raw))
+                answer = True
+                continue
         if acc.cur is None or not answer:
             acc.new(UNKNOWN, i, role="interviewee")
             answer = True
         acc.add(i)
+
+
+_FIRST_SENTENCE = re.compile(r"^\s*([^.?!\n]{3,80}\?)\s+(?=\S)")
+
+
+def _opening_question(raw: str) -> int:
+    """Where the answer starts when a write-up's first plain paragraph opens with the interviewer's
+    short question (at most 10 words) and goes on with the answer; 0 when it does not."""
+    m = _FIRST_SENTENCE.match(raw)
+    return m.end() if m and len(m.group(1).split()) <= 10 else 0
 
 
 def read_name_lines(src: Lines, first: int, acc: TurnAcc) -> None:
