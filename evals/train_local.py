@@ -30,7 +30,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "prompts" / "local_classifier_v1.json"
-VERSION = "local-classifier-v1"
+VERSION = "local-classifier-v1.1"
 C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
 MIN_QUOTE_SHARE, MIN_UNIT_SHARE = 0.5, 0.6
 
@@ -84,12 +84,11 @@ def real_dev_training_set():
 
 
 def features(rows, embedder, embedding: bool):
-    from synth.extract.local import example_similarities
     from synth.extract.local_model import feature_matrix
 
     us = [u for _, u, _ in rows]
     vecs = embedder.encode([u.text for u in us])
-    return feature_matrix(us, vecs, example_similarities(vecs, embedder.model_path), embedding)
+    return feature_matrix(us, vecs, embedder.model_path, embedding)
 
 
 def _fit(x, y, c):

@@ -10,7 +10,7 @@ import pytest
 from conftest import make_transcript
 
 from synth.embed import Embedder
-from synth.extract import local
+from synth.extract import local, local_model
 from synth.extract import local_cues as cues
 
 
@@ -155,7 +155,7 @@ def test_extract_local_on_a_small_interview(embedder):
         for e in it.evidence:
             assert t.text[e.char_start:e.char_end] == e.quote
             assert e.speaker == "Ben"
-    assert ex.prompt_version == "local-examples-v2+local-classifier-v1"
+    assert ex.prompt_version == "local-examples-v2+local-classifier-v1.1"
 
 
 def test_examples_are_embedded_by_the_model_that_embeds_the_transcript(monkeypatch):
@@ -168,13 +168,50 @@ def test_examples_are_embedded_by_the_model_that_embeds_the_transcript(monkeypat
         def encode(self, texts):
             return np.zeros((len(texts), 8), dtype=np.float32)
 
-    monkeypatch.setattr(local, "Embedder", RecordingEmbedder)
-    local._examples.cache_clear()
+    monkeypatch.setattr(local_model, "Embedder", RecordingEmbedder)
+    local_model.examples.cache_clear()
     try:
-        ex, _ = local._examples("/models/my-multilingual-model")
+        ex, _ = local_model.examples("/models/my-multilingual-model")
         assert built == ["/models/my-multilingual-model"]
         assert {v.shape[1] for v in ex.values()} == {8}
-        local._examples(None)
+        local_model.examples(None)
         assert built == ["/models/my-multilingual-model", None]
     finally:
-        local._examples.cache_clear()  # the real model's examples are rebuilt on next use
+        local_model.examples.cache_clear()  # the real model's examples are rebuilt on next use
+
+
+@pytest.mark.parametrize("sentence, role", [
+    ("My boss signs off on anything like this.", "economic_buyer"),
+    ("Our CFO owns the budget, she makes the final call.", "economic_buyer"),
+    ("Procurement has to approve every new vendor.", "blocker"),
+    ("Anything over fifty thousand needs three quotes and a security review.", "blocker"),
+    ("Our CISO is going to be the hard one.", "blocker"),
+    ("I brought it in, and I'm the one pushing for it.", "champion"),
+    ("I'm doing the technical evaluation.", "champion"),
+    ("Our controller is the one who'd use it day to day.", "user"),
+    ("Our RevOps lead will have opinions about the Salesforce sync.", "influencer"),
+])
+def test_dmu_roles_come_from_what_people_say_about_deciding(sentence, role):
+    assert cues.dmu_role(sentence) == role
+
+
+def test_a_bare_name_takes_its_role_from_the_next_sentence_or_the_question():
+    # the next sentence is about the same person only when it opens with a pronoun
+    assert cues.dmu_role("Our CFO, Rachel Kim.", after="She'd sign it.") == "economic_buyer"
+    assert cues.dmu_role("Our CFO, Rachel Kim.", after="Our CTO signs the rest.") == "influencer"
+    # the interviewer asked who decides: the answer's first sentence names that person
+    assert cues.dmu_role("Our CEO, Antoine.", question="Who made the final call?", first_in_turn=True) == \
+        "economic_buyer"
+    assert cues.dmu_role("Declan, a bit.", question="Anyone who'd be against it?", first_in_turn=True) == "blocker"
+    assert cues.dmu_role("Our CEO, Antoine.", question="Who made the final call?", first_in_turn=False) == \
+        "influencer"
+
+
+def test_the_extractor_gives_a_named_person_the_role_said_about_them(embedder):
+    t = make_transcript([
+        ("Priya", True, "If you were to buy something here, who is involved?"),
+        ("Dana", False, "Our CFO, Rachel Kim. She'd sign it. I'm the one pushing for it, I put it on the roadmap."),
+    ])
+    roles = {d.evidence[0].quote: d.role for d in local.extract_local(t, None, embedder).dmu}
+    assert roles.get("Our CFO, Rachel Kim.") == "economic_buyer"
+    assert "champion" in roles.values()

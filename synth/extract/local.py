@@ -16,7 +16,6 @@ caps were set on the dev study (evals/gold) only; the held-out study (evals/held
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Optional
 
 import numpy as np
@@ -43,10 +42,9 @@ from synth.models import (
 )
 from synth.resources import load_data
 
-EXAMPLES_FILE = "local_examples_v2.yaml"
 # the categories the examples file and the shipped classifier know (the classifier reads their example
 # similarities by position); any other category of the table is scored by its own examples: added_categories
-CATEGORIES = [*local_model.SCORED, "none"]
+CATEGORIES = local_model.CATEGORIES
 # minimum adjusted similarity per category, chosen on the dev study (evals/gold; see evals/README.md):
 # the categories table's `local` rule (synth/categories.py), like the caps below
 THRESHOLDS = {c: spec.local.threshold for c, spec in CATEGORY_TABLE.items()}
@@ -62,34 +60,14 @@ DISMISS_LOOKAHEAD_WORDS = 12
 RULE_SCORE = -1.0  # a category found by a speech rule (local_speech) ranks after every scored one,
 RULE_CAP_PER_1000_WORDS = {"trigger": 3.0, "alternative": 4.0}  # ... under its own cap (set on the dev study)  # a short next sentence may wave off the concern just raised
 
-_STRONG = re.compile(r"\b(nightmare|critical|outage|broke|lost|blocked|killing|huge|terrible|"
-                     r"disaster|scary|terrifying|every single|nobody|breach|leak\w*)\b", re.I)
-_MILD = re.compile(r"\b(a bit|slightly|minor|a little|kind of annoying|not a big deal)\b", re.I)
-_PAIN_CUE = re.compile(r"\b(nightmare|painful|pain|manual(?:ly)?|forever|waste|broke|break|outage|"
-                       r"frustrat\w*|headache|hate|struggl\w*|problem|slow|error[- ]prone|mess|chaos|"
-                       r"tedious|stuck|scramble|chasing|can't|cannot|no visibility|risk\w*)\b", re.I)
-_TIME = re.compile(r"\b(\w+\s+(?:days?|weeks?|months?|quarters?|years?)\s+(?:ago|back)|last\s+(?:week|"
-                   r"month|quarter|year)|(?:in|since|back in|early|late|end of)\s+(?:january|february|"
-                   r"march|april|may|june|july|august|september|october|november|december)|recently|"
-                   r"next\s+(?:week|month|quarter|year)|coming up|this\s+(?:quarter|year))\b", re.I)
-_HEADCOUNT = re.compile(r"\b\d[\d,]*\s+(?:people|employees|engineers|staff|developers)\b(?!.*\b(?:hours?|"
-                        r"days?|weeks?|spend|spent|lose|waste)\b)", re.I)
 _ALT_FALLBACK_NAMES = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown tool", "manual": "Manual process",
                        "nothing": "Nothing"}
-
-
-@lru_cache(maxsize=2)
-def _examples(model_path: Optional[str]) -> tuple[dict[str, np.ndarray], list[str]]:
-    """The labelled example sentences, embedded by the model that embeds the transcript."""
-    data = load_data(EXAMPLES_FILE)
-    emb = Embedder(model_path=model_path)
-    return {c: emb.encode(list(data[c])) for c in CATEGORIES}, list(data.get("vendors", []))
 
 
 def examples_version() -> str:
     """Examples and classifier versions: both go into the extraction cache key."""
     model = local_model.classifier()
-    return str(load_data(EXAMPLES_FILE)["version"]) + (f"+{model['version']}" if model else "")
+    return str(load_data(local_model.EXAMPLES_FILE)["version"]) + (f"+{model['version']}" if model else "")
 
 
 def clean_statement(s: str) -> str:
@@ -103,15 +81,15 @@ find_quantity = cues.find_quantity  # public: tests and callers used `local.find
 def adjusted_scores(s: str, sims: dict[str, float]) -> dict[str, float]:
     """Example similarity per category, nudged by the sentence's lexical cues."""
     sc = dict(sims)
-    headcount = bool(_HEADCOUNT.search(s))
+    headcount = bool(cues.HEADCOUNT.search(s))
     if cues.find_quantity(s) is not None and not headcount:
         sc["pain"] += 0.08
-    elif _PAIN_CUE.search(s):
+    elif cues.PAIN_CUE.search(s):
         sc["pain"] += 0.06
     if headcount:
         sc["pain"] -= 0.1
     trig_cue = cues.TRIGGER_CUE.search(s)
-    if _TIME.search(s) and trig_cue:
+    if cues.WHEN.search(s) and trig_cue:
         sc["trigger"] += 0.08
     elif trig_cue:
         sc["trigger"] += 0.03
@@ -139,21 +117,10 @@ def categories_for(sc: dict[str, float]) -> dict[str, float]:
     return cats
 
 
-def example_similarities(vectors: np.ndarray, model_path: Optional[str]) -> np.ndarray:
-    """(n, 5): mean of the top-3 cosine similarities to each category's examples (CATEGORIES order)."""
-    ex, _ = _examples(model_path)
-    cols = []
-    for c in CATEGORIES:
-        m = vectors @ ex[c].T
-        k = min(3, m.shape[1])
-        cols.append(np.sort(m, axis=1)[:, -k:].mean(axis=1))
-    return np.stack(cols, axis=1) if len(vectors) else np.zeros((0, len(CATEGORIES)))
-
-
 def classify(sentences: list[str], vectors: np.ndarray, model_path: Optional[str]) -> list[dict[str, float]]:
     """Eligible categories with their scores for each sentence by example similarity and cues alone
     (a sentence may be two things); `vectors` come from the model at `model_path` (None: the default)."""
-    sims = example_similarities(vectors, model_path)
+    sims = local_model.example_similarities(vectors, model_path)
     return [categories_for(adjusted_scores(s, {c: float(sims[i, k]) for k, c in enumerate(CATEGORIES)}))
             for i, s in enumerate(sentences)]
 
@@ -166,7 +133,7 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
     if model is None:
         cats = classify([u.text for u in us], vectors, model_path)
     else:
-        x = local_model.feature_matrix(us, vectors, example_similarities(vectors, model_path), model["embedding"])
+        x = local_model.feature_matrix(us, vectors, model_path, model["embedding"])
         probs = local_model.probabilities(x, model)
         cats = []
         for i in range(len(us)):
@@ -204,11 +171,10 @@ def _added_scores(us: list[speech.Unit], vectors: np.ndarray, model_path: Option
     if not added or not len(vectors):
         return
     emb = Embedder(model_path=model_path)
-    none = example_similarities(vectors, model_path)[:, CATEGORIES.index("none")]
+    none = local_model.example_similarities(vectors, model_path)[:, CATEGORIES.index("none")]
     for c in added:
         rule = CATEGORY_TABLE[c].local
-        m = vectors @ emb.encode(rule.examples).T
-        sim = np.sort(m, axis=1)[:, -min(3, m.shape[1]):].mean(axis=1)
+        sim = local_model.similarity_to(vectors, emb.encode(rule.examples))
         for i, d in enumerate(cats):
             if not us[i].why_not and len(d) < 2 and sim[i] >= rule.threshold and sim[i] - none[i] >= MARGIN_OVER_NONE:
                 d[c] = float(sim[i] - rule.threshold)
@@ -230,17 +196,24 @@ def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]
     return keep
 
 
-def _item(c: str, s: str, ev: Evidence, dismissed: bool, vendors: list[str], interview_date) -> Optional[Item]:
+def _next_sentence(text: str) -> str:
+    """The words after a unit up to the next sentence end (its turn's next sentence, short ones included)."""
+    m = re.match(r"\s*(.*?[.!?])(?:\s|$)", text[:300], re.S)
+    return m.group(1) if m else text[:300].strip()
+
+
+def _item(c: str, s: str, ev: Evidence, dismissed: bool, vendors: list[str], interview_date,
+          u: Optional[speech.Unit] = None, after: str = "") -> Optional[Item]:
     stmt = clean_statement(s)
     if c not in CATEGORIES:  # an added category: its statement and quote, no fields of its own filled
         return CATEGORY_TABLE[c].model(statement=stmt, dismissed=dismissed, evidence=[ev])
     if c == "pain":
         q = cues.find_quantity(s)
-        sev = 3 + (1 if _STRONG.search(s) else 0) + (1 if q else 0) - (1 if _MILD.search(s) else 0)
+        sev = 3 + (1 if cues.STRONG.search(s) else 0) + (1 if q else 0) - (1 if cues.MILD.search(s) else 0)
         return PainPoint(statement=stmt, severity=max(1, min(5, sev)), quantity=q, dismissed=dismissed,
                          evidence=[ev])
     if c == "trigger":
-        m = _TIME.search(s)
+        m = cues.WHEN.search(s)
         when = m.group(0) if m else None
         return Trigger(statement=stmt, kind=cues.kind_of(s, cues.TRIGGER_KINDS, "other"), when=when,
                        days_before_interview=days_before(when, interview_date), dismissed=dismissed,
@@ -260,14 +233,14 @@ def _item(c: str, s: str, ev: Evidence, dismissed: bool, vendors: list[str], int
     title = m.group(1) if m else None
     if title and any(title.lower() == v.lower() or title.lower() in v.lower() for v in vendors):
         title = None  # a product whose name ends in "Manager" is not a job
-    role = cues.kind_of(s, cues.ROLE_CUES, "influencer")
+    role = cues.dmu_role(s, after, u.question if u else "", u.first_in_turn if u else False)
     return DmuMember(statement=" ".join(x for x in [title, role.replace("_", " ")] if x), title=title, role=role,
                      dismissed=dismissed, evidence=[ev])
 
 
 def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedder) -> Extraction:
     """Extract items from one transcript with no LLM."""
-    _, vendors = _examples(embedder.model_path)
+    _, vendors = local_model.examples(embedder.model_path)
     us = speech.units(t)
     texts = [u.text for u in us]
     vecs = embedder.encode(texts)
@@ -287,7 +260,7 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
         if u.why_not == "bare quantity" and u.kinds.get("how_much"):
             answers.append((u, ev))
         for c in cs:
-            it = _item(c, s, ev, waved_off, vendors, interview_date)
+            it = _item(c, s, ev, waved_off, vendors, interview_date, u, _next_sentence(turn.text[u.end:]))
             if it is not None:
                 items.append(it)
     _join_number_answers(items, answers, embedder)

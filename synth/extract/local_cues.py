@@ -158,6 +158,34 @@ def find_quantity(s: str) -> Optional[Quantity]:
     return max(cands, key=lambda c: (c[0], c[1]))[2]
 
 
+# ------------------------------------------------------------------------------------ pain, time and event words
+
+# one definition each, for the example-similarity nudges (synth/extract/local.py) and the classifier's
+# lexical features (synth/extract/local_model.py)
+STRONG = re.compile(r"\b(nightmare|critical|outage|broke|lost|blocked|killing|huge|terrible|disaster|scary|"
+                    r"terrifying|every single|nobody|breach|leak\w*)\b", re.I)
+MILD = re.compile(r"\b(a bit|slightly|minor|a little|kind of annoying|not a big deal)\b", re.I)
+PAIN_CUE = re.compile(r"\b(nightmare|painful|pain|manual(?:ly)?|forever|waste|broke|break|outage|frustrat\w*|"
+                      r"headache|hate|struggl\w*|problem|slow|error[- ]prone|mess|chaos|tedious|stuck|scramble|"
+                      r"chasing|can't|cannot|no visibility|risk\w*|annoy\w*|difficult|hard|worst|wrong|"
+                      r"late|lose|lost|miss\w*|confus\w*|stress\w*|worr\w*)\b", re.I)
+# a date expression: what a trigger's `when` field says ("two months ago", "last quarter", "since March")
+WHEN = re.compile(r"\b(\w+\s+(?:days?|weeks?|months?|quarters?|years?)\s+(?:ago|back)|last\s+(?:week|"
+                  r"month|quarter|year)|(?:in|since|back in|early|late|end of)\s+(?:january|february|"
+                  r"march|april|may|june|july|august|september|october|november|december)|recently|"
+                  r"next\s+(?:week|month|quarter|year)|coming up|this\s+(?:quarter|year))\b", re.I)
+# wider: any sign the sentence places something in time ("when we", "after the", "season", "started")
+TIME_CUE = re.compile(r"\b(\w+\s+(?:days?|weeks?|months?|quarters?|years?)\s+(?:ago|back)|last\s+(?:week|month|"
+                      r"quarter|year|spring|summer|fall|autumn|winter)|(?:in|since|back in|early|late|end of|until)\s+"
+                      r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+                      r"q[1-4]|the spring|the summer|the fall)|recently|next\s+(?:week|month|quarter|year)|coming up|"
+                      r"this\s+(?:quarter|year)|when (?:we|i|they|our|the)\b|after (?:the|our|we|i|that)\b|"
+                      r"since (?:the|we|i|our)\b|season|deadline|suddenly|one day|that's when|started)\b", re.I)
+# a company's size, not a pain's quantity ("we're 200 people"; "200 people lose an hour" is a pain)
+HEADCOUNT = re.compile(r"\b\d[\d,]*\s+(?:people|employees|engineers|staff|developers)\b(?!.*\b(?:hours?|"
+                       r"days?|weeks?|spend|spent|lose|waste)\b)", re.I)
+
+
 # ------------------------------------------------------------------------------------ dismissals
 
 # a concern raised and waved off in the same breath: a negation shortly before a concern word, or
@@ -206,12 +234,48 @@ TITLE = re.compile(r"\b((?:chief \w+ officer|c[tefi]s?o|cio|cfo|ceo|coo|ciso|vp(
                    r"vice president of \w+|head of \w+|director of \w+|\w+ director|\w+ manager|"
                    r"(?:staff|senior|lead|principal) \w+ engineer|founder|co-founder|controller|"
                    r"procurement|legal|security team|finance team|revops|it team|platform team))\b", re.I)
+# what people say about deciding, first match wins: a gate that can stop the purchase ("procurement has to
+# approve", "needs three quotes") before the money ("my boss signs off", "owns the budget"), before who
+# pushes for it ("I brought it in"), before who works with it day to day
 ROLE_CUES = [
-    ("economic_buyer", r"sign(?:s)? off|signs? the|budget|approve|final call|pays? for|owns the money|purse"),
-    ("blocker", r"block|veto|push(?:ed)? back|slow it down|procurement|legal|security review|skeptic|against"),
-    ("champion", r"champion|push(?:ing)? for|i'd be the one|i'm the one|drove|driving|sponsor|advocate"),
-    ("user", r"use it every|day-to-day|daily users?|would use|end users?|on my team would"),
+    ("blocker", r"\bblock|veto|push(?:ed|es)? back|slow(?:s|ed)? (?:it|things|us|this) down|skeptic|against\b|"
+                r"say no\b|not convinced|(?:the )?hard (?:one|sell)|come around|(?:three|multiple|competing) quotes|"
+                r"questionnaire|(?:security|vendor|legal) review|goes through (?:a |an )?(?:\w+ )?review|"
+                r"(?:procurement|legal|security|compliance)\b[^.]{0,30}\b(?:has|have|needs?|must) (?:to )?"
+                r"(?:approve|review|sign|vet|check|clear)"),
+    ("economic_buyer", r"sign(?:s|ed)? off|\bsigns?\b|signing|budget|approv|final (?:call|say|word|decision)|"
+                       r"\bdecides?\b|makes? the (?:call|decision)|pays? for|owns? (?:it\b|the (?:money|budget|spend|"
+                       r"decision))|purse|writes? the checks?|comes? out of (?:my|his|her|their|our|the)|"
+                       r"(?:anything|everything) (?:with|over|above|involving) (?:a |an )?(?:contract|new vendor|\$)"),
+    ("champion", r"champion|push(?:ing|ed)? (?:for|us|to|this|it)|the one (?:who|that) (?:pushed|asked|found|brought|"
+                 r"suggested|started|put)|brought (?:it|this|them|you|\w+) in\b|i'd be the one|i'm the one|"
+                 r"the one (?:pushing|driving)|\bdr(?:ove|iving)\b|sponsor|advocate|"
+                 r"(?:doing|running|leading|owning) the (?:\w+ )?evaluation|on the roadmap"),
+    ("user", r"use it every|using it every|day[- ]to[- ]day|daily users?|would use|end users?|on my team would|"
+             r"who'd use|handles? the|does the (?:\w+ )?work|(?:gets|pulls) (?:a |an |the )?\w+ exports?"),
 ]
+# the interviewer asked about one role ("who signs off?", "anyone against it?"): a bare name answering it
+ROLE_QUESTIONS = [
+    ("blocker", r"against|slow (?:it|things) down|block|push back|veto|object|skeptic"),
+    ("economic_buyer", r"sign|final (?:call|say)|decides?|budget|approv|who pays|makes the call"),
+    ("champion", r"driv(?:e|ing)|champion|push(?:ing)? for"),
+    ("user", r"who (?:does|handles|uses|would use|works)|day to day"),
+]
+_SAME_PERSON = re.compile(r"^(?:and |so |but )?(?:he|she|they|i|who)\b", re.I)
+
+
+def dmu_role(s: str, after: str = "", question: str = "", first_in_turn: bool = False) -> str:
+    """The buying-committee role a sentence gives the person it names, from what it says about deciding;
+    else from the next sentence when it is about the same person ("Our CFO, Rachel. She'd sign it."); else,
+    for the answer's first sentence, the role the interviewer asked about; else influencer."""
+    role = kind_of(s, ROLE_CUES, "")
+    if not role and after and _SAME_PERSON.match(after.strip()):
+        role = kind_of(after, ROLE_CUES, "")
+    if not role and first_in_turn and question:
+        role = kind_of(question, ROLE_QUESTIONS, "")
+    return role or "influencer"
+
+
 DMU_CUE = re.compile(TITLE.pattern + "|" + "|".join(p for _, p in ROLE_CUES), re.I)
 HYPOTHETICAL = re.compile(r"^(?:and |but |so |or )?(?:if|probably if|maybe if|unless)\b|\bwould be\b|"
                           r"\bif we (?:had|did|were|added)\b|\bcheck back\b", re.I)

@@ -18,25 +18,39 @@ from typing import Optional
 
 import numpy as np
 
+from synth.embed import Embedder
 from synth.extract import local_cues as cues
 from synth.extract.local_speech import Unit, content_words
-from synth.resources import read_text
+from synth.resources import load_data, read_text
 
 CLASSIFIER_FILE = "local_classifier_v1.json"
-SCORED = ("pain", "trigger", "alternative", "dmu")
+EXAMPLES_FILE = "local_examples_v2.yaml"
+SCORED = ("pain", "trigger", "alternative", "dmu")  # what the examples file and the shipped weights know
+CATEGORIES = [*SCORED, "none"]  # the columns of the example similarity, in this order
 
-_PAIN_CUE = re.compile(r"\b(nightmare|painful|pain|manual(?:ly)?|forever|waste|broke|break|outage|frustrat\w*|"
-                       r"headache|hate|struggl\w*|problem|slow|error[- ]prone|mess|chaos|tedious|stuck|scramble|"
-                       r"chasing|can't|cannot|no visibility|risk\w*|annoy\w*|difficult|hard|worst|wrong|"
-                       r"late|lose|lost|miss\w*|confus\w*|stress\w*|worr\w*)\b", re.I)
-_STRONG = re.compile(r"\b(nightmare|critical|outage|broke|lost|blocked|killing|huge|terrible|disaster|scary|"
-                     r"terrifying|every single|nobody|breach|leak\w*)\b", re.I)
-_TIME = re.compile(r"\b(\w+\s+(?:days?|weeks?|months?|quarters?|years?)\s+(?:ago|back)|last\s+(?:week|month|"
-                   r"quarter|year|spring|summer|fall|autumn|winter)|(?:in|since|back in|early|late|end of|until)\s+"
-                   r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-                   r"q[1-4]|the spring|the summer|the fall)|recently|next\s+(?:week|month|quarter|year)|coming up|"
-                   r"this\s+(?:quarter|year)|when (?:we|i|they|our|the)\b|after (?:the|our|we|i|that)\b|"
-                   r"since (?:the|we|i|our)\b|season|deadline|suddenly|one day|that's when|started)\b", re.I)
+
+@lru_cache(maxsize=2)
+def examples(model_path: Optional[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The labelled example sentences per category, embedded by the model that embeds the transcript,
+    and the known vendor names."""
+    data = load_data(EXAMPLES_FILE)
+    emb = Embedder(model_path=model_path)
+    return {c: emb.encode(list(data[c])) for c in CATEGORIES}, list(data.get("vendors", []))
+
+
+def example_similarities(vectors: np.ndarray, model_path: Optional[str]) -> np.ndarray:
+    """(n, 5): mean of the top-3 cosine similarities to each category's examples (CATEGORIES order).
+    The one definition: the extractor's fallback scores and the classifier's features both use it."""
+    ex, _ = examples(model_path)
+    cols = [similarity_to(vectors, ex[c]) for c in CATEGORIES]
+    return np.stack(cols, axis=1) if len(vectors) else np.zeros((0, len(CATEGORIES)))
+
+
+def similarity_to(vectors: np.ndarray, example_vectors: np.ndarray) -> np.ndarray:
+    """(n,): each vector's mean cosine similarity to its 3 nearest example sentences."""
+    m = vectors @ example_vectors.T
+    return np.sort(m, axis=1)[:, -min(3, m.shape[1]):].mean(axis=1)
+
 _EVENT = re.compile(r"\b(hired|joined|left|quit|raised|closed|signed|launched|moved|switched|migrat\w*|"
                     r"doubled|tripled|grew|hit|passed|failed|lost|won|acquired|audit\w*|renew\w*|expir\w*|"
                     r"deadline|incident|outage|breach|texted|told me|recommended|asked us|new (?:cto|cfo|ceo|"
@@ -70,9 +84,9 @@ def lexical(u: Unit) -> list[float]:
     qany = any(q.get(k) for k in ("pain", "trigger", "alternative", "dmu", "how_much"))
     f = {
         "quantity": cues.find_quantity(s) is not None,
-        "headcount": bool(re.search(r"\b\d[\d,]*\s+(?:people|employees|engineers|staff|developers)\b", s, re.I)),
-        "pain_cue": bool(_PAIN_CUE.search(s)), "strong": bool(_STRONG.search(s)),
-        "trigger_cue": bool(cues.TRIGGER_CUE.search(s)), "time": bool(_TIME.search(s)),
+        "headcount": bool(cues.HEADCOUNT.search(s)),
+        "pain_cue": bool(cues.PAIN_CUE.search(s)), "strong": bool(cues.STRONG.search(s)),
+        "trigger_cue": bool(cues.TRIGGER_CUE.search(s)), "time": bool(cues.TIME_CUE.search(s)),
         "event": bool(_EVENT.search(s)), "alt_cue": bool(cues.ALT_CUE.search(s)),
         "alt_kind": cues.kind_of(s, cues.ALT_KINDS, "") != "", "workaround": bool(_WORKAROUND.search(s)),
         "nothing": bool(_NOTHING.search(s)), "wtp": bool(_WTP.search(s)),
@@ -90,8 +104,10 @@ def lexical(u: Unit) -> list[float]:
     return [float(f[k]) for k in LEXICAL]
 
 
-def feature_matrix(us: list[Unit], vectors: np.ndarray, example_sims: np.ndarray, embedding: bool = True) -> np.ndarray:
-    """[embedding (384, when `embedding`) | example similarity per category (5) | lexical] per unit."""
+def feature_matrix(us: list[Unit], vectors: np.ndarray, model_path: Optional[str], embedding: bool = True) -> np.ndarray:
+    """[embedding (384, when `embedding`) | example similarity per category (5) | lexical] per unit;
+    `vectors` come from the sentence model at `model_path` (None: the default)."""
+    example_sims = example_similarities(vectors, model_path)
     lex = np.array([lexical(u) for u in us], dtype=np.float32).reshape(len(us), len(LEXICAL))
     parts = ([vectors.astype(np.float32)] if embedding else []) + [example_sims.astype(np.float32), lex]
     return np.hstack(parts)
