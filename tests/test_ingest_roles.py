@@ -222,3 +222,20 @@ def test_interviewer_named_in_a_header_sentence(tmp_path):
     assert t.interviewers == ["Jonas Rosland"] and t.interviewer_source == "front_matter"
     t = load_transcript(_write(tmp_path, "call.txt", "Kim: I was interviewed by Lou Berg once, why?\nLou: Fine.\n"))
     assert t.interviewer_source != "front_matter"
+
+
+def test_a_cold_open_quoting_the_guest_does_not_make_the_guest_the_host(tmp_path):
+    long = ("The snapshot has to be the same for everyone, so we hash it and hard-code the hash in a release; if "
+            "anyone could choose their own, the whole point of checking it later falls apart, which took us a "
+            "long time to accept.")
+    turns = [("Wren Ito", f"So the trick is that you trust the snapshot for now. {long}"),
+             ("Ada", "Welcome to the Relay podcast, episode 12. Ada here with Bo and Cy."),
+             ("Bo", "Hey everyone, good to be back."), ("Cy", "Hi all, this one is a deep cut."),
+             ("Wren Ito", f"Thanks. {long}"), ("Ada", "Right, so that part makes sense to me."),
+             ("Wren Ito", f"Exactly. {long}"), ("Bo", "That is the bit people get stuck on, in my experience."),
+             ("Wren Ito", f"It is. {long}"), ("Cy", "And the hash lives in the code itself, for good."),
+             ("Wren Ito", f"Yes. {long}"), ("Ada", "Great, let us move on to the next part then.")]
+    body = "\n\n".join(f"{s}:\n{x}" for s, x in turns) + "\n"
+    t = load_transcript(_write(tmp_path, "relay-12.txt", body))
+    assert t.speaker_roles == {"Wren Ito": "interviewee", "Ada": "interviewer", "Bo": "interviewer",
+                               "Cy": "interviewer"}

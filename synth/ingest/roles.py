@@ -26,6 +26,7 @@ from .talk import (
     is_crowd_label,
     is_mixed_label,
     label_stats,
+    opener,
     opening_hosts,
     question_turn,
     same_name,
@@ -114,9 +115,10 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
     return out
 
 
-def _leads(stats: dict[str, LabelStats], labels: list[str]) -> bool:
-    """Does the first label to speak also take (nearly) the most turns and at least 40% of the words?"""
-    first = labels[0]
+def _leads(stats: dict[str, LabelStats], labels: list[str], first: Optional[str] = None) -> bool:
+    """Does the label that opens (the host's welcome, else the first to speak) also take (nearly)
+    the most turns and at least 40% of the words?"""
+    first = first or labels[0]
     total = sum(stats[s].words for s in labels) or 1
     return (stats[first].turns >= 0.8 * max(stats[s].turns for s in labels) and stats[first].words >= 0.4 * total
             and stats[first].turns >= 5)
@@ -217,7 +219,7 @@ def _regulars(stats: dict[str, LabelStats], labels: list[str], guest: list[str])
             or stats[s].turns >= 0.06 * turns]
 
 
-def _dominant_voice(stats: dict[str, LabelStats], labels: list[str]) -> Optional[str]:
+def _dominant_voice(stats: dict[str, LabelStats], labels: list[str], first: Optional[str]) -> Optional[str]:
     """Three or more voices and nobody named as the guest: one who does not open the talk but
     carries it in long turns, asking no more than the others, while at least two others each take
     a real part around it, is the person several hosts interview."""
@@ -227,7 +229,7 @@ def _dominant_voice(stats: dict[str, LabelStats], labels: list[str]) -> Optional
     voice = max(labels, key=lambda s: stats[s].words)
     v = stats[voice]
     others = [stats[s] for s in labels if s != voice and stats[s].turns >= 3]
-    if voice == labels[0] or v.words < 0.35 * total or v.turns < 3 or not others:
+    if voice == (first or labels[0]) or v.words < 0.35 * total or v.turns < 3 or not others:
         return None
     if any(v.mean < 1.5 * o.mean or v.share > o.share for o in others):
         return None
@@ -252,12 +254,14 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     if base.source in EXPLICIT:
         return _Pick([*base.interviewers, *(s for s in study if s not in base.interviewers)], base.source, 1.0)
     opened = opening_hosts(turns, labels)
+    first = opener(turns, labels)
     guest, sure = _guests(turns, labels, opened, given.names)
     if not guest:
-        voice = _dominant_voice(stats, labels)
+        voice = _dominant_voice(stats, labels, first)
         guest, sure = ([voice], 0.7) if voice and voice not in opened and voice not in study else ([], 0.0)
     top = max(labels, key=lambda x: (stats[x].share, stats[x].questions), default=None)
-    if (top in guest and stats[top].share >= 0.3) or (guest and labels[0] in guest and _leads(stats, labels)):
+    if (top in guest and stats[top].share >= 0.3) or (guest and (first or labels[0]) in guest
+                                                       and _leads(stats, labels, first)):
         guest = []  # the person the title names runs it (asks most; opens and carries it): not a guest
     opened = [s for s in opened if s not in guest]
     if guest and len(guest) < len(labels):
@@ -266,8 +270,8 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
         return _Pick(hosts, "study" if study else "heuristic", 1.0 if opened or study else sure, guest)
     if opened:  # "Welcome to our session. My name is Emily.": the hosts, not who asked most
         chosen = list(opened)
-    elif len(labels) >= 3 and _leads(stats, labels):
-        chosen = [labels[0]]  # many voices, nobody mostly asking: whoever opens and carries it hosts it
+    elif len(labels) >= 3 and _leads(stats, labels, first):
+        chosen = [first or labels[0]]  # many voices, nobody mostly asking: whoever opens and carries it
     elif base.interviewers and len(labels) >= 3:
         chosen = [_best_asker(stats, base.interviewers[0])]
     else:

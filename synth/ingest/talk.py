@@ -110,6 +110,15 @@ _HOSTING = re.compile(r"\b(?:welcome|thanks? (?:you )?(?:all )?for (?:coming|joi
                       r"podcast|(?:the|our) show|episode)\b", re.I)
 
 
+def opener(turns, labels: Sequence[str], head: int = 6) -> str | None:
+    """The label that opens the conversation as its host (welcomes, names the show or the
+    session) in the first turns: a cold open quoting the guest comes before it."""
+    for t in list(turns)[:head]:
+        if t.speaker in labels and (_HOSTING.search(t.text) or _SHOW.search(t.text)):
+            return t.speaker
+    return None
+
+
 # a welcome that ends handing over to someone to introduce themselves: that is the guest
 _HANDS_OVER = re.compile(r"\b(?:with me|joining (?:me|us)(?: today)?(?: (?:is|are))?|(?:our|my) guests?(?: today)?"
                          r"(?: (?:is|are))?|please welcome|introduce (?:yourself|themselves))[\s,:.-]*$", re.I)
