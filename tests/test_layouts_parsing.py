@@ -216,3 +216,12 @@ def test_measure_places_a_turn_that_starts_mid_line(tmp_path):
     starts = [0, body.index("\n") + 1, body.index("<strong>Why")]
     r = measure_file(t, ann, "dev", line_starts=starts)
     assert (r.turns_right, r.turns_total) == (4, 4)
+
+
+def test_measure_keys_a_bracketed_label_by_its_words(tmp_path):
+    """An annotation may key a `[Nick]` tag with its brackets: the same label as the parsed `Nick`."""
+    from evals.real.measure import measure_file
+
+    t, _ = _load(tmp_path, "k.md", "[Nick] How do you deploy?\n\n[Ana] By hand.\n\n[Nick] Why?\n\n[Ana] Budget.\n")
+    r = measure_file(t, {"kind": "dialogue", "speakers": {"[Nick]": "interviewer", "[Ana]": "interviewee"}}, "dev")
+    assert r.invented == [] and (r.labels_right, r.labels_total) == (2, 2)

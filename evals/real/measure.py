@@ -23,7 +23,8 @@ NOT_A_LABEL = {UNKNOWN.casefold(), NOTES_SPEAKER.casefold()}
 
 
 def _key(label: str) -> str:
-    return " ".join(clean_speaker(label).casefold().split())
+    """A label as its words: case, spacing and the tag's brackets (`[Nick]` is the label Nick) aside."""
+    return " ".join(clean_speaker(label).strip("[] ").casefold().split())
 
 
 @dataclass

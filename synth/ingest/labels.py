@@ -301,6 +301,14 @@ STAGE_DIRECTIONS = {
     "cut", "skip", "skipped", "continued", "cont", "transcript", "recording", "recording starts",
     "recording ends", "start", "stop", "ends", "starts", "off mic", "off-mic", "off record", "off the record",
     "paraphrase", "paraphrased", "verbatim", "interpretation", "tbd", "unverified", "assumption", "aside",
+    # what people do rather than say
+    "smiles", "smiling", "nods", "nodding", "shrugs", "groans", "gestures", "gesturing", "points", "pointing",
+    "demonstrates", "demonstrating", "shows", "showing", "sharing", "screen share", "screenshare", "reading",
+    "reads", "writes", "writing", "thinking", "pauses", "pausing", "hesitates", "hesitation", "interrupts",
+    "whispers", "yawns", "claps", "clapping", "cries", "crying", "exhales", "inhales", "mumbles", "mutters",
+    "agrees", "agreement", "disagrees", "um", "uh", "hmm", "mhm", "mm-hmm", "uh-huh", "sound", "beep", "ringing",
+    "long silence", "laughs nervously", "inaudible response", "no response", "unclear audio",
+    "audio cuts out", "connection lost", "technical difficulties", "phone", "doorbell", "dog barking",
 }
 
 

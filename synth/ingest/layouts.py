@@ -194,13 +194,20 @@ def _answer_line(ln: str) -> bool:
     return bool(_SYMBOL_BULLET.match(ln) or (_BULLET.match(ln) and ln[:1].isspace()))
 
 
+_INLINE_BRACKET = re.compile(r"(?<=\S)\s*\[([^\[\]\n]{1,40})\]")
+
+
 def bare_tags(lines: list[str], first: int) -> dict[str, int]:
-    """How often each `[Name]` (with no time) opens a line of the body."""
+    """How often each `[Name]` (with no time) opens a line of the body; 0 for a bracketed word that
+    also stands inside a sentence (`that's it [Laughs]`): a transcriber's mark, not a speaker."""
     out: dict[str, int] = {}
+    inline: set[str] = set()
     for ln in lines[first:]:
         if ln.lstrip()[:1] == "[" and (m := match_tag(ln)) and m.start is None:
             out[m.name] = out.get(m.name, 0) + 1
-    return out
+        if "[" in ln:
+            inline |= {w.strip().casefold() for w in _INLINE_BRACKET.findall(ln)}
+    return {name: 0 if name.casefold() in inline else n for name, n in out.items()}
 
 
 def _prompts_over_bullets(lines: list[str], first: int) -> list[str]:
