@@ -13,20 +13,13 @@ from pydantic import BaseModel, Field
 
 from synth.extract import DryRunEstimate, ExtractRun
 from synth.hypotheses import HypothesisRun
-from synth.icp import IcpProfile, ValidationReport, dump_scores_json
+from synth.icp import ValidationReport, dump_scores_json
+from synth.icp.study import IcpSummary
 from synth.ingest.study import IngestReport
 from synth.models import ThemeSet
 from synth.report import ReportPaths
 
-
-class IcpOutput(BaseModel):
-    profile: IcpProfile
-    narrative: str
-    narrative_source: str
-    rules_path: str
-    rules_written: bool
-    validation: Optional[ValidationReport] = None
-    not_scored: Optional[str] = None
+IcpOutput = IcpSummary  # `synth icp --json`: the study's IcpResult less the rules object and the scores
 
 
 class ScoresOutput(BaseModel):
@@ -70,9 +63,7 @@ COMMAND_OUTPUTS: dict[str, type[BaseModel]] = {
 
 
 def icp_output(res) -> IcpOutput:
-    return IcpOutput(profile=res.profile, narrative=res.narrative, narrative_source=res.narrative_source,
-                     rules_path=str(res.rules_path), rules_written=res.rules_written, validation=res.validation,
-                     not_scored=getattr(res, "not_scored", None))
+    return res.summary()
 
 
 def scores_output(accounts: Path, rules: Path, result, validation, out: Optional[Path]) -> ScoresOutput:

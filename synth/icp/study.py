@@ -27,22 +27,32 @@ from .rulesfile import RulesError, dump_rules, load_rules
 from .score import ScoreResult, score_accounts
 from .synthesize import narrative
 from .table import AccountsTable, read_accounts_csv
+from .traits import IcpProfile
 from .validate import ValidationReport, validate
 
 
-class IcpResult(BaseModel):
-    model_config = {"arbitrary_types_allowed": True}
-    profile: object
-    rules: object
-    rules_path: Path
-    rules_written: bool = Field(description="False when a hand-edited icp.yaml was kept")
+class IcpSummary(BaseModel):
+    """A study's ICP as `synth icp --json` (and `synth run --json`) prints it: `IcpResult` less the objects
+    only later stages use (the rules object, the scores)."""
+
+    profile: IcpProfile
     narrative: str
     narrative_source: str = "template"
+    rules_path: Path
+    rules_written: bool = Field(description="False when a hand-edited icp.yaml was kept")
+    validation: Optional[ValidationReport] = None
+    not_scored: Optional[str] = Field(None, description="why no account got a fit score or tier")
+
+
+class IcpResult(IcpSummary):
+    model_config = {"arbitrary_types_allowed": True}
+    rules: object
     narrative_not_shown: Optional[str] = Field(None, description="why the LLM's narrative failed the check "
                                                                  "(synth/llm/shown.py): the template is shown")
-    validation: object = None
     scores: object = None
-    not_scored: Optional[str] = Field(None, description="why no account got a fit score or tier")
+
+    def summary(self) -> IcpSummary:
+        return IcpSummary(**{f: getattr(self, f) for f in IcpSummary.model_fields})
 
 
 def _existing(path: Path) -> Optional[IcpRules]:

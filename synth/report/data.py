@@ -12,7 +12,16 @@ import numpy as np
 
 from synth.icp.validate import metrics_line
 from synth.llm.ledger import PROBE_PURPOSES
-from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, THEME_SECTIONS, Alternative, Evidence, Item, ThemeSet
+from synth.models import (
+    CATEGORIES,
+    CLUSTERED_CATEGORIES,
+    THEME_SECTIONS,
+    Alternative,
+    Evidence,
+    Item,
+    Theme,
+    ThemeSet,
+)
 from synth.themes.facts import StudyFacts
 from synth.workspace import Workspace
 
@@ -80,21 +89,32 @@ def theme_quotes(th, by_id: dict[str, Item], limit: int = MAX_QUOTES) -> list[Qu
     return out
 
 
-def _theme_views(ts: ThemeSet, category: str, by_id: dict[str, Item], study: StudyFacts, n: int) -> list[ThemeView]:
-    out = []
-    themes = sorted((t for t in ts.themes if t.category == category), key=lambda t: (t.rank, t.id))
+def theme_view(th: Theme, by_id: dict[str, Item], study: StudyFacts, n: int, files: Optional[set[str]] = None,
+               quotes: int = MAX_QUOTES) -> ThemeView:
+    """One theme as the report and the browser both show it, over `n` interviews; with `files` (the
+    browser's filters), its items, interviews, outcomes and quotes counted over those interviews only."""
+    if files is not None:
+        members = [i for i in th.item_ids if i in by_id and any(ev.file in files for ev in by_id[i].evidence)]
+        th_files = [f for f in th.files if f in files]
+        rep = th.representative_quote if th.representative_quote and th.representative_quote.file in files else None
+        shown = th.model_copy(update={"item_ids": members, "representative_quote": rep})
+    else:
+        members, th_files, shown = th.item_ids, th.files, th
     n_won, n_lost = len(study.with_outcome("won")), len(study.with_outcome("lost"))
-    for th in themes:
-        accts, won, lost = study.won_lost(th.files)
-        out.append(ThemeView(
-            id=th.id, category=category, code=theme_code(category, th.rank), label=th.label,
-            definition=th.definition, keyphrases=th.keyphrases, rank=th.rank, score=th.score, pinned=th.pinned,
-            label_source=th.label_source, items=len(th.item_ids), interviews=len(th.files),
-            coverage=len(th.files) / n if n else 0.0, accounts=accts, won=won, lost=lost,
-            won_share=won / n_won if n_won else None,
-            lost_share=lost / n_lost if n_lost else None,
-            breakdown=th.breakdown, quotes=theme_quotes(th, by_id)))
-    return out
+    accts, won, lost = study.won_lost(th_files)
+    return ThemeView(
+        id=th.id, category=th.category, code=theme_code(th.category, th.rank), label=th.label,
+        definition=th.definition, keyphrases=th.keyphrases, rank=th.rank, score=th.score, pinned=th.pinned,
+        label_source=th.label_source, items=len(members), interviews=len(th_files),
+        coverage=len(th_files) / n if n else 0.0, accounts=accts, won=won, lost=lost,
+        won_share=won / n_won if n_won else None,
+        lost_share=lost / n_lost if n_lost else None,
+        breakdown=th.breakdown, quotes=theme_quotes(shown, by_id, quotes) if quotes else [])
+
+
+def _theme_views(ts: ThemeSet, category: str, by_id: dict[str, Item], study: StudyFacts, n: int) -> list[ThemeView]:
+    themes = sorted((t for t in ts.themes if t.category == category), key=lambda t: (t.rank, t.id))
+    return [theme_view(th, by_id, study, n) for th in themes]
 
 
 def _alternatives(items: list[Item], ts: Optional[ThemeSet], study: StudyFacts) -> list[AlternativeView]:

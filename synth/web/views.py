@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 
 from synth.models import CATEGORIES as CATEGORY_TABLE
 from synth.models import THEME_SECTIONS, AccountRow, Alternative, DmuMember, Item, PainPoint, Theme, Trigger
-from synth.report.data import quote_ref, theme_code, theme_quotes
-from synth.report.model import QuoteRef, human, pct
+from synth.report.data import quote_ref, theme_view
+from synth.report.model import ThemeView, human, pct
 
 from .study import Study
 
@@ -103,24 +103,12 @@ class Part(BaseModel):
     note: str
 
 
-class ThemeRow(BaseModel):
-    id: str
+class ThemeRow(ThemeView):
+    """The report's theme view (synth/report/data.py `theme_view`), plus where the browser links it and its
+    score as a stacked bar."""
+
     url: str
-    code: str
-    category: str
-    label: str
-    definition: Optional[str] = None
-    rank: int
-    score: float
-    pinned: bool
-    keyphrases: list[str]
     parts: list[Part]
-    items: int
-    interviews: int
-    coverage: float
-    won: int
-    lost: int
-    quotes: list[QuoteRef] = Field(default_factory=list)
 
 
 class Tile(BaseModel):
@@ -141,22 +129,9 @@ def parts(th: Theme) -> list[Part]:
 
 def theme_row(study: Study, th: Theme, files: Optional[set[str]], quotes: int = QUOTES_PER_THEME) -> ThemeRow:
     """A theme as a row of the study page; with `files`, counted over those interviews only."""
-    members = [i for i in th.item_ids if i in study.items]
-    if files is not None:
-        members = [i for i in members if any(ev.file in files for ev in study.items[i].evidence)]
-        th_files = [f for f in th.files if f in files]
-        rep = th.representative_quote if th.representative_quote and th.representative_quote.file in files else None
-        shown = th.model_copy(update={"item_ids": members, "representative_quote": rep})
-    else:
-        th_files, shown = th.files, th
-    _, won, lost = study.facts.won_lost(th_files)
     n = len(files) if files is not None else len(study.files)
-    return ThemeRow(id=th.id, url=theme_url(th.id), code=theme_code(th.category, th.rank),
-                    category=th.category, label=th.label, definition=th.definition, rank=th.rank, score=th.score,
-                    pinned=th.pinned, keyphrases=th.keyphrases[:6], parts=parts(th), items=len(members),
-                    interviews=len(th_files), coverage=len(th_files) / n if n else 0.0,
-                    won=won, lost=lost,
-                    quotes=theme_quotes(shown, study.items, quotes) if quotes else [])
+    view = theme_view(th, study.items, study.facts, n, files, quotes)
+    return ThemeRow(**{**dict(view), "keyphrases": view.keyphrases[:6]}, url=theme_url(th.id), parts=parts(th))
 
 
 def study_page(study: Study, f: Filters) -> dict:
