@@ -141,11 +141,10 @@ def progress_bars(enabled: bool = True) -> Iterator:
 
 
 def quote_ref(ev) -> str:
-    """Where a quote was said, as the report and the browser write it: file · speaker @hh:mm:ss."""
-    from synth.report.model import hms  # the one quote-time format (late: keeps CLI start-up light)
+    """Where a quote was said, as the report and the browser write it: file · speaker · hh:mm:ss."""
+    from synth.report.model import cite  # the one citation format (late: keeps CLI start-up light)
 
-    t = f" @{hms(ev.start)}" if ev.start is not None else ""
-    return f"[dim]{esc(ev.file)} · {esc(ev.speaker)}{t}[/dim]"
+    return f"[dim]{esc(cite(ev.file, ev.speaker, ev.start))}[/dim]"
 
 
 def themes_table(ts, category: str, top: int = 10, quotes: int = 1, items_by_id=None) -> Table:

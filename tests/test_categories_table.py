@@ -39,5 +39,7 @@ def test_one_quote_time_format_in_the_cli_and_the_report():
 
     ev = Evidence(quote="We lose a week every quarter", file="a.vtt", transcript_hash="h", speaker="Ana",
                   turn_index=3, char_start=0, char_end=28, start=192.4)
-    assert "@00:03:12" in cli_quote(ev)  # was "@3:12" in `synth themes` and "@192s" in `synth review THEME`
+    # one citation: was "@3:12" in `synth themes`, "@192s" in `synth review THEME`, "Ana · a.vtt" in the browser
+    assert "a.vtt · Ana · 00:03:12" in cli_quote(ev)
     assert quote_ref(ev).timestamp == "00:03:12"  # the report, the browser (its quotes) and themes.json
+    assert quote_ref(ev).cite == "a.vtt · Ana · 00:03:12"

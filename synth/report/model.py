@@ -22,6 +22,12 @@ def hms(seconds: Optional[float]) -> Optional[str]:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+def cite(file: str, speaker: str, start: Optional[float]) -> str:
+    """Where a quote was said, as the CLI, the report and the browser write it: file · speaker · 00:03:12
+    (the time only where the format has one)."""
+    return " · ".join(x for x in (file, speaker, hms(start)) if x)
+
+
 def pct(x: Optional[float]) -> str:
     return "–" if x is None else f"{100 * x:.0f}%"
 
@@ -50,8 +56,7 @@ class QuoteRef(BaseModel):
 
     @property
     def cite(self) -> str:
-        """file · speaker · 00:03:12 (the time only where the format has one)."""
-        return " · ".join(x for x in (self.file, self.speaker, self.timestamp) if x)
+        return cite(self.file, self.speaker, self.start)
 
 
 class ThemeView(BaseModel):

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from synth.models import CATEGORIES as CATEGORY_TABLE
 from synth.models import THEME_SECTIONS, AccountRow, Alternative, DmuMember, Item, PainPoint, Theme, Trigger
 from synth.report.data import quote_ref, theme_view
-from synth.report.model import ThemeView, human, pct
+from synth.report.model import ThemeView, cite, human, pct
 
 from .study import Study
 
@@ -163,9 +163,14 @@ class QuoteLink(BaseModel):
     quote: str
     file: str
     speaker: str
+    start: Optional[float] = None
     timestamp: Optional[str] = None
     url: str
     match: str = "exact"
+
+    @property
+    def cite(self) -> str:
+        return cite(self.file, self.speaker, self.start)
 
 
 class ItemRow(BaseModel):
@@ -192,7 +197,7 @@ def item_row(it: Item) -> ItemRow:
     qs = []
     for ev in it.evidence:
         q = quote_ref(ev, it)
-        qs.append(QuoteLink(quote=q.quote, file=q.file, speaker=q.speaker, timestamp=q.timestamp, match=q.match,
+        qs.append(QuoteLink(quote=q.quote, file=q.file, speaker=q.speaker, start=q.start, timestamp=q.timestamp, match=q.match,
                             url=transcript_url(ev.file, it.id, ev.char_start)))
     return ItemRow(id=it.id, statement=it.statement, details=item_details(it), quotes=qs)
 
