@@ -89,6 +89,20 @@ def test_a_number_answer_to_a_how_long_question_is_the_quantity_of_its_pain(embe
     assert pains and pains[0].quantity.value == 6 and pains[0].quantity.period == "week"
 
 
+# ------------------------------------------------------------------------------------ how many per interview
+
+def test_a_long_interview_keeps_a_handful_of_main_pains():
+    cats = [{"pain": 1.0 - i / 1000} for i in range(200)]
+    kept = local.select_strongest(cats, words=20_000)  # the per-1,000-words cap alone would allow 220
+    assert sum("pain" in k for k in kept) == speech.MOST_PER_INTERVIEW["pain"]
+    assert all("pain" in k for k in kept[:speech.MOST_PER_INTERVIEW["pain"]])  # the strongest ones
+
+
+def test_a_hardware_question_does_not_ask_for_a_pain():
+    assert not speech.question_kinds("What hardware do you use?")["pain"]
+    assert speech.question_kinds("What's the hardest part of onboarding?")["pain"]
+
+
 # ------------------------------------------------------------------------------------ every study synth has
 
 CORPUS_MAX_BYTES = 16_000  # the corpus's interview-sized files; its long podcasts would make this test minutes long

@@ -65,9 +65,10 @@ _ALT_FALLBACK_NAMES = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown to
 
 
 def examples_version() -> str:
-    """Examples and classifier versions: both go into the extraction cache key."""
+    """Examples, classifier and speech-rule versions: all go into the extraction cache key."""
     model = local_model.classifier()
-    return str(load_data(local_model.EXAMPLES_FILE)["version"]) + (f"+{model['version']}" if model else "")
+    return (str(load_data(local_model.EXAMPLES_FILE)["version"]) + (f"+{model['version']}" if model else "")
+            + f"+{speech.RULES_VERSION}")
 
 
 def clean_statement(s: str) -> str:
@@ -185,12 +186,13 @@ def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]
     keep: list[list[str]] = [[] for _ in cats]
     for c in [*CATEGORIES[:-1], *added_categories()]:
         rule = CATEGORY_TABLE[c].local
-        cap = max(CAP_MIN.get(c, rule.cap_min), round(CAP_PER_1000_WORDS.get(c, rule.cap_per_1000_words) * words / 1000))
+        cap = min(speech.MOST_PER_INTERVIEW.get(c, 10**6),
+                  max(CAP_MIN.get(c, rule.cap_min), round(CAP_PER_1000_WORDS.get(c, rule.cap_per_1000_words) * words / 1000)))
         ranked = sorted((i for i, d in enumerate(cats) if c in d and d[c] != RULE_SCORE), key=lambda i: (-cats[i][c], i))
         for i in ranked[:cap]:
             keep[i].append(c)
         if c in RULE_CAP_PER_1000_WORDS:  # what only a speech rule found: first ones in the interview, own cap
-            rule_cap = max(1, round(RULE_CAP_PER_1000_WORDS[c] * words / 1000))
+            rule_cap = min(speech.MOST_PER_INTERVIEW.get(c, 10**6), max(1, round(RULE_CAP_PER_1000_WORDS[c] * words / 1000)))
             for i in [i for i, d in enumerate(cats) if d.get(c) == RULE_SCORE][:rule_cap]:
                 keep[i].append(c)
     return keep

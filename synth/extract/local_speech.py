@@ -17,6 +17,8 @@ from typing import Optional
 from synth.extract import local_cues as cues
 from synth.models import Transcript
 
+RULES_VERSION = "speech-v2"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
+
 # ------------------------------------------------------------------------------------ words
 
 # function words and spoken filler: a sentence with fewer than two other words says nothing by itself
@@ -118,7 +120,7 @@ def edge_trimmed(s: str) -> str:
 # ------------------------------------------------------------------------------------ the interviewer's question
 
 QUESTION_KINDS = [
-    ("pain", r"hard(?:est)?|biggest|worst|pain|problem|challeng|frustrat|annoy|struggl|difficult|go(?:es)? wrong|"
+    ("pain", r"\bhard(?:er|est)?\b|biggest|worst|pain|problem|challeng|frustrat|annoy|struggl|difficult|go(?:es)? wrong|"
              r"break|rough edges|headache|bother|cost you|what's (?:that|it) like|impact"),
     ("trigger", r"what (?:made|prompted|triggered|changed|happened|led)|why now|start(?:ed)? looking|trigger|"
                 r"kick(?:ed)? off|when did|moment|tipping|last straw|catalyst|decided to|what got you"),
@@ -224,6 +226,15 @@ def speech_alternative(s: str) -> bool:
         return False
     return not (_PRICE_ONLY.search(s) and not re.search(r"\b(?:use|used|using|tried|switched|manually|by hand|"
                                                          r"spreadsheet|excel|notebook)\b", s, re.I))
+
+
+# ------------------------------------------------------------------------------------ how many per interview
+
+# A reader notes a handful of main pains, triggers and ways of coping per interview, however long it runs
+# (the corpus's findings: 3-7 pains, 0-2 triggers, 1-4 alternatives): a caps-per-1,000-words rule alone
+# gives a 5,000-word research interview 55 "pains". Set on the corpus's dev half; no study interview
+# (about 450 interviewee words) comes near these.
+MOST_PER_INTERVIEW = {"pain": 15, "trigger": 8, "alternative": 10}
 
 
 # the word lists offline theme labels share (synth.themes.label): public names for another stage
