@@ -69,6 +69,15 @@ def reask_rate(ws: Workspace, model: str, purposes: tuple[str, ...] = ("extract"
     return _Rate(calls=calls / len(firsts), tokens=tokens / first_tokens, seen=len(firsts))
 
 
+def reask_note(rate: _Rate, model: str, source: str = "call log") -> str:
+    """Where a dry run's re-ask estimate comes from, as every dry run says it."""
+    if rate.seen >= MIN_HISTORY:
+        return (f"re-asks estimated from this workspace's {source}: {rate.calls:.2f} requests and "
+                f"{rate.tokens:.2f}x the input tokens per chunk, over {rate.seen} chunks asked of {model}")
+    return (f"re-asks not included: fewer than {MIN_HISTORY} chunks asked of {model} in this workspace "
+            "yet (a small local model may need 2-4 requests a chunk)")
+
+
 def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderConfig,
              options) -> DryRunEstimate:
     """What a real run would send: cached chunks are free, the rest counted as sent, re-asks estimated."""
@@ -105,12 +114,7 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
                                       tools_in_prompt=tools_in_prompt)
     rate = reask_rate(workspace, cfg.model)
     calls, tokens = round(first * rate.calls), round(tin * rate.tokens)
-    if rate.seen >= MIN_HISTORY:
-        note = (f"re-asks estimated from this workspace's call log: {rate.calls:.2f} requests and "
-                f"{rate.tokens:.2f}x the input tokens per chunk, over {rate.seen} chunks asked of {cfg.model}")
-    else:
-        note = (f"re-asks not included: fewer than {MIN_HISTORY} chunks asked of {cfg.model} in this workspace "
-                "yet (a small local model may need 2-4 requests a chunk)")
+    note = reask_note(rate, cfg.model)
     # structured output is usually a fraction of the input; 35% with a floor per call is conservative
     tout = max(int(tokens * 0.35), calls * 400) if calls else 0
     cost = prices.cost(cfg.model, tokens, tout, local=is_local(cfg))

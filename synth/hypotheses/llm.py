@@ -85,7 +85,7 @@ def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg:
     re-asks estimated as `synth extract --dry-run` estimates them (synth/extract/dryrun.py): requests and
     input tokens per first request from this workspace's call log for the model, this stage's own calls
     first, else the extraction's (the same model answering the same kind of schema), else not included."""
-    from synth.extract.dryrun import MIN_HISTORY, reask_rate
+    from synth.extract.dryrun import MIN_HISTORY, reask_note, reask_rate
 
     mode = known_mode(ws, cfg)
     version = load_prompt(PROMPT_FILE).version
@@ -106,12 +106,7 @@ def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg:
     rate, source = reask_rate(ws, cfg.model, ("hypotheses",), "hypotheses"), "hypotheses"
     if rate.seen < MIN_HISTORY:
         rate, source = reask_rate(ws, cfg.model), "extraction"
-    if rate.seen >= MIN_HISTORY:
-        note = (f"re-asks estimated from this workspace's {source} calls: {rate.calls:.2f} requests and "
-                f"{rate.tokens:.2f}x the input tokens per chunk, over {rate.seen} chunks asked of {cfg.model}")
-    else:
-        note = (f"re-asks not included: fewer than {MIN_HISTORY} chunks asked of {cfg.model} in this workspace "
-                "yet (a small local model may need 2-4 requests a chunk)")
+    note = reask_note(rate, cfg.model, f"{source} calls")
     calls, tokens = round(first * rate.calls), round(tin * rate.tokens)
     # a reply names a few hypotheses with 1-3 quotes each: ~60 tokens of frame, ~20 per hypothesis
     tout = calls * (60 + 20 * len(hypotheses))
