@@ -69,6 +69,12 @@ def reask_rate(ws: Workspace, model: str, purposes: tuple[str, ...] = ("extract"
     return _Rate(calls=calls / len(firsts), tokens=tokens / first_tokens, seen=len(firsts))
 
 
+def schema_in_prompt(cfg: ProviderConfig) -> bool:
+    """Whether a dry run counts the tool/response schema as input tokens: for a hosted API or a server
+    that is not local, yes; for a local server, no. One rule for every stage's dry run."""
+    return cfg.hosted or not is_local(cfg)
+
+
 def reask_note(rate: _Rate, model: str, source: str = "call log") -> str:
     """Where a dry run's re-ask estimate comes from, as every dry run says it."""
     if rate.seen >= MIN_HISTORY:
@@ -87,7 +93,7 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
     mode = known_mode(workspace, cfg)  # the mode a real run would use; a dry run sends nothing to probe
     source = "given" if cfg.mode else "stored" if stored(workspace, cfg) is not None else \
         "provider default" if cfg.hosted else "first guess: not probed yet"
-    tools_in_prompt = cfg.hosted or not is_local(cfg)
+    tools_in_prompt = schema_in_prompt(cfg)
     chunks = cached = first = tin = 0
     for t in transcripts:
         red = redactor_for(t) if options.redact else None

@@ -68,9 +68,9 @@ def _chunks(iv: Interview, model: str) -> list[Chunk]:
     return list(chunk_transcript(iv.transcript, BUDGET_TOKENS, OVERLAP_TURNS, model))
 
 
-def _redactor(ws, iv: Interview) -> Optional[Redactor]:
+def _redactor(redact: bool, iv: Interview) -> Optional[Redactor]:
     """A study extracted with --redact sends its chunks redacted here too, as extraction did."""
-    return Redactor(transcript_names(iv.transcript)) if ws.redaction_requested() else None
+    return Redactor(transcript_names(iv.transcript)) if redact else None
 
 
 def _messages(hypotheses: list[Hypothesis], iv: Interview, ch: Chunk, total: int,
@@ -85,14 +85,15 @@ def estimate(hypotheses: list[Hypothesis], interviews: list[Interview], ws, cfg:
     re-asks estimated as `synth extract --dry-run` estimates them (synth/extract/dryrun.py): requests and
     input tokens per first request from this workspace's call log for the model, this stage's own calls
     first, else the extraction's (the same model answering the same kind of schema), else not included."""
-    from synth.extract.dryrun import MIN_HISTORY, reask_note, reask_rate
+    from synth.extract.dryrun import MIN_HISTORY, reask_note, reask_rate, schema_in_prompt
 
     mode = known_mode(ws, cfg)
     version = load_prompt(PROMPT_FILE).version
-    tools_in_prompt = cfg.hosted or not is_local(cfg)   # as synth/extract/dryrun.py counts it
+    tools_in_prompt = schema_in_prompt(cfg)
     chunks = cached = tin = 0
+    redact = ws.redaction_requested()
     for iv in interviews:
-        chs, red = _chunks(iv, cfg.model), _redactor(ws, iv)
+        chs, red = _chunks(iv, cfg.model), _redactor(redact, iv)
         for ch in chs:
             chunks += 1
             msgs = _messages(hypotheses, iv, ch, len(chs), red)
@@ -155,9 +156,9 @@ async def _all(hypotheses, interviews, ws, cfg, embedder, run, client, concurren
                 found.setdefault((f.hypothesis_id, iv.file), []).append((f.stance, ev))
 
     async with LlmCaller(cfg, ws, concurrency=concurrency, client=client) as caller:
-        jobs = []
+        jobs, redact = [], ws.redaction_requested()
         for iv in interviews:
-            chs, red = _chunks(iv, cfg.model), _redactor(ws, iv)
+            chs, red = _chunks(iv, cfg.model), _redactor(redact, iv)
             jobs += [one(caller, iv, ch, len(chs), red) for ch in chs]
         try:
             await asyncio.gather(*jobs)

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from synth.llm.providers import PROVIDERS
 from synth.resources import load_data
 
 
@@ -43,7 +42,7 @@ class Prices(BaseModel):
 def is_local(cfg) -> bool:
     """A provider that runs on your machine, or a base URL on a loopback or private address. OpenAI and
     Azure named as the provider are hosted wherever the URL points (a proxy on localhost still bills)."""
-    spec = PROVIDERS[cfg.provider]  # vLLM is as often a hosted cluster: its address decides
+    spec = cfg.spec  # vLLM is as often a hosted cluster: its address decides
     if spec.on_machine:
         return True
     if spec.hosted:

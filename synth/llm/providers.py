@@ -111,11 +111,6 @@ DEFAULT_PROVIDER = next(iter(PROVIDERS))
 FALLBACK_PROVIDER = "compatible"
 
 
-def provider_spec(name: str) -> ProviderSpec:
-    """The table entry of a configured provider (`ProviderConfig` only holds names from the table)."""
-    return PROVIDERS[name]
-
-
 def provider_choices() -> str:
     return ", ".join(PROVIDERS)
 
