@@ -188,6 +188,23 @@ def test_sentence_lead_ins_and_blockquoted_excerpts_are_not_speakers():
     assert "JACKIE" not in t.speakers
 
 
+def test_speakers_heard_once_are_kept_where_they_speak_like_turns():
+    # a lecture's audience: 'Elichai:', 'Carla:', 'Various Audience Members:' each speak once, opening a
+    # paragraph with speech (label_checks keeps them; a label used once mid-paragraph would be words)
+    # (not check(): one label's role there, 'Amiti', is the roles helper's open case, not reading)
+    name = "40_btctranscripts-chaincode-residency_2019-06-17-john-newbery-security-models.md"
+    t = load_transcript(REAL / "dev" / name)
+    ann = yaml.safe_load((REAL / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert measure_file(t, ann, "dev").invented == []
+    assert {"Elichai", "Jon", "Carla", "Fabian", "Various Audience Members", "John Newbery"} <= set(t.speakers)
+
+
+def test_a_field_label_used_once_in_notes_is_not_a_speaker():
+    # 'First Question: "Is this a QR code? ..."' under a participant's heading: a field of the notes
+    t, _ = check("25_vagov-covid-screener_guerilla-testing-notes.md")
+    assert "First Question" not in t.speakers
+
+
 def test_markdown_inside_a_speaker_label_is_stripped():
     # '**Name:**' bold labels: the label is the name, without the asterisks (HTML inside a label, e.g.
     # '<b>Jane</b> (Head of Ops):', was not found in a licensed real file)

@@ -16,7 +16,17 @@ import yaml
 
 from . import layouts
 from .build import UNKNOWN, Parsed
-from .labels import SPEAKER_TAG_RE, line_label, lowercase_labels, match_nick, match_otter, match_prompt, parse_times
+from .label_checks import not_speakers
+from .labels import (
+    SPEAKER_TAG_RE,
+    Label,
+    line_label,
+    lowercase_labels,
+    match_nick,
+    match_otter,
+    match_prompt,
+    parse_times,
+)
 from .lines import HEADING as _HEADING
 from .lines import RULE as _RULE
 from .lines import Lines, TurnAcc
@@ -106,10 +116,31 @@ def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.start(lab, i) if lab else acc.add(i)
 
 
-def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
-    family = layouts.prompt_family(src.lines, first)
+def _labels_by_line(src: Lines, first: int) -> dict[int, Label]:
+    """The speaker label each line of the body opens with (line index -> label); the file's numbered
+    prompts are left to the reader, and labels that do not behave like speakers (label_checks) left out."""
     nicks = lowercase_labels(src.lines[first:])
     tags = layouts.bare_tags(src.lines, first)
+    out: dict[int, Label] = {}
+    for i in range(first, len(src)):
+        ln = src.lines[i]
+        s = ln.strip()
+        if not s or _HEADING.match(s) or _RULE.match(s) or _OTTER_FOOTER.match(s) or parse_times(s.strip("[]()*")):
+            continue
+        lab = line_label(ln) or match_nick(ln, nicks)
+        if (lab is not None and lab.start is None and ln.lstrip()[:1] == "[" and tags.get(lab.name, 0) < 2
+                and not SPEAKER_TAG_RE.match(ln)):
+            lab = None  # `[Product] is great`: a bracketed word used once is a placeholder, not a speaker
+        if lab is not None and not match_prompt(ln):
+            out[i] = lab
+    family = layouts.prompt_family(src.lines, first)
+    dropped = not_speakers(src.lines, {i: lab for i, lab in out.items() if lab.name not in family})
+    return {i: lab for i, lab in out.items() if lab.name not in dropped}
+
+
+def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
+    family = layouts.prompt_family(src.lines, first)
+    labelled = _labels_by_line(src, first)
     asking = False  # the current turn is a numbered prompt: the answer is the next unlabelled text
     for i in range(first, len(src)):
         ln = src.lines[i]
@@ -123,10 +154,7 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
         if times:  # Meet/Teams: a time alone on its line before the turns it starts
             acc.next_start = times[0]
             continue
-        lab = line_label(ln) or match_nick(ln, nicks)
-        if (lab is not None and lab.start is None and ln.lstrip()[:1] == "[" and tags.get(lab.name, 0) < 2
-                and not SPEAKER_TAG_RE.match(ln)):
-            lab = None  # `[Product] is great`: a bracketed word used once is a placeholder, not a speaker
+        lab = labelled.get(i)
         prompt = match_prompt(ln) or (lab if lab is not None and lab.name in family else None)
         if prompt:
             acc.start_prompt(prompt, i)

@@ -1,0 +1,89 @@
+"""Which `Word: text` labels of a labelled transcript behave like speakers.
+
+A label's form alone cannot tell `Carla: They can pick up ...` (an audience member who speaks once) from
+`Boston: ...` (a place in a list) or `Pain Points:` (a heading with bullets below it). What tells them
+apart is how the label is used in the file, so a label used once (a recurring label has shown it takes
+turns) must also behave like a turn:
+
+- it opens a paragraph: where the file's labels open paragraphs (a blank line above them), a label in
+  the middle of someone's paragraph is a word of that paragraph (`We have three offices.` /
+  `Boston: the biggest`); in a file whose turns follow each other line by line this says nothing;
+- it is not the lead-in of a list or a section: no words after the colon and bullets or a heading below;
+- in a file whose turns are role labels (`Q:`/`A:`, `Interviewer:`/`Participant:`) the people are the
+  roles; any other label used once is a field of an answer;
+- a phrase of two or more words is a name only if its words are not everyday words the file itself writes
+  in lower case (`Current Process:` vs `John Newbery:`), unless it names people (`Various Audience Members`).
+
+Labels that fail are read as words of the turn they stand in. The labels reader asks `not_speakers`.
+"""
+from __future__ import annotations
+
+import re
+
+from .labels import Label, role_of
+from .lines import HEADING
+
+_BULLET_START = re.compile(r"^\s*(?:[-*+•●○◦▪■‣–]|\d{1,3}[.)])\s+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# words that make a label name people rather than a topic: an audience, a panel, a role
+_PEOPLE_WORDS = {"audience", "member", "members", "attendee", "attendees", "panel", "panelist", "panelists",
+                 "crowd", "everyone", "people", "person", "speaker", "speakers", "voice", "voices", "caller",
+                 "participant", "participants", "student", "students", "unknown", "unidentified", "male",
+                 "female", "man", "woman", "guest", "guests", "host", "hosts", "interviewer", "interviewee",
+                 "moderator", "various", "multiple", "several", "all", "both", "other", "others"}
+ROLE_SHARE = 0.8  # of labelled lines, role labels (Q/A, ...) above it make a role-labelled file
+PARAGRAPH_SHARE = 0.7  # of labelled lines opening a paragraph, above it every speaker's label is expected to
+
+
+def _after_break(lines: list[str], i: int) -> bool:
+    """Line `i` opens a paragraph: a blank line, a heading or the file's start above it."""
+    prev = lines[i - 1].strip() if i > 0 else ""
+    return not prev or bool(HEADING.match(prev))
+
+
+def _next_text(lines: list[str], i: int) -> str:
+    return next((ln for ln in lines[i + 1:] if ln.strip()), "")
+
+
+def _lower_words(lines: list[str], labelled: dict[int, Label]) -> set[str]:
+    """Words the file writes in lower case (its everyday words), label names left out."""
+    out: set[str] = set()
+    for j, ln in enumerate(lines):
+        text = labelled[j].text if j in labelled else ln
+        # words of prose only: a slug or a URL (`john-newbery`) writes names in lower case too
+        out |= {w for tok in text.split() if (w := tok.strip(".,;:!?\"'()“”‘’")).isalpha() and w.islower()}
+    return out
+
+
+def not_speakers(lines: list[str], labelled: dict[int, Label]) -> set[str]:
+    """Names of the labels in `labelled` (source line index -> label) that do not behave like speakers."""
+    uses: dict[str, list[int]] = {}
+    for i, lab in sorted(labelled.items()):
+        uses.setdefault(lab.name, []).append(i)
+    if not uses:
+        return set()
+    n = len(labelled)
+    roles = sum(len(ix) for name, ix in uses.items() if role_of(name))
+    role_file = n >= 4 and roles >= ROLE_SHARE * n
+    opening = sum(_after_break(lines, i) for i in labelled)
+    paragraphs = opening >= PARAGRAPH_SHARE * n
+    everyday: set[str] | None = None
+    out: set[str] = set()
+    for name, ix in uses.items():
+        if len(ix) > 1 or role_of(name) or any(c.isdigit() for c in name):  # `Audience 3` passed valid_name
+            continue
+        i, lab = ix[0], labelled[ix[0]]
+        nxt = _next_text(lines, i)
+        if paragraphs and not _after_break(lines, i):
+            out.add(name)  # a word of someone's paragraph
+        elif not lab.text and (_BULLET_START.match(nxt) or HEADING.match(nxt.strip())):
+            out.add(name)  # a list's or a section's lead-in
+        elif role_file:
+            out.add(name)  # a field of an answer in a Q/A file
+        elif len(name.split()) >= 2:
+            words = [w.casefold() for w in _WORD.findall(name)]
+            if not _PEOPLE_WORDS & set(words):
+                everyday = _lower_words(lines, labelled) if everyday is None else everyday
+                if all(w in everyday for w in words):
+                    out.add(name)  # a phrase of everyday words: a heading, not a name
+    return out
