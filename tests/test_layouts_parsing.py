@@ -225,3 +225,31 @@ def test_measure_keys_a_bracketed_label_by_its_words(tmp_path):
     t, _ = _load(tmp_path, "k.md", "[Nick] How do you deploy?\n\n[Ana] By hand.\n\n[Nick] Why?\n\n[Ana] Budget.\n")
     r = measure_file(t, {"kind": "dialogue", "speakers": {"[Nick]": "interviewer", "[Ana]": "interviewee"}}, "dev")
     assert r.invented == [] and (r.labels_right, r.labels_total) == (2, 2)
+
+
+OTTER_TIMELESS = ("Jane Doe\nHow do you plan the week?\n\nBob Lee\nI use a sheet, and I hate it.\n\n"
+                  "Jane Doe\nWhy?\n\nBob Lee\nIt breaks every Monday.\n\nTranscribed by https://otter.ai\n")
+
+
+def test_an_otter_export_without_times_is_otter_under_any_extension(tmp_path):
+    # names alone on their lines and Otter's footer: read as otter, so the footer is nobody's words
+    for name in ("o.md", "o.txt", "o.markdown"):
+        t, body = _load(tmp_path, name, OTTER_TIMELESS)
+        assert t.format == "otter", name
+        assert [u.speaker for u in t.turns] == ["Jane Doe", "Bob Lee"] * 2, name
+        assert t.turns[-1].text == "It breaks every Monday."
+        assert "otter.ai" not in t.text
+        _mapped(t, body)
+
+
+def test_names_alone_on_lines_without_otters_footer_stay_name_lines(tmp_path):
+    t, _ = _load(tmp_path, "n.md", OTTER_TIMELESS.replace("Transcribed by https://otter.ai\n", ""))
+    assert t.format == "md" and t.layout == "name_lines"
+
+
+def test_otter_header_lines_with_a_no_break_space_are_otter(tmp_path):
+    body = ("Jane Doe\u00a0 0:03\nHow do you plan the week?\n\nBob Lee\u00a00:10\nI use a sheet.\n\n"
+            "Jane Doe\u00a0 1:02:20\nWhy?\n")
+    t, _ = _load(tmp_path, "o.txt", body)
+    assert t.format == "otter"
+    assert [(u.speaker, u.start) for u in t.turns] == [("Jane Doe", 3.0), ("Bob Lee", 10.0), ("Jane Doe", 3740.0)]

@@ -144,7 +144,8 @@ LABEL_RE = re.compile(
     (?P<text>.*)$""",
     re.X,
 )
-OTTER_RE = re.compile(r"^(?P<b>\*\*|__)?(?P<name>[^\W\d_][^\n*]{0,59}?)(?P=b)?(?:[ \t]{2,}|\t|(?<=\*\*)[ \t]+)"
+# (a no-break space is how some editors and converters keep Otter's two spaces)
+OTTER_RE = re.compile(r"^(?P<b>\*\*|__)?(?P<name>[^\W\d_][^\n*]{0,59}?)(?P=b)?(?:[ \t\u00a0]{2,}|\t|\u00a0|(?<=\*\*)[ \t]+)"
                       r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 # a converter's copy of an Otter export: each header line prefixed with a time (`0:00 Emma  0:03`)
 OTTER_PREFIXED_RE = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t]+(?P<b>\*\*|__)?"

@@ -108,7 +108,7 @@ def transcript_below_summary(lines: list[str], first: int) -> Optional[int]:
     return None
 
 
-def _bare_name(s: str) -> Optional[str]:
+def bare_name(s: str) -> Optional[str]:
     """`Jane Doe` / `**Jane Doe**` alone on a line: a speaker for the paragraph below it."""
     s = s.strip()
     if not s or len(s) > 40 or _BULLET.match(s) or HEADING.match(s):
@@ -123,8 +123,8 @@ def _name_line_hits(lines: list[str], first: int) -> dict[str, int]:
     hits: dict[str, int] = {}
     for j in range(first, len(lines) - 1):
         prev_blank = j == first or not lines[j - 1].strip()
-        name = _bare_name(lines[j]) if prev_blank else None
-        if name and lines[j + 1].strip() and _bare_name(lines[j + 1]) is None:
+        name = bare_name(lines[j]) if prev_blank else None
+        if name and lines[j + 1].strip() and bare_name(lines[j + 1]) is None:
             hits[name] = hits.get(name, 0) + 1
     return hits
 
@@ -317,15 +317,26 @@ def _opening_question(raw: str) -> int:
     return m.end() if m and len(m.group(1).split()) <= 10 else 0
 
 
+def name_line_speakers(lines: list[str], first: int) -> set[str]:
+    """Names that stand alone on a line above a paragraph at least twice: the speakers of the layout."""
+    return {n for n, k in _name_line_hits(lines, first).items() if k >= 2}
+
+
+def name_line_at(lines: list[str], i: int, first: int, known: set[str]) -> Optional[str]:
+    """The speaker whose turn line `i` opens (a known name alone on it, after a blank line), if any."""
+    name = bare_name(lines[i])
+    return name if name in known and (i == first or not lines[i - 1].strip()) else None
+
+
 def read_name_lines(src: Lines, first: int, acc: TurnAcc) -> None:
-    known = {n for n, k in _name_line_hits(src.lines, first).items() if k >= 2}
+    known = name_line_speakers(src.lines, first)
     for i in range(first, len(src)):
         s = src.lines[i].strip()
         if _skippable(s):
             acc.blank = acc.cur is not None
             continue
-        name = _bare_name(s)
-        if name in known and (i == first or not src.lines[i - 1].strip()):
+        name = name_line_at(src.lines, i, first, known)
+        if name:
             acc.start_name(name, i)
         elif HEADING.match(s):
             continue

@@ -89,6 +89,10 @@ def header_block(lines: list[str], start: int) -> tuple[dict[str, str], int]:
 
 
 def _is_otter(body: list[str]) -> bool:
+    """Otter's `Name  0:03` header lines; or, exported without times, its footer under names alone on
+    their lines (read by name_lines, the footer would become the last speaker's words)."""
+    if any(_OTTER_FOOTER.match(ln.strip()) for ln in body) and layouts.name_line_speakers(body, 0):
+        return True
     hits = 0
     first = next((ln for ln in body if ln.strip()), "")
     for ln in body:
@@ -100,7 +104,11 @@ def _is_otter(body: list[str]) -> bool:
 
 
 def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
-    head = next((j for j in range(first, len(src)) if match_otter(src.lines[j])), first)
+    timed = next((j for j in range(first, len(src)) if match_otter(src.lines[j])), None)
+    # an export without times: names alone on their lines are the headers
+    timeless = set() if timed is not None else layouts.name_line_speakers(src.lines, first)
+    head = timed if timed is not None else next(
+        (j for j in range(first, len(src)) if layouts.name_line_at(src.lines, j, first, timeless)), first)
     if any(_OTTER_META.match(src.lines[j].strip()) for j in range(first, head)):
         acc.p.warnings.append(f"lines {first + 1}-{head}: Otter's export header (title, keywords, speakers); "
                               "not speech")
@@ -111,9 +119,12 @@ def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.blank = acc.cur is not None
         elif _OTTER_FOOTER.match(s):
             continue
+        elif lab := match_otter(src.lines[i]):
+            acc.start(lab, i)
+        elif timeless and (name := layouts.name_line_at(src.lines, i, first, timeless)):
+            acc.start_name(name, i)
         else:
-            lab = match_otter(src.lines[i])
-            acc.start(lab, i) if lab else acc.add(i)
+            acc.add(i)
 
 
 def _labels_by_line(src: Lines, first: int) -> dict[int, Label]:
