@@ -7,8 +7,11 @@ Generated studies: 16 interviews; the pain statements of an annotated study, gro
 a theme: the one introduced at k recurs after k), and no statement is dealt twice (real interviewees do
 not repeat each other word for word; when a theme's statements run out it is not repeated again).
 The statements go through synth's real clustering (`cluster_category`, default parameters) and then
-`theme_saturation`; found = the interview (date order) where the last new theme appeared. Passing:
-|found - k| <= 1.
+`theme_saturation` with their vectors, so pains are counted as saturation's own grouping
+(`statement_groups`, what the report shows); found = the interview (date order) where the last new
+theme appeared. Passing: |found - k| <= 1. Two references are printed beside it: the study's HDBSCAN
+themes counted instead (the method before this session's change), and the planted themes themselves
+(saturation's arithmetic without any grouping).
 
 Seeds are declared here and never mixed: `DEV_SEEDS` on the dev study's statements are the ones to
 look at while changing the detection; `HELDOUT_SEEDS` (on the held-out study's statements, and on the
@@ -17,6 +20,7 @@ is printed too.
 
     python -m evals.saturation              # dev seeds and held-out seeds
     python -m evals.saturation --dev        # dev seeds only (tuning)
+    python -m evals.saturation --dev --sweep   # dev seeds: found over SAME_SUBJECT cut distances
 """
 from __future__ import annotations
 
@@ -97,6 +101,7 @@ def planted_themes(exs, truth):
 
 
 def cluster(exs, embedder):
+    """(the study's themes from synth's clustering, item id -> vector)."""
     from synth.models import Theme, ThemeSet
     from synth.themes.cluster import ClusterParams, cluster_category
 
@@ -105,7 +110,16 @@ def cluster(exs, embedder):
     res = cluster_category("pain", items, vecs, ClusterParams(), len(exs))
     themes = [Theme(id=f"P{i}", category="pain", label=f"P{i}", item_ids=c.item_ids, files=c.files)
               for i, c in enumerate(res.clusters)]
-    return ThemeSet(themes=themes, unclustered={"pain": res.unclustered}, n_interviews=len(exs))
+    return (ThemeSet(themes=themes, unclustered={"pain": res.unclustered}, n_interviews=len(exs)),
+            {it.id: v for it, v in zip(items, vecs)})
+
+
+def _pain(sat):
+    return next(c for c in sat.curves if c.category == "pain")
+
+
+def _ok(found, k) -> bool:
+    return found is not None and abs(found - k) <= 1
 
 
 def generated(pool, seeds, emb) -> dict:
@@ -114,17 +128,32 @@ def generated(pool, seeds, emb) -> dict:
     rows = []
     for seed in seeds:
         exs, dates, k, truth = planted_study(pool, seed)
-        sat = theme_saturation(cluster(exs, emb), exs, dates)
-        c = next(c for c in sat.curves if c.category == "pain")
-        exact = next(c for c in theme_saturation(planted_themes(exs, truth), exs, dates).curves
-                     if c.category == "pain")
-        rows.append({"seed": seed, "planted": k, "found": c.last_new_at, "themes": c.themes,
-                     "planted_themes": len(truth), "found_on_planted_themes": exact.last_new_at,
-                     "ok": c.last_new_at is not None and abs(c.last_new_at - k) <= 1,
-                     "ok_planted_themes": exact.last_new_at is not None and abs(exact.last_new_at - k) <= 1,
-                     "verdict": c.verdict})
+        ts, vectors = cluster(exs, emb)
+        c = _pain(theme_saturation(ts, exs, dates, vectors=vectors))
+        study = _pain(theme_saturation(ts, exs, dates))
+        exact = _pain(theme_saturation(planted_themes(exs, truth), exs, dates))
+        rows.append({"seed": seed, "planted": k, "found": c.last_new_at, "basis": c.basis, "themes": c.themes,
+                     "planted_themes": len(truth), "found_on_study_themes": study.last_new_at,
+                     "study_themes": study.themes, "found_on_planted_themes": exact.last_new_at,
+                     "ok": _ok(c.last_new_at, k), "ok_study_themes": _ok(study.last_new_at, k),
+                     "ok_planted_themes": _ok(exact.last_new_at, k), "verdict": c.verdict})
     return {"seeds": [seeds[0], seeds[-1]], "hits": sum(r["ok"] for r in rows),
+            "hits_study_themes": sum(r["ok_study_themes"] for r in rows),
             "hits_planted_themes": sum(r["ok_planted_themes"] for r in rows), "studies": len(rows), "rows": rows}
+
+
+def sweep(pool, seeds, emb, cuts=(0.9, 0.95, 0.98, 1.0, 1.02, 1.05, 1.1)) -> dict[float, int]:
+    """Dev only: planted points found per SAME_SUBJECT cut distance (how the default was chosen)."""
+    import synth.themes.saturation as saturation
+
+    default, out = saturation.SAME_SUBJECT, {}
+    try:
+        for cut in cuts:
+            saturation.SAME_SUBJECT = cut
+            out[cut] = generated(pool, seeds, emb)["hits"]
+    finally:
+        saturation.SAME_SUBJECT = default
+    return out
 
 
 def main(argv=None) -> int:
@@ -136,8 +165,15 @@ def main(argv=None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dev", action="store_true", help="dev seeds on the dev pool only (tuning)")
+    ap.add_argument("--sweep", action="store_true", help="with --dev: found over cut distances")
     args = ap.parse_args(argv)
+    if args.sweep and not args.dev:
+        ap.error("--sweep is for tuning: dev seeds only (add --dev)")
     emb = Embedder()
+    if args.sweep:
+        for cut, hits in sweep(pools(load_gold(STUDIES["dev"])), DEV_SEEDS, emb).items():
+            print(f"cut {cut}: {hits}/{len(DEV_SEEDS)}")
+        return 0
     out: dict = {"generated": {}, "annotated": {}}
     runs = [("dev", "dev", DEV_SEEDS)] + ([] if args.dev else [("heldout", "heldout", HELDOUT_SEEDS),
                                                               ("dev", "dev_pool_heldout_seeds", HELDOUT_SEEDS)])
@@ -146,11 +182,15 @@ def main(argv=None) -> int:
         res = generated(pools(studies[name]), seeds, emb)
         out["generated"][key] = res
         print(f"generated from the {name} pool, seeds {seeds[0]}-{seeds[-1]}: planted point found within one "
-              f"interview in {res['hits']}/{res['studies']} through synth's clustering, "
+              f"interview in {res['hits']}/{res['studies']} as the report counts it (saturation's grouping), "
+              f"{res['hits_study_themes']}/{res['studies']} on the study's HDBSCAN themes, "
               f"{res['hits_planted_themes']}/{res['studies']} on the planted themes")
+        if name == "heldout":
+            continue   # held-out: aggregate lines only
         for r in res["rows"]:
-            print(f"  seed {r['seed']}: planted {r['planted']}, found {r['found']} ({r['themes']} themes found, "
-                  f"{r['planted_themes']} planted; on the planted themes: {r['found_on_planted_themes']})")
+            print(f"  seed {r['seed']}: planted {r['planted']}, found {r['found']} ({r['themes']} groups, "
+                  f"{r['planted_themes']} planted; on the study's themes: {r['found_on_study_themes']}; "
+                  f"on the planted themes: {r['found_on_planted_themes']})")
     for name, study in studies.items():
         gold_ts = study.to_themeset()
         dates = {a.file: a.interview_date for a in study.accounts if a.file}

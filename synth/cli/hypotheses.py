@@ -114,7 +114,7 @@ def hypotheses(workspace: Path = WorkspaceOpt,
 
 def study_saturation(ws):
     """The saturation curves of the study's latest themes (None before `synth themes`)."""
-    from synth.themes.saturation import theme_saturation
+    from synth.themes.saturation import stored_vectors, theme_saturation
 
     ts = ws.latest_themes()
     if ts is None:
@@ -123,7 +123,7 @@ def study_saturation(ws):
     accounts = ws.accounts()
     dates = {t.file_name: (accounts[t.file_name].interview_date if t.file_name in accounts else None) or t.meta.date
              for t in ws.transcripts([e.file for e in exs])}
-    return theme_saturation(ts, exs, dates)
+    return theme_saturation(ts, exs, dates, vectors=stored_vectors(ws, ts, exs))
 
 
 def saturation(workspace: Path = WorkspaceOpt, as_json: bool = typer.Option(False, "--json")) -> None:

@@ -1,7 +1,7 @@
 """The report's Hypotheses and Saturation sections (Markdown and an HTML fragment), one data source.
 
 `gather` reads the stored hypothesis runs (synth.hypotheses) and computes saturation from the stored
-themes (synth.themes.saturation): no model is loaded. Every string from a hypotheses file, a transcript
+themes and cached vectors (synth.themes.saturation): no model is loaded. Every string from a hypotheses file, a transcript
 or an LLM is escaped (Jinja2 autoescape; `md` for Markdown).
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from synth.hypotheses import HypothesisRun, stored
-from synth.themes.saturation import Saturation, theme_saturation
+from synth.themes.saturation import Saturation, stored_vectors, theme_saturation
 from synth.workspace import Workspace
 
 from .mdtext import md, table
@@ -28,7 +28,7 @@ def gather(ws: Workspace, exs, ts) -> tuple[list[HypothesisRun], Optional[Satura
     accounts = ws.accounts()
     dates = {t.file_name: (accounts[t.file_name].interview_date if t.file_name in accounts else None) or t.meta.date
              for t in ws.transcripts([e.file for e in exs])}
-    return runs, theme_saturation(ts, exs, dates)
+    return runs, theme_saturation(ts, exs, dates, vectors=stored_vectors(ws, ts, exs))
 
 
 def _title(run: HypothesisRun) -> str:
@@ -74,7 +74,7 @@ def markdown_sections(runs: list[HypothesisRun], sat: Optional[Saturation]) -> l
         return out + ["No themes yet: run `synth themes`.", ""]
     out += [f"Distinct themes after each interview, in interview-date order; mean over {sat.orders} random "
             f"orders in parentheses. Reference: the ICP guide's {sat.reference[0]}-{sat.reference[1]} "
-            f"interviews. {md(sat.note)}", ""]
+            f"interviews. {md(sat.describe())}", ""]
     out += table(["category", "themes", "last new theme at", "curve (date order)", "verdict"],
                  [[c.title, c.themes, f"#{c.last_new_at} (random orders: {c.last_new_at_random})"
                    if c.last_new_at else "–", " ".join(map(str, c.cumulative)), c.verdict] for c in sat.curves])
@@ -106,7 +106,7 @@ _HTML = r"""
 {% endfor %}
 <h2 id="saturation">Saturation</h2>
 {% if sat and sat.curves %}
-<p class="muted">Distinct themes after each interview. Solid steps: interview-date order; dashed line and band: mean and 10th-90th percentile over {{ sat.orders }} seeded random orders; shaded: the ICP guide's {{ sat.reference[0] }}-{{ sat.reference[1] }} interviews. {{ sat.note }}</p>
+<p class="muted">Distinct themes after each interview. Solid steps: interview-date order; dashed line and band: mean and 10th-90th percentile over {{ sat.orders }} seeded random orders; shaded: the ICP guide's {{ sat.reference[0] }}-{{ sat.reference[1] }} interviews. {{ sat.describe() }}</p>
 {% if chart %}<figure>{{ chart }}<figcaption>{% for c in sat.curves %}{{ c.title }}: {{ c.verdict }} {% endfor %}</figcaption></figure>{% endif %}
 <ul class="verdicts">{% for c in sat.curves %}<li><strong>{{ c.title }}</strong>: {{ c.verdict }}</li>{% endfor %}</ul>
 {% if sat.undated %}<p class="muted small">{{ sat.undated }} interviews have no date and are placed last.</p>{% endif %}

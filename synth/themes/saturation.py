@@ -9,6 +9,14 @@ interviewing". The ICP guide's 10-20 interviews are the reference band.
 A theme is what at least two interviews share (clustering keeps nothing heard once), so in any
 order the newest interview can only repeat a theme; its one-off items (outside every theme) are what
 could become new themes. They are counted per interview beside the curve, never hidden.
+
+What the curve counts (`basis`): for pains and triggers, when the statements' vectors are known (the
+workspace caches them at `synth themes`), saturation groups the category's statements itself
+(`statement_groups`) instead of reading the study's themes. Saturation asks one thing of a grouping:
+when was each subject first heard. HDBSCAN, tuned for the study's themes, leaves a subject's first
+mentions as outliers or in another theme on 30-40 statements (evals/README.md: 6/10 planted points
+found on held-out); average linkage on the centred vectors found 16/20 on the dev seeds. Alternatives
+(grouped by name) and the DMU (by role), or statements without vectors, are counted as the study's themes.
 """
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ import datetime as dt
 import random
 from typing import Optional
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Extraction, ThemeSet
@@ -23,11 +32,20 @@ from synth.models import CATEGORIES, CLUSTERED_CATEGORIES, Extraction, ThemeSet
 WINDOW = 3
 ORDERS = 50
 REFERENCE = (10, 20)   # the seeds' 10-20 customer-development interviews
+# Average linkage on the centred vectors merges two groups while their mean cosine is above 0, i.e. while
+# their statements are more alike than the category's average pair. Chosen on dev seeds 0-19 (16/20; 0.95:
+# 9, 0.98: 14, 1.02: 15, 1.05: 9): `python -m evals.saturation --dev --sweep`.
+SAME_SUBJECT = 1.0
+MIN_GROUPED = 4        # fewer statements than this: centring says nothing, the study's themes are counted
+BASIS = {"grouped": "saturation's own grouping of the statements (average linkage, heard in 2+ interviews)",
+         "themes": "the study's themes"}
 
 
 class SaturationCurve(BaseModel):
     category: str
     title: str
+    basis: str = Field("themes", description="what is counted: 'grouped' (saturation's grouping of the "
+                                             "statements) or 'themes' (the study's themes)")
     interviews: list[str] = Field(default_factory=list, description="files in interview-date order")
     new_themes: list[int] = Field(default_factory=list, description="themes first heard at each interview")
     cumulative: list[int] = Field(default_factory=list, description="distinct themes after each interview")
@@ -52,6 +70,49 @@ class Saturation(BaseModel):
     curves: list[SaturationCurve] = Field(default_factory=list)
     note: str = ("A theme needs two interviews, so the newest interview can only repeat one; its one-off "
                  "items are the candidates for new themes.")
+
+    def describe(self) -> str:
+        """The note with what each curve counts, as the report prints it."""
+        parts = {}
+        for c in self.curves:
+            parts.setdefault(c.basis, []).append(c.title.lower())
+        counted = "; ".join(f"{', '.join(v)}: {BASIS[b]}" for b, v in parts.items())
+        return f"{self.note} Counted as themes: {counted}." if counted else self.note
+
+
+def statement_groups(vectors: np.ndarray) -> np.ndarray:
+    """One label per statement: average-linkage groups on the centred vectors, cut at SAME_SUBJECT.
+
+    Centring removes what every statement of a study shares (they are all about its product), which
+    is most of MiniLM's similarity between them; what is left says which subject a statement is about."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    x = np.asarray(vectors, dtype=np.float64)
+    x = x - x.mean(axis=0)
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    return fcluster(linkage(x, method="average", metric="cosine"), SAME_SUBJECT, criterion="distance")
+
+
+def _grouped(ids: list[str], file_of: dict[str, str], vectors: dict[str, np.ndarray]) -> tuple[list[set[str]], list[str]]:
+    """(files of each group heard in 2+ interviews, ids of the statements in no such group)."""
+    labels = statement_groups(np.stack([vectors[i] for i in ids]))
+    groups: dict[int, list[str]] = {}
+    for i, lab in zip(ids, labels):
+        groups.setdefault(int(lab), []).append(i)
+    files = [{file_of[i] for i in g} for g in groups.values()]
+    singles = sorted(i for g, fs in zip(groups.values(), files) if len(fs) < 2 for i in g)
+    return [fs for fs in files if len(fs) >= 2], singles
+
+
+def stored_vectors(ws, ts: ThemeSet, extractions: list[Extraction]) -> dict[str, np.ndarray]:
+    """Item id -> the vector the themes stage cached for its statement (no model is loaded; items
+    whose vector is not cached are left out, and their category falls back to the study's themes)."""
+    from synth.embed import Embedder, text_hash
+
+    items = [it for e in extractions for it in e.items()]
+    model = Embedder(ws, ts.run.embedding_model if ts.run else None).model_name
+    known = ws.get_vectors(sorted({text_hash(it.statement) for it in items}), model)
+    return {it.id: known[h] for it in items if (h := text_hash(it.statement)) in known}
 
 
 def _curve(order: list[str], theme_files: list[set[str]]) -> tuple[list[int], list[int], Optional[int]]:
@@ -94,8 +155,11 @@ def date_order(files: list[str], dates: dict[str, Optional[dt.date]]) -> list[st
 
 
 def theme_saturation(themes: ThemeSet, extractions: list[Extraction], dates: dict[str, Optional[dt.date]],
-                     window: int = WINDOW, orders: int = ORDERS, seed: int = 0) -> Saturation:
-    """The saturation curves of every clustered category, from the study's themes and extractions."""
+                     window: int = WINDOW, orders: int = ORDERS, seed: int = 0,
+                     vectors: Optional[dict[str, np.ndarray]] = None) -> Saturation:
+    """The saturation curves of every clustered category. With `vectors` (item id -> statement vector),
+    pains and triggers are counted as `statement_groups`; otherwise, and for the other categories, as
+    the study's themes."""
     files = sorted({e.file for e in extractions})
     order = date_order(files, dates)
     out = Saturation(interviews=len(files), window=window, orders=orders, seed=seed,
@@ -108,11 +172,23 @@ def theme_saturation(themes: ThemeSet, extractions: list[Extraction], dates: dic
         rng.shuffle(o)
         shuffles.append(o)
     for cat in sorted(CLUSTERED_CATEGORIES, key=lambda c: CATEGORIES[c].shown):
-        theme_files = [set(t.files) or {file_of[i] for i in t.item_ids if i in file_of}
-                       for t in themes.themes if t.category == cat]
-        c = SaturationCurve(category=cat, title=CATEGORIES[cat].title, interviews=order, themes=len(theme_files))
+        # the statements the study counts: its themes' members and its one-offs (not dismissed or rejected)
+        ids = sorted(({i for t in themes.themes if t.category == cat for i in t.item_ids}
+                      | set(themes.unclustered.get(cat, []))) - set(themes.dismissed))
+        ids = [i for i in ids if i in file_of]
+        if (vectors is not None and CATEGORIES[cat].grouping == "embedding" and len(ids) >= MIN_GROUPED
+                and all(i in vectors for i in ids)):
+            basis = "grouped"
+            theme_files, one_offs = _grouped(ids, file_of, vectors)
+            singles = set(one_offs)
+        else:
+            basis = "themes"
+            theme_files = [set(t.files) or {file_of[i] for i in t.item_ids if i in file_of}
+                           for t in themes.themes if t.category == cat]
+            singles = set(themes.unclustered.get(cat, []))
+        c = SaturationCurve(category=cat, title=CATEGORIES[cat].title, basis=basis, interviews=order,
+                            themes=len(theme_files))
         c.new_themes, c.cumulative, c.last_new_at = _curve(order, theme_files)
-        singles = set(themes.unclustered.get(cat, []))
         c.one_offs = [sum(1 for i in singles if file_of.get(i) == f) for f in order]
         if files:
             runs = [_curve(o, theme_files) for o in shuffles]

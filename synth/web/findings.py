@@ -10,7 +10,7 @@ from typing import Optional
 from synth.hypotheses import stored
 from synth.report.findings import html_section
 from synth.report.findings_chart import hypotheses_png, saturation_png
-from synth.themes.saturation import Saturation, theme_saturation
+from synth.themes.saturation import Saturation, stored_vectors, theme_saturation
 
 CHART_URL = "/findings/saturation.png"
 
@@ -24,7 +24,7 @@ def study_saturation(study) -> Optional[Saturation]:
         row = study.accounts.get(e.file)
         t = study.transcript(e.file)
         dates[e.file] = (row.interview_date if row else None) or (t.meta.date if t else None)
-    return theme_saturation(study.ts, study.exs, dates)
+    return theme_saturation(study.ts, study.exs, dates, vectors=stored_vectors(study.ws, study.ts, study.exs))
 
 
 def findings_page(study) -> dict:
