@@ -49,7 +49,8 @@ def _draw(sat: Saturation, name: str):
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("interviews")
-        ax.set_title(f"{c.title}: {c.themes} themes")
+        # a grouped curve counts saturation's own groups of statements, not the study's themes
+        ax.set_title(f"{c.title}: {c.themes} {'groups' if c.basis == 'grouped' else 'themes'}")
         if k == 0:
             ax.set_ylabel("distinct themes")
             ax.legend(loc="lower right", fontsize=7)
