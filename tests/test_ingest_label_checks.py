@@ -77,3 +77,21 @@ def test_labels_of_a_file_without_blank_lines_are_not_judged_by_paragraphs():
     body = "Sam: hi\nso what is up\nJane: not much\nsame here really\nOmar: hello all\nSam: hey Omar\n"
     lines, labelled = _labelled(body)
     assert not_speakers(lines, labelled) == set()
+
+
+def test_one_side_of_the_session_written_as_blockquotes_is_a_speaker(tmp_path):
+    body = ("Becky: How long have you been a Veteran?\n\n> P11: Since 1990.\n\n"
+            "Becky: Have you used the Contact us page?\n\n> P11: Not really, I call them.\n\n"
+            "> P11: And they put me on hold for an hour.\n\nBecky: What happened then?\n\n> P11: I gave up.\n")
+    t = _load(tmp_path, body)
+    assert [u.speaker for u in t.turns] == ["Becky", "P11", "Becky", "P11", "P11", "Becky", "P11"]
+    assert t.turns[1].text == "Since 1990."  # the quote mark is not a word
+    assert t.speaker_roles["P11"] == "interviewee"
+
+
+def test_excerpts_quoted_inside_a_turn_are_not_speakers(tmp_path):
+    # a researcher showing other participants' words: several people, one of them also speaking here
+    body = ("MEL: Here is what others said.\n\n> JACKIE: It feels maintained.\n>\n> NAOMI: I am not sure.\n>\n"
+            "> MEL: Why not?\n\nTERRI: I agree with Jackie, mostly.\n\nMEL: Why?\n\nTERRI: It works for me.\n")
+    t = _load(tmp_path, body)
+    assert set(t.speakers) == {"MEL", "TERRI"}

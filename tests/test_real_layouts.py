@@ -205,6 +205,13 @@ def test_a_field_label_used_once_in_notes_is_not_a_speaker():
     assert "First Question" not in t.speakers
 
 
+def test_one_side_written_as_blockquotes_is_a_speaker():
+    # a research session: the moderator's 'Becky: ...' paragraphs, the participant's '> P11: ...' ones
+    t, _ = check("61_vagov-contact-us-research_09172024_participant11.md")
+    assert t.speaker_roles["P11"] == "interviewee" and t.speaker_roles["Becky"] == "interviewer"
+    assert not any(u.text.startswith(">") for u in t.turns)
+
+
 def test_markdown_inside_a_speaker_label_is_stripped():
     # '**Name:**' bold labels: the label is the name, without the asterisks (HTML inside a label, e.g.
     # '<b>Jane</b> (Head of Ops):', was not found in a licensed real file)

@@ -15,6 +15,10 @@ turns) must also behave like a turn:
   in lower case (`Current Process:` vs `John Newbery:`), unless it names people (`Various Audience Members`).
 
 Labels that fail are read as words of the turn they stand in. The labels reader asks `not_speakers`.
+
+A label inside a blockquote (`> P11: ...`) is usually someone quoted (a researcher showing other
+participants' excerpts, `> JACKIE: ...`), but some write-ups quote one side of the session itself:
+`quoted_side` tells the two apart.
 """
 from __future__ import annotations
 
@@ -87,3 +91,24 @@ def not_speakers(lines: list[str], labelled: dict[int, Label]) -> set[str]:
                 if all(w in everyday for w in words):
                     out.add(name)  # a phrase of everyday words: a heading, not a name
     return out
+
+
+QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
+QUOTED_SHARE = 0.3  # of all labelled lines, blockquoted ones above it can be one side of the dialogue
+
+
+def quoted_side(plain: dict[int, Label], quoted: dict[int, Label]) -> bool:
+    """Blockquoted labels are this conversation's turns (one side written as quotes, `Becky: ...` /
+    `> P11: ...`) when they are a large share of the labels, their names never appear unquoted, there are
+    at most two of them, and each quoted run is answered by an unquoted label: the quoted side takes
+    turns with the other. Excerpts quoted inside a turn (dev 44-46) share names with the unquoted labels
+    or come in runs of several people."""
+    if not quoted or not plain or len(quoted) < QUOTED_SHARE * (len(quoted) + len(plain)):
+        return False
+    names = {lab.name for lab in quoted.values()}
+    if len(names) > 2 or names & {lab.name for lab in plain.values()}:
+        return False
+    order = [q for _, q in sorted([(i, True) for i in quoted] + [(i, False) for i in plain])]
+    runs = sum(1 for k, q in enumerate(order) if q and (k == 0 or not order[k - 1]))
+    answered = sum(1 for k, q in enumerate(order[:-1]) if q and not order[k + 1])
+    return runs >= 2 and answered >= runs - 1

@@ -16,7 +16,7 @@ import yaml
 
 from . import layouts
 from .build import UNKNOWN, Parsed
-from .label_checks import not_speakers
+from .label_checks import QUOTE, not_speakers, quoted_side
 from .labels import (
     SPEAKER_TAG_RE,
     Label,
@@ -133,8 +133,12 @@ def _labels_by_line(src: Lines, first: int) -> dict[int, Label]:
     nicks = lowercase_labels(src.lines[first:])
     tags = layouts.bare_tags(src.lines, first)
     out: dict[int, Label] = {}
+    quoted: dict[int, Label] = {}
     for i in range(first, len(src)):
         ln = src.lines[i]
+        if (q := QUOTE.match(ln)) and (lab := line_label(ln[q.end():])):
+            quoted[i] = lab
+            continue
         s = ln.strip()
         if not s or _HEADING.match(s) or _RULE.match(s) or _OTTER_FOOTER.match(s) or parse_times(s.strip("[]()*")):
             continue
@@ -144,6 +148,8 @@ def _labels_by_line(src: Lines, first: int) -> dict[int, Label]:
             lab = None  # `[Product] is great`: a bracketed word used once is a placeholder, not a speaker
         if lab is not None and not match_prompt(ln):
             out[i] = lab
+    if quoted_side(out, quoted):
+        out.update(quoted)  # `> P11: ...`: one side of the session written as quotes
     family = layouts.prompt_family(src.lines, first)
     dropped = not_speakers(src.lines, {i: lab for i, lab in out.items() if lab.name not in family})
     return {i: lab for i, lab in out.items() if lab.name not in dropped}
@@ -166,6 +172,8 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.next_start = times[0]
             continue
         lab = labelled.get(i)
+        if lab is not None and (q := QUOTE.match(ln)):
+            ln = ln[q.end():]  # the quoted side's turn: the `>` is markup, not a word
         prompt = match_prompt(ln) or (lab if lab is not None and lab.name in family else None)
         if prompt:
             acc.start_prompt(prompt, i)
