@@ -95,3 +95,15 @@ def test_excerpts_quoted_inside_a_turn_are_not_speakers(tmp_path):
             "> MEL: Why not?\n\nTERRI: I agree with Jackie, mostly.\n\nMEL: Why?\n\nTERRI: It works for me.\n")
     t = _load(tmp_path, body)
     assert set(t.speakers) == {"MEL", "TERRI"}
+
+
+def test_a_handle_used_once_is_a_speaker_where_the_file_uses_handles(tmp_path):
+    # IRC-style handles: 'gmaxwell:' three times makes the file one of handles; 'sipa:' once, opening a
+    # paragraph with a sentence and never written elsewhere, is a person too; 'example:' never is
+    body = ("Q: Does encryption stop my ISP?\n\nA: Not by itself.\n\n"
+            "gmaxwell: It makes passive attacks harder for anyone watching.\n\n"
+            "sipa: If you do not authenticate the peer, encryption alone tells you nothing about who it is.\n\n"
+            "gmaxwell: Right, that is the second proposal.\n\nexample: this is not a person at all though.\n\n"
+            "gmaxwell: And it is optional.\n")
+    t = _load(tmp_path, body)
+    assert {"gmaxwell", "sipa"} <= set(t.speakers) and "example" not in t.speakers

@@ -212,6 +212,16 @@ def test_one_side_written_as_blockquotes_is_a_speaker():
     assert not any(u.text.startswith(">") for u in t.turns)
 
 
+def test_handles_used_once_in_a_q_and_a_are_speakers():
+    # 'Q:'/'A:' audience Q&A where people in the room are named by handles: 'gmaxwell:' several times,
+    # 'sipa:' and 'callen:' once each (not check(): callen's role, asking, is the roles helper's case)
+    name = "64_btctranscripts-sfbitcoinmeetup_2017-09-04-jonas-schnelli-bip150-bip151.md"
+    t = load_transcript(REAL / "dev" / name)
+    ann = yaml.safe_load((REAL / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert {"Q", "A", "gmaxwell", "sipa", "callen"} <= set(t.speakers)
+    assert measure_file(t, ann, "dev").invented == []
+
+
 def test_markdown_inside_a_speaker_label_is_stripped():
     # '**Name:**' bold labels: the label is the name, without the asterisks (HTML inside a label, e.g.
     # '<b>Jane</b> (Head of Ops):', was not found in a licensed real file)

@@ -15,6 +15,7 @@ turns) must also behave like a turn:
   in lower case (`Current Process:` vs `John Newbery:`), unless it names people (`Various Audience Members`).
 
 Labels that fail are read as words of the turn they stand in. The labels reader asks `not_speakers`.
+Lower-case handles (`gmaxwell:`, `sipa:`) are labels by the same kind of evidence (`lowercase_labels`).
 
 A label inside a blockquote (`> P11: ...`) is usually someone quoted (a researcher showing other
 participants' excerpts, `> JACKIE: ...`), but some write-ups quote one side of the session itself:
@@ -23,8 +24,9 @@ participants' excerpts, `> JACKIE: ...`), but some write-ups quote one side of t
 from __future__ import annotations
 
 import re
+from typing import Optional
 
-from .labels import Label, role_of
+from .labels import NOT_SPEAKERS, Label, role_of
 from .lines import HEADING
 
 _BULLET_START = re.compile(r"^\s*(?:[-*+•●○◦▪■‣–]|\d{1,3}[.)])\s+")
@@ -112,3 +114,40 @@ def quoted_side(plain: dict[int, Label], quoted: dict[int, Label]) -> bool:
     runs = sum(1 for k, q in enumerate(order) if q and (k == 0 or not order[k - 1]))
     answered = sum(1 for k, q in enumerate(order[:-1]) if q and not order[k + 1])
     return runs >= 2 and answered >= runs - 1
+
+
+_NICK_RE = re.compile(r"^([a-z][a-z0-9_.\-]{1,19}):[ \t]+(\S.*)$")
+
+
+def lowercase_labels(lines: list[str]) -> set[str]:
+    """Lower-case nicknames used as labels (`pgp: I am here.`, chat and IRC logs): a word that opens
+    at least three lines with a colon and is no field or front-matter key. Where the file has such
+    handles, one used once or twice is one too (`sipa:` adding an answer in a Q&A) if it opens a
+    paragraph each time, says a sentence (5+ words) and the file never writes the word elsewhere."""
+    counts: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        m = _NICK_RE.match(ln)
+        if m:
+            counts.setdefault(m.group(1), []).append(i)
+
+    def field(w: str) -> bool:
+        return (w in NOT_SPEAKERS or w.rstrip("s") in NOT_SPEAKERS
+                or w in ("transcript_by", "interviewee", "interviewer", "company", "role"))
+
+    out = {w for w, ix in counts.items() if len(ix) >= 3 and not field(w)}
+    if not out:
+        return out
+    for w, ix in counts.items():
+        if w in out or field(w) or any(i == 0 or lines[i - 1].strip() for i in ix):
+            continue
+        said = [_NICK_RE.match(lines[i]).group(2) for i in ix]
+        word = re.compile(rf"(?<![\w.-]){re.escape(w)}(?![\w-])", re.I)
+        elsewhere = sum(len(word.findall(ln)) for ln in lines) - len(ix)
+        if all(len(t.split()) >= 5 for t in said) and elsewhere == 0:
+            out.add(w)
+    return out
+
+
+def match_nick(line: str, nicks: set[str]) -> Optional[Label]:
+    m = _NICK_RE.match(line) if nicks else None
+    return Label(name=m.group(1), text=m.group(2).strip()) if m and m.group(1) in nicks else None

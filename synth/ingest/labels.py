@@ -216,26 +216,6 @@ def match_prompt(line: str) -> Optional[Label]:
                  title="interviewee" if word in ANSWER_WORDS else "interviewer")
 
 
-_NICK_RE = re.compile(r"^([a-z][a-z0-9_.\-]{1,19}):[ \t]+(\S.*)$")
-
-
-def lowercase_labels(lines: list[str]) -> set[str]:
-    """Lower-case nicknames used as labels (`pgp: I am here.`, chat and IRC logs): a word that opens
-    at least three lines with a colon and is no field or front-matter key."""
-    counts: dict[str, int] = {}
-    for ln in lines:
-        m = _NICK_RE.match(ln)
-        if m:
-            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
-    return {w for w, n in counts.items() if n >= 3 and w not in NOT_SPEAKERS and w.rstrip("s") not in NOT_SPEAKERS
-            and w not in ("transcript_by", "interviewee", "interviewer", "company", "role")}
-
-
-def match_nick(line: str, nicks: set[str]) -> Optional[Label]:
-    m = _NICK_RE.match(line) if nicks else None
-    return Label(name=m.group(1), text=m.group(2).strip()) if m and m.group(1) in nicks else None
-
-
 def numbered_family(names: list[str]) -> set[str]:
     """Numbered labels that are a guide's sequence, not people: one word (not a person word such as
     `Speaker`), at least three numbers, each used once, in increasing order (`Tema 1`, `Tema 2`, ...)."""

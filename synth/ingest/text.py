@@ -16,13 +16,11 @@ import yaml
 
 from . import layouts
 from .build import UNKNOWN, Parsed
-from .label_checks import QUOTE, not_speakers, quoted_side
+from .label_checks import QUOTE, lowercase_labels, match_nick, not_speakers, quoted_side
 from .labels import (
     SPEAKER_TAG_RE,
     Label,
     line_label,
-    lowercase_labels,
-    match_nick,
     match_otter,
     match_prompt,
     parse_times,
