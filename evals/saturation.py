@@ -194,12 +194,23 @@ def main(argv=None) -> int:
     for name, study in studies.items():
         gold_ts = study.to_themeset()
         dates = {a.file: a.interview_date for a in study.accounts if a.file}
-        sat = theme_saturation(gold_ts, study.to_extractions(), dates)
+        exs = study.to_extractions()
+        sat = theme_saturation(gold_ts, exs, dates)
+        # the same annotated statements counted as the report would count them (saturation's grouping)
+        items = [it for e in exs for it in e.items()]
+        vectors = dict(zip([it.id for it in items], emb.encode([it.statement for it in items])))
+        grouped = {c.category: c for c in theme_saturation(gold_ts, exs, dates, vectors=vectors).curves}
         out["annotated"][name] = [{"category": c.category, "themes": c.themes, "last_new_at": c.last_new_at,
                                    "last_new_at_random": c.last_new_at_random, "cumulative": c.cumulative,
-                                   "verdict": c.verdict} for c in sat.curves]
+                                   "verdict": c.verdict, "grouped_basis": grouped[c.category].basis,
+                                   "grouped_themes": grouped[c.category].themes,
+                                   "grouped_last_new_at": grouped[c.category].last_new_at,
+                                   "grouped_cumulative": grouped[c.category].cumulative} for c in sat.curves]
         for c in sat.curves:
+            g = grouped[c.category]
             print(f"  {name} gold {c.category}: {c.cumulative} -> {c.verdict}")
+            print(f"  {name} grouped ({g.basis}) {c.category}: {g.cumulative}, last new at {g.last_new_at} "
+                  f"(gold themes: {c.last_new_at})")
     if not args.dev:
         previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         previous["saturation"] = out

@@ -140,9 +140,10 @@ def saturation(workspace: Path = WorkspaceOpt, as_json: bool = typer.Option(Fals
         print(sat.model_dump_json(indent=2))
         return
     for c in sat.curves:
-        console.print(f"[b]{esc(c.title)}[/b]: {' '.join(map(str, c.cumulative))} distinct themes after each "
+        counted = "statement groups" if c.basis == "grouped" else "themes"
+        console.print(f"[b]{esc(c.title)}[/b]: {' '.join(map(str, c.cumulative))} distinct {counted} after each "
                       f"interview (date order); {esc(c.verdict)}")
     if sat.undated:
         console.print(f"[dim]{sat.undated} interviews have no date (accounts.csv interview_date or front matter): "
                       "placed last[/dim]")
-    console.print(f"[dim]{esc(sat.note)}[/dim]")
+    console.print(f"[dim]{esc(sat.describe())}[/dim]")
