@@ -253,3 +253,19 @@ def test_otter_header_lines_with_a_no_break_space_are_otter(tmp_path):
     t, _ = _load(tmp_path, "o.txt", body)
     assert t.format == "otter"
     assert [(u.speaker, u.start) for u in t.turns] == [("Jane Doe", 3.0), ("Bob Lee", 10.0), ("Jane Doe", 3740.0)]
+
+
+def test_labelled_questions_with_unlabelled_answers_below(tmp_path):
+    # '**Q:** ...?' then the answer as a plain paragraph (the 'A:' label written only once): the paragraph
+    # after a question is the answer; a question running over two paragraphs stays one question
+    body = ("**Q:** How do you plan the week?\n\n**A:** I open the sheet.\n\nThen I call the leads. Why? "
+            "Nobody reads e-mail.\n\n**Q:** Let me ask about breakage.\n\nWhat breaks most?\n\n"
+            "The formulas, mostly.\n\nAnd the links.\n\n**Q:** Anything else?\n\nNo, that is all.\n")
+    t, body = _load(tmp_path, "q.md", body)
+    sides = [(u.is_interviewer, u.text) for u in t.turns]
+    assert sides == [(True, "How do you plan the week?"),
+                     (False, "I open the sheet.\nThen I call the leads. Why? Nobody reads e-mail."),
+                     (True, "Let me ask about breakage.\nWhat breaks most?"),
+                     (False, "The formulas, mostly.\nAnd the links."),
+                     (True, "Anything else?"), (False, "No, that is all.")]
+    _mapped(t, body)

@@ -16,7 +16,7 @@ import yaml
 
 from . import layouts
 from .build import UNKNOWN, Parsed
-from .label_checks import QUOTE, lowercase_labels, match_nick, not_speakers, quoted_side
+from .label_checks import QUOTE, ROLE_SHARE, lowercase_labels, match_nick, not_speakers, quoted_side
 from .labels import (
     SPEAKER_TAG_RE,
     Label,
@@ -24,6 +24,7 @@ from .labels import (
     match_otter,
     match_prompt,
     parse_times,
+    role_of,
 )
 from .lines import HEADING as _HEADING
 from .lines import RULE as _RULE
@@ -156,7 +157,13 @@ def _labels_by_line(src: Lines, first: int) -> dict[int, Label]:
 def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
     family = layouts.prompt_family(src.lines, first)
     labelled = _labels_by_line(src, first)
-    asking = False  # the current turn is a numbered prompt: the answer is the next unlabelled text
+    # `**Q:** question?` with the answer below it unlabelled: a file labelled by roles (Q/A, not names) whose
+    # answers mostly are not (fewer answer labels than half the questions): a paragraph after a question
+    # is its answer
+    roles = [role_of(lab.name) for lab in labelled.values()]
+    asks, answers = roles.count("interviewer"), roles.count("respondent")
+    bare_answers = asks >= 2 and answers < 0.5 * asks and asks + answers >= ROLE_SHARE * len(roles)
+    asking = ""  # "prompt"/"question": the current turn asks, the answer is the next unlabelled text
     for i in range(first, len(src)):
         ln = src.lines[i]
         s = ln.strip()
@@ -175,14 +182,17 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
         prompt = match_prompt(ln) or (lab if lab is not None and lab.name in family else None)
         if prompt:
             acc.start_prompt(prompt, i)
-            asking = prompt.title != "interviewee"
+            asking = "prompt" if prompt.title != "interviewee" else ""
         elif lab:
             acc.start(lab, i)
-            asking = False
+            asking = "question" if bare_answers and role_of(lab.name) == "interviewer" else ""
         else:
-            if asking and acc.cur is not None and (acc.blank or acc.cur.mapped.text.endswith("?")):
+            asked = acc.cur is not None and acc.cur.mapped.text.endswith("?")
+            # a labelled question may run over paragraphs: its answer starts after the one ending in '?'
+            if asking and acc.cur is not None and ((acc.blank and asked) if asking == "question"
+                                                    else (acc.blank or asked)):
                 acc.new(UNKNOWN, i, role="interviewee")
-                asking = False
+                asking = ""
             acc.add(i)
 
 
