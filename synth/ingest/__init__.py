@@ -19,9 +19,10 @@ from .files import not_regular, refusal
 from .jsonfmt import parse_json
 from .srt import looks_like_srt, parse_srt
 from .text import parse_text
+from .tsv import looks_like_whisper_tsv, parse_tsv
 from .vtt import parse_vtt
 
-EXTENSIONS = (".txt", ".md", ".markdown", ".vtt", ".srt", ".json")
+EXTENSIONS = (".txt", ".md", ".markdown", ".vtt", ".srt", ".tsv", ".json")
 MAX_BYTES = 64 * 1024 * 1024
 __all__ = ["load_transcript", "discover", "load_accounts", "join_accounts", "IngestError", "decode",
            "EXTENSIONS"]
@@ -59,6 +60,8 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
     # by content, not suffix: captions saved as .txt/.md are still captions
     if ext == ".json":
         parsed = parse_json(text, p)
+    elif ext == ".tsv" or looks_like_whisper_tsv(text):
+        parsed = parse_tsv(text, p)
     elif ext == ".vtt" or (ext != ".srt" and text.lstrip().startswith("WEBVTT")):
         parsed = parse_vtt(text.lstrip() if ext != ".vtt" else text, p)
     elif ext != ".srt" and looks_like_cue_lines(text):
@@ -67,7 +70,7 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
         parsed = parse_srt(text, p)
     else:
         parsed = parse_text(text, p, "md" if ext in (".md", ".markdown") else "txt")
-    if ext not in (".vtt", ".srt", ".json") and parsed.format in ("vtt", "srt", "cues"):
+    if ext not in (".vtt", ".srt", ".tsv", ".json") and parsed.format in ("vtt", "srt", "tsv", "cues"):
         parsed.layout = f"{parsed.format}-in-{ext.lstrip('.')}"
     if isinstance(interviewer, str):
         interviewer = [interviewer]
