@@ -269,3 +269,24 @@ def test_labelled_questions_with_unlabelled_answers_below(tmp_path):
                      (False, "The formulas, mostly.\nAnd the links."),
                      (True, "Anything else?"), (False, "No, that is all.")]
     _mapped(t, body)
+
+
+def test_links_and_entities_inside_a_speaker_label_are_stripped(tmp_path):
+    # `**[Jane Doe](https://...)**:` (the link target has colons of its own) and `<b>Jane</b>&nbsp;(Head
+    # of Ops):` pasted from a web page: the label is the name, the words after the colon the turn
+    for label in ("**[Jane Doe](https://example.org/jane)**", "<b>Jane Doe</b>&nbsp;(Head of Ops)"):
+        body = f"{label}: We plan weekly.\n\n**Sam**: How?\n\n{label}: With a sheet.\n"
+        t, body = _load(tmp_path, "l.md", body)
+        assert [(u.speaker, u.text) for u in t.turns] == [
+            ("Jane Doe", "We plan weekly."), ("Sam", "How?"), ("Jane Doe", "With a sheet.")], label
+        _mapped(t, body)
+
+
+def test_names_as_headings_above_their_paragraphs_are_name_lines(tmp_path):
+    body = ("### Jane:\nWe plan weekly.\n\n### Sam:\nHow?\n\n### Jane:\nWith a sheet.\n\n### Sam:\nWhy a sheet?\n\n"
+            "### Jane:\nIt was there first.\n")
+    t, body = _load(tmp_path, "h.md", body)
+    assert t.layout == "name_lines"
+    assert [u.speaker for u in t.turns] == ["Jane", "Sam"] * 2 + ["Jane"]
+    assert not any("#" in u.text for u in t.turns)
+    _mapped(t, body)

@@ -7,6 +7,7 @@ labels.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -368,7 +369,7 @@ def line_label(line: str) -> Optional[Label]:
         m = _BOLD_TIMED.match(line)  # `**Ali** [00:00:30] Welcome to ...`
         if m and valid_name(m.group("name").strip()):
             lab = Label(name=m.group("name").strip(), text=m.group("text").strip(), start=parse_clock(m.group("ts")))
-    if lab is None and ("*" in line or "_" in line or "<" in line):
+    if lab is None and ("*" in line or "_" in line or "<" in line or "&" in line or "](" in line):
         lab = _marked_up_label(line)
     return lab
 
@@ -377,13 +378,21 @@ _LABEL_MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,80}>|\*{1,3}|_{1,3}")
 _AFTER_COLON = re.compile(r"^(?:[ \t]*(?:\*{1,3}|_{1,3}|</[A-Za-z]{1,10}>))*[ \t]*")
 
 
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,60})\]\([^()\s]{1,300}\)")
+
+
 def _marked_up_label(line: str) -> Optional[Label]:
-    """`**Jane** (Head of Ops): ...`, `*Jane*: ...`, `<b>Jane</b> <i>(CTO)</i>: ...`: the label with its
-    emphasis and HTML taken out; the words after the colon are kept as they stand in the line."""
+    """`**Jane** (Head of Ops): ...`, `*Jane*: ...`, `<b>Jane</b> <i>(CTO)</i>: ...`, `**[Jane](url)**:`,
+    `<b>Jane</b>&nbsp;(CTO):`: the label with its emphasis, links, HTML and entities taken out; the words
+    after the colon are kept as they stand in the line."""
+    link = _MD_LINK.match(line.lstrip(" \t*_"))
+    if link:  # the link's target has colons of its own (`https:`): the label is its text
+        at = line.index(link.group(0))
+        line = line[:at] + link.group(1) + line[at + len(link.group(0)):]
     colon = line.find(":", 0, 200)
     if colon <= 0:
         return None
-    head = _LABEL_MARKUP.sub("", line[:colon])
+    head = html.unescape(_LABEL_MARKUP.sub("", line[:colon])).replace("\u00a0", " ")
     if not head.strip() or len(head) > 120:
         return None
     rest = line[colon + 1:]

@@ -108,9 +108,13 @@ def transcript_below_summary(lines: list[str], first: int) -> Optional[int]:
     return None
 
 
+_HEADING_MARK = re.compile(r"^#{1,6}[ \t]+")
+
+
 def bare_name(s: str) -> Optional[str]:
-    """`Jane Doe` / `**Jane Doe**` alone on a line: a speaker for the paragraph below it."""
-    s = s.strip()
+    """`Jane Doe` / `**Jane Doe**` / `### Jane:` alone on a line: a speaker for the paragraph below it
+    (a heading only counts where names recur, see name_line_speakers)."""
+    s = _HEADING_MARK.sub("", s.strip())
     if not s or len(s) > 40 or _BULLET.match(s) or HEADING.match(s):
         return None
     name = s.strip("*_ ").rstrip(":").strip()
