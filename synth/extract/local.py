@@ -60,6 +60,11 @@ DISMISS_LOOKAHEAD_WORDS = 12
 RULE_SCORE = -1.0  # a category found by a speech rule (local_speech) ranks after every scored one,
 RULE_CAP_PER_1000_WORDS = {"trigger": 3.0, "alternative": 4.0}  # ... under its own cap (set on the dev study)  # a short next sentence may wave off the concern just raised
 
+# a felt problem (local_speech.felt_problem) ranks over any classifier margin (a probability minus its
+# threshold lies in (-1, 1)); with no classifier, one under the bar gets this margin
+FELT_FIRST = 2.0
+FELT_BELOW_NONE = -0.5
+
 _ALT_FALLBACK_NAMES = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown tool", "manual": "Manual process",
                        "nothing": "Nothing"}
 
@@ -129,8 +134,12 @@ def classify(sentences: list[str], vectors: np.ndarray, model_path: Optional[str
 def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optional[str]) -> list[dict[str, float]]:
     """Categories per unit: the shipped classifier's probability over its threshold (at most two
     categories, the second only when it is also over), else example similarity and cues. A unit that
-    can never be an item (a question, a backchannel, a bare number) gets none."""
+    can never be an item (a question, a backchannel, a bare number) gets none. A felt problem
+    (`local_speech.felt_problem`) ranks first among pains; in a long interview it is a pain candidate
+    even under the classifier's bar."""
     model = local_model.classifier()
+    pain_margin = [FELT_BELOW_NONE] * len(us)  # how far under the pain bar a unit is (no classifier: unknown)
+    long_interview = speech.interviewee_words(us) >= speech.LONG_INTERVIEW_WORDS
     if model is None:
         cats = classify([u.text for u in us], vectors, model_path)
     else:
@@ -142,8 +151,9 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
                     if probs[c][i] >= model["threshold"][c]}
             best = sorted(over, key=lambda c: -over[c])[:2]
             cats.append({c: over[c] for c in best})
+            pain_margin[i] = float(probs["pain"][i]) - model["threshold"]["pain"]
     out = []
-    for u, d in zip(us, cats):
+    for u, d, below in zip(us, cats, pain_margin):
         if u.why_not:
             out.append({})
             continue
@@ -153,6 +163,13 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
             d["trigger"] = RULE_SCORE
         if "alternative" not in d and len(d) < 2 and speech.speech_alternative(u.text):
             d["alternative"] = RULE_SCORE
+        # a problem the speaker says they feel ranks ahead of every pain picked by score alone, the
+        # classifier's own order kept within each group
+        if speech.felt_problem(u.text):
+            if "pain" in d:
+                d["pain"] += FELT_FIRST
+            elif len(d) < 2 and long_interview:  # under the classifier's bar: only outside its training range
+                d["pain"] = FELT_FIRST + below
         out.append(d)
     _added_scores(us, vectors, model_path, out)
     return out
@@ -246,7 +263,7 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
     us = speech.units(t)
     texts = [u.text for u in us]
     vecs = embedder.encode(texts)
-    words = sum(len(x.split()) for x in texts)
+    words = speech.interviewee_words(us)
     cats = select_strongest(classify_units(us, vecs, embedder.model_path), words) if texts else []
     interview_date = account.interview_date if account and account.interview_date else t.meta.date
     items: list[Item] = []

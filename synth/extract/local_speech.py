@@ -17,7 +17,7 @@ from typing import Optional
 from synth.extract import local_cues as cues
 from synth.models import Transcript
 
-RULES_VERSION = "speech-v2"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
+RULES_VERSION = "speech-v3"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
 
 # ------------------------------------------------------------------------------------ words
 
@@ -226,6 +226,43 @@ def speech_alternative(s: str) -> bool:
         return False
     return not (_PRICE_ONLY.search(s) and not re.search(r"\b(?:use|used|using|tried|switched|manually|by hand|"
                                                          r"spreadsheet|excel|notebook)\b", s, re.I))
+
+
+# a problem the speaker feels, in the words real speech uses for it ("that is annoying", "I can't stand",
+# "it quits working", "I haven't figured out", "wasn't clear", "a bit of a problem"): the classifier, trained
+# on the written dev study, scores many of these low, so they rank first among a real interview's pains
+_FELT = re.compile(
+    r"\b(?:annoy\w*|frustrat\w*|hate|can't stand|cannot stand|struggl\w*|a pain|painful|pain in|nightmare|"
+    r"takes? forever|took forever|time[- ]consuming|tiresome|tedious|troublesome|redundant|confus\w*|"
+    r"(?:wasn't|isn't|not) (?:clear|obvious|easy|intuitive)|hard(?:er)? (?:to|for)|difficult|the problem|a problem|"
+    r"problems?|issues?|broke|broken|crash\w*|(?:doesn't|don't|didn't|won't|wouldn't|never) (?:work|load|let)|"
+    r"(?:stopped|quits?) working|haven't (?:figured|found|been able)|couldn't|can't|unable|no way to|there's no|"
+    r"there is no|missing|lost|lose|accident\w*|wrong|stuck|worr\w*|stress\w*|scar\w*|sad|upset|angry|mad at|"
+    r"burn(?:ed|t)? ?out|burnout|too (?:much|many|long|slow|hard|expensive|complicated)|wish|waste\w*|slow|"
+    r"kill(?:s|ing)? me|sucks?|terrible|awful|horrible|limited|lack of|lacking|downside|drawback|complain\w*|"
+    r"bother\w*|headache|mess)\b", re.I)
+_NOT_FELT = re.compile(r"\b(?:not (?:that |too |very |really )?(?:hard|difficult|bad)|no (?:problem|issue|wasted))\b", re.I)
+
+
+# The classifier was trained on the dev study's written interviews (399-493 interviewee words each), where
+# it finds the pains (held-out study pain F1 0.59) and felt words under its bar are mostly not pains ("Customers
+# hate guessing which plan."); in a long real conversation (hundreds of sentences, a handful of pains) it
+# misses most of them ("I have lots of wires on my desk, and that is annoying": 0.33). Past this length a
+# felt problem is a pain candidate even under the bar. Set on the dev half of the corpus (587-5,481 words).
+LONG_INTERVIEW_WORDS = 800
+
+
+def interviewee_words(us: list[Unit]) -> int:
+    """How much the interviewee said: what the per-interview caps and the long-interview rule scale with."""
+    return sum(len(u.text.split()) for u in us)
+
+
+def felt_problem(s: str) -> bool:
+    """The speaker says something is wrong for them: not waved off ("it doesn't bother me", "no problem"),
+    not a hypothetical ("that would be a terrible idea")."""
+    s = s.replace("’", "'")
+    return (bool(_FELT.search(s)) and not _NOT_FELT.search(s) and not cues.dismisses(s)
+            and not cues.HYPOTHETICAL.search(s))
 
 
 # ------------------------------------------------------------------------------------ how many per interview
