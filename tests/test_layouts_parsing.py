@@ -290,3 +290,29 @@ def test_names_as_headings_above_their_paragraphs_are_name_lines(tmp_path):
     assert [u.speaker for u in t.turns] == ["Jane", "Sam"] * 2 + ["Jane"]
     assert not any("#" in u.text for u in t.turns)
     _mapped(t, body)
+
+
+NOTES_QUOTING = ("# Interview 3\n\n## Background\n\n- runs a warehouse team of 12\n\n## Planning\n\n"
+                 "- weekly plan in a spreadsheet\n- leads call in on Mondays\n\n"
+                 "Dana: it takes me a whole morning every week\n\n## Tools\n\n- prints the sheet for the floor\n\n"
+                 "Marco: the export is the slow part\n\n## Pains\n\n- the formulas break\n\n"
+                 "Dana: I hate that thing\n\n- finance asks for the numbers twice\n\nMarco: we lose a day on it\n\n"
+                 "## Quotes\n\nDana: nobody trusts the numbers\n\n## Next steps\n\n- send the prototype\n")
+
+
+def test_a_write_up_quoting_people_among_bullets_is_notes(tmp_path):
+    # 'Dana: ...' and 'Marco: ...' lines quote people inside the note-taker's outline: not a dialogue
+    t, _ = _load(tmp_path, "i3.md", NOTES_QUOTING)
+    assert t.kind == "notes" and all(u.notes for u in t.turns)
+    assert not {"Dana", "Marco"} & set(t.speakers)
+
+
+def test_a_dialogue_written_as_an_outline_stays_a_dialogue(tmp_path):
+    # labelled questions with the answers as bullets under headings: a dialogue, though shaped as notes
+    body = ("## Planning\n\nQ: How do you plan the week?\n\n- a spreadsheet\n- calls on Mondays\n- a whiteboard\n\n"
+            "## Pains\n\nQ: What breaks?\n\n- the formulas\n- nobody updates it\n- printing\n\n"
+            "Q: Anything else?\n\n- finance asks twice\n- the export is slow\n")
+    t, _ = _load(tmp_path, "d.md", body)
+    assert t.kind == "dialogue" and any(u.is_interviewer for u in t.turns) and not all(u.notes for u in t.turns)
+    t, _ = _load(tmp_path, "n.md", body.replace("Q:", "Sam:"))  # a named interviewer asking: the same
+    assert t.kind == "dialogue" and "Sam" in t.speakers

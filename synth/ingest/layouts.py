@@ -16,12 +16,14 @@ from typing import Callable, Optional
 from .build import UNKNOWN
 from .labels import (
     BULLET_CHARS,
+    Label,
     line_label,
     match_otter,
     match_prompt,
     match_tag,
     numbered_family,
     parse_times,
+    role_of,
     valid_name,
 )
 from .lines import HEADING, RULE, Lines, TurnAcc
@@ -165,7 +167,8 @@ def sniff(lines: list[str], first: int, labels: bool = True) -> str:
         return "labels"  # a guide's numbered prompts, the answers below each (labelled or not)
     if labels and lab:
         bulleted_fields = bullets >= 0.5 * len(body) and len(names) >= 0.5 * len(lab)
-        if not bulleted_fields and (len(lab) >= 3 or len(names) >= 2 or len(lab) >= 0.3 * len(body)):
+        if (not bulleted_fields and not quoting_notes(body, lab, bullets + headings)
+                and (len(lab) >= 3 or len(names) >= 2 or len(lab) >= 0.3 * len(body))):
             return "labels"
     if sum(n for n in named.values() if n >= 2) >= 4 and len([n for n in named.values() if n >= 2]) >= 2:
         return "name_lines"
@@ -179,6 +182,22 @@ def sniff(lines: list[str], first: int, labels: bool = True) -> str:
     if labels and lab:
         return "labels"
     return "paragraphs"
+
+
+NOTES_OUTLINE = 0.4  # of the body's lines, bullets and headings above it: an outline (dev dialogues: <= 0.23)
+
+
+def quoting_notes(body: list[str], lab: list[Label], outline: int) -> bool:
+    """A researcher's write-up that quotes people (`Jane: it takes a week` among bullets under headings),
+    not a dialogue, judged on the whole body: bullets and headings carry it (NOTES_OUTLINE) and the
+    labelled lines are under half as many, the labels name people rather than roles (`Q:`, `Interviewer:`
+    label a dialogue written as an outline), and the labelled lines say things instead of asking (a
+    dialogue whose answers are bullets labels its questions)."""
+    if not lab or outline < NOTES_OUTLINE * len(body) or len(lab) >= 0.5 * outline:
+        return False
+    roles = sum(1 for m in lab if role_of(m.name))
+    asks = sum(1 for m in lab if m.text.rstrip().endswith("?"))
+    return roles < 0.5 * len(lab) and asks < 0.3 * len(lab)
 
 
 def prompt_family(lines: list[str], first: int) -> set[str]:
