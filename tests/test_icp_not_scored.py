@@ -126,3 +126,28 @@ def test_a_study_with_no_account_data_prints_and_reports_icp_not_scored(tmp_path
         ws.close()
     assert labels and not [(lab, label_problem(lab)) for lab in labels if label_problem(lab)]
     shutil.rmtree(tmp_path / "ws")
+
+
+def test_an_interview_with_no_company_gets_no_icp_row(tmp_path, embed_model):
+    """In a study that has account data, an interview with no accounts row, no front matter company and
+    no company said is not scored as an account (it used to get a row with its file name as company)."""
+    from conftest import make_transcript
+
+    from synth.icp.study import build_icp
+    from synth.pipeline import extract
+    from synth.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    lines = {"a.txt": "We chase invoices by hand every month and it takes two days.",
+             "b.txt": "I work at Bolt Freight. We chase invoices by hand every month.",
+             "c.txt": "Honestly we chase invoices by hand, it is painful."}
+    for f, answer in lines.items():
+        ws.put_transcript(make_transcript([("Q", True, "What is hard?"), ("A", False, answer)], f))
+    ws.put_accounts({"a.txt": AccountRow(file="a.txt", company="Acme", employees=40, outcome="won")})
+    try:
+        extract(ws)
+        res = build_icp(ws)
+        assert res.not_scored is None
+        assert sorted(str(c) for c in res.scores.companies) == ["Acme", "Bolt Freight"]
+    finally:
+        ws.close()

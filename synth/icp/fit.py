@@ -27,24 +27,26 @@ from .traits import IcpProfile
 
 
 def fit_study(accounts: dict[str, AccountRow], extractions: list[Extraction], themes: Optional[ThemeSet],
-              base: Optional[IcpRules] = None
+              base: Optional[IcpRules] = None, companies: Optional[dict[str, str]] = None
               ) -> tuple[IcpProfile, IcpRules, AccountsTable, np.ndarray]:
-    """(profile, learned rules, the study table they were learned on, per-row interview file)."""
-    table, files = study_table(accounts, extractions, themes)
+    """(profile, learned rules, the study table they were learned on, per-row interview file);
+    `companies`: the interviews' companies beyond accounts.csv (front matter, named by the interviewee)."""
+    table, files = study_table(accounts, extractions, themes, companies)
     profile = build_profile(list(accounts.values()), extractions, themes,
                             {f: r.company for f, r in accounts.items()})
     return profile, synthesize_rules(profile, base, table, files), table, files
 
 
 def study_learner(accounts: dict[str, AccountRow], extractions: list[Extraction],
-                  themes: Optional[ThemeSet], files: np.ndarray, base: Optional[IcpRules] = None) -> Learner:
-    """Rows of the study table (one per interview, `files`) -> rules from those interviews only.
+                  themes: Optional[ThemeSet], files: np.ndarray, base: Optional[IcpRules] = None,
+                  companies: Optional[dict[str, str]] = None) -> Learner:
+    """Rows of the study table (one per interviewed account, `files`) -> rules from those interviews only.
     Themes stay as clustered over all interviews: clustering never sees an outcome."""
     def learn(train: np.ndarray) -> IcpRules:
         keep = {str(f) for f in files[train] if f}
         sub = {f: r for f, r in accounts.items() if f in keep}
         exs = [e for e in extractions if e.file in keep]
-        return fit_study(sub, exs, themes if exs else None, base)[1]
+        return fit_study(sub, exs, themes if exs else None, base, companies)[1]
     return learn
 
 

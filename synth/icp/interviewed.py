@@ -100,13 +100,19 @@ def with_interviews(table: AccountsTable, extractions: list[Extraction], themes:
     return out, files
 
 
-def study_table(accounts: dict[str, AccountRow], extractions: list[Extraction],
-                themes: Optional[ThemeSet]) -> tuple[AccountsTable, np.ndarray]:
-    """The interviewed accounts (one row per interview: its accounts.csv row, or the file name as
-    company) with the interview columns, and the per-row interview file."""
+def study_table(accounts: dict[str, AccountRow], extractions: list[Extraction], themes: Optional[ThemeSet],
+                companies: Optional[dict[str, str]] = None) -> tuple[AccountsTable, np.ndarray]:
+    """The interviewed accounts with the interview columns, and the per-row interview file. An interview
+    is an account only when it has a company (`synth.vocab.companies`): its accounts.csv row, else the
+    company its front matter or its interviewee names (`companies`: file -> company); an interview with
+    neither is no row, so it is never scored or tiered as an account."""
     rows = []
     for ex in sorted(extractions, key=lambda e: e.file):
-        row = accounts.get(ex.file) or AccountRow(file=ex.file, company=ex.file)
+        row = accounts.get(ex.file)
+        if row is None and (companies or {}).get(ex.file):
+            row = AccountRow(file=ex.file, company=companies[ex.file])
+        if row is None:
+            continue
         rec = row.model_dump(mode="json")
         rec["file"] = ex.file
         rows.append(rec)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from ..ingest.errors import IngestError
 from ..llm.shown import why_not_shown
 from ..workspace import Workspace
-from .accountdata import not_scored_reason
+from .accountdata import interview_companies, not_scored_reason
 from .fit import fit_study, relearn_learner, study_learner
 from .hypotheses import check_icp_hypotheses
 from .interviewed import with_interviews
@@ -71,9 +71,11 @@ def build_icp(workspace: Workspace, provider=None, rules_path: Optional[Path] = 
     ts = workspace.latest_themes()
     path = rules_path or workspace.root / "icp.yaml"
     base = _existing(path)
-    profile, rules, table, files = fit_study(accounts, exs, ts, base)
+    # an interview is an account only when it has a company: accounts.csv, front matter or the interviewee's words
+    companies = interview_companies(accounts, workspace.transcripts(), [e.file for e in exs])
+    profile, rules, table, files = fit_study(accounts, exs, ts, base, companies)
     written = _write_rules_unless_edited(workspace, rules, path, overwrite, dump_rules)
-    learner = study_learner(accounts, exs, ts, files, base)
+    learner = study_learner(accounts, exs, ts, files, base, companies)
     if not written:
         rules = load_rules(path)  # the human's edits win over a fresh synthesis
         learner = relearn_learner(rules, table)
