@@ -49,10 +49,17 @@ class Turn(BaseModel):
     char_end: int
     is_interviewer: bool = False
     notes: bool = Field(False, description="written by the interviewer (notes), not said by the interviewee")
+    role_guessed: bool = Field(False, description="its side was guessed turn by turn and is unsure, or it reads "
+                                                  "as an interviewer's move: not used as the interviewee's evidence")
     source_line: Optional[int] = Field(None, description="1-based line of the source file where the turn starts")
     source_map: list[tuple[int, int, int]] = Field(
         default_factory=list, description="(offset in text, offset in the decoded source file, length) runs: "
                                           "where each piece of the cleaned text stands in the file")
+
+    @property
+    def evidence_ok(self) -> bool:
+        """May this turn's words be quoted as the interviewee's?"""
+        return not self.is_interviewer and not self.role_guessed
 
     def source_offset(self, pos: int) -> Optional[int]:
         """Offset in the decoded source file of character `pos` of this turn's text (None: not mapped)."""

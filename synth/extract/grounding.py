@@ -135,12 +135,12 @@ def _evidence(t: Transcript, turn: Turn, start: int, end: int, match: str) -> Ev
 
 
 def evidence_turns(t: Transcript) -> list[Turn]:
-    return [x for x in t.turns if not x.is_interviewer]
+    return [x for x in t.turns if x.evidence_ok]
 
 
 def _ordered(t: Transcript, hint: Optional[Iterable[Turn]]) -> list[Turn]:
     pool = evidence_turns(t)
-    candidates = [x for x in (hint or []) if not x.is_interviewer]
+    candidates = [x for x in (hint or []) if x.evidence_ok]
     # by turn index: `x not in candidates` compared pydantic models field by field, pool x hint
     # times per quote (it was the largest CPU cost of a cached-client extraction run)
     hinted = {x.index for x in candidates}

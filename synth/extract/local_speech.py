@@ -171,6 +171,8 @@ def units(t: Transcript) -> list[Unit]:
         if turn.is_interviewer:
             question = _last_question(turn.text)
             continue
+        if not turn.evidence_ok:  # ingest's evidence guard: its side was guessed unsurely
+            continue
         first = True
         for a, b in cues.sentences(turn.text):
             s = turn.text[a:b]

@@ -156,7 +156,7 @@ def _evidence_ok(ev: Evidence, t: Transcript) -> bool:
     if not (0 <= ev.char_start < ev.char_end <= len(t.text)) or t.text[ev.char_start:ev.char_end] != ev.quote:
         return False
     turn = t.turn_at(ev.char_start)
-    return turn is not None and not turn.is_interviewer and ev.char_end <= turn.char_end
+    return turn is not None and turn.evidence_ok and ev.char_end <= turn.char_end
 
 
 def verify_extraction(ex: Extraction, t: Transcript) -> Extraction:

@@ -173,6 +173,7 @@ def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed
         out.append(Turn(index=i, speaker=t.speaker, text=t.text, start=t.start, end=t.end,
                         char_start=pos, char_end=pos + len(t.text),
                         is_interviewer=decided.turn_is_interviewer[i], notes=t.notes, source_line=t.line,
+                        role_guessed=decided.turn_guessed[i],
                         source_map=runs))
         pos += len(t.text)
     text = "".join(chunks)

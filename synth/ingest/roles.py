@@ -8,8 +8,12 @@ co-hosts of a panel podcast), the same person interviewing in other files of the
 who asks (the share of a label's turns that are questions, how long its turns are, who speaks
 first; speakers.py keeps the base rule). A label that is not one person (`Unknown`, `Unknown
 Speaker`, merged diarization, no labels at all) is decided turn by turn: a short question turn is
-the interviewer's, the answer the interviewee's. Every file gets a confidence; below
-`LOW_CONFIDENCE` a warning names the file's labels and the fix.
+the interviewer's, the answer the interviewee's; a timed stream with no labels at all takes the
+likeliest path through its turns, and a fragment finishing a labelled speaker's sentence is theirs
+(sequence.py). Two labelled people are told apart by a vote of cues (two_speakers.py). Every file
+gets a confidence; below `LOW_CONFIDENCE` a warning names the file's labels and the fix. Every turn
+gets a certainty too: an interviewee turn guessed unsurely, or reading as an interviewer's move, is
+`role_guessed` and never the interviewee's evidence (`Turn.evidence_ok`).
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from . import speakers as speakers_mod
+from .corrections import apply_corrections, label_summary
+from .sequence import FRAGMENT_WORDS, cut_sentence_side, guarded, stream_path
 from .talk import (
     LabelStats,
     answerer,
@@ -33,6 +39,7 @@ from .talk import (
     speaks_as,
     title_names,
 )
+from .two_speakers import Vote, vote
 
 __all__ = ["Decision", "decide", "apply_corrections", "label_summary", "is_mixed_label", "question_turn",
            "label_stats", "LOW_CONFIDENCE", "NOTES_SPEAKER", "UNKNOWN", "FIX"]
@@ -40,6 +47,7 @@ __all__ = ["Decision", "decide", "apply_corrections", "label_summary", "is_mixed
 UNKNOWN = speakers_mod.UNKNOWN
 NOTES_SPEAKER = "Interviewer's notes"
 LOW_CONFIDENCE = 0.6
+CLEAR_VOTE = 0.8  # a two-speaker vote this sure against a decision from names makes it unsure
 EXPLICIT = ("option", "front_matter", "labels")
 FIX = ("fix: `synth speakers FILE --interviewer LABEL` (or --interviewee), `--interviewer NAME` at ingest, "
        "or `interviewers:` in synth.yaml")
@@ -52,6 +60,8 @@ class Decision:
     source: str = "none"
     speaker_roles: dict[str, str] = field(default_factory=dict)
     turn_is_interviewer: list[bool] = field(default_factory=list)
+    turn_sure: list[float] = field(default_factory=list)  # how sure each turn's role is (1.0: by its label)
+    turn_guessed: list[bool] = field(default_factory=list)  # the evidence guard: not the interviewee's words
     confidence: float = 1.0
     warnings: list[str] = field(default_factory=list)
 
@@ -242,6 +252,7 @@ class _Pick:
     source: str
     confidence: Optional[float]  # None: from the talk (`_confidence`)
     guests: list[str] = field(default_factory=list)
+    cues: list[str] = field(default_factory=list)  # the two-speaker vote's reasons, for the warning
 
 
 def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _Given) -> _Pick:
@@ -288,6 +299,18 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     return _Pick(chosen, source, 1.0 if opened or study else None)
 
 
+def _weigh_vote(pick: _Pick, duo: Vote) -> _Pick:
+    """Two labelled people: the talk's decision is the vote of its cues (two_speakers.py), with its
+    margin as the confidence; a decision from names or a welcome stands, but a clear vote against it
+    makes it unsure (a warning)."""
+    if pick.confidence is None:
+        return _Pick([duo.interviewer], pick.source, duo.confidence, pick.guests, duo.reasons)
+    if duo.interviewer in pick.interviewers:
+        return _Pick(pick.interviewers, pick.source, max(pick.confidence, duo.confidence), pick.guests, duo.reasons)
+    sure = min(pick.confidence, LOW_CONFIDENCE - 0.05) if duo.confidence >= CLEAR_VOTE else pick.confidence
+    return _Pick(pick.interviewers, pick.source, sure, pick.guests, duo.reasons)
+
+
 def _decide(turns, given: _Given) -> Decision:
     speakers = list(dict.fromkeys(t.speaker for t in turns))
     per_label = [s for s in speakers if s != NOTES_SPEAKER and not is_mixed_label(s)]
@@ -296,6 +319,9 @@ def _decide(turns, given: _Given) -> Decision:
                                fm_interviewee=given.fm_interviewee, roles=given.roles)
     stats = label_stats(base_turns)
     pick = _pick(turns, per_label, stats, base, given)
+    duo = vote(base_turns, *per_label) if len(per_label) == 2 and pick.source == "heuristic" else None
+    if duo is not None:
+        pick = _weigh_vote(pick, duo)
     out = Decision(interviewers=list(pick.interviewers), source=pick.source, warnings=list(base.warnings))
     corrected = {k for k in given.corrections if k in speakers}
     for label in corrected:
@@ -312,19 +338,32 @@ def _decide(turns, given: _Given) -> Decision:
             out.speaker_roles[s] = "mixed"
         else:
             out.speaker_roles[s] = "interviewer" if s in who else "interviewee"
+    out.turn_sure = [1.0] * len(turns)
     hints = list(given.hints) if given.hints is not None else [None] * len(turns)
     hosts_only = not per_label and host_monologue(turns)
+    path = stream_path(turns, hints) if not per_label and not hosts_only else None
     called = [*title_names(given.names), *(n for _, n in introductions(turns)[0])] if not per_label else []
     for i, (t, hint) in enumerate(zip(turns, hints)):
         role = out.speaker_roles[t.speaker]
         if role != "interviewer" and not hint and out.interviewers and t.speaker not in corrected \
                 and speaks_as(t.text, out.interviewers, t.speaker):
             out.turn_is_interviewer.append(True)  # an interviewer's turn filed under another label
+        elif role == "mixed" and path is not None:
+            out.turn_is_interviewer.append(path[0][i])
+            out.turn_sure[i] = path[1][i]
+        elif role == "mixed" and not hint and (side := cut_sentence_side(turns, i, out.turn_is_interviewer,
+                                                                          out.speaker_roles)) is not None:
+            out.turn_is_interviewer.append(side)  # a sentence cut across a change of label: its speaker's
+            out.turn_sure[i] = 0.7
         elif role == "mixed":
             out.turn_is_interviewer.append(hint == "interviewer" if hint else hosts_only or question_turn(t.text)
                                            or (not per_label and hosts_turn(t.text, i, called)))
+            # from the turn alone: a few words are anyone's, a longer answer is likelier the interviewee's
+            unsure = len(t.text.split()) <= FRAGMENT_WORDS
+            out.turn_sure[i] = 1.0 if hint else (0.6 if unsure else 0.85)
         else:
             out.turn_is_interviewer.append(role == "interviewer")
+    out.turn_guessed = [guarded(t, iv, sure) for t, iv, sure in zip(turns, out.turn_is_interviewer, out.turn_sure)]
     if hosts_only:
         out.warnings.append("no speaker labels, and the talk opens as a show with no guest introduced: "
                             f"read as the hosts' own speech, nothing of it is evidence; {FIX}")
@@ -347,43 +386,7 @@ def _decide(turns, given: _Given) -> Decision:
     if out.confidence < LOW_CONFIDENCE and per_label:
         desc = ", ".join(f"{s} ({stats[s].questions} questions in {stats[s].turns} turns)" for s in per_label)
         guess = ", ".join(out.interviewers) or "nobody"
-        out.warnings.append(f"unsure who the interviewer is (confidence {out.confidence:.2f}; labels: {desc}); "
+        cues = f"; cues for {out.interviewers[0]}: {', '.join(pick.cues)}" if pick.cues and out.interviewers else ""
+        out.warnings.append(f"unsure who the interviewer is (confidence {out.confidence:.2f}; labels: {desc}{cues}); "
                             f"taken as interviewer: {guess}; {FIX}")
     return out
-
-
-def apply_corrections(t, corrections: dict[str, str]):
-    """A stored Transcript with the user's roles applied (`synth speakers`, the review page's
-    toggle): every turn of a corrected label takes its role. Returns a new Transcript; the next
-    ingest of the file applies the same corrections through `decide`."""
-    speakers = t.speakers
-    unknown = [lab for lab in corrections if lab not in speakers]
-    if unknown:
-        raise ValueError(f"{t.file_name}: no speaker label {', '.join(map(repr, unknown))} "
-                         f"(labels: {', '.join(speakers)})")
-    roles = dict(t.speaker_roles)
-    turns = []
-    for u in t.turns:
-        role = corrections.get(u.speaker)
-        turns.append(u.model_copy(update={"is_interviewer": role == "interviewer"}) if role else u)
-    roles.update(corrections)
-    interviewers = [s for s in speakers if roles.get(s) == "interviewer"]
-    rest = [s for s in speakers if s not in interviewers and roles.get(s) == "interviewee"]
-    interviewee = t.interviewee if t.interviewee in rest else (rest[0] if rest else None)
-    return t.model_copy(update={"turns": turns, "speaker_roles": roles, "interviewers": interviewers,
-                                "interviewee": interviewee, "interviewer_source": "correction",
-                                "role_confidence": 1.0})
-
-
-def label_summary(t) -> list[dict]:
-    """Per label of a stored Transcript: turns, question turns, words, role as read (and per-turn
-    split for a mixed label) — what `synth speakers` and the review page show."""
-    out: dict[str, dict] = {}
-    for u in t.turns:
-        row = out.setdefault(u.speaker, {"label": u.speaker, "turns": 0, "questions": 0, "words": 0,
-                                         "interviewer_turns": 0, "role": t.speaker_roles.get(u.speaker, "")})
-        row["turns"] += 1
-        row["questions"] += question_turn(u.text)
-        row["words"] += len(u.text.split())
-        row["interviewer_turns"] += u.is_interviewer
-    return list(out.values())
