@@ -107,3 +107,13 @@ def test_a_handle_used_once_is_a_speaker_where_the_file_uses_handles(tmp_path):
             "gmaxwell: And it is optional.\n")
     t = _load(tmp_path, body)
     assert {"gmaxwell", "sipa"} <= set(t.speakers) and "example" not in t.speakers
+
+
+def test_dates_are_never_speakers(tmp_path):
+    # a diary of sessions: `March 3:` / `Sept 14:` / `Monday:` open lines like labels, and recur
+    body = ("March 3: first call with the ops team.\n\nSept 14: second call, they have a new tool.\n\n"
+            "Monday: Jane said the sheet broke again.\n\nMarch 3: follow-up on the export.\n\n"
+            "Monday: nothing new.\n")
+    t = _load(tmp_path, body)
+    assert not {"March 3", "Sept 14", "Monday"} & set(t.speakers)
+    assert "Audience 3" in _load(tmp_path, "Sam: Questions?\n\nAudience 3: Yes, one about fees.\n\nSam: Go.\n").speakers

@@ -118,6 +118,13 @@ NUMBERED_FIELDS |= PROMPT_WORDS | ANSWER_WORDS | {
     "parte", "teil", "capítulo", "chapitre", "kapitel", "seção", "sección", "abschnitt", "dia", "día", "jour",
     "tag", "semana", "semaine", "woche", "fase", "phase", "etapa", "rodada", "ronda",
 }
+# dates are never speakers: `March 3:`, `Sept 14:` (a month with a number), `Monday:` in a diary of sessions
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+          "dec"}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+NUMBERED_FIELDS |= MONTHS
+NOT_SPEAKERS |= WEEKDAYS
 _ASKING = re.compile(r"^questioner[ _-]?\d{0,3}$", re.I)
 # labels with a number that still name a person: `Speaker 1`, `Participant 3`, `P12`, `Interviewer 2`
 _NUMBERED_PERSON = re.compile(
