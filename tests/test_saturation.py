@@ -154,3 +154,14 @@ def test_a_missing_vector_falls_back_to_the_study_themes():
     vecs.pop(next(iter(vecs)))
     c = next(c for c in theme_saturation(ts, exs, dates, vectors=vecs).curves if c.category == "pain")
     assert c.basis == "themes" and c.themes == 3
+
+
+def test_statement_groups_of_one_repeated_statement_are_one_group():
+    """Every statement the same text (one vector): centring leaves nothing, and that is one subject,
+    not a traceback from a NaN distance."""
+    import numpy as np
+
+    from synth.themes.saturation import statement_groups
+
+    labels = statement_groups(np.tile(np.array([0.6, 0.8, 0.0]), (5, 1)))
+    assert len(labels) == 5 and len(set(labels)) == 1

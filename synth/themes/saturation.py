@@ -86,11 +86,15 @@ def statement_groups(vectors: np.ndarray) -> np.ndarray:
     Centring removes what every statement of a study shares (they are all about its product), which
     is most of MiniLM's similarity between them; what is left says which subject a statement is about."""
     from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
 
     x = np.asarray(vectors, dtype=np.float64)
     x = x - x.mean(axis=0)
     x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-    return fcluster(linkage(x, method="average", metric="cosine"), SAME_SUBJECT, criterion="distance")
+    # a statement at the mean (every statement the same text) centres to zero and has no cosine: it is as
+    # alike as the average pair, which is SAME_SUBJECT (linkage refuses a NaN distance)
+    distances = np.nan_to_num(pdist(x, metric="cosine"), nan=SAME_SUBJECT)
+    return fcluster(linkage(distances, method="average"), SAME_SUBJECT, criterion="distance")
 
 
 def _grouped(ids: list[str], file_of: dict[str, str], vectors: dict[str, np.ndarray]) -> tuple[list[set[str]], list[str]]:
