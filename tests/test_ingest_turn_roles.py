@@ -135,3 +135,23 @@ def test_two_speaker_dev_files_are_decided_right_and_clearly():
         t = load_transcript(DEV / name)
         v = vote([u for u in t.turns if u.speaker in (iv, ee)], ee, iv)  # the order does not decide
         assert v.interviewer == iv and v.confidence >= 0.7, (name, v)
+
+
+def test_a_clear_vote_against_a_welcome_names_whom_its_cues_are_for(tmp_path):
+    # Kit welcomes (the decision stands), Sam asks every question (the vote says Sam): the warning's
+    # signed cues are the vote's, so they must be named for Sam, not for the label taken as interviewer
+    f = tmp_path / "welcome.txt"
+    f.write_text(
+        "Kit: Welcome to our session. My name is Kit, and I run the research team here.\n"
+        "Sam: So tell me, what does your week look like? How do you handle exports?\n"
+        "Kit: I moved the billing export to a script last month, and it took a week of testing because "
+        "every insurer has its own format.\n"
+        "Sam: What broke first? Why did you pick a script?\n"
+        "Kit: Exports broke first, and nobody else was going to fix the claims process for small clinics, "
+        "so I wrote it myself.\n"
+        "Sam: Can you walk me through the testing? What would you change?\n"
+        "Kit: Testing was most of it, honestly, three days every month for two years before the script existed.\n",
+        encoding="utf-8")
+    t = load_transcript(f)
+    warn = next(w for w in t.warnings if w.startswith("unsure who the interviewer is"))
+    assert t.interviewers == ["Kit"] and "cues for Sam: asks +" in warn and "cues for Kit" not in warn

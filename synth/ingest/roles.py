@@ -252,7 +252,7 @@ class _Pick:
     source: str
     confidence: Optional[float]  # None: from the talk (`_confidence`)
     guests: list[str] = field(default_factory=list)
-    cues: list[str] = field(default_factory=list)  # the two-speaker vote's reasons, for the warning
+    cues: str = ""  # the two-speaker vote's reasons, for the warning, named for whom the vote chose
 
 
 def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _Given) -> _Pick:
@@ -303,12 +303,14 @@ def _weigh_vote(pick: _Pick, duo: Vote) -> _Pick:
     """Two labelled people: the talk's decision is the vote of its cues (two_speakers.py), with its
     margin as the confidence; a decision from names or a welcome stands, but a clear vote against it
     makes it unsure (a warning)."""
+    # the reasons are signed for the vote's choice, which a decision from names may not be
+    cues = f"cues for {duo.interviewer}: {', '.join(duo.reasons)}" if duo.reasons else ""
     if pick.confidence is None:
-        return _Pick([duo.interviewer], pick.source, duo.confidence, pick.guests, duo.reasons)
+        return _Pick([duo.interviewer], pick.source, duo.confidence, pick.guests, cues)
     if duo.interviewer in pick.interviewers:
-        return _Pick(pick.interviewers, pick.source, max(pick.confidence, duo.confidence), pick.guests, duo.reasons)
+        return _Pick(pick.interviewers, pick.source, max(pick.confidence, duo.confidence), pick.guests, cues)
     sure = min(pick.confidence, LOW_CONFIDENCE - 0.05) if duo.confidence >= CLEAR_VOTE else pick.confidence
-    return _Pick(pick.interviewers, pick.source, sure, pick.guests, duo.reasons)
+    return _Pick(pick.interviewers, pick.source, sure, pick.guests, cues)
 
 
 def _decide(turns, given: _Given) -> Decision:
@@ -386,7 +388,7 @@ def _decide(turns, given: _Given) -> Decision:
     if out.confidence < LOW_CONFIDENCE and per_label:
         desc = ", ".join(f"{s} ({stats[s].questions} questions in {stats[s].turns} turns)" for s in per_label)
         guess = ", ".join(out.interviewers) or "nobody"
-        cues = f"; cues for {out.interviewers[0]}: {', '.join(pick.cues)}" if pick.cues and out.interviewers else ""
+        cues = f"; {pick.cues}" if pick.cues else ""
         out.warnings.append(f"unsure who the interviewer is (confidence {out.confidence:.2f}; labels: {desc}{cues}); "
                             f"taken as interviewer: {guess}; {FIX}")
     return out
