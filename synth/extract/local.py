@@ -56,9 +56,9 @@ MERGE_SIMILARITY = 0.82
 # to be useful; set on the dev study (python -m evals --study dev).
 CAP_PER_1000_WORDS = {c: spec.local.cap_per_1000_words for c, spec in CATEGORY_TABLE.items()}
 CAP_MIN = {c: spec.local.cap_min for c, spec in CATEGORY_TABLE.items()}
-DISMISS_LOOKAHEAD_WORDS = 12
+DISMISS_LOOKAHEAD_WORDS = 12  # a short next sentence may wave off the concern just raised
 RULE_SCORE = -1.0  # a category found by a speech rule (local_speech) ranks after every scored one,
-RULE_CAP_PER_1000_WORDS = {"trigger": 3.0, "alternative": 4.0}  # ... under its own cap (set on the dev study)  # a short next sentence may wave off the concern just raised
+RULE_CAP_PER_1000_WORDS = {"trigger": 3.0, "alternative": 4.0}  # ... under its own cap (set on the dev study)
 
 # a felt problem (local_speech.felt_problem) ranks over any classifier margin (a probability minus its
 # threshold lies in (-1, 1)); with no classifier, one under the bar gets this margin
