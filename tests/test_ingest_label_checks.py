@@ -40,6 +40,13 @@ def test_a_section_lead_in_above_bullets_is_not_a_speaker(tmp_path):
     assert set(t.speakers) == {"Sam", "Jane"}
 
 
+def test_a_lead_in_above_any_bullet_the_layouts_know_is_not_a_speaker(tmp_path):
+    # one definition of a list item (labels.BULLET_LINE): `►` bullets were read as a list by the layout
+    # sniffer but not by label_checks, which kept `Blockers:` as a speaker
+    body = DIALOGUE + "Blockers:\n\n► the spreadsheet breaks\n► nobody updates it\n\nSam: Thanks.\n"
+    assert set(_load(tmp_path, body).speakers) == {"Sam", "Jane"}
+
+
 def test_a_field_of_an_answer_in_a_q_and_a_file_is_not_a_speaker(tmp_path):
     body = ("Q: Where do you work?\n\nA: At a logistics firm, mostly in the warehouse.\n\n"
             "Q: How many sites?\n\nA: Three of them.\n\nLisbon: the main one, with the office.\n\n"

@@ -26,10 +26,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .labels import NOT_SPEAKERS, Label, role_of
+from .labels import BULLET_LINE, NOT_SPEAKERS, Label, role_of
 from .lines import HEADING
 
-_BULLET_START = re.compile(r"^\s*(?:[-*+•●○◦▪■‣–]|\d{1,3}[.)])\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # words that make a label name people rather than a topic: an audience, a panel, a role
 _PEOPLE_WORDS = {"audience", "member", "members", "attendee", "attendees", "panel", "panelist", "panelists",
@@ -82,7 +81,7 @@ def not_speakers(lines: list[str], labelled: dict[int, Label]) -> set[str]:
         nxt = _next_text(lines, i)
         if paragraphs and not _after_break(lines, i):
             out.add(name)  # a word of someone's paragraph
-        elif not lab.text and (_BULLET_START.match(nxt) or HEADING.match(nxt.strip())):
+        elif not lab.text and (BULLET_LINE.match(nxt) or HEADING.match(nxt.strip())):
             out.add(name)  # a list's or a section's lead-in
         elif role_file:
             out.add(name)  # a field of an answer in a Q/A file

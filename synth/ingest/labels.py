@@ -142,6 +142,8 @@ _PARTICLES = {"de", "la", "le", "van", "von", "der", "den", "da", "di", "del", "
               "bin", "al", "el", "y", "ter", "st.", "mc", "o'", "d'"}
 
 BULLET_CHARS = "-*+•●○◦▪▫■□‣⁃∙·–➢➤►▶✓✔☐☑"
+# a list item: a bullet or `1.` / `1)` and a space (the layouts sniffer and label_checks ask the same)
+BULLET_LINE = re.compile(rf"^\s*(?:[{re.escape(BULLET_CHARS)}]|\d{{1,3}}[.)])\s+")
 LABEL_RE = re.compile(
     rf"""^[ \t]*(?:[-*+•][ \t]+)?                      # optional bullet
     (?:[\[(](?P<ts1>{TS})[\])][ \t]*|(?P<ts0>{TS})[ \t]+)?  # [00:01:02] / (01:02) / 00:01:02 prefix

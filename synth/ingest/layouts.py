@@ -16,6 +16,7 @@ from typing import Callable, Optional
 from .build import UNKNOWN
 from .labels import (
     BULLET_CHARS,
+    BULLET_LINE,
     Label,
     line_label,
     match_otter,
@@ -30,7 +31,7 @@ from .lines import HEADING, RULE, Lines, TurnAcc
 from .markup import strip_markup
 from .roles import NOTES_SPEAKER
 
-_BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_CHARS)}]|\d{{1,3}}[.)])\s+")
+_BULLET = BULLET_LINE
 _SYMBOL_BULLET = re.compile(rf"^\s*[{re.escape(BULLET_CHARS)}]\s+")
 _NUMBERED_LINE = re.compile(r"^(?:\*\*|__)?\d{1,3}[.)]\s+")  # `1. Question?` at the margin
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)(?P<q>[^*_].*?)(?:\*\*|__)\s*:?\s*$")
