@@ -71,3 +71,19 @@ def test_evidence_that_is_not_the_transcripts_own_text_is_removed():
     verify_extraction(ex, T)
     assert ex.dmu == [] and ex.stats.items_dropped == 1 and ex.stats.quotes_dropped == 2
     assert ex.stats.items_grounded == ex.stats.quotes_grounded == 0
+
+
+def test_a_number_said_only_in_a_guarded_turn_is_not_the_interviewees():
+    # ingest guessed the second turn's side and guarded it (role_guessed): it is not the interviewee's
+    # evidence, so its "40 hours" cannot back a statement's number either
+    from synth.models import PainPoint
+
+    t = make_transcript([("Unknown", True, "So you spend 40 hours a month on it?"),
+                         ("Unknown", False, "So you spend 40 hours on exports?"),
+                         ("Unknown", False, "Exports eat most of my week, every single month.")])
+    t.turns[1] = t.turns[1].model_copy(update={"role_guessed": True})
+    quote = "Exports eat most of my week, every single month."
+    pain = PainPoint(statement="Exports take 40 hours a month", evidence=[ev(t, 2, quote)])
+    ex = Extraction(file=t.file_name, transcript_hash=t.content_hash, extractor="llm", pains=[pain])
+    verify_extraction(ex, t)
+    assert ex.pains[0].statement == quote and ex.stats.fields_corrected == 1

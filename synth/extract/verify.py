@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from synth.extract.grounding import normalize
+from synth.extract.grounding import evidence_turns, normalize
 from synth.models import Alternative, Evidence, Extraction, Quantity, Transcript
 from synth.numbers import NumberMention, matches, numbers_in, parse_number
 from synth.vocab.products import canonical_name
@@ -162,7 +162,8 @@ def _evidence_ok(ev: Evidence, t: Transcript) -> bool:
 def verify_extraction(ex: Extraction, t: Transcript) -> Extraction:
     """Check every fact-claiming field of `ex` against its evidence, in place; returns `ex`."""
     st = ex.stats
-    interviewee_text = "\n".join(x.text for x in t.turns if not x.is_interviewer)
+    # what the interviewee said is what may be their evidence: a turn whose side ingest only guessed is not
+    interviewee_text = "\n".join(x.text for x in evidence_turns(t))
     whole = _transcript_words(t)
 
     def null() -> None:
