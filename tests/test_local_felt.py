@@ -75,3 +75,21 @@ def test_under_the_bar_a_felt_problem_is_a_pain_only_in_a_long_interview():
 def test_a_waved_off_sentence_under_the_bar_stays_out_of_a_long_interview():
     cats = _classify([FILLER, "Honestly the setup doesn't bother me at all."], [0.0, 0.05])
     assert "pain" not in cats[1]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Yesterday I got so frustrated with the portal that I gave up and phoned them.",
+    "Suddenly our customers decided to pay in euros.",
+    "I was tired of answering the same question, so I wrote a guide for the team.",
+    "The big thing that happened was the city offered us a free venue.",
+])
+def test_an_event_in_time_is_a_trigger_as_real_speech_says_it(sentence):
+    assert speech.speech_trigger(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "I usually walk the dog before work.",
+    "If we suddenly had twice the users the site would fall over.",  # a hypothetical is no event
+])
+def test_a_routine_or_a_hypothetical_is_no_trigger(sentence):
+    assert not speech.speech_trigger(sentence)

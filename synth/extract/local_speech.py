@@ -17,7 +17,7 @@ from typing import Optional
 from synth.extract import local_cues as cues
 from synth.models import Transcript
 
-RULES_VERSION = "speech-v3"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
+RULES_VERSION = "speech-v4"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
 
 # ------------------------------------------------------------------------------------ words
 
@@ -199,10 +199,13 @@ _MOMENT = re.compile(
     r"during the|because of (?:covid|the pandemic)|covid|pandemic|lockdown|shutdown|deadline|exam|season|"
     r"new (?:job|boss|manager|hire|role|team|baby|house|apartment|client)|moved (?:to|into|house)|"
     r"(?:texted|emailed|called|told) (?:me|us)|(?:my|our) (?:friend|boss|manager|colleague|doctor) (?:said|told|asked|"
-    r"texted|recommended)|(?:doubled|tripled|went up|broke|crashed|died|stopped working|wasn't working))\b", re.I)
+    r"texted|recommended)|(?:doubled|tripled|went up|broke|crashed|died|stopped working|wasn't working)|"
+    r"yesterday|suddenly|until (?:we|i|they|the|my|our)|(?:thing|what) that happened|happened was|"
+    r"tired of|fed up|got (?:so |really )?(?:frustrated|annoyed|tired|fed up)|realized|encouraged me|"
+    r"motivated (?:me|us)|most recent|one day)\b", re.I)
 _ACTED = re.compile(r"\b(?:had to|needed to|decided to|started|began|ended up|finally|went|switched|bought|signed up|"
                     r"called|looked for|looking for|tried|realized|noticed|found|got|forgot|lost|broke|hit|"
-                    r"\w+ed)\b", re.I)
+                    r"had|happened|saw|came|said|pop(?:ped)? up|showed up|\w+ed)\b", re.I)
 # how they cope today: a named tool they use, a workaround, someone they ask, doing without
 _COPING = re.compile(
     r"\b(?:(?:i|we|they|you)(?:'d| would| just| usually| normally| mostly| still| always| basically| also| only)*"
