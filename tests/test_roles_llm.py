@@ -51,3 +51,31 @@ def test_unsure_file_gets_one_checked_role_call_cached_and_counted(tmp_path):
     with FakeOpenAI(respond) as srv:
         est = estimate(ws.transcripts(), ws, provider(srv.base_url), ExtractOptions())
     assert est.calls == 0  # both calls are cached now
+
+
+def _guessed_stream(tmp_path):
+    """A real-shaped Otter stream: one `Unknown Speaker` label on both sides, every turn marked guessed."""
+    from synth.ingest import load_transcript
+
+    f = tmp_path / "otter.txt"
+    f.write_text("Unknown Speaker  0:00\nHow do you close the books each month?\n\n"
+                 "Unknown Speaker  0:04\nWe export everything to a spreadsheet and it takes three days.\n",
+                 encoding="utf-8")
+    t = load_transcript(f)
+    return t.model_copy(update={"turns": [u.model_copy(update={"role_guessed": True}) for u in t.turns]})
+
+
+def test_a_checked_per_turn_answer_settles_the_guess_and_guarded_turns_are_not_shown_as_interviewee(tmp_path):
+    from synth.extract.chunking import render_turn
+    from synth.extract.roles_llm import apply_answer
+
+    t = _guessed_stream(tmp_path)
+    unsure = [u for u in t.turns if not u.is_interviewer]
+    assert unsure and all("(SPEAKER UNSURE)" in render_turn(u) for u in unsure)
+    checked = apply_answer(t, [], {0})
+    asked, answered = checked.turns
+    assert asked.is_interviewer and not answered.is_interviewer
+    assert answered.evidence_ok and "(INTERVIEWEE)" in render_turn(answered)
+    # without a per-turn answer the guess stands: the turn is still not the interviewee's evidence
+    still = apply_answer(t, ["Nobody"], set())
+    assert still is None or not any(u.evidence_ok for u in still.turns)

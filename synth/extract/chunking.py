@@ -33,7 +33,9 @@ def _fmt_time(s: float | None) -> str:
 
 
 def render_turn(turn: Turn, text: str | None = None) -> str:
-    role = "INTERVIEWER" if turn.is_interviewer else "INTERVIEWEE"
+    # A turn ingest guarded (its side guessed unsurely) is not marked INTERVIEWEE: the prompt takes
+    # evidence only from INTERVIEWEE lines, and verify would drop a quote from it anyway (a paid call lost)
+    role = "INTERVIEWER" if turn.is_interviewer else "INTERVIEWEE" if turn.evidence_ok else "SPEAKER UNSURE"
     return f"{_fmt_time(turn.start)}{turn.speaker} ({role}): {text if text is not None else turn.text}"
 
 

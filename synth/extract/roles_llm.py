@@ -82,13 +82,17 @@ def apply_answer(t: Transcript, labels: list[str], turns: set[int]) -> Optional[
         roles.update({s: ("interviewer" if s in labels else "interviewee") for s in named})
     new_turns = []
     for u in t.turns:
+        decided = False  # the checked answer settles this turn's side, so ingest's per-turn guess is moot
         if roles.get(u.speaker) == "mixed":
-            mine = u.index in turns if u.index < SHOWN_TURNS and turns else u.is_interviewer
+            decided = bool(turns) and u.index < SHOWN_TURNS
+            mine = u.index in turns if decided else u.is_interviewer
         elif u.speaker in named:
             mine = roles[u.speaker] == "interviewer"
         else:
             mine = u.is_interviewer
-        new_turns.append(u.model_copy(update={"is_interviewer": mine}) if mine != u.is_interviewer else u)
+        guessed = u.role_guessed and not decided
+        changed = mine != u.is_interviewer or guessed != u.role_guessed
+        new_turns.append(u.model_copy(update={"is_interviewer": mine, "role_guessed": guessed}) if changed else u)
     interviewers = [s for s in t.speakers if roles.get(s) == "interviewer"]
     note = (f"speaker roles checked by the LLM ({', '.join(labels) or 'per turn'}); "
             "`synth speakers FILE` shows them, --interviewer/--interviewee corrects them")
