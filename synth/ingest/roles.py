@@ -47,6 +47,7 @@ __all__ = ["Decision", "decide", "apply_corrections", "label_summary", "is_mixed
 UNKNOWN = speakers_mod.UNKNOWN
 NOTES_SPEAKER = "Interviewer's notes"
 LOW_CONFIDENCE = 0.6
+MOSTLY_MIXED = 0.9  # share of a labelled file's words under labels that are not one person (dev/51: 0.97)
 CLEAR_VOTE = 0.8  # a two-speaker vote this sure against a decision from names makes it unsure
 EXPLICIT = ("option", "front_matter", "labels")
 FIX = ("fix: `synth speakers FILE --interviewer LABEL` (or --interviewee), `--interviewer NAME` at ingest, "
@@ -344,6 +345,9 @@ def _decide(turns, given: _Given) -> Decision:
     hints = list(given.hints) if given.hints is not None else [None] * len(turns)
     hosts_only = not per_label and host_monologue(turns)
     path = stream_path(turns, hints) if not per_label and not hosts_only else None
+    words = [len(t.text.split()) for t in turns]
+    mostly_mixed = bool(per_label) and sum(n for t, n in zip(turns, words) if is_mixed_label(t.speaker)) \
+        >= MOSTLY_MIXED * sum(words)
     called = [*title_names(given.names), *(n for _, n in introductions(turns)[0])] if not per_label else []
     for i, (t, hint) in enumerate(zip(turns, hints)):
         role = out.speaker_roles[t.speaker]
@@ -360,8 +364,10 @@ def _decide(turns, given: _Given) -> Decision:
         elif role == "mixed":
             out.turn_is_interviewer.append(hint == "interviewer" if hint else hosts_only or question_turn(t.text)
                                            or (not per_label and hosts_turn(t.text, i, called)))
-            # from the turn alone: a few words are anyone's, a longer answer is likelier the interviewee's
-            unsure = len(t.text.split()) <= FRAGMENT_WORDS
+            # from the turn alone: a few words are anyone's, a longer answer is likelier the interviewee's,
+            # unless the label that is not one person carries nearly the whole file (Otter named almost
+            # nobody: hosts and guest alike are `Unknown Speaker`)
+            unsure = len(t.text.split()) <= FRAGMENT_WORDS or mostly_mixed
             out.turn_sure[i] = 1.0 if hint else (0.6 if unsure else 0.85)
         else:
             out.turn_is_interviewer.append(role == "interviewer")
