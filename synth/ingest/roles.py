@@ -49,6 +49,7 @@ NOTES_SPEAKER = "Interviewer's notes"
 LOW_CONFIDENCE = 0.6
 MOSTLY_MIXED = 0.9  # share of a labelled file's words under labels that are not one person (dev/51: 0.97)
 CLEAR_VOTE = 0.8  # a two-speaker vote this sure against a decision from names makes it unsure
+UNSURE = round(LOW_CONFIDENCE - 0.05, 2)  # ... this sure: under LOW_CONFIDENCE, so the file warns
 EXPLICIT = ("option", "front_matter", "labels")
 FIX = ("fix: `synth speakers FILE --interviewer LABEL` (or --interviewee), `--interviewer NAME` at ingest, "
        "or `interviewers:` in synth.yaml")
@@ -310,7 +311,7 @@ def _weigh_vote(pick: _Pick, duo: Vote) -> _Pick:
         return _Pick([duo.interviewer], pick.source, duo.confidence, pick.guests, cues)
     if duo.interviewer in pick.interviewers:
         return _Pick(pick.interviewers, pick.source, max(pick.confidence, duo.confidence), pick.guests, cues)
-    sure = min(pick.confidence, LOW_CONFIDENCE - 0.05) if duo.confidence >= CLEAR_VOTE else pick.confidence
+    sure = min(pick.confidence, UNSURE) if duo.confidence >= CLEAR_VOTE else pick.confidence
     return _Pick(pick.interviewers, pick.source, sure, pick.guests, cues)
 
 

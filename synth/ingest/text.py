@@ -126,9 +126,10 @@ def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.add(i)
 
 
-def _labels_by_line(src: Lines, first: int) -> dict[int, Label]:
+def _labels_by_line(src: Lines, first: int, family: set[str]) -> dict[int, Label]:
     """The speaker label each line of the body opens with (line index -> label); the file's numbered
-    prompts are left to the reader, and labels that do not behave like speakers (label_checks) left out."""
+    prompts (`family`) are left to the reader, and labels that do not behave like speakers (label_checks)
+    left out."""
     nicks = lowercase_labels(src.lines[first:])
     tags = layouts.bare_tags(src.lines, first)
     out: dict[int, Label] = {}
@@ -149,14 +150,13 @@ def _labels_by_line(src: Lines, first: int) -> dict[int, Label]:
             out[i] = lab
     if quoted_side(out, quoted):
         out.update(quoted)  # `> P11: ...`: one side of the session written as quotes
-    family = layouts.prompt_family(src.lines, first)
     dropped = not_speakers(src.lines, {i: lab for i, lab in out.items() if lab.name not in family})
     return {i: lab for i, lab in out.items() if lab.name not in dropped}
 
 
 def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
     family = layouts.prompt_family(src.lines, first)
-    labelled = _labels_by_line(src, first)
+    labelled = _labels_by_line(src, first, family)
     # `**Q:** question?` with the answer below it unlabelled: a file labelled by roles (Q/A, not names) whose
     # answers mostly are not (fewer answer labels than half the questions): a paragraph after a question
     # is its answer
