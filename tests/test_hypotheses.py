@@ -249,3 +249,23 @@ def test_dry_run_counts_re_asks_from_the_call_log(ws, embed_model):
         est = estimate_hypotheses(ws, other, cfg)
     assert est.first_requests == 5 and est.calls == 10
     assert "hypotheses calls" in est.reask_note and est.tokens_in > 0
+
+
+def test_offline_evidence_skips_turns_ingest_only_guessed(tmp_path):
+    """Related evidence follows the items' evidence rule (Turn.evidence_ok): a turn whose side ingest
+    guessed unsurely is never quoted as the interviewee's."""
+    from synth.hypotheses.offline import units_of
+    from synth.hypotheses.study import Interview
+    from synth.ingest import load_transcript
+
+    f = tmp_path / "call.txt"
+    f.write_text("Ann: How do you close the books each month?\n"
+                 "Bo: We export everything to a spreadsheet and it takes three long days.\n"
+                 "Bo: Our auditors keep asking for the same reconciliations every quarter.\n", encoding="utf-8")
+    t = load_transcript(f)
+    said = [u.evidence.quote for u in units_of(Interview("call.txt", "call", None, None, t))]
+    assert any("spreadsheet" in q for q in said) and any("auditors" in q for q in said)
+    guessed = t.model_copy(update={"turns": [u.model_copy(update={"role_guessed": "auditors" in u.text})
+                                             for u in t.turns]})
+    said = [u.evidence.quote for u in units_of(Interview("call.txt", "call", None, None, guessed))]
+    assert any("spreadsheet" in q for q in said) and not any("auditors" in q for q in said)

@@ -93,7 +93,7 @@ def units_of(iv: Interview) -> list[Unit]:
     t = iv.transcript
     out: list[Unit] = []
     for turn in t.turns:
-        if turn.is_interviewer:
+        if not turn.evidence_ok:  # the interviewer's, or a side ingest only guessed (Turn.evidence_ok)
             continue
         spans = []
         for m in _SENT.finditer(turn.text):
@@ -111,8 +111,8 @@ def units_of(iv: Interview) -> list[Unit]:
             continue
         ev = it.evidence[0]
         turn = t.turn_at(ev.char_start)
-        if turn is None or turn.is_interviewer or t.text[ev.char_start:ev.char_end] != ev.quote:
-            continue  # evidence rules: verbatim, interviewee turn
+        if turn is None or not turn.evidence_ok or t.text[ev.char_start:ev.char_end] != ev.quote:
+            continue  # evidence rules: verbatim, an interviewee turn (the same test as items')
         out.append(Unit(it.statement, ev, it.dismissed or bool(DISMISSAL.search(ev.quote)), it.category))
     return out
 
