@@ -157,6 +157,12 @@ class AccountRow(BaseModel):
     interview_date: Optional[dt.date] = None
 
 
+def interview_date(account: Optional[AccountRow], transcript: Optional[Transcript]) -> Optional[dt.date]:
+    """When the interview took place: the accounts row's `interview_date`, else the transcript's front matter.
+    (accounts.csv wins because it is what the team keeps; front matter is the export's.)"""
+    return (account.interview_date if account else None) or (transcript.meta.date if transcript else None)
+
+
 # --------------------------------------------------------------------------- extraction
 
 class Trait(BaseModel):

@@ -114,6 +114,7 @@ def hypotheses(workspace: Path = WorkspaceOpt,
 
 def study_saturation(ws):
     """The saturation curves of the study's latest themes (None before `synth themes`)."""
+    from synth.models import interview_date
     from synth.themes.saturation import stored_vectors, theme_saturation
 
     ts = ws.latest_themes()
@@ -121,8 +122,7 @@ def study_saturation(ws):
         return None
     exs = ws.latest_extractions()
     accounts = ws.accounts()
-    dates = {t.file_name: (accounts[t.file_name].interview_date if t.file_name in accounts else None) or t.meta.date
-             for t in ws.transcripts([e.file for e in exs])}
+    dates = {t.file_name: interview_date(accounts.get(t.file_name), t) for t in ws.transcripts([e.file for e in exs])}
     return theme_saturation(ts, exs, dates, vectors=stored_vectors(ws, ts, exs))
 
 

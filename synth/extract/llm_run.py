@@ -33,6 +33,7 @@ from synth.models import (
     ItemContext,
     Trait,
     Transcript,
+    interview_date,
 )
 
 Progress = Callable[[str, int], None]
@@ -48,7 +49,7 @@ def to_items(ce: ChunkExtraction, t: Transcript, red: Optional[Redactor], stats:
     """Build items from a chunk's answer; `evidence` holds, in `reask.proposed_quotes` order, what
     grounding made of each quote (None: dropped). An item none of whose quotes survived is dropped."""
     items: list[Item] = []
-    interview_date = account.interview_date if account and account.interview_date else t.meta.date
+    date = interview_date(account, t)
     restore = red.restore if red else (lambda s: s)
     found: Iterator[Optional[Evidence]] = iter(evidence)
 
@@ -63,7 +64,7 @@ def to_items(ce: ChunkExtraction, t: Transcript, red: Optional[Redactor], stats:
         else:
             stats.items_dropped += 1
 
-    ctx = ItemContext(restore=restore, days_before=lambda when: days_before(when, interview_date))
+    ctx = ItemContext(restore=restore, days_before=lambda when: days_before(when, date))
     for spec in CATEGORIES.values():  # in the order `reask.proposed_quotes` lists the quotes
         for out in getattr(ce, spec.field):
             stats.values_clamped += out.clamped

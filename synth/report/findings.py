@@ -12,6 +12,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from synth.hypotheses import HypothesisRun, stored
+from synth.models import interview_date
 from synth.themes.saturation import Saturation, stored_vectors, theme_saturation
 from synth.workspace import Workspace
 
@@ -26,8 +27,7 @@ def gather(ws: Workspace, exs, ts) -> tuple[list[HypothesisRun], Optional[Satura
     if ts is None or not exs:
         return runs, None
     accounts = ws.accounts()
-    dates = {t.file_name: (accounts[t.file_name].interview_date if t.file_name in accounts else None) or t.meta.date
-             for t in ws.transcripts([e.file for e in exs])}
+    dates = {t.file_name: interview_date(accounts.get(t.file_name), t) for t in ws.transcripts([e.file for e in exs])}
     return runs, theme_saturation(ts, exs, dates, vectors=stored_vectors(ws, ts, exs))
 
 

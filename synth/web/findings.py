@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Optional
 
 from synth.hypotheses import stored
+from synth.models import interview_date
 from synth.report.findings import html_section
 from synth.report.findings_chart import hypotheses_png, saturation_png
 from synth.themes.saturation import Saturation, stored_vectors, theme_saturation
@@ -19,11 +20,7 @@ def study_saturation(study) -> Optional[Saturation]:
     """Saturation of the study's current (reviewed) themes; None before `synth themes`."""
     if study.ts is None or not study.exs:
         return None
-    dates = {}
-    for e in study.exs:
-        row = study.accounts.get(e.file)
-        t = study.transcript(e.file)
-        dates[e.file] = (row.interview_date if row else None) or (t.meta.date if t else None)
+    dates = {e.file: interview_date(study.accounts.get(e.file), study.transcript(e.file)) for e in study.exs}
     return theme_saturation(study.ts, study.exs, dates, vectors=stored_vectors(study.ws, study.ts, study.exs))
 
 
