@@ -99,6 +99,9 @@ def summarize(rs: list[FileResult]) -> dict:
         "items_not_speech": sum(r.items_not_speech for r in ok),
         "notes_items_unmarked": sum(r.notes_items_unmarked for r in ok),
         "quotes": sum(r.quotes for r in ok), "quotes_markup": sum(r.quotes_markup for r in ok),
+        "guessed_evidence": sum(r.guessed_evidence for r in ok),
+        "guessed_evidence_precision": pct(sum(r.guessed_evidence_right for r in ok), sum(r.guessed_evidence for r in ok)),
+        "guessed_evidence_recall": pct(sum(r.guessed_evidence_right for r in ok), sum(r.guessed_interviewee for r in ok)),
     }
 
 
@@ -106,16 +109,25 @@ def _p(x: Optional[float]) -> str:
     return "n/a" if x is None else f"{x:.1%}"
 
 
+def _guard(s: dict) -> str:
+    """Per-turn guesses let through as evidence: how many hold only interviewee speech, and how many of the
+    interviewee-only turns got through (evals/real/measure.py `_guard_precision`)."""
+    if not s.get("guessed_evidence") and s.get("guessed_evidence_recall") is None:
+        return "-"
+    return (f"{_p(s['guessed_evidence_precision'])} of {s['guessed_evidence']} / "
+            f"{_p(s['guessed_evidence_recall'])}")
+
+
 def table(title: str, groups: dict[str, dict]) -> str:
     head = ("layout", "files", "dialogue read", "notes seen", "label acc", "turn acc", "invented",
-            "items", "interviewer ev", "not-speech ev", "markup quotes")
+            "items", "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision / recall")
     rows = [head]
     for name, s in groups.items():
         rows.append((name, str(s["files"]) + (f" ({s['failed']} failed)" if s["failed"] else ""),
                      f"{s['dialogue_read']}/{s['dialogue_files']}", f"{s['notes_recognised']}/{s['notes_files']}",
                      f"{_p(s['label_accuracy'])} of {s['labels']}", f"{_p(s['turn_accuracy'])} of {s['turns']}",
                      str(s["invented_speakers"]), str(s["items"]), str(s["items_interviewer"]),
-                     str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']}"))
+                     str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']}", _guard(s)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = [title, "  ".join(h.ljust(w) for h, w in zip(head, widths))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows[1:]]
@@ -125,13 +137,14 @@ def table(title: str, groups: dict[str, dict]) -> str:
 def markdown(title: str, groups: dict[str, dict]) -> str:
     """The same table as `table`, as markdown (evals/README.md's real-transcripts section)."""
     head = ("layout", "files", "dialogue read", "notes seen", "label acc", "turn acc", "invented", "items",
-            "interviewer ev", "not-speech ev", "markup quotes")
+            "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision / recall")
     lines = [f"**{title}**", "", "| " + " | ".join(head) + " |", "|---" + "|--:" * (len(head) - 1) + "|"]
     for name, s in sorted(groups.items(), key=lambda kv: (kv[0] == "ALL", kv[0])):
         cells = (f"**{name}**" if name == "ALL" else name, str(s["files"]), f"{s['dialogue_read']}/{s['dialogue_files']}",
                  f"{s['notes_recognised']}/{s['notes_files']}", f"{_p(s['label_accuracy'])} of {s['labels']}",
                  f"{_p(s['turn_accuracy'])} of {s['turns']:,}", str(s["invented_speakers"]), f"{s['items']:,}",
-                 str(s["items_interviewer"]), str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']:,}")
+                 str(s["items_interviewer"]), str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']:,}",
+                 _guard(s))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -152,6 +165,8 @@ def file_line(r: FileResult) -> str:
         bits.append(f"invented {r.invented}")
     if r.wrong_labels:
         bits.append(f"wrong {r.wrong_labels}")
+    if r.guessed_evidence or r.guessed_interviewee:
+        bits.append(f"guessed ev {r.guessed_evidence_right}/{r.guessed_evidence} (of {r.guessed_interviewee} interviewee)")
     if r.items:
         bits.append(f"items {r.items} (interviewer {r.items_interviewer}, not speech {r.items_not_speech}, "
                     f"markup {r.quotes_markup}, notes unmarked {r.notes_items_unmarked})")

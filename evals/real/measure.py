@@ -48,6 +48,9 @@ class FileResult:
     quotes: int = 0
     quotes_markup: int = 0
     notes_items_unmarked: int = 0
+    guessed_evidence: int = 0  # turns of a label that is not one person, allowed as evidence (evidence_ok)
+    guessed_evidence_right: int = 0  # ... of which all the speech is annotated interviewee
+    guessed_interviewee: int = 0  # turns of such a label whose speech is all the interviewee's
     wrong_labels: list[str] = field(default_factory=list)
     error: Optional[str] = None
 
@@ -148,6 +151,8 @@ def measure_file(t: Transcript, ann: dict, split: str, ex: Optional[Extraction] 
                 role = gold.role_of_turn(u.speaker, u.source_line)
                 r.turns_total += 1
                 r.turns_right += role is not None and u.is_interviewer == (role == "interviewer")
+    if kind != "notes" and gold.turn_lines and line_starts:
+        _guard_precision(r, t, gold, line_starts)
     if ex is not None:
         for it in ex.items():
             r.items += 1
@@ -166,6 +171,46 @@ def measure_file(t: Transcript, ann: dict, split: str, ex: Optional[Extraction] 
             r.items_interviewer += bad_speaker
             r.items_not_speech += bad_line and not bad_speaker
     return r
+
+
+def _gold_offsets(gold: Gold, line_starts: list[int]) -> list[tuple[int, str]]:
+    """(offset in the decoded file, role) where each annotated turn starts; notes lines are `other`."""
+    out = []
+    for line, col, role in zip(gold.turn_lines, gold.turn_cols, gold.turn_roles):
+        if 0 < line <= len(line_starts):
+            out.append((line_starts[line - 1] + col, role))
+    for a, b in gold.not_speech:  # a notes range is nobody's speech: it ends the turn running there
+        if 0 < a <= len(line_starts):
+            out.append((line_starts[a - 1], "other"))
+        if 0 < b < len(line_starts):
+            out.append((line_starts[b], gold.role_at_line(b + 1) or "other"))
+    return sorted(out)
+
+
+def _guard_precision(r: FileResult, t: Transcript, gold: Gold, line_starts: list[int]) -> None:
+    """The evidence guard on turns whose side was guessed turn by turn (a label that is not one person,
+    or none): of those it lets through as evidence, how many hold only interviewee speech (every annotated
+    turn the parsed turn's source span touches), and how many interviewee-only turns there were."""
+    starts = _gold_offsets(gold, line_starts)
+    offs = [o for o, _ in starts]
+    # where each parsed turn starts in the file: its map, else its line (caption cues carry no map)
+    begin = [u.source_offset(0) if u.source_offset(0) is not None else
+             line_starts[u.source_line - 1] if u.source_line and u.source_line <= len(line_starts) else None
+             for u in t.turns]
+    for k, u in enumerate(t.turns):
+        if u.notes or t.speaker_roles.get(u.speaker) != "mixed" or not u.text or begin[k] is None:
+            continue
+        a, b = begin[k], u.source_offset(len(u.text) - 1)
+        if b is None:  # unmapped: the turn runs until the next one starts
+            b = next((x - 1 for x in begin[k + 1:] if x is not None and x > a), line_starts[-1])
+        i = bisect.bisect_right(offs, a) - 1
+        j = bisect.bisect_right(offs, b)
+        roles = {role for _, role in starts[max(i, 0):j]} if i >= 0 else {None}
+        pure = roles == {"interviewee"}
+        r.guessed_interviewee += pure
+        if u.evidence_ok:
+            r.guessed_evidence += 1
+            r.guessed_evidence_right += pure
 
 
 def _source_line(turn, char_start: int, line_starts: Optional[list[int]]) -> Optional[int]:
