@@ -84,6 +84,19 @@ def test_evidence_guard_on_a_real_unlabelled_stream():
     assert all(not u.evidence_ok for u in guarded)
 
 
+def test_unknown_speaker_turns_are_not_evidence_where_the_guest_has_a_label_of_their_own():
+    # dev/63: the guest Wendy Fox speaks under her own label; 'Unknown Speaker' is mostly the unnamed third
+    # host (tips, opinions, the sponsor read), so a long turn there is not taken for the guest's words
+    t = load_transcript(DEV / "63_ladybug-podcast_53-accessibility.md")
+    unknown = [u for u in t.turns if u.speaker == "Unknown Speaker" and not u.is_interviewer]
+    assert unknown and not any(u.evidence_ok for u in unknown)
+    assert any(u.evidence_ok for u in t.turns if u.speaker == "Wendy Fox")
+    # dev/01: the guest's voice is nearly all under 'Unknown Speaker' (her own label has one turn), so a long
+    # answer there still is her evidence
+    t = load_transcript(DEV / "01_ladybug-podcast_62-security.md")
+    assert sum(u.evidence_ok for u in t.turns if u.speaker == "Unknown Speaker") >= 40
+
+
 def test_labelled_turns_are_never_guarded(tmp_path):
     f = tmp_path / "call.txt"
     f.write_text("Kim: How do you deploy today?\nLou: By hand. So tell me, what would you do?\n", encoding="utf-8")

@@ -22,7 +22,7 @@ from typing import Iterable, Optional, Sequence
 
 from . import speakers as speakers_mod
 from .corrections import apply_corrections, label_summary
-from .sequence import FRAGMENT_WORDS, cut_sentence_side, guarded, stream_path
+from .sequence import GUEST_LABELLED, alone_sure, cut_sentence_side, guarded, stream_path
 from .talk import (
     LabelStats,
     answerer,
@@ -349,6 +349,8 @@ def _decide(turns, given: _Given) -> Decision:
     words = [len(t.text.split()) for t in turns]
     mostly_mixed = bool(per_label) and sum(n for t, n in zip(turns, words) if is_mixed_label(t.speaker)) \
         >= MOSTLY_MIXED * sum(words)
+    guest_labelled = sum(n for t, n in zip(turns, words) if t.speaker in per_label and t.speaker not in who) \
+        >= GUEST_LABELLED * sum(words)
     called = [*title_names(given.names), *(n for _, n in introductions(turns)[0])] if not per_label else []
     for i, (t, hint) in enumerate(zip(turns, hints)):
         role = out.speaker_roles[t.speaker]
@@ -365,11 +367,10 @@ def _decide(turns, given: _Given) -> Decision:
         elif role == "mixed":
             out.turn_is_interviewer.append(hint == "interviewer" if hint else hosts_only or question_turn(t.text)
                                            or (not per_label and hosts_turn(t.text, i, called)))
-            # from the turn alone: a few words are anyone's, a longer answer is likelier the interviewee's,
-            # unless the label that is not one person carries nearly the whole file (Otter named almost
-            # nobody: hosts and guest alike are `Unknown Speaker`)
-            unsure = len(t.text.split()) <= FRAGMENT_WORDS or mostly_mixed
-            out.turn_sure[i] = 1.0 if hint else (0.6 if unsure else 0.85)
+            # from the turn alone: a few words are anyone's, a longer answer is likelier the interviewee's
+            # (sequence.alone_sure says when it is not)
+            out.turn_sure[i] = 1.0 if hint else alone_sure(t.text, mostly_mixed=mostly_mixed,
+                                                            guest_labelled=guest_labelled)
         else:
             out.turn_is_interviewer.append(role == "interviewer")
     out.turn_guessed = [guarded(t, iv, sure) for t, iv, sure in zip(turns, out.turn_is_interviewer, out.turn_sure)]

@@ -212,6 +212,22 @@ def cut_sentence_side(turns, i: int, done: list[bool], roles: dict[str, str]) ->
     return done[i - 1]
 
 
+GUEST_LABELLED = 0.1  # share of the file's words under the interviewee's own label (dev/63: 0.31, dev/01: 0.001)
+SURE_LONG = 0.85  # a longer turn read alone, where the interviewee's voice is not labelled elsewhere
+SURE_FRAGMENT = 0.6  # a few words, or a turn whose like-alone reading is known to be unreliable
+
+
+def alone_sure(text: str, *, mostly_mixed: bool, guest_labelled: bool) -> float:
+    """How sure the side read from one turn alone is, for a turn under a label that is not one person
+    (Otter's `Unknown Speaker`). A longer turn there is likelier the interviewee's only when the
+    interviewee's voice is not already labelled: where the interviewee has a label of their own that
+    carries a real part of the talk (`guest_labelled`), the unnamed voice is more often a host nobody
+    named (dev/63: nine such long turns, all hosts'); and where the label carries nearly the whole file
+    (`mostly_mixed`), hosts and guest alike are under it."""
+    unsure = len(text.split()) <= FRAGMENT_WORDS or mostly_mixed or guest_labelled
+    return SURE_FRAGMENT if unsure else SURE_LONG
+
+
 def stream_path(turns, hints: list[Optional[str]]) -> Optional[tuple[list[bool], list[float]]]:
     """Talk with no per-person labels, timed (a caption stream): each turn's role from the likeliest
     path through all of them (`decode`), not from each turn alone."""
