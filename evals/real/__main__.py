@@ -101,6 +101,8 @@ def summarize(rs: list[FileResult]) -> dict:
         "quotes": sum(r.quotes for r in ok), "quotes_markup": sum(r.quotes_markup for r in ok),
         "guessed_evidence": sum(r.guessed_evidence for r in ok),
         "guessed_evidence_precision": pct(sum(r.guessed_evidence_right for r in ok), sum(r.guessed_evidence for r in ok)),
+        "guessed_evidence_char_precision": pct(sum(r.guessed_evidence_chars_right for r in ok),
+                                               sum(r.guessed_evidence_chars for r in ok)),
         "guessed_evidence_recall": pct(sum(r.guessed_evidence_right for r in ok), sum(r.guessed_interviewee for r in ok)),
     }
 
@@ -114,13 +116,13 @@ def _guard(s: dict) -> str:
     interviewee-only turns got through (evals/real/measure.py `_guard_precision`)."""
     if not s.get("guessed_evidence") and s.get("guessed_evidence_recall") is None:
         return "-"
-    return (f"{_p(s['guessed_evidence_precision'])} of {s['guessed_evidence']} / "
-            f"{_p(s['guessed_evidence_recall'])}")
+    return (f"{_p(s['guessed_evidence_precision'])} of {s['guessed_evidence']} "
+            f"({_p(s['guessed_evidence_char_precision'])} of chars) / {_p(s['guessed_evidence_recall'])}")
 
 
 def table(title: str, groups: dict[str, dict]) -> str:
     head = ("layout", "files", "dialogue read", "notes seen", "label acc", "turn acc", "invented",
-            "items", "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision / recall")
+            "items", "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision (by chars) / recall")
     rows = [head]
     for name, s in groups.items():
         rows.append((name, str(s["files"]) + (f" ({s['failed']} failed)" if s["failed"] else ""),
@@ -137,7 +139,7 @@ def table(title: str, groups: dict[str, dict]) -> str:
 def markdown(title: str, groups: dict[str, dict]) -> str:
     """The same table as `table`, as markdown (evals/README.md's real-transcripts section)."""
     head = ("layout", "files", "dialogue read", "notes seen", "label acc", "turn acc", "invented", "items",
-            "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision / recall")
+            "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision (by chars) / recall")
     lines = [f"**{title}**", "", "| " + " | ".join(head) + " |", "|---" + "|--:" * (len(head) - 1) + "|"]
     for name, s in sorted(groups.items(), key=lambda kv: (kv[0] == "ALL", kv[0])):
         cells = (f"**{name}**" if name == "ALL" else name, str(s["files"]), f"{s['dialogue_read']}/{s['dialogue_files']}",

@@ -51,6 +51,8 @@ class FileResult:
     guessed_evidence: int = 0  # turns of a label that is not one person, allowed as evidence (evidence_ok)
     guessed_evidence_right: int = 0  # ... of which all the speech is annotated interviewee
     guessed_interviewee: int = 0  # turns of such a label whose speech is all the interviewee's
+    guessed_evidence_chars: int = 0  # characters of the file under guessed turns let through as evidence
+    guessed_evidence_chars_right: int = 0  # ... that lie in annotated interviewee turns
     wrong_labels: list[str] = field(default_factory=list)
     error: Optional[str] = None
 
@@ -211,6 +213,15 @@ def _guard_precision(r: FileResult, t: Transcript, gold: Gold, line_starts: list
         if u.evidence_ok:
             r.guessed_evidence += 1
             r.guessed_evidence_right += pure
+            # the same by characters of the file (independent of how finely the turns are cut)
+            for k2 in range(max(i, 0), j):
+                lo = max(a, starts[k2][0])
+                hi = min(b + 1, starts[k2 + 1][0] if k2 + 1 < len(starts) else b + 1)
+                if hi > lo:
+                    r.guessed_evidence_chars += hi - lo
+                    r.guessed_evidence_chars_right += (hi - lo) * (starts[k2][1] == "interviewee")
+            if i < 0:
+                r.guessed_evidence_chars += max(0, min(b + 1, offs[0] if offs else b + 1) - a)
 
 
 def _source_line(turn, char_start: int, line_starts: Optional[list[int]]) -> Optional[int]:
