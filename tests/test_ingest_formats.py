@@ -156,8 +156,11 @@ def test_deepgram_utterances_seconds(tmp_path):
 def test_whisper_segments_without_speakers_split_on_silence():
     t = load_transcript(FIX / "whisper_segments.json")
     assert t.format == "json-segments"
-    assert said(t) == [("Unknown", "We tried building it ourselves. It took two engineers six months."),
+    # a silence ends a turn, and so does a finished sentence (with no labels a speaker may change at any
+    # sentence end; the roles' path rejoins one side's sentences): three turns, none merged across a pause
+    assert said(t) == [("Unknown", "We tried building it ourselves."), ("Unknown", "It took two engineers six months."),
                        ("Unknown", "Then the lead left.")]
+    assert t.turns[1].start is not None and t.turns[2].start - t.turns[1].end > 1.0
     assert any("no speaker labels" in w for w in t.warnings)
     assert t.interviewers == [] and t.interviewer_source == "none"
 

@@ -97,6 +97,22 @@ def test_unknown_speaker_turns_are_not_evidence_where_the_guest_has_a_label_of_t
     assert sum(u.evidence_ok for u in t.turns if u.speaker == "Unknown Speaker") >= 40
 
 
+def test_a_caption_stream_is_cut_at_sentence_ends_and_the_shows_open_is_the_hosts():
+    # dev/94: Talk Python's WebVTT, cues back to back with no labels and no pauses; the host's intro runs
+    # until he welcomes the guest ("Jesse, welcome to the show."), the guest answers "Thanks, Michael."
+    t = load_transcript(DEV / "94_talkpython_002_jesse_davis_talk_python_to_me_64.vtt")
+    welcome = next(u.index for u in t.turns if "welcome to the show" in u.text)
+    assert welcome >= 3 and all(u.is_interviewer for u in t.turns[:welcome + 1])
+    assert t.turns[welcome + 1].text.startswith("Thanks, Michael.") and not t.turns[welcome + 1].is_interviewer
+    # a finished sentence ends a turn even with no pause: no turn holds two sentences across cues
+    assert sum(u.text.rstrip().endswith((".", "?", "!")) for u in t.turns) >= 0.8 * len(t.turns)
+    # reactions and the sponsor read are never the guest's evidence, whichever side they were given
+    for start in ("Sure.", "Oh, that's excellent.", "This episode is sponsored by"):
+        hits = [u for u in t.turns if u.text.startswith(start)]
+        assert hits and not any(u.evidence_ok for u in hits), start
+    assert sum(u.evidence_ok for u in t.turns) >= 100  # the guest's long answers still are
+
+
 def test_labelled_turns_are_never_guarded(tmp_path):
     f = tmp_path / "call.txt"
     f.write_text("Kim: How do you deploy today?\nLou: By hand. So tell me, what would you do?\n", encoding="utf-8")

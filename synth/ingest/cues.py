@@ -26,9 +26,9 @@ TAG_RE = re.compile(r"</?[^<>\n]{0,200}>")
 ASS_RE = re.compile(r"\{\\[^}]*\}")
 _DASH = re.compile(r"^(?:-|>>)\s*")
 # With no labels, a silence of a second (whisper's segments are sentences; a speaker change shows as a
-# pause that short) or a cue ending in a question ends a turn: the answer is the next speaker's
+# pause that short) or a cue ending a sentence (a question above all: the answer is the next speaker's)
+# ends a turn
 UNLABELED_GAP = 1.0
-UNLABELED_MAX = 1200  # characters after which an unknown speaker's turn ends at a sentence end
 
 
 @dataclass
@@ -168,9 +168,11 @@ def _breaks(prev: RawTurn, c: Cue) -> bool:
     last = prev.end if prev.end is not None else prev.start
     if last is not None and c.start is not None and c.start - last > UNLABELED_GAP:
         return True
-    if prev.text.rstrip().endswith("?"):
-        return True
-    return len(prev.text) > UNLABELED_MAX and prev.text.rstrip()[-1:] in ".?!"
+    # a finished sentence ends a turn too: with no labels and no pause (cues back to back, as whisper and
+    # caption services write them) the speaker changes at a sentence end far more often than inside one,
+    # and the roles' path (sequence.py) rejoins the sentences of one side; dev/50: 93.4% -> 94.1% of the
+    # characters let through as evidence are the interviewee's, dev/94: 64.5% -> 72.3%
+    return prev.text.rstrip()[-1:] in ".?!"
 
 
 def parse_cue_file(lines: list[str], first: int, path: str | Path, fmt: str) -> Parsed:
