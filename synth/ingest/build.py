@@ -15,6 +15,7 @@ from . import roles as roles_mod
 from . import speakers as speakers_mod
 from .errors import IngestError
 from .markup import MappedText, strip_markup
+from .several_speakers import described
 
 UNKNOWN = speakers_mod.UNKNOWN
 SEP = "\n\n"
@@ -155,10 +156,11 @@ def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed
     titles = {clean_speaker(k): v for k, v in parsed.titles.items()}
     meta = build_meta(parsed.meta, titles, warnings)
     fm_interviewer = parsed.meta.get("interviewer")
+    hosts, guests = described(parsed.meta)  # "hosts A and B welcome C" in a summary
     decided = roles_mod.decide(turns, option=interviewer, fm_interviewer=fm_interviewer,
                                fm_interviewee=meta.interviewee, roles=roles, known=known,
                                corrections=corrections, hints=[t.role for t in turns],
-                               names=_about(parsed.meta, meta, Path(path)))
+                               names=[*_about(parsed.meta, meta, Path(path)), *guests], hosts=hosts)
     # the fix names this file, ready to paste
     fix = f"synth speakers {shlex.quote(Path(path).name)}"
     warnings += [w.replace("synth speakers FILE", fix) for w in decided.warnings]

@@ -22,10 +22,11 @@ from typing import Iterable, Optional, Sequence
 
 from . import speakers as speakers_mod
 from .corrections import apply_corrections, label_summary
+from .guests import dominant_voice, guests, leads, regulars
 from .sequence import GUEST_LABELLED, alone_sure, cut_sentence_side, guarded, stream_path
+from .several_speakers import Split, says_guest, split
 from .talk import (
     LabelStats,
-    answerer,
     host_monologue,
     hosts_turn,
     introductions,
@@ -50,6 +51,7 @@ LOW_CONFIDENCE = 0.6
 MOSTLY_MIXED = 0.9  # share of a labelled file's words under labels that are not one person (dev/51: 0.97)
 CLEAR_VOTE = 0.8  # a two-speaker vote this sure against a decision from names makes it unsure
 UNSURE = round(LOW_CONFIDENCE - 0.05, 2)  # ... this sure: under LOW_CONFIDENCE, so the file warns
+UNSURE_TURN = 0.99  # a labelled turn in a file unsure of its roles: guarded only where it asks or moves
 EXPLICIT = ("option", "front_matter", "labels")
 FIX = ("fix: `synth speakers FILE --interviewer LABEL` (or --interviewee), `--interviewer NAME` at ingest, "
        "or `interviewers:` in synth.yaml")
@@ -80,6 +82,7 @@ class _Given:
     corrections: dict[str, str]
     hints: Optional[Sequence[Optional[str]]]
     names: tuple[str, ...]
+    hosts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -104,15 +107,16 @@ def aliases(labels: Sequence[str]) -> dict[str, str]:
 def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None,
            fm_interviewee: Optional[str] = None, roles: Optional[dict[str, str]] = None,
            known: Iterable[str] = (), corrections: Optional[dict[str, str]] = None,
-           hints: Optional[Sequence[Optional[str]]] = None, names: Sequence[str] = ()) -> Decision:
+           hints: Optional[Sequence[Optional[str]]] = None, names: Sequence[str] = (),
+           hosts: Sequence[str] = ()) -> Decision:
     """Decide roles for `turns` (objects with .speaker and .text). `option`: `--interviewer` names;
     `fm_interviewer` / `fm_interviewee`: front matter; `roles`: a reader's label -> role (Q/A,
     Interviewer:); `known`: labels that interview in other files of the study; `corrections`:
     label -> interviewer|interviewee stored by the user; `hints`: a reader's per-turn role (md_qa
     questions), None where it has none; `names`: who the file is about (title, file name, front
-    matter)."""
+    matter); `hosts`: who a front matter description says runs it."""
     given = _Given(option, fm_interviewer, fm_interviewee, dict(roles or {}), frozenset(known),
-                   dict(corrections or {}), hints, tuple(n for n in names if n))
+                   dict(corrections or {}), hints, tuple(n for n in names if n), tuple(n for n in hosts if n))
     labels = list(dict.fromkeys(t.speaker for t in turns))
     alias = {k: v for k, v in aliases(labels).items() if k not in given.corrections and v not in given.corrections}
     if not alias:
@@ -125,15 +129,6 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
     order = {s: i for i, s in enumerate(labels)}
     out.speaker_roles = dict(sorted(out.speaker_roles.items(), key=lambda kv: order.get(kv[0], 0)))
     return out
-
-
-def _leads(stats: dict[str, LabelStats], labels: list[str], first: Optional[str] = None) -> bool:
-    """Does the label that opens (the host's welcome, else the first to speak) also take (nearly)
-    the most turns and at least 40% of the words?"""
-    first = first or labels[0]
-    total = sum(stats[s].words for s in labels) or 1
-    return (stats[first].turns >= 0.8 * max(stats[s].turns for s in labels) and stats[first].words >= 0.4 * total
-            and stats[first].turns >= 5)
 
 
 def _best_asker(stats: dict[str, LabelStats], pick: str) -> str:
@@ -193,61 +188,6 @@ def _confidence(stats: dict[str, LabelStats], interviewers: list[str], named: li
     return round(max(0.0, min(1.0, 0.45 + iv - max(others, default=0.0))), 2)
 
 
-def _guests(turns, labels: list[str], hosts: list[str], names: Sequence[str]) -> tuple[list[str], float]:
-    """Labels of the person (or people) the conversation is about, and how sure that is: named in
-    the title, file name or front matter; introduced or welcomed by a host ("we're joined by
-    Taylor", "Rebecca, welcome to the show"); or, where labels carry no names (`Speaker 3`), the
-    label that answers when the others call the guest by name."""
-    # named in the title: the guest, even one who answers the host's welcome with their own name
-    found = [s for s in labels if any(same_name(s, n, fuzzy=False) for n in names)]
-    if found:
-        return found, 0.9
-    introduced, cohosts = introductions(turns)
-    hosting = {*hosts, *(s for s in labels for _, n in cohosts if same_name(s, n, fuzzy=True))}
-    hit: list[str] = []
-    for speaker, name in introduced:
-        hit += [s for s in labels if s != speaker and s not in hosting and s not in hit
-                and same_name(s, name, fuzzy=True)]
-    if hit:
-        return hit, 0.8
-    for name in [*title_names(names), *(n for _, n in introduced)]:
-        who = answerer(turns, labels, name)
-        if who and who not in hosting:
-            return [who], 0.8
-    return [], 0.0
-
-
-def _regulars(stats: dict[str, LabelStats], labels: list[str], guest: list[str]) -> list[str]:
-    """Who runs a conversation about `guest`: every other label that takes part throughout (or
-    speaks before the guest does), not a `**Break:**` or an audience member's one question."""
-    rest = [s for s in labels if s not in guest and not is_crowd_label(s)
-            and (stats[s].turns >= 2 or stats[s].questions) and stats[s].words >= 3 * stats[s].turns]
-    if len(rest) <= 1:
-        return rest
-    words = sum(stats[s].words for s in labels) or 1
-    turns = sum(stats[s].turns for s in labels) or 1
-    opens = min(stats[g].first for g in guest)
-    return [s for s in rest if stats[s].first < opens or stats[s].words >= 0.06 * words
-            or stats[s].turns >= 0.06 * turns]
-
-
-def _dominant_voice(stats: dict[str, LabelStats], labels: list[str], first: Optional[str]) -> Optional[str]:
-    """Three or more voices and nobody named as the guest: one who does not open the talk but
-    carries it in long turns, asking no more than the others, while at least two others each take
-    a real part around it, is the person several hosts interview."""
-    if len(labels) < 3:
-        return None
-    total = sum(stats[s].words for s in labels) or 1
-    voice = max(labels, key=lambda s: stats[s].words)
-    v = stats[voice]
-    others = [stats[s] for s in labels if s != voice and stats[s].turns >= 3]
-    if voice == (first or labels[0]) or v.words < 0.35 * total or v.turns < 3 or not others:
-        return None
-    if any(v.mean < 1.5 * o.mean or v.share > o.share for o in others):
-        return None
-    return voice if len(_regulars(stats, labels, [voice])) >= 2 else None
-
-
 @dataclass
 class _Pick:
     interviewers: list[str]
@@ -255,6 +195,7 @@ class _Pick:
     confidence: Optional[float]  # None: from the talk (`_confidence`)
     guests: list[str] = field(default_factory=list)
     cues: str = ""  # the two-speaker vote's reasons, for the warning, named for whom the vote chose
+    unsure: list[str] = field(default_factory=list)  # labels whose side the talk leaves open
 
 
 def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _Given) -> _Pick:
@@ -266,24 +207,42 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
              and not (s == talker and stats[s].share < max(stats[x].share for x in labels))]
     if base.source in EXPLICIT:
         return _Pick([*base.interviewers, *(s for s in study if s not in base.interviewers)], base.source, 1.0)
-    opened = opening_hosts(turns, labels)
+    described = [s for s in labels if any(same_name(s, n, fuzzy=False) for n in given.hosts)]
+    opened = list(dict.fromkeys([*opening_hosts(turns, labels), *described]))
     first = opener(turns, labels)
-    guest, sure = _guests(turns, labels, opened, given.names)
+    guest, sure = guests(turns, labels, opened, given.names)
+    thanked = [s for s in says_guest(turns, labels) if s not in opened and s not in guest]
+    if thanked:  # "thanks for having me": a guest by their own words, beside any the names give
+        guest, sure = [*guest, *thanked], max(sure, 0.8)
     if not guest:
-        voice = _dominant_voice(stats, labels, first)
+        voice = dominant_voice(stats, labels, first)
         guest, sure = ([voice], 0.7) if voice and voice not in opened and voice not in study else ([], 0.0)
     top = max(labels, key=lambda x: (stats[x].share, stats[x].questions), default=None)
-    if (top in guest and stats[top].share >= 0.3) or (guest and (first or labels[0]) in guest
-                                                       and _leads(stats, labels, first)):
-        guest = []  # the person the title names runs it (asks most; opens and carries it): not a guest
+    several = split(turns, labels, stats) if len(labels) >= 3 else None
+    answers = several is not None and several.clean and not any(g in several.interviewers for g in guest)
+    if not answers and ((top in guest and stats[top].share >= 0.3)
+                        or (guest and (first or labels[0]) in guest and leads(stats, labels, first))):
+        # the person the title names runs it (asks most; opens and carries it): not a guest, unless
+        # every cue of the pairwise vote puts them among those who answer
+        guest = []
     opened = [s for s in opened if s not in guest]
     if guest and len(guest) < len(labels):
-        # a podcast or panel: whoever is not the guest and takes part runs the conversation
-        hosts = [s for s in dict.fromkeys([*opened, *study, *_regulars(stats, labels, guest)]) if s not in guest]
-        return _Pick(hosts, "study" if study else "heuristic", 1.0 if opened or study else sure, guest)
+        # a podcast or panel: whoever is not the guest and takes part runs the conversation, except
+        # a label the pairwise vote puts with the guests rather than with the hosts: another guest
+        hosts = [s for s in dict.fromkeys([*opened, *study, *regulars(stats, labels, guest)]) if s not in guest]
+        more = [s for s in hosts if s not in opened and s not in study and several is not None
+                and several.with_guests(s, guest, [*opened, *study])]
+        hosts = [s for s in hosts if s not in more]
+        guest += more
+        pick = _Pick(hosts, "study" if study else "heuristic", 1.0 if opened or study else sure, guest)
+        return _against_split(pick, several, [*opened, *study]) if several is not None and several.clean else pick
     if opened:  # "Welcome to our session. My name is Emily.": the hosts, not who asked most
         chosen = list(opened)
-    elif len(labels) >= 3 and _leads(stats, labels, first):
+    elif several is not None and several.clean and not any(map(is_crowd_label, several.scores)) \
+            and all(s in several.interviewers for s in study if s in several.scores):
+        # hosts and guests told apart by every cue at once (and the study's interviewers among the hosts)
+        return _from_split(several, labels, stats, study)
+    elif len(labels) >= 3 and leads(stats, labels, first):
         chosen = [first or labels[0]]  # many voices, nobody mostly asking: whoever opens and carries it
     elif base.interviewers and len(labels) >= 3:
         chosen = [_best_asker(stats, base.interviewers[0])]
@@ -299,6 +258,29 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     chosen += [s for s in _same_crowd(labels, chosen) if s not in chosen]
     source = "study" if study else ("heuristic" if chosen else base.source)
     return _Pick(chosen, source, 1.0 if opened or study else None)
+
+
+def _from_split(several: Split, labels: list[str], stats: dict[str, LabelStats], study: list[str]) -> _Pick:
+    """Three or more people and no names to go by: each label's side from the pairwise vote, a
+    label that speaks once taking the side its one turn reads as (a question asks)."""
+    rest = [s for s in labels if s not in several.scores and (stats[s].questions or s in study)]
+    cues = ", ".join(f"{s} {several.scores[s]:+.1f}" for s in sorted(several.scores, key=lambda s: -several.scores[s]))
+    return _Pick([*several.interviewers, *rest], "study" if study else "heuristic",
+                 1.0 if study else several.confidence, [], f"vote scores: {cues}",
+                 [s for s in several.unsure if s not in study])
+
+
+def _against_split(pick: _Pick, several: Split, fixed: list[str]) -> _Pick:
+    """A decision from names that a clean pairwise vote contradicts (a named guest who asks and
+    talks as the hosts do, a co-host who answers as the guests do) is unsure: the guests among
+    those labels are not evidence, and the file warns. Hosts who open the show by name or by the
+    front matter, and the study's interviewers, stand."""
+    against = [s for s in several.scores if s not in fixed and (s in pick.interviewers) != (s in several.interviewers)]
+    if not against:
+        return pick
+    cues = ", ".join(f"{s} {several.scores[s]:+.1f}" for s in sorted(several.scores, key=lambda s: -several.scores[s]))
+    return _Pick(pick.interviewers, pick.source, min(pick.confidence or 1.0, UNSURE), pick.guests,
+                 f"names against the vote scores: {cues}", [s for s in against if s not in pick.interviewers])
 
 
 def _weigh_vote(pick: _Pick, duo: Vote) -> _Pick:
@@ -373,6 +355,8 @@ def _decide(turns, given: _Given) -> Decision:
                                                             guest_labelled=guest_labelled)
         else:
             out.turn_is_interviewer.append(role == "interviewer")
+            if t.speaker in pick.unsure and t.speaker not in corrected:
+                out.turn_sure[i] = UNSURE  # the talk leaves this label's side open: not evidence
     out.turn_guessed = [guarded(t, iv, sure) for t, iv, sure in zip(turns, out.turn_is_interviewer, out.turn_sure)]
     if hosts_only:
         out.warnings.append("no speaker labels, and the talk opens as a show with no guest introduced: "
@@ -393,6 +377,16 @@ def _decide(turns, given: _Given) -> Decision:
     mixed = [s for s in speakers if out.speaker_roles[s] == "mixed"]
     if mixed and not all(h for h, t in zip(hints, turns) if t.speaker in mixed):
         out.confidence = min(out.confidence, 0.7)
+    if out.confidence < LOW_CONFIDENCE and len(per_label) >= 3:
+        # unsure who interviews among several people: a question or an interviewer's move filed
+        # under a label read as answering is not that label's evidence
+        out.turn_guessed = [g or (not iv and t.speaker in per_label and t.speaker not in corrected
+                                  and guarded(t, iv, UNSURE_TURN))
+                            for t, iv, g in zip(turns, out.turn_is_interviewer, out.turn_guessed)]
+    unsure = [s for s in pick.unsure if s not in corrected]
+    if unsure and out.confidence >= LOW_CONFIDENCE:
+        out.warnings.append(f"unsure of the side of {', '.join(unsure)} ({pick.cues}); taken as interviewer: "
+                            f"{', '.join(out.interviewers) or 'nobody'}; their turns are not used as evidence; {FIX}")
     if out.confidence < LOW_CONFIDENCE and per_label:
         desc = ", ".join(f"{s} ({stats[s].questions} questions in {stats[s].turns} turns)" for s in per_label)
         guess = ", ".join(out.interviewers) or "nobody"

@@ -1,0 +1,74 @@
+"""Who a conversation of several people is about, and who carries it.
+
+The guest (or guests) a title, file name, front matter or introduction names, or the label that
+answers when the guest is called by name (`guests`); the regular voices who take part around them
+(`regulars`: the hosts of a panel podcast, who may rarely ask); with nobody named, the one voice
+that carries the talk in long turns around two or more others (`dominant_voice`); whether the
+label that opens also carries the talk (`leads`). roles.py weighs these.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from .talk import LabelStats, answerer, introductions, is_crowd_label, same_name, title_names
+
+
+def leads(stats: dict[str, LabelStats], labels: list[str], first: Optional[str] = None) -> bool:
+    """Does the label that opens (the host's welcome, else the first to speak) also take (nearly)
+    the most turns and at least 40% of the words?"""
+    first = first or labels[0]
+    total = sum(stats[s].words for s in labels) or 1
+    return (stats[first].turns >= 0.8 * max(stats[s].turns for s in labels) and stats[first].words >= 0.4 * total
+            and stats[first].turns >= 5)
+
+def guests(turns, labels: list[str], hosts: list[str], names: Sequence[str]) -> tuple[list[str], float]:
+    """Labels of the person (or people) the conversation is about, and how sure that is: named in
+    the title, file name or front matter; introduced or welcomed by a host ("we're joined by
+    Taylor", "Rebecca, welcome to the show"); or, where labels carry no names (`Speaker 3`), the
+    label that answers when the others call the guest by name."""
+    # named in the title: the guest, even one who answers the host's welcome with their own name
+    found = [s for s in labels if any(same_name(s, n, fuzzy=False) for n in names)]
+    if found:
+        return found, 0.9
+    introduced, cohosts = introductions(turns)
+    hosting = {*hosts, *(s for s in labels for _, n in cohosts if same_name(s, n, fuzzy=True))}
+    hit: list[str] = []
+    for speaker, name in introduced:
+        hit += [s for s in labels if s != speaker and s not in hosting and s not in hit
+                and same_name(s, name, fuzzy=True)]
+    if hit:
+        return hit, 0.8
+    for name in [*title_names(names), *(n for _, n in introduced)]:
+        who = answerer(turns, labels, name)
+        if who and who not in hosting:
+            return [who], 0.8
+    return [], 0.0
+
+def regulars(stats: dict[str, LabelStats], labels: list[str], guest: list[str]) -> list[str]:
+    """Who runs a conversation about `guest`: every other label that takes part throughout (or
+    speaks before the guest does), not a `**Break:**` or an audience member's one question."""
+    rest = [s for s in labels if s not in guest and not is_crowd_label(s)
+            and (stats[s].turns >= 2 or stats[s].questions) and stats[s].words >= 3 * stats[s].turns]
+    if len(rest) <= 1:
+        return rest
+    words = sum(stats[s].words for s in labels) or 1
+    turns = sum(stats[s].turns for s in labels) or 1
+    opens = min(stats[g].first for g in guest)
+    return [s for s in rest if stats[s].first < opens or stats[s].words >= 0.06 * words
+            or stats[s].turns >= 0.06 * turns]
+
+def dominant_voice(stats: dict[str, LabelStats], labels: list[str], first: Optional[str]) -> Optional[str]:
+    """Three or more voices and nobody named as the guest: one who does not open the talk but
+    carries it in long turns, asking no more than the others, while at least two others each take
+    a real part around it, is the person several hosts interview."""
+    if len(labels) < 3:
+        return None
+    total = sum(stats[s].words for s in labels) or 1
+    voice = max(labels, key=lambda s: stats[s].words)
+    v = stats[voice]
+    others = [stats[s] for s in labels if s != voice and stats[s].turns >= 3]
+    if voice == (first or labels[0]) or v.words < 0.35 * total or v.turns < 3 or not others:
+        return None
+    if any(v.mean < 1.5 * o.mean or v.share > o.share for o in others):
+        return None
+    return voice if len(regulars(stats, labels, [voice])) >= 2 else None
