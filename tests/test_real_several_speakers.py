@@ -45,6 +45,8 @@ def _sides(t) -> dict[str, str]:
     "80_btctranscripts-bitcoinexplained_silent-payments.md",  # hosts named only in the front matter summary
     "81_btctranscripts-bitcoinreview_op_vault-round-2-op_ctv.md",  # a host and four guests, a typo'd host label
     "82_btctranscripts-bitcoinreview_mpcbros-vs-teamscript-debate.md",  # a debate: one debater named, one thanks
+    "83_changelog-rfc_request-for-commits-14.md",  # two hosts and a producer's narration, one guest
+    "84_changelog-shipit_ship-it-110.md",  # two hosts who chat at length first, then two guests
 ])
 def test_every_label_of_a_several_speaker_file_has_its_annotated_side(name):
     t = load_transcript(_dev(name))
