@@ -5,6 +5,8 @@ against the gold coverage (which interviews have an annotated item of that theme
     python -m evals.hypotheses --study dev      # tune here (never on the held-out study)
     python -m evals.hypotheses --sweep --study dev   # dev precision/recall over thresholds, and the
                                                      # threshold chosen by `choose_threshold`
+    python -m evals.hypotheses --subsets --study dev --no-oracle   # dev: does the operating point move
+                                                     # with the hypothesis set? (`set_stability`)
 
 Offline: ingest -> local extractor -> `check_hypotheses(method="related")` in a temporary workspace.
 Oracle: the same study through the real LLM path (openai client, instructor, cache, grounding, support
@@ -19,12 +21,15 @@ labelled alike) over all pairs; the won/lost split per theme is compared with th
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import random
 import re
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -41,6 +46,19 @@ def gold_hypotheses(study):
             for t in study.themes.values()]
 
 
+def pairs(results, cover: dict[str, set[str]]) -> list[tuple[str, str, bool, bool]]:
+    """(hypothesis id, file, predicted positive, gold positive) for every (hypothesis, interview) pair."""
+    return [(r.hypothesis.id, row.file, row.stance == "supports", row.file in cover.get(r.hypothesis.id, set()))
+            for r in results for row in r.interviews]
+
+
+def precision_recall(rows) -> tuple[Optional[float], Optional[float]]:
+    tp = sum(p and g for _, _, p, g in rows)
+    fp = sum(p and not g for _, _, p, g in rows)
+    fn = sum(g and not p for _, _, p, g in rows)
+    return (tp / (tp + fp) if tp + fp else None, tp / (tp + fn) if tp + fn else None)
+
+
 def score(run, study) -> dict:
     cover = study.theme_files()
     outcome = {a.file: a.outcome for a in study.accounts if a.file}
@@ -48,9 +66,7 @@ def score(run, study) -> dict:
     split_rows = []
     for r in run.results:
         gold = cover.get(r.hypothesis.id, set())
-        for row in r.interviews:
-            pred = row.stance == "supports"
-            g = row.file in gold
+        for _, _, pred, g in pairs([r], cover):
             tp += pred and g
             fp += pred and not g
             fn += g and not pred
@@ -97,6 +113,62 @@ def choose_threshold(sweep: list[dict]) -> float:
     return max(sweep, key=lambda r: (round(margin(r), 6), -r["threshold"]))["threshold"]
 
 
+SUBSET_SIZES = (5, 7, 10)
+SUBSET_DRAWS = 20
+SUBSET_SEED = 0
+# claims about none of either study's subjects (written for this check, not from any transcript): the
+# full set plus some of these asks whether an unrelated hypothesis moves the others' stances
+UNRELATED = (
+    ("X1", "pain", "Ramping new sales reps is slow: new account executives take months to close their first deal."),
+    ("X2", "pain", "Security questionnaires stall enterprise deals: procurement asks for SOC 2 and pen tests."),
+    ("X3", "trigger", "A failed compliance audit makes teams start looking for a vendor."),
+    ("X4", "trigger", "Office relocation: moving to a new headquarters makes the team revisit its tools."),
+    ("X5", "alternative", "An outsourced agency does the work for them on retainer."),
+    ("X6", "dmu", "The head of IT signs off on every new purchase."),
+)
+
+
+def subset_draws(ids: list[str], seed: int = SUBSET_SEED, draws: int = SUBSET_DRAWS,
+                 sizes: tuple[int, ...] = SUBSET_SIZES) -> dict[int, list[list[str]]]:
+    """Seeded hypothesis subsets: per size, `draws` draws without replacement (sizes >= the set skipped)."""
+    rng = random.Random(seed)
+    return {k: [rng.sample(ids, k) for _ in range(draws)] for k in sizes if k < len(ids)}
+
+
+def set_stability(ws, study, hyps, threshold: Optional[float] = None) -> list[dict]:
+    """Dev only: P/R of the offline method at one fixed threshold when the hypothesis set changes,
+    each beside the same (hypothesis, interview) pairs as they are scored in the full set. A score that
+    does not depend on the rest of the set gives the same two numbers in every row."""
+    from synth.embed import Embedder
+    from synth.hypotheses import Hypothesis, HypothesisOptions, check_hypotheses
+
+    emb = Embedder(ws)   # one embedder: the interviews' vectors are encoded once for every draw
+    opts = HypothesisOptions(method="related", threshold=threshold)
+    cover = study.theme_files()
+    full = pairs(check_hypotheses(ws, hyps, options=opts, embedder=emb).results, cover)
+    in_full = {(h, f): pred for h, f, pred, _ in full}
+    by_id = {h.id: h for h in hyps}
+    unrelated = [Hypothesis(id=i, category=c, text=t) for i, c, t in UNRELATED]
+    sets = {f"{k} of {len(hyps)}": draws for k, draws in subset_draws([h.id for h in hyps]).items()}
+    sets[f"all {len(hyps)} + 2 unrelated"] = [[h.id for h in hyps] + [u.id for u in pick]
+                                               for pick in itertools.combinations(unrelated, 2)]
+    sets[f"all {len(hyps)} + {len(unrelated)} unrelated"] = [[h.id for h in hyps] + [u.id for u in unrelated]]
+    by_id.update({u.id: u for u in unrelated})
+    out = [{"set": f"all {len(hyps)}", "draws": 1, "pairs": len(full), "precision": precision_recall(full)[0],
+            "recall": precision_recall(full)[1], "changed": 0}]
+    for name, draws in sets.items():
+        got, ref = [], []
+        for ids in draws:
+            run = check_hypotheses(ws, [by_id[i] for i in ids], options=opts, embedder=emb)
+            got += [p for p in pairs(run.results, cover) if p[0] in cover]   # the unrelated ones have no gold
+            ref += [p for p in full if p[0] in ids]
+        (p, r), (p0, r0) = precision_recall(got), precision_recall(ref)
+        out.append({"set": name, "draws": len(draws), "pairs": len(got), "precision": p, "recall": r,
+                    "precision_full_set": p0, "recall_full_set": r0,
+                    "changed": sum(pred != in_full[h, f] for h, f, pred, _ in got)})
+    return out
+
+
 def oracle_responder(study):
     """Replies written from the gold annotations (not a model): per chunk, each theme's annotated quotes
     that lie in the chunk."""
@@ -125,7 +197,7 @@ def oracle_responder(study):
     return respond
 
 
-def run_study(name: str, sweep: bool = False, oracle: bool = True) -> dict:
+def run_study(name: str, sweep: bool = False, oracle: bool = True, subsets: bool = False) -> dict:
     from pydantic import SecretStr
 
     from evals.gold import STUDIES, load_gold
@@ -152,6 +224,8 @@ def run_study(name: str, sweep: bool = False, oracle: bool = True) -> dict:
                     s = score(r, study)
                     out["sweep"].append({"threshold": thr, "precision": s["precision"], "recall": s["recall"]})
                 out["chosen_threshold"] = choose_threshold(out["sweep"])
+            if subsets:
+                out["set_stability"] = set_stability(ws, study, hyps)
             if oracle:
                 from tests.support.fakeopenai import FakeOpenAI
 
@@ -177,15 +251,17 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--study", choices=["heldout", "dev", "both"], default="both")
     ap.add_argument("--sweep", action="store_true", help="dev: precision/recall over thresholds")
+    ap.add_argument("--subsets", action="store_true", help="dev: P/R at the fixed threshold over seeded "
+                                                               "hypothesis subsets and with unrelated hypotheses")
     ap.add_argument("--no-oracle", action="store_true")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     names = ["heldout", "dev"] if args.study == "both" else [args.study]
     results = {}
     for n in names:
-        if args.sweep and n == "heldout":
-            raise SystemExit("--sweep is for the dev study only: thresholds are never set on the held-out study")
-        results[n] = run_study(n, sweep=args.sweep, oracle=not args.no_oracle)
+        if (args.sweep or args.subsets) and n == "heldout":
+            raise SystemExit("--sweep and --subsets are for the dev study only: the held-out study is only measured")
+        results[n] = run_study(n, sweep=args.sweep, oracle=not args.no_oracle, subsets=args.subsets)
         r = results[n]
         for kind in ("offline", "oracle"):
             if kind in r:
@@ -196,10 +272,14 @@ def main(argv=None) -> int:
                       f"{s['quotes_verbatim_interviewee']}/{s['quotes']})")
         for row in r.get("sweep", []):
             print(f"  threshold {row['threshold']:.2f}: P {_f(row['precision'])} R {_f(row['recall'])}")
+        for row in r.get("set_stability", []):
+            ref = (f" (same pairs in the full set: P {_f(row['precision_full_set'])} R {_f(row['recall_full_set'])}; "
+                   f"{row['changed']} of {row['pairs']} stances changed)" if "precision_full_set" in row else "")
+            print(f"  {row['set']} ({row['draws']} draws): P {_f(row['precision'])} R {_f(row['recall'])}{ref}")
         if "chosen_threshold" in r:
             print(f"  chosen (widest margin to P >= {BAR_PRECISION} and R >= {BAR_RECALL}): "
                   f"{r['chosen_threshold']:.2f}")
-    if not args.sweep:
+    if not (args.sweep or args.subsets):
         previous = json.loads(args.out.read_text()) if args.out.exists() else {}
         previous.update({"hypotheses": results})
         args.out.write_text(json.dumps(previous, indent=1, default=str) + "\n")

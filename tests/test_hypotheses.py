@@ -269,3 +269,29 @@ def test_offline_evidence_skips_turns_ingest_only_guessed(tmp_path):
                                              for u in t.turns]})
     said = [u.evidence.quote for u in units_of(Interview("call.txt", "call", None, None, guessed))]
     assert any("spreadsheet" in q for q in said) and not any("auditors" in q for q in said)
+
+
+def test_an_unrelated_hypothesis_leaves_the_others_stances_alone(ws, embed_model):
+    """Related evidence is relative to the set (a unit counts for the hypothesis it is most about), but a
+    claim about none of the interviews' subjects takes no unit from the others: the generic "about nothing
+    in particular" sentences, not the set, are what an off-subject unit goes to. (A sibling left out of the
+    set is another matter: its evidence can count for its nearest hypothesis; evals/README.md measures it.)"""
+    before = check_hypotheses(ws, HYPS)
+    after = check_hypotheses(ws, HYPS + [Hypothesis(id="X1", category="pain", text="Security questionnaires stall "
+                                                    "enterprise deals: procurement asks for SOC 2 and pen tests.")])
+    assert [h.hypothesis.id for h in after.results] == ["H1", "H2", "X1"]
+    for a, b in zip(before.results, after.results):
+        assert [(row.file, row.stance) for row in a.interviews] == [(row.file, row.stance) for row in b.interviews]
+        assert [q.quote for row in a.interviews for q in row.quotes] == [q.quote for row in b.interviews for q in row.quotes]
+    assert all(row.stance == "silent" for row in after.results[2].interviews)
+
+
+def test_set_stability_draws_are_seeded_and_without_replacement():
+    from evals.hypotheses import subset_draws
+
+    ids = [f"H{i}" for i in range(13)]
+    draws = subset_draws(ids)
+    assert draws == subset_draws(ids) and sorted(draws) == [5, 7, 10]
+    assert all(len(set(d)) == k and set(d) <= set(ids) for k, ds in draws.items() for d in ds)
+    assert len({tuple(d) for d in draws[5]}) > 1 and subset_draws(ids, seed=1) != draws
+    assert sorted(subset_draws(ids[:6])) == [5]        # a size the set cannot fill is skipped

@@ -23,7 +23,8 @@ METHOD_TEXT: dict[str, str] = {
     "llm": "LLM judgement: one call per (hypothesis set, transcript chunk); every quote it cites is "
            "located verbatim in an interviewee turn and checked to be about the hypothesis",
     "related": "related evidence (offline, no LLM): extracted items and interviewee sentences that are "
-               "closer to this hypothesis than to the others of the set (MiniLM similarity); "
+               "closer to this hypothesis than to the others of the set (MiniLM similarity), so a "
+               "subject the interviews raise that no hypothesis names can count for the nearest one; "
                "\"contradicts\" only where a clear dismissal is said (\"not really an issue\"). "
                "It finds where the subject comes up, not whether the claim is true",
     "items": "extracted items: an interview supports the ICP criterion when it has one of the items "
