@@ -195,3 +195,23 @@ def test_a_file_nearly_all_under_unknown_speaker_gives_no_guessed_evidence():
     t = load_transcript(DEV / "01_ladybug-podcast_62-security.md")
     theirs = [u for u in t.turns if u.speaker == "Unknown Speaker" and not u.is_interviewer]
     assert sum(u.role_guessed for u in theirs) < len(theirs) / 2
+
+
+def test_a_short_calls_closing_thanks_does_not_make_the_whole_call_the_hosts_open(tmp_path):
+    # under ten minutes, "thanks for joining me" at the end is a goodbye: the answers before it stay the
+    # interviewee's evidence (the open is at most the first quarter of the talk)
+    said = ["How do you deploy today?",
+            "We deploy by hand every Friday and it takes the whole afternoon, which nobody on the team enjoys.",
+            "What goes wrong when you do that?",
+            "Someone forgets a migration and the site goes down for an hour, and then we roll back by hand.",
+            "How often does that happen?",
+            "About once a month, and every time our support queue fills up with customers who cannot log in.",
+            "Great, thanks for joining me today."]
+    cues = [f"00:{k // 2:02d}:{30 * (k % 2):02d}.000 --> 00:{k // 2:02d}:{30 * (k % 2) + 25:02d}.000\n{text}\n"
+            for k, text in enumerate(said)]
+    f = tmp_path / "short-call.vtt"
+    f.write_text("WEBVTT\n\n" + "\n".join(cues), encoding="utf-8")
+    t = load_transcript(f)
+    assert len(t.turns) == len(said)
+    answers = [u for u in t.turns if u.text.startswith(("We deploy", "Someone forgets", "About once"))]
+    assert len(answers) == 3 and all(not u.is_interviewer and u.evidence_ok for u in answers)
