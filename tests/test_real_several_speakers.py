@@ -110,3 +110,13 @@ def test_an_unsure_several_speaker_file_keeps_its_answering_labels_questions_out
     assert guarded and all(question_turn(u.text) or interviewer_move(u.text) or len(u.text.split()) <= 3
                            for u in guarded)
     assert not any(u.evidence_ok for u in guarded) and len(guarded) < len(answering) / 2
+
+
+@pytest.mark.parametrize("summary, hosts, guests", [
+    ("In this episode, NVK moderates a debate between Rijndael and Rob Hamilton.", ["NVK"], ["Rijndael", "Rob Hamilton"]),
+    ("Hosted by Jo Park and Sam Lee, with guest Dana Cho.", ["Jo Park", "Sam Lee"], ["Dana Cho"]),
+    ("The episode covers fee markets and vaults.", [], []),  # no one named: nothing said
+])
+def test_described_reads_hosts_and_guests_from_a_summary_sentence(summary, hosts, guests):
+    assert described({"summary": summary}) == (hosts, guests)
+    assert described({"title": summary}) == ([], [])  # only the description keys are read

@@ -80,11 +80,11 @@ def says_guest(turns, labels: Sequence[str]) -> list[str]:
 
 _LIST = rf"{_NAME}(?:(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+){_NAME})*"
 # "hosts A and B", "hosted by A", "A hosts / moderates / interviews", "host A"
-_HOSTS_FIRST = re.compile(rf"\b(?:(?:co-?)?hosts?|hosted by|moderated by|moderator|interviewer)\s+(?P<names>{_LIST})")
+_HOSTS_FIRST = re.compile(rf"\b(?i:(?:co-?)?hosts?|hosted by|moderated by|moderator|interviewer)\s+(?P<names>{_LIST})")
 _HOST_VERB = re.compile(rf"(?P<names>{_LIST})\s+(?:hosts|co-hosts|moderates|interviews|welcomes|sits down with|"
-                        r"talks (?:to|with)|speaks with|chats with)\b")
+                        r"talks (?:to|with)|speaks with|chats with)\b")  # lower case: a verb after the names
 # "welcome(s) A", "with guest(s) A", "a panel with A, B and C", "a debate between A and B", "interview with A"
-_GUESTS_AFTER = re.compile(rf"\b(?:welcomes?(?: back)?|guests?|panel with|panelists?|debate between|interview with|"
+_GUESTS_AFTER = re.compile(rf"\b(?i:welcomes?(?: back)?|guests?|panel with|panelists?|debate between|interview with|"
                            rf"hosts? a (?:panel|conversation|discussion) with|sits down with|talks (?:to|with)|"
                            rf"speaks with|chats with|joined by)\s+(?P<names>{_LIST})")
 _SPLIT = re.compile(r",\s*(?:and\s+)?|\s+(?:and|&)\s+")
