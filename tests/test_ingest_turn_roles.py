@@ -110,7 +110,27 @@ def test_a_caption_stream_is_cut_at_sentence_ends_and_the_shows_open_is_the_host
     for start in ("Sure.", "Oh, that's excellent.", "This episode is sponsored by"):
         hits = [u for u in t.turns if u.text.startswith(start)]
         assert hits and not any(u.evidence_ok for u in hits), start
-    assert sum(u.evidence_ok for u in t.turns) >= 100  # the guest's long answers still are
+    assert sum(u.evidence_ok for u in t.turns) >= 20  # the guest's clearest answers still are
+
+
+def test_unlabelled_caption_streams_of_two_shows_read_mostly_right_and_evidence_is_the_guests():
+    # per-turn sides and the evidence guard, measured against the annotations of dev/50 (Hit Save!, whisper
+    # cues as .txt) and dev/94, dev/95 (Talk Python, WebVTT); before the session-4 path: 146 of 243 turns,
+    # 81% of the characters let through as evidence the guests'
+    import yaml
+
+    from evals.real.__main__ import _line_starts
+    from evals.real.measure import measure_file
+
+    right = total = chars = chars_right = 0
+    for name in ("50_hitsave_Goodboy Galaxy - Rik Nicol.txt", "94_talkpython_002_jesse_davis_talk_python_to_me_64.vtt",
+                 "95_talkpython_008_james_curran_groklearning.vtt"):
+        ann = yaml.safe_load((DEV.parent / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
+        r = measure_file(load_transcript(DEV / name), ann, "dev", None, _line_starts(DEV / name))
+        right, total = right + r.turns_right, total + r.turns_total
+        chars, chars_right = chars + r.guessed_evidence_chars, chars_right + r.guessed_evidence_chars_right
+    assert right >= 0.72 * total
+    assert chars > 10_000 and chars_right >= 0.9 * chars
 
 
 def test_labelled_turns_are_never_guarded(tmp_path):
