@@ -88,6 +88,14 @@ def test_the_front_matter_summary_names_the_hosts_and_the_guests():
     assert not any("unsure" in w for w in t.warnings)
 
 
+def test_a_description_names_hosts_and_guests_whatever_the_case_of_its_cue_words():
+    # the cue words open a sentence as often as not; the names are what is capitalised
+    assert described({"summary": "Hosts Ann Lee and Bo Chen welcome Cy Diaz."}) == (["Ann Lee", "Bo Chen"], ["Cy Diaz"])
+    assert described({"description": "Moderated by Dee Fox. Guests Eli Gray and Flo Hunt."}) == \
+        (["Dee Fox"], ["Eli Gray", "Flo Hunt"])
+    assert described({"summary": "Host Ann Lee talks with Cy Diaz."}) == (["Ann Lee"], ["Cy Diaz"])
+
+
 def test_a_co_host_the_talk_puts_with_the_guests_makes_the_file_warn():
     # dev 79: Sjors is a co-host (he welcomes the guest) but every cue of the vote reads him as a guest;
     # the decision from the introduction stands, the conflict is said, and the file's confidence drops

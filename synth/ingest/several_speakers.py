@@ -89,10 +89,13 @@ _GUESTS_AFTER = re.compile(rf"\b(?i:welcomes?(?: back)?|guests?|panel with|panel
                            rf"speaks with|chats with|joined by)\s+(?P<names>{_LIST})")
 _SPLIT = re.compile(r",\s*(?:and\s+)?|\s+(?:and|&)\s+")
 _NOT_NAMES = {"the", "a", "an", "this", "in", "on", "today", "episode", "we", "they", "he", "she", "it"}
+# the cue word as the first word of a capitalised list ("Host Jerod Santo talks with ...")
+_ROLE_WORD = re.compile(r"^(?:co-?)?(?:hosts?|guests?|moderators?|panelists?|interviewers?)\s+", re.I)
 
 
 def _names(m: re.Match) -> list[str]:
-    return [n for n in _SPLIT.split(m.group("names")) if n and n.split()[0].casefold() not in _NOT_NAMES]
+    names = (_ROLE_WORD.sub("", n) for n in _SPLIT.split(m.group("names")) if n)
+    return [n for n in names if n and n.split()[0].casefold() not in _NOT_NAMES]
 
 
 def described(meta: Mapping[str, object]) -> tuple[list[str], list[str]]:
