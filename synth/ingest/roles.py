@@ -51,7 +51,8 @@ LOW_CONFIDENCE = 0.6
 MOSTLY_MIXED = 0.9  # share of a labelled file's words under labels that are not one person (dev/51: 0.97)
 CLEAR_VOTE = 0.8  # a two-speaker vote this sure against a decision from names makes it unsure
 UNSURE = round(LOW_CONFIDENCE - 0.05, 2)  # ... this sure: under LOW_CONFIDENCE, so the file warns
-UNSURE_TURN = 0.99  # a labelled turn in a file unsure of its roles: guarded only where it asks or moves
+UNSURE_TURN = 0.99  # a labelled turn in a file unsure of its roles: guarded only where it asks, moves or is
+# a reaction of a few words (sequence.guarded at a sureness above SURE_EVIDENCE)
 EXPLICIT = ("option", "front_matter", "labels")
 FIX = ("fix: `synth speakers FILE --interviewer LABEL` (or --interviewee), `--interviewer NAME` at ingest, "
        "or `interviewers:` in synth.yaml")
@@ -378,8 +379,8 @@ def _decide(turns, given: _Given) -> Decision:
     if mixed and not all(h for h, t in zip(hints, turns) if t.speaker in mixed):
         out.confidence = min(out.confidence, 0.7)
     if out.confidence < LOW_CONFIDENCE and len(per_label) >= 3:
-        # unsure who interviews among several people: a question or an interviewer's move filed
-        # under a label read as answering is not that label's evidence
+        # unsure who interviews among several people: a question, an interviewer's move or a few-word
+        # reaction filed under a label read as answering is not that label's evidence
         out.turn_guessed = [g or (not iv and t.speaker in per_label and t.speaker not in corrected
                                   and guarded(t, iv, UNSURE_TURN))
                             for t, iv, g in zip(turns, out.turn_is_interviewer, out.turn_guessed)]

@@ -16,8 +16,9 @@ labelled speaker's sentence, they are that speaker's (`cut_sentence_side`). `gua
 evidence guard over all per-turn guesses.
 
 The weights are log-odds chosen on the dev half of the real corpus (evals/real: the unlabelled caption
-streams dev/50, 94, 95, two shows); nothing here names a file. `interviewer_move` is also the evidence guard's test (roles.py): a turn that
-reads as the interviewer's is not used as the interviewee's words when its role was guessed.
+streams dev/50, 94, 95, two shows); nothing here names a file. `interviewer_move` is also the evidence
+guard's test (roles.py): a turn that reads as the interviewer's is not used as the interviewee's words
+when its role was guessed.
 """
 from __future__ import annotations
 
