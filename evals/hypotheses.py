@@ -52,33 +52,31 @@ def pairs(results, cover: dict[str, set[str]]) -> list[tuple[str, str, bool, boo
             for r in results for row in r.interviews]
 
 
+def confusion(rows) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives) of `pairs` rows."""
+    return (sum(p and g for _, _, p, g in rows), sum(p and not g for _, _, p, g in rows),
+            sum(g and not p for _, _, p, g in rows))
+
+
 def precision_recall(rows) -> tuple[Optional[float], Optional[float]]:
-    tp = sum(p and g for _, _, p, g in rows)
-    fp = sum(p and not g for _, _, p, g in rows)
-    fn = sum(g and not p for _, _, p, g in rows)
+    tp, fp, fn = confusion(rows)
     return (tp / (tp + fp) if tp + fp else None, tp / (tp + fn) if tp + fn else None)
 
 
 def score(run, study) -> dict:
     cover = study.theme_files()
     outcome = {a.file: a.outcome for a in study.accounts if a.file}
-    tp = fp = fn = agree = n = 0
+    rows = pairs(run.results, cover)
+    (tp, fp, fn), (p, rc) = confusion(rows), precision_recall(rows)
+    agree, n = sum(pred == g for _, _, pred, g in rows), len(rows)
     split_rows = []
     for r in run.results:
         gold = cover.get(r.hypothesis.id, set())
-        for _, _, pred, g in pairs([r], cover):
-            tp += pred and g
-            fp += pred and not g
-            fn += g and not pred
-            agree += pred == g
-            n += 1
         gw = sum(outcome.get(f) == "won" for f in gold)
         gl = sum(outcome.get(f) == "lost" for f in gold)
         split_rows.append({"id": r.hypothesis.id, "gold_won": gw, "gold_lost": gl, "pred_won": r.split.won,
                            "pred_lost": r.split.lost, "won_total": r.split.won_total,
                            "lost_total": r.split.lost_total, "p_value": r.split.p_value})
-    p = tp / (tp + fp) if tp + fp else None
-    rc = tp / (tp + fn) if tp + fn else None
     split_err = [abs(s["pred_won"] - s["gold_won"]) + abs(s["pred_lost"] - s["gold_lost"]) for s in split_rows]
     quotes = [q for r in run.results for row in r.interviews for q in row.quotes]
     return {"pairs": n, "tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": rc,

@@ -295,3 +295,22 @@ def test_set_stability_draws_are_seeded_and_without_replacement():
     assert all(len(set(d)) == k and set(d) <= set(ids) for k, ds in draws.items() for d in ds)
     assert len({tuple(d) for d in draws[5]}) > 1 and subset_draws(ids, seed=1) != draws
     assert sorted(subset_draws(ids[:6])) == [5]        # a size the set cannot fill is skipped
+
+
+def test_the_eval_scores_pairs_by_one_confusion_count():
+    from types import SimpleNamespace as NS
+
+    from evals.hypotheses import pairs, precision_recall, score
+
+    split = NS(won=0, lost=0, won_total=0, lost_total=0, p_value=None)
+    run = NS(results=[NS(hypothesis=NS(id="H1"), split=split,
+                         interviews=[NS(file="a", stance="supports", quotes=[]), NS(file="b", stance="silent", quotes=[]),
+                                     NS(file="c", stance="supports", quotes=[])]),
+                      NS(hypothesis=NS(id="H2"), split=split,
+                         interviews=[NS(file="a", stance="contradicts", quotes=[]),
+                                     NS(file="b", stance="supports", quotes=[])])])
+    study = NS(theme_files=lambda: {"H1": {"a", "b"}, "H2": {"b"}}, accounts=[], transcripts={})
+    s = score(run, study)
+    assert (s["pairs"], s["tp"], s["fp"], s["fn"]) == (5, 2, 1, 1)
+    assert (s["precision"], s["recall"], s["agreement"]) == (2 / 3, 2 / 3, 3 / 5)
+    assert precision_recall(pairs(run.results, study.theme_files())) == (2 / 3, 2 / 3)
