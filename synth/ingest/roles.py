@@ -10,7 +10,11 @@ first; speakers.py keeps the base rule). A label that is not one person (`Unknow
 Speaker`, merged diarization, no labels at all) is decided turn by turn: a short question turn is
 the interviewer's, the answer the interviewee's; a timed stream with no labels at all takes the
 likeliest path through its turns, and a fragment finishing a labelled speaker's sentence is theirs
-(sequence.py). Two labelled people are told apart by a vote of cues (two_speakers.py). Every file
+(sequence.py). Two labelled people are told apart by a vote of cues (two_speakers.py); three or
+more by the same vote taken pair by pair (several_speakers.py: with no names to go by, the labels
+above the widest gap of their mean margins interview; a guest's own "thanks for having me" and a
+front matter summary's "hosts A and B" name sides; names the vote clearly contradicts make the
+file unsure). Who the guests are and who carries the talk is guests.py's. Every file
 gets a confidence; below `LOW_CONFIDENCE` a warning names the file's labels and the fix. Every turn
 gets a certainty too: an interviewee turn guessed unsurely, or reading as an interviewer's move, is
 `role_guessed` and never the interviewee's evidence (`Turn.evidence_ok`).
@@ -212,7 +216,7 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     opened = list(dict.fromkeys([*opening_hosts(turns, labels), *described]))
     first = opener(turns, labels)
     guest, sure = guests(turns, labels, opened, given.names)
-    thanked = [s for s in says_guest(turns, labels) if s not in opened and s not in guest]
+    thanked = [s for s in says_guest(turns, labels) if s not in opened and s not in guest and s not in study]
     if thanked:  # "thanks for having me": a guest by their own words, beside any the names give
         guest, sure = [*guest, *thanked], max(sure, 0.8)
     if not guest:
@@ -265,9 +269,8 @@ def _from_split(several: Split, labels: list[str], stats: dict[str, LabelStats],
     """Three or more people and no names to go by: each label's side from the pairwise vote, a
     label that speaks once taking the side its one turn reads as (a question asks)."""
     rest = [s for s in labels if s not in several.scores and (stats[s].questions or s in study)]
-    cues = ", ".join(f"{s} {several.scores[s]:+.1f}" for s in sorted(several.scores, key=lambda s: -several.scores[s]))
     return _Pick([*several.interviewers, *rest], "study" if study else "heuristic",
-                 1.0 if study else several.confidence, [], f"vote scores: {cues}",
+                 1.0 if study else several.confidence, [], f"vote scores: {several.summary}",
                  [s for s in several.unsure if s not in study])
 
 
@@ -279,9 +282,8 @@ def _against_split(pick: _Pick, several: Split, fixed: list[str]) -> _Pick:
     against = [s for s in several.scores if s not in fixed and (s in pick.interviewers) != (s in several.interviewers)]
     if not against:
         return pick
-    cues = ", ".join(f"{s} {several.scores[s]:+.1f}" for s in sorted(several.scores, key=lambda s: -several.scores[s]))
     return _Pick(pick.interviewers, pick.source, min(pick.confidence or 1.0, UNSURE), pick.guests,
-                 f"names against the vote scores: {cues}", [s for s in against if s not in pick.interviewers])
+                 f"names against the vote scores: {several.summary}", [s for s in against if s not in pick.interviewers])
 
 
 def _weigh_vote(pick: _Pick, duo: Vote) -> _Pick:

@@ -39,6 +39,11 @@ class Split:
     unsure: list[str] = field(default_factory=list)  # labels whose side the talk leaves open
     clean: bool = False  # every interviewer asks more and talks in shorter turns than every interviewee
 
+    @property
+    def summary(self) -> str:
+        """The labels' scores, highest first, for a warning."""
+        return ", ".join(f"{s} {self.scores[s]:+.1f}" for s in sorted(self.scores, key=lambda s: -self.scores[s]))
+
     def with_guests(self, label: str, guests: Sequence[str], hosts: Sequence[str]) -> bool:
         """Does `label` score nearer `guests` (the people the names give) than `hosts` (those who
         open the show by name)? Without both to compare with, no: a co-host who explains at length
