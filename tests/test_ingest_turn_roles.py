@@ -235,3 +235,22 @@ def test_a_short_calls_closing_thanks_does_not_make_the_whole_call_the_hosts_ope
     assert len(t.turns) == len(said)
     answers = [u for u in t.turns if u.text.startswith(("We deploy", "Someone forgets", "About once"))]
     assert len(answers) == 3 and all(not u.is_interviewer and u.evidence_ok for u in answers)
+
+
+def test_the_pairwise_votes_are_each_the_two_speaker_vote():
+    # several_speakers.py reads every label's turns once for all its pairs (votes); each pair must come out
+    # as the two-speaker vote of those two labels alone, "speaks first" included (dev/81: a host, four guests)
+    from synth.ingest.two_speakers import votes
+
+    t = load_transcript(DEV / "81_btctranscripts-bitcoinreview_op_vault-round-2-op_ctv.md")
+    labels = list(dict.fromkeys(u.speaker for u in t.turns))
+    assert len(labels) >= 5
+    pairs = votes(t.turns, labels)
+    assert len(pairs) == len(labels) * (len(labels) - 1)
+    assert all(pairs[a, b] == vote(t.turns, a, b) for a, b in pairs)
+    # all else equal, whoever speaks first gets the "speaks first" cue, whichever label is named first
+    same = [RawTurn(who, text, None, None) for who, text in
+            (("Kim", "Hello there."), ("Lou", "Hello there."), ("Kim", "Fine."), ("Lou", "Fine."))]
+    both = votes(same, ["Lou", "Kim"])
+    assert both["Kim", "Lou"].interviewer == both["Lou", "Kim"].interviewer == "Kim"
+    assert both["Kim", "Lou"].margin == -both["Lou", "Kim"].margin > 0

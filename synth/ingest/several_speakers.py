@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from .talk import _NAME, LabelStats
-from .two_speakers import SCALE, vote
+from .two_speakers import SCALE, votes
 
 MIN_TURNS = 2  # a label that speaks once is not voted on (an aside, an audience member's one line)
 UNSURE_SCORE = 0.5  # a label this close to the split point (in vote margin units) is unsure of its side
@@ -66,8 +66,8 @@ def split(turns, labels: Sequence[str], stats: Mapping[str, LabelStats]) -> Spli
     voters = [s for s in labels if stats[s].turns >= MIN_TURNS]
     if len(voters) < 3:
         return None
-    scores = {a: round(sum(vote(turns, a, b).margin for b in voters if b != a) / (len(voters) - 1), 2)
-              for a in voters}
+    pair = votes(turns, voters)
+    scores = {a: round(sum(pair[a, b].margin for b in voters if b != a) / (len(voters) - 1), 2) for a in voters}
     order = sorted(voters, key=lambda s: -scores[s])
     gap, cut = max((scores[order[i]] - scores[order[i + 1]], i) for i in range(len(order) - 1))
     mid = (scores[order[cut]] + scores[order[cut + 1]]) / 2
