@@ -5,6 +5,7 @@ replaced by fixed probabilities, so each test says exactly which ranking rule it
 """
 from __future__ import annotations
 
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -93,3 +94,75 @@ def test_an_event_in_time_is_a_trigger_as_real_speech_says_it(sentence):
 ])
 def test_a_routine_or_a_hypothetical_is_no_trigger(sentence):
     assert not speech.speech_trigger(sentence)
+
+
+# ------------------------------------------------------------------------------------ session 4: strength and order
+
+@pytest.mark.parametrize("sentence, strength", [
+    ("Getting the invoices out every month is really frustrating.", 2),
+    ("It's tough to fit a whole face into so few pixels.", 2),
+    ("Running the shop on weekends burned me out.", 2),
+    ("We had some issues with the printer.", 1),                  # felt, in words said of anything
+    ("I can't wait to show people the new levels.", 0),            # an idiom: nothing is wrong
+    ("We never really ran into any issues with the port.", 0),    # a problem denied
+    ("I keep my recipes in a blue folder in the kitchen.", 0),
+])
+def test_felt_strength_tells_a_difficulty_from_a_word_said_of_anything(sentence, strength):
+    assert speech.felt_strength(sentence) == strength
+
+
+def test_in_a_long_interview_felt_problems_rank_by_their_words_then_directness_not_the_classifier():
+    weak_long = ("When you build anything for a big audience there are always problems around direction and focus "
+                 "that take a while to settle.")
+    strong_short = "Honestly, the launch week was stressful."
+    strong_long = "And we were trying to ship the demo and the trailer in the same week, which was really stressful."
+    cats = _classify([FILLER, weak_long, strong_long, strong_short], [0.0, 0.95, 0.5, 0.02])
+    assert cats[3]["pain"] > cats[2]["pain"] > cats[1]["pain"]  # the classifier's 0.95 does not decide it
+    short = _classify([weak_long, strong_short], [0.95, 0.4])  # a study-sized interview: the classifier's order
+    assert short[0]["pain"] > short[1]["pain"] - local.FELT_FIRST
+
+
+@pytest.mark.parametrize("sentence", [
+    "One of the judges comes by and he goes, this art looks unfinished.",
+    "Then one of my friends was like, the colours don't work.",
+    "After finishing the first game, I really wanted to come back to the idea.",
+    "My contracts ended and I decided to go full time on the project.",
+    "I joined the studio right after a round of layoffs.",
+])
+def test_someones_remark_an_ending_or_an_after_is_a_trigger(sentence):
+    assert speech.speech_trigger(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "When I was a kid I drew comics on the back of my homework.",   # a state, not an event
+    "When you write a test first, you find the edge cases.",         # generic, not the speaker's moment
+    "I asked our designer and he said the palette was fine.",        # reported talk is not itself an event
+])
+def test_a_state_a_generic_when_or_reported_talk_is_no_trigger(sentence):
+    assert not speech.speech_trigger(sentence)
+
+
+def test_a_crisis_or_a_remark_is_kept_before_a_plain_time_word_under_the_rule_cap():
+    weak = "When I started the project I worked on it on weekends."
+    strong = "Then the pandemic hit and we all started working from home."
+    cats = _classify([weak, strong], [0.0, 0.0])
+    assert speech.trigger_strength(strong) > speech.trigger_strength(weak)
+    kept = local.select_strongest(cats, words=100)  # a short interview: one rule trigger
+    assert ["trigger" in k for k in kept] == [False, True]
+
+
+def test_a_real_dev_interviews_triggers_are_found(embed_model):
+    """The Hit Save! Q-Cubed interview (corpus dev half): both triggers its findings note, a friend's remark
+    and the end of a previous project, are among the extracted triggers."""
+    import yaml
+
+    from synth.embed import Embedder
+    from synth.ingest import load_transcript
+
+    root = Path(__file__).resolve().parent.parent / "evals" / "real"
+    name = "47_hitsave_Q-Cubed - Interview with Carolyn Lu at Cludosian Games.md"
+    t = load_transcript(root / "dev" / name)
+    ex = local.extract_local(t, None, Embedder())
+    got = " ".join(e.quote for it in ex.items() if it.category == "trigger" for e in it.evidence)
+    for f in yaml.safe_load((root / "findings" / f"{name}.yaml").read_text(encoding="utf-8"))["triggers"]:
+        assert f["quote"].split(",")[0].strip(" .") in got

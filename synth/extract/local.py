@@ -59,11 +59,18 @@ CAP_MIN = {c: spec.local.cap_min for c, spec in CATEGORY_TABLE.items()}
 DISMISS_LOOKAHEAD_WORDS = 12  # a short next sentence may wave off the concern just raised
 RULE_SCORE = -1.0  # a category found by a speech rule (local_speech) ranks after every scored one,
 RULE_CAP_PER_1000_WORDS = {"trigger": 3.0, "alternative": 4.0}  # ... under its own cap (set on the dev study)
+RULE_WEAKER = 0.1  # a weaker rule trigger (local_speech.trigger_strength 1) ranks after the stronger ones
 
 # a felt problem (local_speech.felt_problem) ranks over any classifier margin (a probability minus its
 # threshold lies in (-1, 1)); with no classifier, one under the bar gets this margin
 FELT_FIRST = 2.0
 FELT_BELOW_NONE = -0.5
+# In a long interview the classifier's probability does not order felt problems: trained on written answers, it
+# scores long explanatory sentences high and short direct ones low ("So it's a bit stressful, to be honest.":
+# 0.06), the opposite of what a reader notes (dev half of the corpus). There a felt problem ranks by its words
+# (local_speech.felt_strength) and then by how directly it says it (fewer words first).
+FELT_STRONG_BONUS = 1.0
+FELT_PER_WORD = 0.01
 
 _ALT_FALLBACK_NAMES = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown tool", "manual": "Manual process",
                        "nothing": "Nothing"}
@@ -160,16 +167,16 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
         d = dict(d)
         # events in time and ways of coping, as real speech says them: below every scored pick of the category
         if "trigger" not in d and len(d) < 2 and speech.speech_trigger(u.text):
-            d["trigger"] = RULE_SCORE
+            d["trigger"] = RULE_SCORE - RULE_WEAKER * (2 - speech.trigger_strength(u.text))
         if "alternative" not in d and len(d) < 2 and speech.speech_alternative(u.text):
             d["alternative"] = RULE_SCORE
         # a problem the speaker says they feel ranks ahead of every pain picked by score alone, the
         # classifier's own order kept within each group
-        if speech.felt_problem(u.text):
-            if "pain" in d:
-                d["pain"] += FELT_FIRST
-            elif len(d) < 2 and long_interview:  # under the classifier's bar: only outside its training range
-                d["pain"] = FELT_FIRST + below
+        felt = speech.felt_strength(u.text)
+        if felt and long_interview and ("pain" in d or len(d) < 2):  # under the bar too: outside its training range
+            d["pain"] = FELT_FIRST + FELT_STRONG_BONUS * (felt - 1) - FELT_PER_WORD * len(u.text.split())
+        elif felt and "pain" in d:
+            d["pain"] += FELT_FIRST
         out.append(d)
     _added_scores(us, vectors, model_path, out)
     return out
@@ -198,6 +205,10 @@ def _added_scores(us: list[speech.Unit], vectors: np.ndarray, model_path: Option
                 d[c] = float(sim[i] - rule.threshold)
 
 
+def _by_rule(score: float) -> bool:
+    return score <= RULE_SCORE
+
+
 def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]]:
     """Keep, per category, only the strongest sentences up to a cap that grows with interview length."""
     keep: list[list[str]] = [[] for _ in cats]
@@ -205,12 +216,13 @@ def select_strongest(cats: list[dict[str, float]], words: int) -> list[list[str]
         rule = CATEGORY_TABLE[c].local
         cap = min(speech.MOST_PER_INTERVIEW.get(c, 10**6),
                   max(CAP_MIN.get(c, rule.cap_min), round(CAP_PER_1000_WORDS.get(c, rule.cap_per_1000_words) * words / 1000)))
-        ranked = sorted((i for i, d in enumerate(cats) if c in d and d[c] != RULE_SCORE), key=lambda i: (-cats[i][c], i))
+        ranked = sorted((i for i, d in enumerate(cats) if c in d and not _by_rule(d[c])), key=lambda i: (-cats[i][c], i))
         for i in ranked[:cap]:
             keep[i].append(c)
-        if c in RULE_CAP_PER_1000_WORDS:  # what only a speech rule found: first ones in the interview, own cap
+        if c in RULE_CAP_PER_1000_WORDS:  # what only a speech rule found: strongest, then first ones; own cap
             rule_cap = min(speech.MOST_PER_INTERVIEW.get(c, 10**6), max(1, round(RULE_CAP_PER_1000_WORDS[c] * words / 1000)))
-            for i in [i for i, d in enumerate(cats) if d.get(c) == RULE_SCORE][:rule_cap]:
+            by_rule = sorted((i for i, d in enumerate(cats) if c in d and _by_rule(d[c])), key=lambda i: (-cats[i][c], i))
+            for i in by_rule[:rule_cap]:
                 keep[i].append(c)
     return keep
 

@@ -17,7 +17,7 @@ from typing import Optional
 from synth.extract import local_cues as cues
 from synth.models import Transcript
 
-RULES_VERSION = "speech-v4"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
+RULES_VERSION = "speech-v5"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
 
 # ------------------------------------------------------------------------------------ words
 
@@ -189,11 +189,17 @@ def units(t: Transcript) -> list[Unit]:
 
 # ------------------------------------------------------------------------------------ triggers and alternatives in speech
 
+# someone else's words that set the speaker acting ("a judge comes by and he goes this art sucks", "one of my
+# friends was like, doesn't look great"): another person, not the speaker ("I was like" is how speech quotes itself);
+# "he said" is left to _MOMENT's own people ("my boss said"), as written answers report talk with it all the time
+_SOMEONE_SAID = (r"(?:he|she|they|someone|somebody|friends?|judges?|customers?|users?|players?|guy|woman|boss|manager|"
+                 r"(?:my|our) \w+) (?:was like|were like|is like|goes|pointed (?:it |that )?out|comes up to me|"
+                 r"came up to me|reached out)")
 # an event in time: "after the audit", "when we hit 200 people", "last month our bill doubled", "exam season",
 # "a friend texted", "I had to call a few months ago when I forgot my password"
 _MOMENT = re.compile(
-    r"\b(?:when(?:ever)? (?:i|we|you|they|he|she|my|our|the|it|someone|somebody)|after (?:the|a|an|we|i|my|our|that|"
-    r"they|he|she)|since (?:the|we|i|our|last|then)|once (?:we|i|the|they)|(?:a|one|two|three|few|couple of|couple) "
+    r"\b(?:when (?:i|we|they|he|she|my|our|the|it|someone|somebody)\b(?! (?:was|were|am|are)\b)|after (?:the|a|an|we|i|"
+    r"my|our|that|they|he|she|\w+ing)\b|since (?:the|we|i|our|last|then)|once (?:we|i|the|they)|(?:a|one|two|three|few|couple of|couple) "
     r"(?:days?|weeks?|months?|years?) ago|last (?:week|month|year|night|time|summer|spring|fall|autumn|winter|quarter)|"
     r"(?:this|that) (?:morning|week|month)|recently|the (?:day|moment|time) (?:when|that|i|we)|that's when|"
     r"during the|because of (?:covid|the pandemic)|covid|pandemic|lockdown|shutdown|deadline|exam|season|"
@@ -201,8 +207,9 @@ _MOMENT = re.compile(
     r"(?:texted|emailed|called|told) (?:me|us)|(?:my|our) (?:friend|boss|manager|colleague|doctor) (?:said|told|asked|"
     r"texted|recommended)|(?:doubled|tripled|went up|broke|crashed|died|stopped working|wasn't working)|"
     r"yesterday|suddenly|until (?:we|i|they|the|my|our)|(?:thing|what) that happened|happened was|"
-    r"tired of|fed up|got (?:so |really )?(?:frustrated|annoyed|tired|fed up)|realized|encouraged me|"
-    r"motivated (?:me|us)|most recent|one day)\b", re.I)
+    r"tired of|fed up|got (?:so |really )?(?:frustrated|annoyed|tired|fed up)|reali[sz](?:e|ed|ing)|encouraged me|"
+    r"motivated (?:me|us)|most recent|one day|laid off|lay-?offs?|got fired|cancell?ed|pulled out|shut down|"
+    r"(?:contracts?|job|gig|funding|lease) (?:ended|ran out|fell through)|" + _SOMEONE_SAID + r")\b", re.I)
 _ACTED = re.compile(r"\b(?:had to|needed to|decided to|started|began|ended up|finally|went|switched|bought|signed up|"
                     r"called|looked for|looking for|tried|realized|noticed|found|got|forgot|lost|broke|hit|"
                     r"had|happened|saw|came|said|pop(?:ped)? up|showed up|\w+ed)\b", re.I)
@@ -218,10 +225,28 @@ _PRICE_ONLY = re.compile(r"\b(?:pay|paying|paid|subscription|price|pricing|cost|
                          r"free tier|\$\d)\b", re.I)
 
 
+# the events that most often set a speaker acting: a crisis, a loss, an ending, a realisation, someone's remark;
+# among a long interview's many time words ("when I started", "during the") these are the triggers a reader notes
+_STRONG_EVENT = re.compile(
+    r"\b(?:covid|pandemic|lockdown|shutdown|shut down|laid off|lay-?offs?|got fired|cancell?ed|pulled out|ended(?! up)|"
+    r"ran out|fell through|broke|crashed|died|stopped working|doubled|tripled|suddenly|reali[sz](?:e|ed|ing)|"
+    r"decided|tired of|fed up|frustrated|feedback|recommended|encouraged me|one day|yesterday|ago|"
+    + _SOMEONE_SAID + r")\b", re.I)
+
+
+_SOMEONE_SAID_RE = re.compile(r"\b" + _SOMEONE_SAID + r"\b", re.I)
+
+
+def trigger_strength(s: str) -> int:
+    """How surely a trigger sentence names an event: 2 for a crisis, an ending, a realisation or someone's
+    remark, 1 for any other moment in time (the order a long interview's trigger candidates are kept in)."""
+    return 2 if _STRONG_EVENT.search(s) else 1
+
+
 def speech_trigger(s: str) -> bool:
     """An event in time that set the speaker acting ("I had to call a few months ago when I forgot my password")."""
-    return (bool(_MOMENT.search(s)) and bool(_ACTED.search(s)) and not cues.HYPOTHETICAL.search(s)
-            and not cues.NEGATED_EVENT.search(s))
+    event = (bool(_MOMENT.search(s)) and bool(_ACTED.search(s))) or bool(_SOMEONE_SAID_RE.search(s))
+    return event and not cues.HYPOTHETICAL.search(s) and not cues.NEGATED_EVENT.search(s)
 
 
 def speech_alternative(s: str) -> bool:
@@ -245,8 +270,22 @@ _FELT = re.compile(
     r"there is no|missing|lost|lose|accident\w*|wrong|stuck|worr\w*|stress\w*|scar\w*|sad|upset|angry|mad at|"
     r"burn(?:ed|t)? ?out|burnout|too (?:much|many|long|slow|hard|expensive|complicated)|wish|waste\w*|slow|"
     r"kill(?:s|ing)? me|sucks?|terrible|awful|horrible|limited|lack of|lacking|downside|drawback|complain\w*|"
-    r"bother\w*|headache|mess)\b", re.I)
-_NOT_FELT = re.compile(r"\b(?:not (?:that |too |very |really )?(?:hard|difficult|bad)|no (?:problem|issue|wasted))\b", re.I)
+    r"bother\w*|headache|mess|tough|impossible|obnoxious|unfair|hassle|overwhelm\w*|exhaust\w*|anxi\w*|"
+    r"drives? me (?:nuts|crazy|insane)|burn(?:ed|t) (?:me|us|myself) out)\b", re.I)
+# the same words waving a problem off, or in a phrase that says nothing is wrong ("I can't wait", "can't
+# recommend it enough", "we never ran into any issues")
+_NOT_FELT = re.compile(r"\b(?:not (?:that |too |very |really )?(?:hard|difficult|bad|tough)|no (?:problem|issue|wasted)|"
+                       r"can't wait|can't (?:thank|recommend|emphasi[sz]e|stress|overstate|complain)|can't speak (?:to|for)|"
+                       r"(?:didn't|never|haven't|don't think we (?:ever )?)(?: \w+){0,2} r[au]n into (?:any|many|a lot))\b", re.I)
+# the felt words a reader most often notes as a pain (a difficulty or a feeling: "frustrating", "hard to", "a
+# nightmare", "time consuming"), over the ones as often said of anything ("can't", "a problem", "issues", "wrong")
+_FELT_STRONG = re.compile(
+    r"\b(?:annoy\w*|frustrat\w*|hate|can't stand|cannot stand|struggl\w*|a pain|painful|pain in|nightmare|"
+    r"takes? forever|took forever|time[- ]consuming|tiresome|tedious|troublesome|redundant|confus\w*|"
+    r"(?:wasn't|isn't|not) (?:clear|obvious|easy|intuitive)|hard(?:er)? (?:to|for)|difficult|tough|impossible|"
+    r"(?:stopped|quits?) working|haven't (?:figured|found|been able)|unable|stress\w*|scar(?:y|ed|es)|"
+    r"burn(?:ed|t)? ?out|burnout|burn(?:ed|t) (?:me|us|myself) out|waste\w*|kill(?:s|ing)? me|sucks?|bother\w*|"
+    r"headache|obnoxious|drives? me (?:nuts|crazy|insane)|overwhelm\w*|exhaust\w*|anxi\w*)\b", re.I)
 
 
 # The classifier was trained on the dev study's written interviews (399-493 interviewee words each), where
@@ -260,6 +299,13 @@ LONG_INTERVIEW_WORDS = 800
 def interviewee_words(us: list[Unit]) -> int:
     """How much the interviewee said: what the per-interview caps and the long-interview rule scale with."""
     return sum(len(u.text.split()) for u in us)
+
+
+def felt_strength(s: str) -> int:
+    """0: no felt problem; 1: a felt problem; 2: one said in the words a reader most often notes as a pain."""
+    if not felt_problem(s):
+        return 0
+    return 2 if _FELT_STRONG.search(s.replace("’", "'")) else 1
 
 
 def felt_problem(s: str) -> bool:
