@@ -40,7 +40,8 @@ STUDY = [
     ("02_beta.txt", "won", ["Our finance lead keeps a big Excel workbook for all of it.",
                             "We closed a Series A round last quarter, so there is budget now."]),
     ("03_gamma.txt", "lost", ["Spreadsheets are not really an issue for us, we moved off them years ago.",
-                              "The office coffee machine broke again on Monday."]),
+                              "The office coffee machine broke again on Monday.",
+                              "A spreadsheet is not a problem for us any more."]),
     ("04_delta.txt", "lost", ["We have a homegrown tool that a contractor maintains.",
                               "The weather in Denver has been lovely this spring."]),
     ("05_eps.txt", "open", ["Honestly our main concern is hiring enough support engineers.",
@@ -314,3 +315,38 @@ def test_the_eval_scores_pairs_by_one_confusion_count():
     assert (s["pairs"], s["tp"], s["fp"], s["fn"]) == (5, 2, 1, 1)
     assert (s["precision"], s["recall"], s["agreement"]) == (2 / 3, 2 / 3, 3 / 5)
     assert precision_recall(pairs(run.results, study.theme_files())) == (2 / 3, 2 / 3)
+
+
+def test_names_are_what_the_interviewees_say_capitalized_mid_sentence_and_never_in_lower_case():
+    from synth.hypotheses.offline import names_of
+
+    said = ("We moved to Chargebee last year, and honestly Chargebee is fine. We go through Excel too.\n"
+            "Our jobs are written in Go, so we go back and forth. Off we go.")
+    alt = Hypothesis(id="A", category="alternative", text="Off-the-shelf billing: Chargebee, Orb, Excel or Go scripts")
+    assert names_of(alt, said) == ["Chargebee", "Excel"]      # Orb is never said; "go", "off" are words here
+    pain = alt.model_copy(update={"category": "pain"})
+    assert names_of(pain, said) == []                          # only alternatives are counted by name
+
+
+def test_an_interview_that_names_the_alternative_supports_it_with_that_sentence(tmp_path, embed_model):
+    """MiniLM puts "So we're on Chargebee." far from "Named billing vendors"; the name decides. The
+    interviewer saying the name is not evidence, and a dismissal that names it contradicts."""
+    from synth.embed import Embedder
+    from synth.hypotheses.offline import related_evidence
+    from synth.hypotheses.study import Interview
+
+    said = {"a.txt": ("Which billing system do you run on Chargebee or something else?",
+                      "So we're on Chargebee. The invoices go out on the first of the month."),
+            "b.txt": ("Have you looked at Chargebee?", "Not that I know of. Our interns run the month-end close."),
+            "c.txt": ("And the invoicing?", "We tried Chargebee once, honestly it was not a big deal for us either way."),
+            "d.txt": ("How do you invoice?", "My cousin in accounting types them up, and we mail them.")}
+    ivs = [Interview(f, f[0], None, None, make_transcript([("Ines", True, q), ("Pat", False, a)], file_name=f))
+           for f, (q, a) in said.items()]
+    h = Hypothesis(id="A3", category="alternative",
+                   text="Named billing vendors: off-the-shelf billing products in use or evaluated: Chargebee, Orb.")
+    rows = {r.file: r for r in related_evidence([h], ivs, Embedder(None))["A3"]}
+    assert rows["a.txt"].stance == "supports" and rows["a.txt"].note == "names Chargebee"
+    assert rows["a.txt"].quotes[0].quote == "So we're on Chargebee." and rows["a.txt"].quotes[0].speaker == "Pat"
+    assert rows["b.txt"].stance == "silent"                    # only the interviewer named it
+    assert rows["c.txt"].stance == "contradicts"               # "not a big deal": a clear dismissal
+    assert rows["d.txt"].stance == "silent"

@@ -25,6 +25,7 @@ METHOD_TEXT: dict[str, str] = {
     "related": "related evidence (offline, no LLM): extracted items and interviewee sentences that are "
                "closer to this hypothesis than to the others of the set (MiniLM similarity), so a "
                "subject the interviews raise that no hypothesis names can count for the nearest one; "
+               "an alternative also where an interviewee names a product the hypothesis names; "
                "\"contradicts\" only where a clear dismissal is said (\"not really an issue\"). "
                "It finds where the subject comes up, not whether the claim is true",
     "items": "extracted items: an interview supports the ICP criterion when it has one of the items "
