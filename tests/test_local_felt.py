@@ -166,3 +166,13 @@ def test_a_real_dev_interviews_triggers_are_found(embed_model):
     got = " ".join(e.quote for it in ex.items() if it.category == "trigger" for e in it.evidence)
     for f in yaml.safe_load((root / "findings" / f"{name}.yaml").read_text(encoding="utf-8"))["triggers"]:
         assert f["quote"].split(",")[0].strip(" .") in got
+
+
+def test_a_felt_problem_said_in_one_long_unpunctuated_run_is_still_a_pain():
+    # auto-captions carry no punctuation, so one unit can run to hundreds of words; the directness order
+    # must not push such a felt problem down to where only speech-rule finds sit (never kept as pains)
+    run_on = "the export is really annoying " + " ".join(["and then we copy the rows over by hand"] * 60)
+    cats = _classify([FILLER, run_on], [0.0, 0.02])
+    assert cats[1]["pain"] > local.RULE_SCORE
+    kept = local.select_strongest(cats, words=len(FILLER.split()) + len(run_on.split()))
+    assert "pain" in kept[1]

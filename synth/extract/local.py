@@ -71,6 +71,9 @@ FELT_BELOW_NONE = -0.5
 # (local_speech.felt_strength) and then by how directly it says it (fewer words first).
 FELT_STRONG_BONUS = 1.0
 FELT_PER_WORD = 0.01
+# ... but never down to RULE_SCORE, where a score means "found by a speech rule" (and pains have no such rule,
+# so they would be dropped): an unpunctuated run-on (auto-captions) of 300+ words got there
+FELT_FLOOR = RULE_SCORE + 0.01
 
 _ALT_FALLBACK_NAMES = {"spreadsheet": "Spreadsheets", "homegrown": "Homegrown tool", "manual": "Manual process",
                        "nothing": "Nothing"}
@@ -174,7 +177,7 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
         # classifier's own order kept within each group
         felt = speech.felt_strength(u.text)
         if felt and long_interview and ("pain" in d or len(d) < 2):  # under the bar too: outside its training range
-            d["pain"] = FELT_FIRST + FELT_STRONG_BONUS * (felt - 1) - FELT_PER_WORD * len(u.text.split())
+            d["pain"] = max(FELT_FLOOR, FELT_FIRST + FELT_STRONG_BONUS * (felt - 1) - FELT_PER_WORD * len(u.text.split()))
         elif felt and "pain" in d:
             d["pain"] += FELT_FIRST
         out.append(d)
