@@ -103,6 +103,9 @@ def test_a_routine_or_a_hypothetical_is_no_trigger(sentence):
     ("It's tough to fit a whole face into so few pixels.", 2),
     ("Running the shop on weekends burned me out.", 2),
     ("We had some issues with the printer.", 1),                  # felt, in words said of anything
+    ("Setting up the new account took about two days.", 1),       # a cost in time
+    ("The first launch did not go through and nobody told us.", 1),  # a failed outcome
+    ("None of us really had experience running a company.", 1),   # know-how missing
     ("I can't wait to show people the new levels.", 0),            # an idiom: nothing is wrong
     ("We never really ran into any issues with the port.", 0),    # a problem denied
     ("I keep my recipes in a blue folder in the kitchen.", 0),

@@ -271,7 +271,13 @@ _FELT = re.compile(
     r"burn(?:ed|t)? ?out|burnout|too (?:much|many|long|slow|hard|expensive|complicated)|wish|waste\w*|slow|"
     r"kill(?:s|ing)? me|sucks?|terrible|awful|horrible|limited|lack of|lacking|downside|drawback|complain\w*|"
     r"bother\w*|headache|mess|tough|impossible|obnoxious|unfair|hassle|overwhelm\w*|exhaust\w*|anxi\w*|"
-    r"drives? me (?:nuts|crazy|insane)|burn(?:ed|t) (?:me|us|myself) out)\b", re.I)
+    r"drives? me (?:nuts|crazy|insane)|burn(?:ed|t) (?:me|us|myself) out|"
+    # a failed outcome, know-how missing, a cost in time: how speech says a problem without a feeling word
+    r"did(?:n't| not) (?:work out|go through|line up|make sense|do well|spread)|never works|(?:doesn't|don't) make sense|"
+    r"(?:didn't|don't) know how|no idea|(?:none of us|never|no one) (?:really )?had (?:any )?experience|"
+    r"took (?:us |me )?(?:a while|ages)|twice as long|(?:took|takes) (?:us |me )?(?:about |a good |over |almost |nearly )?"
+    r"(?:\w+ )?(?:hours|days|weeks|months|years)|costly|cumbersome|dangerous|messed up|screwed up|not ideal|"
+    r"(?:not|isn't|wasn't) enough|shortcoming|declin(?:e|ed|ing)|infighting)\b", re.I)
 # the same words waving a problem off, or in a phrase that says nothing is wrong ("I can't wait", "can't
 # recommend it enough", "we never ran into any issues")
 _NOT_FELT = re.compile(r"\b(?:not (?:that |too |very |really )?(?:hard|difficult|bad|tough)|no (?:problem|issue|wasted)|"
