@@ -157,7 +157,7 @@ def test_whisper_segments_without_speakers_split_on_silence():
     t = load_transcript(FIX / "whisper_segments.json")
     assert t.format == "json-segments"
     # a silence ends a turn, and so does a finished sentence (with no labels a speaker may change at any
-    # sentence end; the roles' path rejoins one side's sentences): three turns, none merged across a pause
+    # sentence end; the roles' path gives one side's sentences one role): three turns, none merged across a pause
     assert said(t) == [("Unknown", "We tried building it ourselves."), ("Unknown", "It took two engineers six months."),
                        ("Unknown", "Then the lead left.")]
     assert t.turns[1].start is not None and t.turns[2].start - t.turns[1].end > 1.0
