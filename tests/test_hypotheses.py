@@ -350,3 +350,18 @@ def test_an_interview_that_names_the_alternative_supports_it_with_that_sentence(
     assert rows["b.txt"].stance == "silent"                    # only the interviewer named it
     assert rows["c.txt"].stance == "contradicts"               # "not a big deal": a clear dismissal
     assert rows["d.txt"].stance == "silent"
+
+
+def test_a_threshold_of_zero_is_a_threshold_not_the_default(ws, monkeypatch):
+    """`HypothesisOptions.threshold` None means the default; 0.0 is a threshold a user can ask for."""
+    from synth.hypotheses import offline
+
+    seen = []
+    monkeypatch.setattr(offline, "related_evidence", lambda hyps, ivs, emb, threshold: seen.append(threshold) or {
+        h.id: [] for h in hyps})
+    class NoModel:
+        model_name = "none"
+
+    check_hypotheses(ws, HYPS, embedder=NoModel(), options=HypothesisOptions(method="related", threshold=0.0))
+    check_hypotheses(ws, HYPS, embedder=NoModel(), options=HypothesisOptions(method="related"))
+    assert seen == [0.0, offline.RELATED_THRESHOLD]

@@ -77,6 +77,19 @@ def test_report_has_hypotheses_and_saturation_escaped(study, embed_model):
     assert html == render_html(build_report_data(study))   # deterministic
 
 
+def test_report_shows_why_a_row_counts_escaped(study, embed_model):
+    """A row's note (offline: "names Excel" when the interviewee names the product) says why it counts;
+    it is text from the transcript, so it is escaped like the quotes."""
+    run = check_hypotheses(study, [Hypothesis(id="H1", text="Spreadsheets are what we replace")])
+    row = run.results[0].interviews[0]
+    item = next(it for e in study.latest_extractions() if e.file == row.file for it in e.items())
+    row.stance, row.quotes, row.note = "supports", item.evidence[:1], "names <b>Excel</b> *now*"
+    store_run(study, run, "file")
+    d = build_report_data(study)
+    assert "(names &lt;b&gt;Excel&lt;/b&gt; \\*now\\*)" in render_markdown(d)
+    assert "(names &lt;b&gt;Excel&lt;/b&gt; *now*)</span>" in render_html(d)
+
+
 def test_browser_review_shows_hypotheses_and_the_chart(study):
     from starlette.testclient import TestClient
 

@@ -76,7 +76,8 @@ def check_hypotheses(ws: Workspace, hypotheses: list[Hypothesis], provider: Opti
     elif method == "related":
         from .offline import RELATED_THRESHOLD, related_evidence
 
-        stances = related_evidence(hypotheses, ivs, emb, options.threshold or RELATED_THRESHOLD)
+        stances = related_evidence(hypotheses, ivs, emb,
+                                   RELATED_THRESHOLD if options.threshold is None else options.threshold)
         run.model = emb.model_name
     else:
         if provider is None:

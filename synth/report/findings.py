@@ -66,8 +66,9 @@ def markdown_sections(runs: list[HypothesisRun], sat: Optional[Saturation]) -> l
             for row in said[:8]:
                 q = row.quotes[0]
                 cite = " · ".join(x for x in (q.file, q.speaker, hms(q.start)) if x)
+                why = f" ({md(row.note)})" if row.note else ""
                 out.append(f"- {row.stance} · {md(row.account)} ({md(row.outcome or 'open')}): “{md(q.quote)}” "
-                           f"— {md(cite)}")
+                           f"— {md(cite)}{why}")
             out += ([f"- … {len(said) - 8} more interviews (report.html lists all)"] if len(said) > 8 else []) + [""]
     out += ["## Saturation", ""]
     if sat is None or not sat.curves:
@@ -96,7 +97,7 @@ _HTML = r"""
 <div class="verdict">{{ r.verdict }}</div>
 {% set said = r.interviews|selectattr("stance", "ne", "silent")|list %}
 {% if said %}<details><summary>evidence from {{ said|length }} interview{{ "s" if said|length != 1 else "" }}</summary>
-{% for row in said %}<div class="hyp-row"><span class="badge b-{{ row.stance }}">{{ row.stance }}</span> <strong>{{ row.account }}</strong> <span class="badge b-{{ row.outcome or 'open' }}">{{ row.outcome or "open" }}</span>{% if row.mixed %} <span class="small muted">(also said against)</span>{% endif %}
+{% for row in said %}<div class="hyp-row"><span class="badge b-{{ row.stance }}">{{ row.stance }}</span> <strong>{{ row.account }}</strong> <span class="badge b-{{ row.outcome or 'open' }}">{{ row.outcome or "open" }}</span>{% if row.mixed %} <span class="small muted">(also said against)</span>{% endif %}{% if row.note %} <span class="small muted">({{ row.note }})</span>{% endif %}
 {% for q in row.quotes %}<blockquote><p>“{{ q.quote }}”</p><footer>{{ q.file }} · {{ q.speaker }}{% if q.start is not none %} · {{ hms(q.start) }}{% endif %}</footer></blockquote>{% endfor %}</div>{% endfor %}
 </details>{% endif %}</td>
 <td class="n">{{ r.supports }} · {{ r.contradicts }} · {{ r.silent }}</td>
