@@ -165,3 +165,87 @@ def test_statement_groups_of_one_repeated_statement_are_one_group():
 
     labels = statement_groups(np.tile(np.array([0.6, 0.8, 0.0]), (5, 1)))
     assert len(labels) == 5 and len(set(labels)) == 1
+
+
+def _family_vectors(family_weight: float = 1.0):
+    """Six subjects of five statements each behind one shared direction; A1-A3 also share a family
+    direction as strong as their own (three card problems among a bank's customers)."""
+    import numpy as np
+
+    rng, e = np.random.default_rng(0), np.eye(40)
+    subjects = {"A1": e[2], "A2": e[3], "A3": e[7], "B": e[4], "C": e[5], "D": e[6]}
+    for s in ("A1", "A2", "A3"):
+        subjects[s] = family_weight * e[1] + subjects[s]
+    names = [s for s in subjects for _ in range(5)]
+    x = np.stack([3.0 * e[0] + subjects[s] + 0.05 * rng.standard_normal(40) for s in names])
+    return x / np.linalg.norm(x, axis=1, keepdims=True), names
+
+
+def test_a_family_of_subjects_is_split_where_the_average_pair_merges_it():
+    from synth.themes.saturation import _average_groups, statement_groups
+
+    x, names = _family_vectors()
+    merged = _average_groups(x)
+    assert len(set(merged)) < 6   # one cut on the category's centring merges the family (and more)
+    labels = statement_groups(x)
+    assert len(set(labels)) == 6
+    assert all((labels[a] == labels[b]) == (names[a] == names[b])
+               for a in range(len(names)) for b in range(len(names)))
+
+
+def test_one_subjects_statements_are_not_split_however_loosely_worded():
+    """Statements of one subject loosely alike (cohesion ~0.3 on the centring) stay one group: a group is
+    split only where its parts are less alike than SEPARATE x their own cohesion."""
+    import numpy as np
+
+    from synth.themes.saturation import statement_groups
+
+    rng, e = np.random.default_rng(1), np.eye(60)
+    names = [s for s in (1, 2, 3) for _ in range(12)]
+    x = np.stack([2.0 * e[0] + 1.5 * e[s] + 0.25 * rng.standard_normal(60) for s in names])
+    # without the SEPARATE check these 36 statements come out as 7 groups: each subject re-centred splits
+    labels = statement_groups(x, interview=[1 + n % 12 for n in range(len(names))])
+    assert len(set(labels)) == 3
+    assert all((labels[a] == labels[b]) == (names[a] == names[b])
+               for a in range(len(names)) for b in range(len(names)))
+
+
+def test_the_resampled_grouping_is_seeded_and_counts_every_statement():
+    import numpy as np
+
+    from synth.themes.saturation import RESAMPLES, statement_groups
+
+    assert RESAMPLES % 2 == 1   # an odd count: the median last-new interview is one of theirs
+    x, names = _family_vectors(0.8)
+    interview = [1 + n % 10 for n in range(len(names))]
+    a = statement_groups(x, interview, seed=4)
+    assert len(a) == len(names) and (a > 0).all()
+    assert np.array_equal(a, statement_groups(x, interview, seed=4))
+
+
+def test_the_validation_pools_are_dev_side_and_honest():
+    """`--pools`: every pool is dealt by the same generator (its rules hold), BANKING77 studies have 6-9
+    intents of 4-9 messages, the mixed pool 7 dev themes; nothing is read from the held-out study."""
+    import pytest
+
+    from evals.saturation import BANKING77, planted_study, validation_pools
+
+    if not BANKING77.exists():
+        pytest.skip("BANKING77 not present (../shared/data)")
+
+    class Item:
+        def __init__(self, category, theme, n):
+            self.category, self.theme, self.dismissed, self.statement = category, theme, False, f"{theme} {n}"
+
+    study = type("S", (), {"items": [Item(c, f"{c[0]}{t}", n) for c in ("pain", "trigger", "alternative")
+                                     for t in range(4) for n in range(3 + t)]})
+    pools = validation_pools(study)
+    assert len(pools["dev 7 mixed"](0)) == 7 and pools["dev 7 mixed"](0) != pools["dev 7 mixed"](1)
+    assert set(pools["dev triggers+alternatives"](0)) == {f"{c}{t}" for c in "ta" for t in range(4)}
+    for seed in range(3):
+        bank = pools["BANKING77 6-9 intents"](seed)
+        assert 6 <= len(bank) <= 9 and all(4 <= len(v) <= 9 for v in bank.values())
+        assert bank == pools["BANKING77 6-9 intents"](seed)
+        exs, _, k, truth = planted_study(bank, seed)
+        said = [it.statement for e in exs for it in e.pains]
+        assert len(said) == len(set(said)) and all(len({f for f, _ in rows}) >= 2 for rows in truth.values())
