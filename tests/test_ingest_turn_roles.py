@@ -102,14 +102,18 @@ def test_a_caption_stream_is_cut_at_sentence_ends_and_the_shows_open_is_the_host
     # until he welcomes the guest ("Jesse, welcome to the show."), the guest answers "Thanks, Michael."
     t = load_transcript(DEV / "94_talkpython_002_jesse_davis_talk_python_to_me_64.vtt")
     welcome = next(u.index for u in t.turns if "welcome to the show" in u.text)
-    assert welcome >= 3 and all(u.is_interviewer for u in t.turns[:welcome + 1])
+    assert all(u.is_interviewer for u in t.turns[:welcome + 1]) and "Hello and welcome" in t.text[:t.turns[welcome].char_end]
     assert t.turns[welcome + 1].text.startswith("Thanks, Michael.") and not t.turns[welcome + 1].is_interviewer
-    # a finished sentence ends a turn even with no pause: no turn holds two sentences across cues
-    assert sum(u.text.rstrip().endswith((".", "?", "!")) for u in t.turns) >= 0.8 * len(t.turns)
+    # a finished sentence ends a turn even with no pause (the speaker may change there), and one side's
+    # sentences are joined again afterwards: every turn ends a sentence, and the turn after a sentence of the
+    # same side and guard is never a separate turn
+    assert sum(u.text.rstrip().endswith((".", "?", "!")) for u in t.turns) >= 0.9 * len(t.turns)
+    assert not any(a.is_interviewer == b.is_interviewer and a.role_guessed == b.role_guessed
+                   and a.text.rstrip().endswith(".") and b.start - a.end <= 1.0 for a, b in zip(t.turns, t.turns[1:]))
     # reactions and the sponsor read are never the guest's evidence, whichever side they were given
-    for start in ("Sure.", "Oh, that's excellent.", "This episode is sponsored by"):
-        hits = [u for u in t.turns if u.text.startswith(start)]
-        assert hits and not any(u.evidence_ok for u in hits), start
+    for said in ("Sure.", "Oh, that's excellent.", "This episode is sponsored by"):
+        hits = [u for u in t.turns if said in u.text]
+        assert hits and not any(u.evidence_ok for u in hits), said
     assert sum(u.evidence_ok for u in t.turns) >= 20  # the guest's clearest answers still are
 
 

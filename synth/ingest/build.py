@@ -15,6 +15,7 @@ from . import roles as roles_mod
 from . import speakers as speakers_mod
 from .errors import IngestError
 from .markup import MappedText, strip_markup
+from .sequence import rejoin_sides
 from .several_speakers import described
 
 UNKNOWN = speakers_mod.UNKNOWN
@@ -167,17 +168,23 @@ def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed
     chunks: list[str] = []
     out: list[Turn] = []
     pos = 0
-    for i, (t, runs) in enumerate(zip(turns, maps)):
+    # an unlabelled caption stream, cut at every sentence end to find where the speaker changes: one
+    # side's consecutive sentences are one turn again (sequence.rejoin_sides)
+    starts = (rejoin_sides(turns, maps, decided.turn_is_interviewer, decided.turn_guessed)
+              if turns and all(t.speaker == speakers_mod.UNKNOWN for t in turns) else list(range(len(turns))))
+    for i, (a, b) in enumerate(zip(starts, [*starts[1:], len(turns)])):
         if i:
             chunks.append(SEP)
             pos += len(SEP)
-        chunks.append(t.text)
-        out.append(Turn(index=i, speaker=t.speaker, text=t.text, start=t.start, end=t.end,
-                        char_start=pos, char_end=pos + len(t.text),
-                        is_interviewer=decided.turn_is_interviewer[i], notes=t.notes, source_line=t.line,
-                        role_guessed=decided.turn_guessed[i],
+        t, runs = turns[a], maps[a]
+        said = t.text if b == a + 1 else " ".join(x.text for x in turns[a:b])
+        chunks.append(said)
+        out.append(Turn(index=i, speaker=t.speaker, text=said, start=t.start, end=turns[b - 1].end,
+                        char_start=pos, char_end=pos + len(said),
+                        is_interviewer=decided.turn_is_interviewer[a], notes=t.notes, source_line=t.line,
+                        role_guessed=decided.turn_guessed[a],
                         source_map=runs))
-        pos += len(t.text)
+        pos += len(said)
     text = "".join(chunks)
     for t in out:
         if text[t.char_start:t.char_end] != t.text:  # the contract later stages rely on

@@ -16,6 +16,7 @@ from typing import Optional
 from .build import UNKNOWN, Parsed, RawTurn
 from .errors import IngestError
 from .labels import match_label, parse_clock, role_of
+from .sequence import UNLABELED_GAP
 
 CUE_TS = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 TIMING_RE = re.compile(rf"^\s*({CUE_TS})\s*-->\s*({CUE_TS})(?:[ \t]+.*)?$")
@@ -25,10 +26,8 @@ VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>", re.I)
 TAG_RE = re.compile(r"</?[^<>\n]{0,200}>")
 ASS_RE = re.compile(r"\{\\[^}]*\}")
 _DASH = re.compile(r"^(?:-|>>)\s*")
-# With no labels, a silence of a second (whisper's segments are sentences; a speaker change shows as a
-# pause that short) or a cue ending a sentence (a question above all: the answer is the next speaker's)
-# ends a turn
-UNLABELED_GAP = 1.0
+# With no labels, a silence (sequence.UNLABELED_GAP) or a cue ending a sentence (a question above all: the
+# answer is the next speaker's) ends a turn
 
 
 @dataclass

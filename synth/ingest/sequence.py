@@ -281,3 +281,34 @@ def guarded(turn, is_interviewer: bool, sure: float) -> bool:
         return False
     return (sure < SURE_EVIDENCE or len(turn.text.split()) <= SHORT_GUESS or question_turn(turn.text)
             or interviewer_move(turn.text))
+
+
+# with no labels, a silence this long (seconds) ends a turn: whisper's segments are sentences, and a speaker
+# change shows as a pause that short (cues.py cuts there; `rejoin_sides` never joins across one)
+UNLABELED_GAP = 1.0
+
+
+def _sentence_cut(prev, cur) -> bool:
+    """Was the cut between two caption turns only a sentence end (no question, no pause)?"""
+    text = prev.text.rstrip()
+    last = prev.end if getattr(prev, "end", None) is not None else getattr(prev, "start", None)
+    start = getattr(cur, "start", None)
+    return (text[-1:] in ".!" and last is not None and start is not None and start - last <= UNLABELED_GAP)
+
+
+def rejoin_sides(turns, maps: list, sides: list[bool], guessed: list[bool]) -> list[int]:
+    """Where an unlabelled caption stream was cut at every sentence end (cues.py) to find where the speaker
+    changes, the indices of the turns that start a turn once one side's consecutive sentences are joined
+    again: cut at a sentence end only (not at a question or a pause), the same speaker (the stream's one
+    unknown label), the same side, the same evidence guard, no map to keep (caption turns have none). A
+    quote spanning two of the guest's sentences then lies within one turn, and a guarded sentence is never
+    joined to evidence."""
+    starts = []
+    for i, t in enumerate(turns):
+        prev = turns[i - 1] if i else None
+        join = (prev is not None and prev.speaker == t.speaker and not maps[i] and not maps[i - 1]
+                and not getattr(t, "notes", False) and not getattr(prev, "notes", False)
+                and sides[i] == sides[i - 1] and guessed[i] == guessed[i - 1] and _sentence_cut(prev, t))
+        if not join:
+            starts.append(i)
+    return starts
