@@ -169,8 +169,8 @@ def _breaks(prev: RawTurn, c: Cue) -> bool:
         return True
     # a finished sentence ends a turn too: with no labels and no pause (cues back to back, as whisper and
     # caption services write them) the speaker changes at a sentence end far more often than inside one,
-    # and the roles' path (sequence.py) gives one side's run of sentences the same role (the turns stay
-    # apart, so an LLM quote must lie within one sentence of such a stream); dev/50: 93.4% -> 94.1% of the
+    # and once the roles' path (sequence.py) has given each sentence a side, build joins one side's run of
+    # sentences into one turn again (sequence.rejoin_sides); dev/50: 93.4% -> 94.1% of the
     # characters let through as evidence are the interviewee's, dev/94: 64.5% -> 72.3%
     return prev.text.rstrip()[-1:] in ".?!"
 
