@@ -107,3 +107,22 @@ def test_browser_review_shows_hypotheses_and_the_chart(study):
         assert c.get("/findings/hypotheses-0.png").content[:4] == b"\x89PNG"
         assert c.get("/findings/hypotheses-9.png").status_code == 404
         assert c.get("/findings/nothing.png").status_code == 404
+
+
+def test_browser_computes_saturation_once_per_state_of_the_study(study, monkeypatch):
+    """The Findings page and its chart share one computation until a decision or reload replaces the themes."""
+    from synth.web import findings
+    from synth.web.study import Study
+
+    calls = []
+    real = findings.theme_saturation
+    monkeypatch.setattr(findings, "theme_saturation", lambda *a, **k: calls.append(1) or real(*a, **k))
+    s = Study(study.root)
+    try:
+        first = findings.study_saturation(s)
+        assert findings.study_saturation(s) is first and len(calls) == 1
+        s._set_themes(s.ts.model_copy())                 # what a review decision does
+        again = findings.study_saturation(s)
+        assert len(calls) == 2 and again is not first and again.model_dump() == first.model_dump()
+    finally:
+        s.close()

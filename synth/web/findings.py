@@ -17,11 +17,20 @@ CHART_URL = "/findings/saturation.png"
 
 
 def study_saturation(study) -> Optional[Saturation]:
-    """Saturation of the study's current (reviewed) themes; None before `synth themes`."""
+    """Saturation of the study's current (reviewed) themes; None before `synth themes`. Computed once per
+    state of the study: the page and then its chart ask for it, and the grouping's 31 resampled linkages
+    take seconds on a large study. The state is the themes and extractions objects (replaced by every
+    decision and reload) and the study's key (the workspace and review.yaml)."""
     if study.ts is None or not study.exs:
         return None
+    state = (study.ts, study.exs, study.key)
+    memo = getattr(study, "_saturation_memo", None)
+    if memo is not None and memo[0][0] is state[0] and memo[0][1] is state[1] and memo[0][2] == state[2]:
+        return memo[1]
     dates = {e.file: interview_date(study.accounts.get(e.file), study.transcript(e.file)) for e in study.exs}
-    return theme_saturation(study.ts, study.exs, dates, vectors=stored_vectors(study.ws, study.ts, study.exs))
+    sat = theme_saturation(study.ts, study.exs, dates, vectors=stored_vectors(study.ws, study.ts, study.exs))
+    study._saturation_memo = (state, sat)
+    return sat
 
 
 def findings_page(study) -> dict:
