@@ -39,6 +39,7 @@ from synth.models import (
     PainPoint,
     Transcript,
     Trigger,
+    interview_date,
 )
 from synth.resources import load_data
 
@@ -280,7 +281,7 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
     vecs = embedder.encode(texts)
     words = speech.interviewee_words(us)
     cats = select_strongest(classify_units(us, vecs, embedder.model_path), words) if texts else []
-    interview_date = account.interview_date if account and account.interview_date else t.meta.date
+    date = interview_date(account, t)
     items: list[Item] = []
     answers: list[tuple[speech.Unit, Evidence]] = []  # bare number answers: they join a pain below
     for k, (u, cs) in enumerate(zip(us, cats)):
@@ -294,7 +295,7 @@ def extract_local(t: Transcript, account: Optional[AccountRow], embedder: Embedd
         if u.why_not == "bare quantity" and u.kinds.get("how_much"):
             answers.append((u, ev))
         for c in cs:
-            it = _item(c, s, ev, waved_off, vendors, interview_date, u, _next_sentence(turn.text[u.end:]))
+            it = _item(c, s, ev, waved_off, vendors, date, u, _next_sentence(turn.text[u.end:]))
             if it is not None:
                 items.append(it)
     _join_number_answers(items, answers, embedder)

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from synth.models import AccountRow, Extraction, Item, Transcript
+from synth.models import AccountRow, Extraction, Item, Transcript, interview_date
 from synth.workspace import Workspace
 
 
@@ -29,7 +29,7 @@ def interviews_from(transcripts: dict[str, Transcript], extractions: list[Extrac
         if t is None:
             continue
         row = accounts.get(ex.file)
-        date = (row.interview_date if row else None) or t.meta.date
+        date = interview_date(row, t)
         out.append(Interview(file=ex.file, account=row.company if row else ex.file,
                              outcome=row.outcome if row else None, date=date, transcript=t, items=ex.items()))
     return out
