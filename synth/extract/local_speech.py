@@ -258,20 +258,27 @@ def speech_alternative(s: str) -> bool:
                                                          r"spreadsheet|excel|notebook)\b", s, re.I))
 
 
+# the felt words a reader most often notes as a pain (a difficulty or a feeling: "frustrating", "hard to", "a
+# nightmare", "time consuming"), over the ones as often said of anything ("can't", "a problem", "issues", "wrong")
+_FELT_STRONG_WORDS = (
+    r"annoy\w*|frustrat\w*|hate|can't stand|cannot stand|struggl\w*|a pain|painful|pain in|nightmare|"
+    r"takes? forever|took forever|time[- ]consuming|tiresome|tedious|troublesome|redundant|confus\w*|"
+    r"(?:wasn't|isn't|not) (?:clear|obvious|easy|intuitive)|hard(?:er)? (?:to|for)|difficult|tough|impossible|"
+    r"(?:stopped|quits?) working|haven't (?:figured|found|been able)|unable|stress\w*|scar(?:y|ed|es)|"
+    r"burn(?:ed|t)? ?out|burnout|burn(?:ed|t) (?:me|us|myself) out|waste\w*|kill(?:s|ing)? me|sucks?|bother\w*|"
+    r"headache|obnoxious|drives? me (?:nuts|crazy|insane)|overwhelm\w*|exhaust\w*|anxi\w*")
+_FELT_STRONG = re.compile(r"\b(?:" + _FELT_STRONG_WORDS + r")\b", re.I)
 # a problem the speaker feels, in the words real speech uses for it ("that is annoying", "I can't stand",
 # "it quits working", "I haven't figured out", "wasn't clear", "a bit of a problem"): the classifier, trained
-# on the written dev study, scores many of these low, so they rank first among a real interview's pains
+# on the written dev study, scores many of these low, so they rank first among a real interview's pains.
 _FELT = re.compile(
-    r"\b(?:annoy\w*|frustrat\w*|hate|can't stand|cannot stand|struggl\w*|a pain|painful|pain in|nightmare|"
-    r"takes? forever|took forever|time[- ]consuming|tiresome|tedious|troublesome|redundant|confus\w*|"
-    r"(?:wasn't|isn't|not) (?:clear|obvious|easy|intuitive)|hard(?:er)? (?:to|for)|difficult|the problem|a problem|"
+    r"\b(?:" + _FELT_STRONG_WORDS + r"|the problem|a problem|"
     r"problems?|issues?|broke|broken|crash\w*|(?:doesn't|don't|didn't|won't|wouldn't|never) (?:work|load|let)|"
-    r"(?:stopped|quits?) working|haven't (?:figured|found|been able)|couldn't|can't|unable|no way to|there's no|"
-    r"there is no|missing|lost|lose|accident\w*|wrong|stuck|worr\w*|stress\w*|scar\w*|sad|upset|angry|mad at|"
-    r"burn(?:ed|t)? ?out|burnout|too (?:much|many|long|slow|hard|expensive|complicated)|wish|waste\w*|slow|"
-    r"kill(?:s|ing)? me|sucks?|terrible|awful|horrible|limited|lack of|lacking|downside|drawback|complain\w*|"
-    r"bother\w*|headache|mess|tough|impossible|obnoxious|unfair|hassle|overwhelm\w*|exhaust\w*|anxi\w*|"
-    r"drives? me (?:nuts|crazy|insane)|burn(?:ed|t) (?:me|us|myself) out|"
+    r"couldn't|can't|no way to|there's no|"
+    r"there is no|missing|lost|lose|accident\w*|wrong|stuck|worr\w*|scar\w*|sad|upset|angry|mad at|"
+    r"too (?:much|many|long|slow|hard|expensive|complicated)|wish|slow|"
+    r"terrible|awful|horrible|limited|lack of|lacking|downside|drawback|complain\w*|"
+    r"mess|unfair|hassle|"
     # a failed outcome, know-how missing, a cost in time: how speech says a problem without a feeling word
     r"did(?:n't| not) (?:work out|go through|line up|make sense|do well|spread)|never works|(?:doesn't|don't) make sense|"
     r"(?:didn't|don't) know how|no idea|(?:none of us|never|no one) (?:really )?had (?:any )?experience|"
@@ -283,15 +290,6 @@ _FELT = re.compile(
 _NOT_FELT = re.compile(r"\b(?:not (?:that |too |very |really )?(?:hard|difficult|bad|tough)|no (?:problem|issue|wasted)|"
                        r"can't wait|can't (?:thank|recommend|emphasi[sz]e|stress|overstate|complain)|can't speak (?:to|for)|"
                        r"(?:didn't|never|haven't|don't think we (?:ever )?)(?: \w+){0,2} r[au]n into (?:any|many|a lot))\b", re.I)
-# the felt words a reader most often notes as a pain (a difficulty or a feeling: "frustrating", "hard to", "a
-# nightmare", "time consuming"), over the ones as often said of anything ("can't", "a problem", "issues", "wrong")
-_FELT_STRONG = re.compile(
-    r"\b(?:annoy\w*|frustrat\w*|hate|can't stand|cannot stand|struggl\w*|a pain|painful|pain in|nightmare|"
-    r"takes? forever|took forever|time[- ]consuming|tiresome|tedious|troublesome|redundant|confus\w*|"
-    r"(?:wasn't|isn't|not) (?:clear|obvious|easy|intuitive)|hard(?:er)? (?:to|for)|difficult|tough|impossible|"
-    r"(?:stopped|quits?) working|haven't (?:figured|found|been able)|unable|stress\w*|scar(?:y|ed|es)|"
-    r"burn(?:ed|t)? ?out|burnout|burn(?:ed|t) (?:me|us|myself) out|waste\w*|kill(?:s|ing)? me|sucks?|bother\w*|"
-    r"headache|obnoxious|drives? me (?:nuts|crazy|insane)|overwhelm\w*|exhaust\w*|anxi\w*)\b", re.I)
 
 
 # The classifier was trained on the dev study's written interviews (399-493 interviewee words each), where
