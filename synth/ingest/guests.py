@@ -4,7 +4,8 @@ The guest (or guests) a title, file name, front matter or introduction names, or
 answers when the guest is called by name (`guests`); the regular voices who take part around them
 (`regulars`: the hosts of a panel podcast, who may rarely ask); with nobody named, the one voice
 that carries the talk in long turns around two or more others (`dominant_voice`); whether the
-label that opens also carries the talk (`leads`). roles.py weighs these.
+label that opens also carries the talk (`leads`); and, without names, who asks among the labels
+(`best_asker`, `close_call`, `extra_interviewers`, `same_crowd`). roles.py weighs these.
 """
 from __future__ import annotations
 
@@ -72,3 +73,50 @@ def dominant_voice(stats: dict[str, LabelStats], labels: list[str], first: Optio
     if any(v.mean < 1.5 * o.mean or v.share > o.share for o in others):
         return None
     return voice if len(regulars(stats, labels, [voice])) >= 2 else None
+
+
+def best_asker(stats: dict[str, LabelStats], pick: str) -> str:
+    """The base rule's pick, unless it asked once in a turn or two while someone who speaks often
+    asked many times (a resident's one question in a seminar its leader runs by asking)."""
+    busy = [s for s, st in stats.items() if st.turns >= 3 and st.questions >= 3]
+    if stats[pick].turns >= 3 or not busy:
+        return pick
+    return max(busy, key=lambda s: (stats[s].share, stats[s].questions))
+
+
+def close_call(stats: dict[str, LabelStats], labels: list[str], chosen: list[str]) -> list[str]:
+    """Two people who ask about as often: the one who opens the conversation and speaks in the
+    shorter turns runs it (a guest's rhetorical questions do not make them the host)."""
+    if len(labels) != 2 or len(chosen) != 1:
+        return chosen
+    other = labels[1] if chosen[0] == labels[0] else labels[0]
+    a, b = stats[chosen[0]], stats[other]
+    if a.share - b.share < 0.1 and b.first < a.first and b.mean < 0.75 * a.mean and b.turns >= 3:
+        return [other]
+    return chosen
+
+
+def extra_interviewers(stats: dict[str, LabelStats], chosen: list[str], named: list[str]) -> list[str]:
+    """Second and third interviewers: labels that ask like the chosen interviewer does and talk in
+    short turns, while one other person does most of the talking (in a meeting, where nobody does,
+    a questioning attendee is not an interviewer)."""
+    if not chosen or len(named) < 3 or not any(c in stats for c in chosen):
+        return []
+    ref = max(stats[c].share for c in chosen if c in stats)
+    rest = [s for s in named if s not in chosen]
+    total = sum(stats[s].words for s in named) or 1
+    if max((stats[s].words for s in rest), default=0) < 0.5 * total:
+        return []
+    longest = max((stats[s].mean for s in rest), default=0)
+    return [s for s in rest if stats[s].turns >= 2 and stats[s].share >= max(0.3, 0.6 * ref)
+            and stats[s].mean < 0.5 * longest]
+
+
+def same_crowd(labels: list[str], chosen: list[str]) -> list[str]:
+    """`Audience 3`, `Audience 4`: numbered members of a crowd one of whose members asks as an
+    interviewer (`Audience 1`) have that part too: the audience questioning a panel."""
+    def family(s: str) -> Optional[str]:
+        head, _, num = s.rpartition(" ")
+        return head.casefold() if num.isdigit() and is_crowd_label(head) else None
+    asking = {family(s) for s in chosen} - {None}
+    return [s for s in labels if family(s) in asking]

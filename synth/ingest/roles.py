@@ -26,7 +26,7 @@ from typing import Iterable, Optional, Sequence
 
 from . import speakers as speakers_mod
 from .corrections import apply_corrections, label_summary
-from .guests import dominant_voice, guests, leads, regulars
+from .guests import best_asker, close_call, dominant_voice, extra_interviewers, guests, leads, regulars, same_crowd
 from .sequence import GUEST_LABELLED, alone_sure, cut_sentence_side, guarded, stream_path
 from .several_speakers import Split, says_guest, split
 from .talk import (
@@ -34,6 +34,7 @@ from .talk import (
     host_monologue,
     hosts_turn,
     introductions,
+    is_audience_label,
     is_crowd_label,
     is_mixed_label,
     label_stats,
@@ -55,6 +56,9 @@ LOW_CONFIDENCE = 0.6
 MOSTLY_MIXED = 0.9  # share of a labelled file's words under labels that are not one person (dev/51: 0.97)
 CLEAR_VOTE = 0.8  # a two-speaker vote this sure against a decision from names makes it unsure
 UNSURE = round(LOW_CONFIDENCE - 0.05, 2)  # ... this sure: under LOW_CONFIDENCE, so the file warns
+# a label that interviews in other files keeps that side unless it takes a real part here (this many
+# turns) and the talk clearly puts it among those who answer
+STUDY_OVERRULED_TURNS = 5
 UNSURE_TURN = 0.99  # a labelled turn in a file unsure of its roles: guarded only where it asks, moves or is
 # a reaction of a few words (sequence.guarded at a sureness above SURE_EVIDENCE)
 EXPLICIT = ("option", "front_matter", "labels")
@@ -96,14 +100,21 @@ class _Said:
     text: str
 
 
+def _initials(label: str) -> str:
+    return "".join(w[0] for w in label.split() if w[:1].isalpha()).upper()
+
+
 def aliases(labels: Sequence[str]) -> dict[str, str]:
-    """`John` -> `John Newbery` when exactly one longer label starts with that first name: one person
-    labelled two ways in one file (`John Newbery:` once, then `John:`)."""
+    """`John` -> `John Newbery` when exactly one longer label starts with that first name, `PM` ->
+    `Peter McCormack` when exactly one is that name's initials: one person labelled two ways in one
+    file (`John Newbery:` once, then `John:`; `Peter McCormack (PM):` once, then `PM:`)."""
     out = {}
     for s in labels:
         if " " in s or is_mixed_label(s) or s == NOTES_SPEAKER:
             continue
         longer = [x for x in labels if x != s and x.split()[0] == s and not is_mixed_label(x)]
+        if not longer and 2 <= len(s) <= 3 and s.isupper():
+            longer = [x for x in labels if " " in x and _initials(x) == s and not is_mixed_label(x)]
         if len(longer) == 1:
             out[s] = longer[0]
     return out
@@ -136,53 +147,6 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
     return out
 
 
-def _best_asker(stats: dict[str, LabelStats], pick: str) -> str:
-    """The base rule's pick, unless it asked once in a turn or two while someone who speaks often
-    asked many times (a resident's one question in a seminar its leader runs by asking)."""
-    busy = [s for s, st in stats.items() if st.turns >= 3 and st.questions >= 3]
-    if stats[pick].turns >= 3 or not busy:
-        return pick
-    return max(busy, key=lambda s: (stats[s].share, stats[s].questions))
-
-
-def _close_call(stats: dict[str, LabelStats], labels: list[str], chosen: list[str]) -> list[str]:
-    """Two people who ask about as often: the one who opens the conversation and speaks in the
-    shorter turns runs it (a guest's rhetorical questions do not make them the host)."""
-    if len(labels) != 2 or len(chosen) != 1:
-        return chosen
-    other = labels[1] if chosen[0] == labels[0] else labels[0]
-    a, b = stats[chosen[0]], stats[other]
-    if a.share - b.share < 0.1 and b.first < a.first and b.mean < 0.75 * a.mean and b.turns >= 3:
-        return [other]
-    return chosen
-
-
-def _extra_interviewers(stats: dict[str, LabelStats], chosen: list[str], named: list[str]) -> list[str]:
-    """Second and third interviewers: labels that ask like the chosen interviewer does and talk in
-    short turns, while one other person does most of the talking (in a meeting, where nobody does,
-    a questioning attendee is not an interviewer)."""
-    if not chosen or len(named) < 3 or not any(c in stats for c in chosen):
-        return []
-    ref = max(stats[c].share for c in chosen if c in stats)
-    rest = [s for s in named if s not in chosen]
-    total = sum(stats[s].words for s in named) or 1
-    if max((stats[s].words for s in rest), default=0) < 0.5 * total:
-        return []
-    longest = max((stats[s].mean for s in rest), default=0)
-    return [s for s in rest if stats[s].turns >= 2 and stats[s].share >= max(0.3, 0.6 * ref)
-            and stats[s].mean < 0.5 * longest]
-
-
-def _same_crowd(labels: list[str], chosen: list[str]) -> list[str]:
-    """`Audience 3`, `Audience 4`: numbered members of a crowd one of whose members asks as an
-    interviewer (`Audience 1`) have that part too: the audience questioning a panel."""
-    def family(s: str) -> Optional[str]:
-        head, _, num = s.rpartition(" ")
-        return head.casefold() if num.isdigit() and is_crowd_label(head) else None
-    asking = {family(s) for s in chosen} - {None}
-    return [s for s in labels if family(s) in asking]
-
-
 def _confidence(stats: dict[str, LabelStats], interviewers: list[str], named: list[str]) -> float:
     """How sure the talk-based guess is: the gap between the interviewers' question share and the
     most questioning other label, and whether anyone asked at all."""
@@ -206,10 +170,14 @@ class _Pick:
 def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _Given) -> _Pick:
     """The interviewer labels, from the strongest evidence the file has."""
     talker = max(labels, key=lambda x: stats[x].words, default=None)
+    several = split(turns, labels, stats) if len(labels) >= 3 else None
     # a label that interviews in other files, unless here it does most of the talking and asks less
-    # than someone else does (another person with the same first name, or the same one interviewed)
+    # than someone else does (another person with the same first name, or the same one interviewed),
+    # or this file's talk clearly puts it among those who answer: people change seats, and a host
+    # of one show is a panelist or a guest on another
     study = [s for s in labels if s in given.known
-             and not (s == talker and stats[s].share < max(stats[x].share for x in labels))]
+             and not (s == talker and stats[s].share < max(stats[x].share for x in labels))
+             and not (several is not None and stats[s].turns >= STUDY_OVERRULED_TURNS and several.answers(s))]
     if base.source in EXPLICIT:
         return _Pick([*base.interviewers, *(s for s in study if s not in base.interviewers)], base.source, 1.0)
     described = [s for s in labels if any(same_name(s, n, fuzzy=False) for n in given.hosts)]
@@ -222,8 +190,15 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     if not guest:
         voice = dominant_voice(stats, labels, first)
         guest, sure = ([voice], 0.7) if voice and voice not in opened and voice not in study else ([], 0.0)
+        if guest and several is not None and several.clean and not opened and not study \
+                and any(several.answers(s) and stats[s].turns >= 3 and stats[s].mean >= 0.5 * stats[voice].mean
+                        for s in labels if s != voice):
+            # the longest voice is only a guess at who the guest is; a clean vote that puts another
+            # who also answers at length among those who answer is a better one (a moderator and a
+            # panel whose longest speaker is one panelist among several; a co-host who only reacts
+            # in a few words is still a host)
+            guest, sure = [], 0.0
     top = max(labels, key=lambda x: (stats[x].share, stats[x].questions), default=None)
-    several = split(turns, labels, stats) if len(labels) >= 3 else None
     answers = several is not None and several.clean and not any(g in several.interviewers for g in guest)
     if not answers and ((top in guest and stats[top].share >= 0.3)
                         or (guest and (first or labels[0]) in guest and leads(stats, labels, first))):
@@ -249,18 +224,25 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
         return _from_split(several, labels, stats, study)
     elif len(labels) >= 3 and leads(stats, labels, first):
         chosen = [first or labels[0]]  # many voices, nobody mostly asking: whoever opens and carries it
+    elif several is not None and several.interviewers and all(s in several.interviewers for s in study
+                                                             if s in several.scores):
+        # no names and the cues disagree somewhere: the vote's split is still the best reading of the
+        # talk, but unsure (a warning; the labels near the split point are not evidence)
+        pick = _from_split(several, labels, stats, study)
+        return _Pick(pick.interviewers, pick.source, min(pick.confidence or 1.0, UNSURE), pick.guests,
+                     pick.cues, pick.unsure)
     elif base.interviewers and len(labels) >= 3:
-        chosen = [_best_asker(stats, base.interviewers[0])]
+        chosen = [best_asker(stats, base.interviewers[0])]
     else:
-        chosen = _close_call(stats, labels, list(base.interviewers))
+        chosen = close_call(stats, labels, list(base.interviewers))
     # a label most of whose turns ask (`Audience 1:` at a panel, a second interviewer) asks
     # (with two people, one of them is the interviewee; nor is the main talker a second interviewer)
     if len(labels) >= 3:
         chosen += [s for s in labels if s not in chosen and s != talker and stats[s].turns >= 2
                    and stats[s].questions >= 0.5 * stats[s].turns]
     chosen = [*(s for s in study if s not in chosen), *chosen]
-    chosen += [s for s in _extra_interviewers(stats, chosen, labels) if s not in chosen]
-    chosen += [s for s in _same_crowd(labels, chosen) if s not in chosen]
+    chosen += [s for s in extra_interviewers(stats, chosen, labels) if s not in chosen]
+    chosen += [s for s in same_crowd(labels, chosen) if s not in chosen]
     source = "study" if study else ("heuristic" if chosen else base.source)
     return _Pick(chosen, source, 1.0 if opened or study else None)
 
@@ -268,8 +250,10 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
 def _from_split(several: Split, labels: list[str], stats: dict[str, LabelStats], study: list[str]) -> _Pick:
     """Three or more people and no names to go by: each label's side from the pairwise vote, a
     label that speaks once taking the side its one turn reads as (a question asks)."""
-    rest = [s for s in labels if s not in several.scores and (stats[s].questions or s in study)]
-    return _Pick([*several.interviewers, *rest], "study" if study else "heuristic",
+    rest = [s for s in labels if s not in several.scores and (stats[s].questions or s in study or is_audience_label(s))]
+    chosen = [*several.interviewers, *rest]
+    chosen += [s for s in same_crowd(labels, chosen) if s not in chosen]
+    return _Pick(chosen, "study" if study else "heuristic",
                  1.0 if study else several.confidence, [], f"vote scores: {several.summary}",
                  [s for s in several.unsure if s not in study])
 

@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from .talk import _NAME, LabelStats
+from .talk import _NAME, LabelStats, is_crowd_label
 from .two_speakers import SCALE, votes
 
 MIN_TURNS = 2  # a label that speaks once is not voted on (an aside, an audience member's one line)
+MIN_WORDS_PER_TURN = 3  # `**Jingle:**`, `**Break:**`: a label whose turns carry (nearly) no words is nobody talking
 UNSURE_SCORE = 0.5  # a label this close to the split point (in vote margin units) is unsure of its side
 
 # the guest's thanks for being invited; "great to be here" is left out: a moderator says it at a conference
@@ -52,7 +53,17 @@ class Split:
         h = [self.scores[s] for s in hosts if s in self.scores]
         if label not in self.scores or not g or not h:
             return False
-        return self.scores[label] < (sum(h) / len(h) + sum(g) / len(g)) / 2
+        # clearly nearer: a label at the midpoint (a co-host who asks less than the host) stays a host
+        return self.scores[label] < (sum(h) / len(h) + sum(g) / len(g)) / 2 - UNSURE_SCORE / 2
+
+    @property
+    def leader(self) -> str:
+        """The label the vote ranks first: the one who runs the talk most clearly."""
+        return max(self.scores, key=lambda s: self.scores[s])
+
+    def answers(self, label: str) -> bool:
+        """Does the vote put `label` among those who answer, clear of the split point?"""
+        return label in self.scores and label not in self.interviewers and label not in self.unsure
 
     @property
     def confidence(self) -> float:
@@ -62,8 +73,12 @@ class Split:
 
 def split(turns, labels: Sequence[str], stats: Mapping[str, LabelStats]) -> Split | None:
     """Interviewers among `labels` by the pairwise vote (see the module docstring); None with fewer
-    than three labels that speak at least `MIN_TURNS` times."""
-    voters = [s for s in labels if stats[s].turns >= MIN_TURNS]
+    than three labels that speak at least `MIN_TURNS` times. Only people of the conversation vote: a
+    role in the room (`Audience:`, whose comments and questions are anyone's) or a label with no words
+    (a jingle) would stand alone at one end of the scores, and the widest gap would fall beside it
+    instead of between the hosts and the guests (a moderator and six panelists read as seven hosts)."""
+    voters = [s for s in labels if stats[s].turns >= MIN_TURNS and not is_crowd_label(s)
+              and stats[s].words >= MIN_WORDS_PER_TURN * stats[s].turns]
     if len(voters) < 3:
         return None
     pair = votes(turns, voters)

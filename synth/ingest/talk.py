@@ -38,6 +38,15 @@ def is_crowd_label(label: str) -> bool:
     return bool(_CROWD.search(label))
 
 
+_ASKING_CROWD = re.compile(r"\b(?:audience|attendee|caller|listener|member|crowd)\b", re.I)
+
+
+def is_audience_label(label: str) -> bool:
+    """`Audience:`, `Caller 2:`: people in the room who come in to ask (the interviewer's side in a
+    Q&A), unlike an `Introducer` or a `Narrator`."""
+    return bool(_ASKING_CROWD.search(label))
+
+
 def question_turn(text: str) -> bool:
     """Does this turn ask (an interviewer's turn in a label that carries both sides)?"""
     words = len(text.split())
@@ -188,9 +197,14 @@ _NOT_NAMES = {"so", "just", "and", "but", "yeah", "okay", "ok", "today", "thanks
 _STOP = re.compile(r"[.!?;:]|\b(?:who|whose|which|to talk|to discuss|about|today|from|the)\b")
 
 
+# "joined by another expert, Dr. Elisha Goldstein": a description before the name, a title before it
+_DESCRIBED = re.compile(r"^\s*(?:a|an|another|our|my)\s+(?:[a-z-]+\s+){0,3}[a-z-]+,\s*")
+_HONORIFIC = re.compile(r"\b(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+(?=[A-Z])")
+
+
 def _names_after(text: str, start: int) -> list[str]:
     """Capitalised names right after a cue: `Nick Nisi and Amal Hussein.` -> both."""
-    rest = text[start:start + 120]
+    rest = _HONORIFIC.sub("", _DESCRIBED.sub("", text[start:start + 120], count=1))
     stop = _STOP.search(rest)
     span = rest[:stop.start()] if stop else rest
     if not re.match(r"[\s,]{0,3}[A-Z]", span):
