@@ -2,7 +2,8 @@
 were not in the corpus when the several-speaker vote was written (dev 100-112, added and measured before any
 rule changed). Each test reads a REAL published file of the corpus's dev half (evals/real/dev) and checks the
 behaviour against the file's annotation (evals/real/annotations/<file>.yaml): a moderator and four panelists
-whose longest speaker is one panelist among several (102), a moderator, six panelists and an `Audience:` label
+whose longest speaker is one panelist among several (102), a moderator who says he moderates but not his
+name, above a front matter list of every participant (101), a moderator, six panelists and an `Audience:` label
 (107), a host and two guests first labelled `Name (XY):` and then by their initials (104), labels with a degree
 after a comma (110), a host of another show who is a panelist here (107). Each read a label the wrong way
 round (or not at all) before this session's change (evals/README.md, "Fifth session: three or more speakers").
@@ -40,6 +41,7 @@ def _sides(t) -> dict[str, str]:
 
 @pytest.mark.parametrize("prefix", [
     "100",  # a moderator and three panelists, one panelist's label misspelt once
+    "101",  # "I will be moderating the session": a moderator who never says his name, a participants list
     "102",  # a moderator and four panelists; the longest speaker is one panelist, not a guest of hosts
     "104",  # `Peter McCormack (PM):` once, then `PM:`: the initials are the same person
     "105",  # a host and two guests

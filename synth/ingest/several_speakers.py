@@ -56,11 +56,6 @@ class Split:
         # clearly nearer: a label at the midpoint (a co-host who asks less than the host) stays a host
         return self.scores[label] < (sum(h) / len(h) + sum(g) / len(g)) / 2 - UNSURE_SCORE / 2
 
-    @property
-    def leader(self) -> str:
-        """The label the vote ranks first: the one who runs the talk most clearly."""
-        return max(self.scores, key=lambda s: self.scores[s])
-
     def answers(self, label: str) -> bool:
         """Does the vote put `label` among those who answer, clear of the split point?"""
         return label in self.scores and label not in self.interviewers and label not in self.unsure

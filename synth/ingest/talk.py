@@ -133,9 +133,15 @@ _HANDS_OVER = re.compile(r"\b(?:with me|joining (?:me|us)(?: today)?(?: (?:is|ar
                          r"(?: (?:is|are))?|please welcome|introduce (?:yourself|themselves))[\s,:.-]*$", re.I)
 
 
+# the moderator says so: "I will be moderating the session", "I'm your moderator today"
+_MODERATES = re.compile(r"\b(?:i(?:'ll| will| am going to|'m going to)? (?:be )?moderat(?:e|ing)|"
+                        r"i(?:'m| am) (?:your|the|today's) moderator)\b", re.I)
+
+
 def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
     """Labels that open the conversation as its hosts: in the first turns they welcome people and
-    introduce themselves by the name on their label ("Welcome to the Ladybug podcast. I'm Kelly.")."""
+    introduce themselves by the name on their label ("Welcome to the Ladybug podcast. I'm Kelly."),
+    or say they moderate it (a panel's moderator need not say their name)."""
     hosts: list[str] = []
     chain = False  # co-hosts answer a host's welcome with their names, one short turn each
     for t in list(turns)[:head]:
@@ -143,6 +149,10 @@ def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
             chain = False
             continue
         text = html.unescape(t.text)  # `I&#39;m Kelly` in pages exported from a site
+        if _MODERATES.search(text[:300]):
+            hosts += [t.speaker] if t.speaker not in hosts else []
+            chain = False
+            continue
         intros = [m for m in _SELF_INTRO.finditer(text) if same_name(t.speaker, m.group("name"), fuzzy=True)]
         if intros and (_HOSTING.search(text) or (chain and intros[0].start() <= 40)):
             hosts += [t.speaker] if t.speaker not in hosts else []
