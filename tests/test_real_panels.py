@@ -18,7 +18,7 @@ import yaml
 from synth.ingest import load_transcript
 from synth.ingest.roles import aliases
 from synth.ingest.several_speakers import split
-from synth.ingest.talk import introductions, label_stats
+from synth.ingest.talk import introductions, label_stats, opening_hosts
 
 REAL = Path(__file__).resolve().parents[1] / "evals" / "real"
 
@@ -94,3 +94,15 @@ def test_a_degree_after_the_name_is_part_of_the_label_not_prose():
     # "Today we're joined by another expert, Dr. Elisha Goldstein": the description and the title are
     # read past to the name
     assert ("Adam Stacoviak", "Elisha Goldstein") in introductions(t.turns)[0]
+
+
+def test_the_first_speaker_giving_their_own_name_hosts_without_a_welcome():
+    # "We are backstage. I'm Jerod, Adam's here...": no welcome, no show's name; five voices in banter
+    # where every one asks about as much, so the vote alone was noise (the three guests, hosts of another
+    # show, read as interviewers)
+    f = _dev("112")
+    t = load_transcript(f)
+    assert opening_hosts(t.turns, t.speakers) == ["Jerod Santo"]
+    want = _annotated(f)
+    for label in ("Mat Ryer", "Matt Toback", "Tom Wilkie"):
+        assert want[label] == "interviewee" and t.speaker_roles[label] == "interviewee"

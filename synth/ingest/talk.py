@@ -144,6 +144,7 @@ def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
     or say they moderate it (a panel's moderator need not say their name)."""
     hosts: list[str] = []
     chain = False  # co-hosts answer a host's welcome with their names, one short turn each
+    first = next((t for t in turns if t.speaker in labels), None)
     for t in list(turns)[:head]:
         if t.speaker not in labels:
             chain = False
@@ -154,7 +155,10 @@ def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
             chain = False
             continue
         intros = [m for m in _SELF_INTRO.finditer(text) if same_name(t.speaker, m.group("name"), fuzzy=True)]
-        if intros and (_HOSTING.search(text) or (chain and intros[0].start() <= 40)):
+        # the conversation's very first words, the speaker giving their own name ("We are backstage.
+        # I'm Jerod, Adam's here"): the host, welcome or not
+        opens = not hosts and t is first and intros and intros[0].start() <= 40
+        if intros and (_HOSTING.search(text) or opens or (chain and intros[0].start() <= 40)):
             hosts += [t.speaker] if t.speaker not in hosts else []
             chain = not _HANDS_OVER.search(text)
         else:
