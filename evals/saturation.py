@@ -21,13 +21,17 @@ is printed too.
     python -m evals.saturation              # dev seeds and held-out seeds
     python -m evals.saturation --dev        # dev seeds only (tuning)
     python -m evals.saturation --dev --sweep   # dev seeds: found over SAME_SUBJECT cut distances
-    python -m evals.saturation --pools      # dev-side validation pools, seeds 0-59: found per pool (tuning)
+    python -m evals.saturation --pools      # the 7 dev-side validation pools, seeds 0-59: found per pool (tuning)
 
 Validation pools (`--pools`; a method is chosen by its worst pool, not its best): the dev pains; 7 of the
 dev study's 12 pain, trigger and alternative themes drawn per seed (subjects in families: a category's
 pains are nearer each other than to an alternative); the dev triggers and alternatives (6 themes); and
 BANKING77 (Casanueva et al. 2020, CC BY 4.0; /work/shared/data/README.md): 6-9 of its 77 intents per
-seed, 4-9 customer messages each (close intents: three card problems in one study). No held-out text.
+seed, 4-9 customer messages each (close intents: three card problems in one study). Added in the fifth
+session so a method is chosen on unlike pools: BANKING77 with 10-12 intents of 3-5 messages (many
+subjects, little of each), and CLINC150 (Larson et al. 2019, CC BY 3.0; evals/data/README.md), 6-9
+intents of 4-9 queries from one of its 10 domains (a family of subjects) or one intent from each of 6-9
+domains (subjects far apart). No held-out text.
 """
 from __future__ import annotations
 
@@ -48,6 +52,7 @@ DEV_SEEDS = tuple(range(0, 20))          # the dev study's pool: look at these w
 HELDOUT_SEEDS = tuple(range(100, 110))   # measured only (held-out pool, and dev pool as a second check)
 POOL_SEEDS = tuple(range(0, 60))         # the validation pools (`--pools`): dev-side, tune here
 BANKING77 = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77_train.csv"
+CLINC150 = Path(__file__).resolve().parent / "data" / "clinc150_train_12.csv"   # evals/data/README.md
 
 
 def pools(study) -> dict[str, list[str]]:
@@ -82,9 +87,44 @@ def validation_pools(dev_study) -> dict[str, Callable[[int], dict[str, list[str]
         intents = rng.sample(sorted(by_intent), rng.randint(6, 9))
         return {c: rng.sample(by_intent[c], rng.randint(4, 9)) for c in intents}
 
+    def banking_many(seed: int) -> dict[str, list[str]]:
+        # many subjects, each heard only 3-5 times: a study with little to group each subject by
+        rng = random.Random(2000 + seed)
+        intents = rng.sample(sorted(by_intent), rng.randint(10, 12))
+        return {c: rng.sample(by_intent[c], rng.randint(3, 5)) for c in intents}
+
+    clinc, domains = clinc150()
+
+    def clinc_one_domain(seed: int) -> dict[str, list[str]]:
+        # one product area's subjects (all about travel, or all about a bank account): a family
+        rng = random.Random(3000 + seed)
+        intents = rng.sample(sorted(domains[rng.choice(sorted(domains))]), rng.randint(6, 9))
+        return {c: rng.sample(clinc[c], rng.randint(4, 9)) for c in intents}
+
+    def clinc_across(seed: int) -> dict[str, list[str]]:
+        # one subject from each of 6-9 areas: subjects far apart
+        rng = random.Random(4000 + seed)
+        intents = [rng.choice(sorted(domains[d])) for d in rng.sample(sorted(domains), rng.randint(6, 9))]
+        return {c: rng.sample(clinc[c], rng.randint(4, 9)) for c in intents}
+
     pains, trigalt = pools(dev_study), themed_pool(dev_study, {"trigger", "alternative"})
     return {"dev pains": lambda seed: pains, "dev 7 mixed": mixed_seven,
-            "dev triggers+alternatives": lambda seed: trigalt, "BANKING77 6-9 intents": banking}
+            "dev triggers+alternatives": lambda seed: trigalt, "BANKING77 6-9 intents": banking,
+            "BANKING77 10-12 intents of 3-5": banking_many, "CLINC150 one domain": clinc_one_domain,
+            "CLINC150 across domains": clinc_across}
+
+
+def clinc150() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """(intent -> its 12 queries, domain -> its intents) of the CLINC150 sample (evals/data/README.md)."""
+    import csv
+
+    by_intent: dict[str, list[str]] = {}
+    domains: dict[str, set[str]] = {}
+    with CLINC150.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            by_intent.setdefault(row["intent"], []).append(row["text"])
+            domains.setdefault(row["domain"], set()).add(row["intent"])
+    return by_intent, domains
 
 
 def validate(dev_study, seeds, emb) -> dict[str, dict]:

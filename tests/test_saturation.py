@@ -193,6 +193,18 @@ def test_a_family_of_subjects_is_split_where_the_average_pair_merges_it():
                for a in range(len(names)) for b in range(len(names)))
 
 
+def test_a_close_family_is_split_too():
+    """The family direction 1.7 x as strong as each subject's own: its parts are ~0.4 x as alike as each is
+    within, which SEPARATE 0.3 kept as one subject (4 groups for 6) and 0.5 splits (fifth session: the
+    seven validation pools' worst, 30 -> 35 of 60)."""
+    from synth.themes.saturation import statement_groups
+
+    x, names = _family_vectors(family_weight=1.7)
+    labels = statement_groups(x)
+    assert all((labels[a] == labels[b]) == (names[a] == names[b])
+               for a in range(len(names)) for b in range(len(names)))
+
+
 def test_one_subjects_statements_are_not_split_however_loosely_worded():
     """Statements of one subject loosely alike (cohesion ~0.3 on the centring) stay one group: a group is
     split only where its parts are less alike than SEPARATE x their own cohesion."""
@@ -249,3 +261,35 @@ def test_the_validation_pools_are_dev_side_and_honest():
         exs, _, k, truth = planted_study(bank, seed)
         said = [it.statement for e in exs for it in e.pains]
         assert len(said) == len(set(said)) and all(len({f for f, _ in rows}) >= 2 for rows in truth.values())
+
+
+def test_the_unlike_validation_pools_have_the_shape_they_claim():
+    """Fifth session's pools: BANKING77 with 10-12 intents of 3-5 messages; CLINC150 (shipped in
+    evals/data) with 6-9 intents of 4-9 queries from one domain, or one intent from each of 6-9 domains;
+    seeded, and dealt by the same generator (no statement twice, every subject in 2+ interviews)."""
+    import pytest
+
+    from evals.saturation import BANKING77, clinc150, planted_study, validation_pools
+
+    if not BANKING77.exists():
+        pytest.skip("BANKING77 not present (../shared/data)")
+    by_intent, domains = clinc150()
+    assert len(by_intent) == 150 and len(domains) == 10 and all(len(v) == 12 for v in by_intent.values())
+    domain_of = {i: d for d, intents in domains.items() for i in intents}
+    study = type("S", (), {"items": []})
+    pools = validation_pools(study)
+    for seed in range(3):
+        many = pools["BANKING77 10-12 intents of 3-5"](seed)
+        assert 10 <= len(many) <= 12 and all(3 <= len(v) <= 5 for v in many.values())
+        one = pools["CLINC150 one domain"](seed)
+        assert 6 <= len(one) <= 9 and len({domain_of[i] for i in one}) == 1
+        across = pools["CLINC150 across domains"](seed)
+        assert 6 <= len(across) <= 9 and len({domain_of[i] for i in across}) == len(across)
+        queries = {q for v in by_intent.values() for q in v}
+        for pool in (one, across):
+            assert all(4 <= len(v) <= 9 and set(v) <= queries for v in pool.values())
+        assert one == pools["CLINC150 one domain"](seed) and one != pools["CLINC150 one domain"](seed + 1)
+        for pool in (many, one, across):
+            exs, _, k, truth = planted_study(pool, seed)
+            said = [it.statement for e in exs for it in e.pains]
+            assert len(said) == len(set(said)) and all(len({f for f, _ in rows}) >= 2 for rows in truth.values())

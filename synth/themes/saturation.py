@@ -16,7 +16,7 @@ workspace caches them at `synth themes`), saturation groups the category's state
 when was each subject first heard. HDBSCAN, tuned for the study's themes, leaves a subject's first
 mentions as outliers or in another theme on 30-40 statements. The grouping: average linkage on the
 centred vectors, a group split again where it is a family of subjects, and, with the interviews' order,
-the median of seeded resampled groupings (evals/README.md, issue 24: planted points found on four dev-side
+the median of seeded resampled groupings (evals/README.md, issue 24: planted points found on seven dev-side
 pools, chosen by the worst pool). Alternatives (grouped by name) and the DMU (by role), or statements
 without vectors, are counted as the study's themes.
 """
@@ -43,8 +43,11 @@ SAME_SUBJECT = 1.0
 # merges a family. A group is split again, centred on its own mean, where its parts are less alike than
 # SEPARATE x the cohesion of the less cohesive part (cosines on the category's centring): a family splits,
 # one subject's statements (whose parts are about as alike as each part is within) does not. Worst of the
-# four validation pools, seeds 0-59, without resampling: 0.2: 34, 0.3: 35, 0.4: 32 (no split: 31).
-SEPARATE = 0.3
+# four validation pools, seeds 0-59, without resampling: 0.2: 34, 0.3: 35, 0.4: 32 (no split: 31). Of the
+# seven pools since the fifth session (many subjects heard 3-5 times each among them), with the
+# resampling: 0.3: 30, 0.4: 34, 0.45: 36, 0.5: 35, 0.55: 36, 0.6: 36; 0.5 is the middle of that plateau
+# (a family needs its parts at most half as alike as each is within; evals/README.md, fifth session).
+SEPARATE = 0.5
 MIN_SPLIT = 4          # a group of fewer statements is not split again
 MAX_DEPTH = 3
 # The last new subject is one statement's doing at most: the same grouping is redone on RESAMPLES seeded
