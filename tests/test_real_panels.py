@@ -106,3 +106,13 @@ def test_the_first_speaker_giving_their_own_name_hosts_without_a_welcome():
     want = _annotated(f)
     for label in ("Mat Ryer", "Matt Toback", "Tom Wilkie"):
         assert want[label] == "interviewee" and t.speaker_roles[label] == "interviewee"
+
+
+def test_a_label_whose_side_the_talk_leaves_open_is_not_evidence_though_the_host_opened():
+    # 112's co-host is never named by the opener as such ("Adam's here"), so he reads as a guest; the vote
+    # leaves every label's side open (gap 0.3), so his turns are not the interviewee's evidence
+    t = load_transcript(_dev("112"))
+    adam = [u for u in t.turns if u.speaker == "Adam Stacoviak"]
+    assert t.speaker_roles["Adam Stacoviak"] == "interviewee" and adam
+    assert not any(u.evidence_ok for u in adam)
+    assert any("unsure of the side of" in w for w in t.warnings)

@@ -244,7 +244,11 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     chosen += [s for s in extra_interviewers(stats, chosen, labels) if s not in chosen]
     chosen += [s for s in same_crowd(labels, chosen) if s not in chosen]
     source = "study" if study else ("heuristic" if chosen else base.source)
-    return _Pick(chosen, source, 1.0 if opened or study else None)
+    # hosts who open by name decide the sides, but where the vote leaves a label's side open (no clean
+    # split) its turns are not evidence: a co-host nobody names reads as a guest (dev 112)
+    open_sides = [s for s in several.unsure if s not in chosen] if opened and several is not None \
+        and not several.clean else []
+    return _Pick(chosen, source, 1.0 if opened or study else None, unsure=open_sides)
 
 
 def _from_split(several: Split, labels: list[str], stats: dict[str, LabelStats], study: list[str]) -> _Pick:
