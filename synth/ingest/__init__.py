@@ -17,6 +17,7 @@ from .encoding import decode
 from .errors import IngestError
 from .files import not_regular, refusal
 from .jsonfmt import parse_json
+from .sniff import suffixless_transcript
 from .srt import looks_like_srt, parse_srt
 from .text import parse_text
 from .tsv import looks_like_whisper_tsv, parse_tsv
@@ -42,7 +43,7 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
     user stored with `synth speakers` (roles.py)."""
     p = Path(path)
     ext = p.suffix.lower()
-    if ext not in EXTENSIONS:
+    if ext not in EXTENSIONS and not suffixless_transcript(p):
         raise _unsupported(p)
     if p.is_dir():
         raise IngestError(p, "is a directory, not a transcript file")
@@ -71,17 +72,17 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
     else:
         parsed = parse_text(text, p, "md" if ext in (".md", ".markdown") else "txt")
     if ext not in (".vtt", ".srt", ".tsv", ".json") and parsed.format in ("vtt", "srt", "tsv", "cues"):
-        parsed.layout = f"{parsed.format}-in-{ext.lstrip('.')}"
+        parsed.layout = f"{parsed.format}-in-{ext.lstrip('.') or 'no-extension'}"
     if isinstance(interviewer, str):
         interviewer = [interviewer]
     return build_transcript(path, raw, encoding, parsed, interviewer, known=known or (),
                             corrections=corrections)
 
 
-def _skip(name: str) -> bool:
+def _skip(name: str, folder: Path) -> bool:
     low = name.lower()
     return (name.startswith(".") or low == "accounts.csv" or low.startswith("readme")
-            or Path(low).suffix not in EXTENSIONS)
+            or (Path(low).suffix not in EXTENSIONS and not suffixless_transcript(folder / name)))
 
 
 def discover(paths: Sequence[str | Path], follow_links: bool = False) -> tuple[list[Path], list[IngestError]]:
@@ -111,13 +112,13 @@ def discover(paths: Sequence[str | Path], follow_links: bool = False) -> tuple[l
                 walked.add(Path(root).resolve())
                 dirs[:] = [d for d in dirs if not d.startswith(".") and _walk_into(Path(root) / d, p, walked,
                                                                                  follow_links, errors)]
-                found += [Path(root) / n for n in names if not _skip(n)]
+                found += [Path(root) / n for n in names if not _skip(n, Path(root))]
             if not found:
                 errors.append(IngestError(p, f"no transcripts found in directory (looked for {', '.join(EXTENSIONS)})"))
             for f in sorted(found, key=lambda x: x.as_posix().lower()):
                 add(f, p)
         elif p.exists() or p.is_symlink():
-            if p.suffix.lower() not in EXTENSIONS:
+            if p.suffix.lower() not in EXTENSIONS and not suffixless_transcript(p):
                 errors.append(_unsupported(p))
             else:
                 add(p, p.parent)
