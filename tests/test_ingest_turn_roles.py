@@ -114,7 +114,7 @@ def test_a_caption_stream_is_cut_at_sentence_ends_and_the_shows_open_is_the_host
     for said in ("Sure.", "Oh, that's excellent.", "This episode is sponsored by"):
         hits = [u for u in t.turns if said in u.text]
         assert hits and not any(u.evidence_ok for u in hits), said
-    assert sum(u.evidence_ok for u in t.turns) >= 20  # the guest's clearest answers still are
+    assert sum(u.evidence_ok for u in t.turns) >= 15  # the guest's clearest answers still are (answer runs only)
 
 
 def test_unlabelled_caption_streams_of_two_shows_read_mostly_right_and_evidence_is_the_guests():

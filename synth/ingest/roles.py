@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from . import speakers as speakers_mod
+from .answer_runs import RUN_SURE, answers_only
 from .corrections import apply_corrections, label_summary
 from .guests import best_asker, close_call, dominant_voice, extra_interviewers, guests, leads, regulars, same_crowd
 from .sequence import GUEST_LABELLED, alone_sure, cut_sentence_side, guarded, stream_path
@@ -349,6 +350,12 @@ def _decide(turns, given: _Given) -> Decision:
             if t.speaker in pick.unsure and t.speaker not in corrected:
                 out.turn_sure[i] = UNSURE  # the talk leaves this label's side open: not evidence
     out.turn_guessed = [guarded(t, iv, sure) for t, iv, sure in zip(turns, out.turn_is_interviewer, out.turn_sure)]
+    if not per_label and not hosts_only:  # no labels at all: evidence only from answer runs (answer_runs.py)
+        open_turns = [not h and s < 1.0 for h, s in zip(hints, out.turn_sure)]
+        loose = [guarded(t, iv, sure, RUN_SURE) for t, iv, sure in zip(turns, out.turn_is_interviewer, out.turn_sure)]
+        out.turn_guessed, note = answers_only([t.text for t in turns], out.turn_is_interviewer, out.turn_guessed,
+                                              open_turns, loose)
+        out.warnings += [f"{note}; {FIX}"] if note else []
     if hosts_only:
         out.warnings.append("no speaker labels, and the talk opens as a show with no guest introduced: "
                             f"read as the hosts' own speech, nothing of it is evidence; {FIX}")
@@ -385,3 +392,4 @@ def _decide(turns, given: _Given) -> Decision:
         out.warnings.append(f"unsure who the interviewer is (confidence {out.confidence:.2f}; labels: {desc}{cues}); "
                             f"taken as interviewer: {guess}; {FIX}")
     return out
+

@@ -95,7 +95,7 @@ def interviewer_move(text: str) -> bool:
     return bool(_MOVE.search(head) or _PRAISE.match(head))
 
 
-def _pronoun_lean(text: str) -> float:
+def pronoun_lean(text: str) -> float:
     you = len(_YOU.findall(text)) - len(_GENERIC_YOU.findall(text))
     me = W_I * len(_SELF.findall(text)) + len(_WE.findall(text))
     return max(-PRONOUN_CAP, min(PRONOUN_CAP, W_PRONOUN * (you - me)))
@@ -104,7 +104,7 @@ def _pronoun_lean(text: str) -> float:
 def emission(text: str) -> float:
     """Log-odds that `text` is the interviewer's, from the unit alone."""
     s = text.strip()
-    score = BIAS + _pronoun_lean(s)
+    score = BIAS + pronoun_lean(s)
     if s.endswith("?"):
         score += W_QUESTION
     elif question_turn(s):
@@ -273,13 +273,13 @@ def stream_path(turns, hints: list[Optional[str]]) -> Optional[tuple[list[bool],
     return decode(units, fixed)
 
 
-def guarded(turn, is_interviewer: bool, sure: float) -> bool:
+def guarded(turn, is_interviewer: bool, sure: float, threshold: float = SURE_EVIDENCE) -> bool:
     """The evidence guard: an interviewee turn whose side was guessed turn by turn is not quoted as
     the interviewee's words when the guess is unsure or the turn reads as an interviewer's move (a
     question, a prompt, a pitch, a recap, praise): roles may be wrong, evidence must not be."""
     if is_interviewer or sure >= 1.0:
         return False
-    return (sure < SURE_EVIDENCE or len(turn.text.split()) <= SHORT_GUESS or question_turn(turn.text)
+    return (sure < threshold or len(turn.text.split()) <= SHORT_GUESS or question_turn(turn.text)
             or interviewer_move(turn.text))
 
 
