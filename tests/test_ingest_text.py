@@ -68,7 +68,10 @@ def test_no_speaker_labels_gives_unknown_paragraphs(tmp_path):
     t = load(tmp_path, "We use Jenkins and it breaks weekly.\nIt costs us a day.\n\nThe CTO wants it gone by Q3.\n")
     assert [(u.speaker, u.text) for u in t.turns] == [
         ("Unknown", "We use Jenkins and it breaks weekly. It costs us a day."), ("Unknown", "The CTO wants it gone by Q3.")]
-    assert t.warnings == ["no speaker labels found; each paragraph is a turn of speaker 'Unknown'"]
+    assert t.warnings[0] == "no speaker labels found; each paragraph is a turn of speaker 'Unknown'"
+    # no interviewer question opens an answer here, so none of the guessed interviewee talk is evidence,
+    # and the file says so (answer_runs, ab777d1)
+    assert len(t.warnings) == 2 and "19 (100%) are not used as evidence" in t.warnings[1]
     assert t.interviewee is None and t.interviewer_source == "none"
 
 
