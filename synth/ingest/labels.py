@@ -250,8 +250,8 @@ _POST_NOMINAL = re.compile(r",\s*(?:[A-Z][a-z]{0,2}[A-Z][A-Za-z]{0,3}|[A-Z]{2,5}
 def valid_name(name: str) -> bool:
     """Does `name` look like a speaker label (not prose, URL or heading word)?"""
     name = name.strip()
-    while _POST_NOMINAL.search(name):
-        name = name[:_POST_NOMINAL.search(name).start()]  # the person's name is what is before it
+    while post := _POST_NOMINAL.search(name):
+        name = name[:post.start()]  # the person's name is what is before it
     if not name or len(name) > 40:
         return False
     if name.lower().rstrip(".") in ROLE_LABELS or _NUMBERED_PERSON.match(name):

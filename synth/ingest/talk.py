@@ -19,9 +19,11 @@ from typing import Sequence
 # labels that are not one person: decided per turn
 _MIXED_LABEL = re.compile(r"^(?:unknown(?: speaker)?|speaker|unidentified(?: speaker)?|multiple speakers|"
                           r"unknown speaker \d+|\?+)$", re.I)
-# labels of a role in the room rather than a person who takes part throughout
-_CROWD = re.compile(r"\b(?:audience|attendee|caller|listener|member|introducer|announcer|narrator|crowd|voice|"
-                    r"participants|various|everyone|group)\b", re.I)
+# labels of a role in the room rather than a person who takes part throughout; of them, the people in
+# the room who come in to ask (is_audience_label)
+_ASKING_WORDS = "audience|attendee|caller|listener|member|crowd"
+_CROWD = re.compile(rf"\b(?:{_ASKING_WORDS}|introducer|announcer|narrator|voice|participants|various|everyone|"
+                    r"group)\b", re.I)
 _QSTART = re.compile(r"^(?:(?:so|and|okay|ok|right|great|cool|yeah|got it|interesting|um|uh)[,.!]?\s+)*"
                      r"(?:what|how|why|when|where|who|which|can you|could you|would you|do you|did you|"
                      r"are you|is there|is it|have you|tell me|walk me|talk me|describe)\b", re.I)
@@ -38,7 +40,7 @@ def is_crowd_label(label: str) -> bool:
     return bool(_CROWD.search(label))
 
 
-_ASKING_CROWD = re.compile(r"\b(?:audience|attendee|caller|listener|member|crowd)\b", re.I)
+_ASKING_CROWD = re.compile(rf"\b(?:{_ASKING_WORDS})\b", re.I)
 
 
 def is_audience_label(label: str) -> bool:
