@@ -192,13 +192,27 @@ CUE_LINE_RE = re.compile(rf"^\s*(?:[-*+•]\s+)?(?:\*\*|__|`)?\\?[\[(]?\s*({CUE_
                          rf"(?:\*\*|__|`)?[ \t]*(.*)$")
 
 
+# `00:01:07 text`: a caption's start time and its words, one caption a line (captions saved as text with
+# only the start kept); hours, minutes and seconds, so that a time of day in prose ("at 10:30 we") is not one
+START_LINE_RE = re.compile(r"^\s*\[?(\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?)\]?[ \t]+(?!-->)(\S.*)$")
+
+
+def _start_lines(lines: list[str]) -> bool:
+    """Most lines are `start text` captions, and their words carry no speaker labels (`[00:01:02] Name: ...`
+    is a labelled transcript with times, read by its labels)."""
+    found = [m for ln in lines if (m := START_LINE_RE.match(ln))]
+    if len(found) < 10 or len(found) < 0.8 * len(lines):
+        return False
+    return sum(1 for m in found if match_label(_DASH.sub("", m.group(2)))) < 0.05 * len(found)
+
+
 def looks_like_cue_lines(text: str) -> bool:
     """Most non-blank lines from the first cue on are a timing and its text on one line (a title or a
     few lines of details may stand above them)."""
     lines = [ln for ln in text.split("\n", 3000)[:3000] if ln.strip()]
     first = next((k for k, ln in enumerate(lines[:200]) if "-->" in ln and CUE_LINE_RE.match(ln)), None)
     if first is None:
-        return False
+        return _start_lines(lines[:400])
     lines = lines[first:first + 400]
     hits = sum(1 for ln in lines if (m := CUE_LINE_RE.match(ln)) and m.group(3).strip())
     return hits >= 2 and hits >= 0.6 * len(lines)
@@ -209,8 +223,17 @@ def parse_cue_lines(text: str, path: str | Path) -> Parsed:
     continues the cue above it."""
     parsed = Parsed(format="cues", turns=[])
     cues: list[Cue] = []
+    starts_only = _start_lines([ln for ln in text.split("\n", 3000)[:3000] if ln.strip()][:400])
     for i, ln in enumerate(text.split("\n")):
         m = CUE_LINE_RE.match(ln)
+        if m is None and starts_only and (s := START_LINE_RE.match(ln)):
+            # a caption with its start only: it runs until the next one starts
+            segs = cue_segments([s.group(2)])
+            if segs:
+                if cues and cues[-1].end is None:
+                    cues[-1].end = parse_clock(s.group(1))
+                cues.append(Cue(line=i + 1, start=parse_clock(s.group(1)), end=None, segments=segs, first_line=i + 1))
+            continue
         if m is None:
             if ln.strip() and cues:
                 sp, words = cues[-1].segments[-1]
