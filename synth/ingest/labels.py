@@ -155,7 +155,10 @@ LABEL_RE = re.compile(
     re.X,
 )
 # (a no-break space is how some editors and converters keep Otter's two spaces)
-OTTER_RE = re.compile(r"^(?P<b>\*\*|__)?(?P<name>[^\W\d_][^\n*]{0,59}?)(?P=b)?(?:[ \t\u00a0]{2,}|\t|\u00a0|(?<=\*\*)[ \t]+)"
+# a copy pasted into Markdown may make each header a heading (`### Name  0:03`); a heading that is only a
+# name and a clock is a header even with one space before the time (the editor trimmed the double space)
+OTTER_RE = re.compile(r"^(?P<h>#{1,6}[ \t]+)?(?P<b>\*\*|__)?(?P<name>[^\W\d_#][^\n*]{0,59}?)(?P=b)?"
+                      r"(?:[ \t\u00a0]{2,}|\t|\u00a0|(?<=\*\*)[ \t]+|(?<=\S)(?(h)[ \t]+|(?!)))"
                       r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 # a converter's copy of an Otter export: each header line prefixed with a time (`0:00 Emma  0:03`)
 OTTER_PREFIXED_RE = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t]+(?P<b>\*\*|__)?"
