@@ -36,6 +36,8 @@ class RawTurn:
     mapped: Optional[MappedText] = None   # text readers: cleaned text with its map to the source
     role: Optional[str] = None            # a reader's per-turn hint: interviewer|interviewee
     notes: bool = False
+    change: Optional[bool] = None         # captions: a speaker-change mark opens it (True), none where marks are
+                                          # dense (False), the file marks no changes or few (None)
 
 
 @dataclass

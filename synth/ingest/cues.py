@@ -26,6 +26,10 @@ VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>", re.I)
 TAG_RE = re.compile(r"</?[^<>\n]{0,200}>")
 ASS_RE = re.compile(r"\{\\[^}]*\}")
 _DASH = re.compile(r"^(?:-|>>)\s*")
+# a captioner's mark of a new speaker: `>>` anywhere, `- ` opening a cue's line (not "-mine interface", a word cut)
+_MARK = re.compile(r"^(?:>>|-\s)")
+_MID_MARK = re.compile(r"\s*>>\s*")
+DENSE_MARKS = 0.2  # share of cues with a mark above which the marks are taken to be every change (dev 131: 30%)
 # With no labels, a silence (sequence.UNLABELED_GAP) or a cue ending a sentence (a question above all: the
 # answer is the next speaker's) ends a turn
 
@@ -37,6 +41,7 @@ class Cue:
     end: Optional[float]
     segments: list[tuple[Optional[str], str]] = field(default_factory=list)
     first_line: Optional[int] = None  # 1-based line where the cue's block starts (its id line)
+    marks: frozenset[int] = frozenset()  # segments that open at a captioner's speaker-change mark
 
 
 def split_blocks(lines: list[str], first: int = 0) -> list[tuple[int, list[str]]]:
@@ -66,8 +71,9 @@ def _clean(s: str) -> str:
     return " ".join(html.unescape(TAG_RE.sub("", s)).split())
 
 
-def cue_segments(lines: list[str]) -> list[tuple[Optional[str], str]]:
-    """(speaker or None, text) pieces of one cue's payload."""
+def cue_segments(lines: list[str], marks: Optional[list[int]] = None) -> list[tuple[Optional[str], str]]:
+    """(speaker or None, text) pieces of one cue's payload. `marks` gets the indexes of the pieces that
+    open at a speaker-change mark (`>>`, `- `) where the cue names no speaker."""
     payload = ASS_RE.sub("", "\n".join(lines))
     voices = list(VOICE_RE.finditer(payload))
     segs: list[tuple[Optional[str], str]] = []
@@ -82,7 +88,9 @@ def cue_segments(lines: list[str]) -> list[tuple[Optional[str], str]]:
             if text:
                 segs.append((name, text))
         return segs
+    opened: set[int] = set()
     for raw in payload.split("\n"):
+        marked = bool(_MARK.match(raw.strip()))
         line = _clean(_DASH.sub("", raw.strip()))
         if not line:
             continue
@@ -91,12 +99,20 @@ def cue_segments(lines: list[str]) -> list[tuple[Optional[str], str]]:
             segs.append((lab.name, lab.text))
         elif lab:
             segs.append((lab.name, ""))
-        elif segs:
-            sp, txt = segs[-1]
-            segs[-1] = (sp, f"{txt} {line}".strip())
         else:
-            segs.append((None, line))
-    return [(sp, t) for sp, t in segs if t]
+            for k, piece in enumerate(p for p in _MID_MARK.split(line) if p):
+                if segs and (not (marked or k) or segs[-1][1] == ""):  # goes on, or a label on its own line
+                    sp, txt = segs[-1]
+                    segs[-1] = (sp, f"{txt} {piece}".strip())
+                else:
+                    if marked or k:
+                        opened.add(len(segs))
+                    segs.append((None, piece))
+                marked = False
+    out = [(k, sp, t) for k, (sp, t) in enumerate(segs) if t]
+    if marks is not None:
+        marks.extend(j for j, (k, _, _) in enumerate(out) if k in opened)
+    return [(sp, t) for _, sp, t in out]
 
 
 def read_cues(blocks: list[tuple[int, list[str]]], warnings: list[str], *, vtt: bool) -> tuple[list[Cue], int]:
@@ -127,12 +143,14 @@ def read_cues(blocks: list[tuple[int, list[str]]], warnings: list[str], *, vtt: 
         if end < start:
             warnings.append(f"line {timing_line}: cue ends before it starts; end time ignored")
             end = None
-        segs = cue_segments(lines[idx + 1:])
+        marks: list[int] = []
+        segs = cue_segments(lines[idx + 1:], marks)
         if not segs:
             warnings.append(f"line {timing_line}: empty cue; skipped")
             broken += 1
             continue
-        cues.append(Cue(line=timing_line, start=start, end=end, segments=segs, first_line=line_no))
+        cues.append(Cue(line=timing_line, start=start, end=end, segments=segs, first_line=line_no,
+                        marks=frozenset(marks)))
     return cues, broken
 
 
@@ -143,8 +161,10 @@ def cues_to_turns(cues: list[Cue], parsed: Parsed) -> None:
     speaker: Optional[str] = None
     labeled = False
     turns = parsed.turns
+    # where the captioner marks most speaker changes, an unmarked cue is the same speaker going on
+    dense = sum(1 for c in cues if c.marks) >= DENSE_MARKS * len(cues)
     for c in cues:
-        for name, text in c.segments:
+        for k, (name, text) in enumerate(c.segments):
             if name:
                 labeled = True
                 role = role_of(name)
@@ -152,12 +172,14 @@ def cues_to_turns(cues: list[Cue], parsed: Parsed) -> None:
                     parsed.roles[name] = role
             who = name or speaker or UNKNOWN
             prev = turns[-1] if turns else None
-            if prev is not None and prev.speaker == who and not (who == UNKNOWN and _breaks(prev, c)):
+            marked = who == UNKNOWN and k in c.marks
+            if prev is not None and prev.speaker == who and not marked and not (who == UNKNOWN and _breaks(prev, c)):
                 prev.text = f"{prev.text} {text}"
                 if c.end is not None:
                     prev.end = c.end
             else:
-                turns.append(RawTurn(who, text, c.start, c.end, line=c.first_line))
+                turns.append(RawTurn(who, text, c.start, c.end, line=c.first_line,
+                                     change=True if marked else (False if dense else None)))
             speaker = who
     if not labeled:
         parsed.warnings.append(f"no speaker labels found; speaker '{UNKNOWN}' used")
@@ -228,11 +250,13 @@ def parse_cue_lines(text: str, path: str | Path) -> Parsed:
         m = CUE_LINE_RE.match(ln)
         if m is None and starts_only and (s := START_LINE_RE.match(ln)):
             # a caption with its start only: it runs until the next one starts
-            segs = cue_segments([s.group(2)])
+            marks: list[int] = []
+            segs = cue_segments([s.group(2)], marks)
             if segs:
                 if cues and cues[-1].end is None:
                     cues[-1].end = parse_clock(s.group(1))
-                cues.append(Cue(line=i + 1, start=parse_clock(s.group(1)), end=None, segments=segs, first_line=i + 1))
+                cues.append(Cue(line=i + 1, start=parse_clock(s.group(1)), end=None, segments=segs, first_line=i + 1,
+                                marks=frozenset(marks)))
             continue
         if m is None:
             if ln.strip() and cues:
@@ -240,10 +264,11 @@ def parse_cue_lines(text: str, path: str | Path) -> Parsed:
                 cues[-1].segments[-1] = (sp, f"{words} {_clean(ln)}".strip())
             continue
         start, end = parse_clock(m.group(1)), parse_clock(m.group(2))
-        segs = cue_segments([m.group(3)])
+        marks = []
+        segs = cue_segments([m.group(3)], marks)
         if segs:
             cues.append(Cue(line=i + 1, start=start, end=end if end is None or start is None or end >= start
-                            else None, segments=segs, first_line=i + 1))
+                            else None, segments=segs, first_line=i + 1, marks=frozenset(marks)))
     if not cues:
         raise IngestError(path, "no cues found")
     cues_to_turns(cues, parsed)

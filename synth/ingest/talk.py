@@ -105,8 +105,15 @@ def same_name(label: str, name: str, fuzzy: bool) -> bool:
 
 _SHOW = re.compile(r"\b(?:welcome (?:back )?to|this is|you're listening to)\s+(?:the\s+)?[A-Z][\w'-]*"
                    r"|\bI'm your host\b|\bepisode (?:number )?\d+", re.I)
+# a capitalised name or two, not a word that opens a greeting to the audience ("Alright, welcome to ...")
+_NAME = (r"\b(?!(?-i:Alright|All|Okay|OK|So|Well|Hello|Hi|Hey|Yes|Yeah|Everyone|Everybody|Folks|Friends|Guys|And|Now)\b)"
+         r"(?-i:[A-Z][a-z'-]+)(?:\s+(?-i:[A-Z][a-z'-]+))?")
 _ANY_GUEST = re.compile(r"\b(?:joined by|joining (?:us|me)|my guests?|our guests?|special guest|guest today|"
-                        r"(?:talking|chatting|speaking|sitting down) with|here with|interview(?:ing)?)\b", re.I)
+                        r"(?:talking|chatting|speaking|sitting down) with|here with|interview(?:ing)?|"
+                        # the host welcomes someone by name ("Ken, welcome to Talk Python To Me.", "Welcome to the
+                        # show, Ken."), or someone thanks the host for having them on: a guest is there
+                        r"thanks? (?:you )?(?:so much |very much )?for having (?:me|us))\b"
+                        rf"|{_NAME},\s+welcome (?:back )?to\b|\bwelcome (?:back )?to [^.?!,]{{1,60}}, {_NAME}[.!]", re.I)
 
 
 def host_monologue(turns, head: int = 1500) -> bool:
