@@ -185,7 +185,12 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     opened = list(dict.fromkeys([*opening_hosts(turns, labels), *described]))
     first = opener(turns, labels)
     guest, sure = guests(turns, labels, opened, given.names)
-    thanked = [s for s in says_guest(turns, labels) if s not in opened and s not in guest and s not in study]
+    # whoever welcomes or introduces the guest by name hosts: "thanks for having me" in their turn is the
+    # guest's reply that the transcriber filed under the host's label ("welcome Hillary ... Thank you for
+    # having me"), not the host thanking anyone
+    welcomed = [s for s, n in introductions(turns)[0] if any(same_name(g, n, fuzzy=True) for g in guest)]
+    thanked = [s for s in says_guest(turns, labels)
+               if s not in opened and s not in guest and s not in study and s not in welcomed]
     if thanked:  # "thanks for having me": a guest by their own words, beside any the names give
         guest, sure = [*guest, *thanked], max(sure, 0.8)
     if not guest:

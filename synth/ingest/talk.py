@@ -99,8 +99,16 @@ def same_name(label: str, name: str, fuzzy: bool) -> bool:
     if not lt or not nt:
         return False
     if fuzzy:
-        return any(difflib.SequenceMatcher(None, a, b).ratio() >= 0.8 for a in lt[:1] for b in nt)
+        return any(difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+                   or _sound(a) == _sound(b) for a in lt[:1] for b in nt)
     return all(w in nt for w in lt)
+
+
+def _sound(word: str) -> str:
+    """A first name as it sounds, for a transcriber's spelling of it: doubled letters once, and a
+    closing -ie / -ey / -y / -i as one ending (the label `Ali`, spoken and written "Allie")."""
+    w = re.sub(r"(.)\1+", r"\1", word)
+    return re.sub(r"(?:ie|ey|y|i)$", "i", w)
 
 
 _SHOW = re.compile(r"\b(?:welcome (?:back )?to|this is|you're listening to)\s+(?:the\s+)?[A-Z][\w'-]*"
@@ -155,6 +163,7 @@ def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
     chain = False  # co-hosts answer a host's welcome with their names, one short turn each
     first = next((t for t in turns if t.speaker in labels), None)
     for t in list(turns)[:head]:
+        hosts += [s for s in _round_of_names(t.text, labels) if s not in hosts]
         if t.speaker not in labels:
             chain = False
             continue
@@ -173,6 +182,25 @@ def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
         else:
             chain = False
     return hosts
+
+
+def _round_of_names(text: str, labels: Sequence[str]) -> list[str]:
+    """The hosts of a welcome that runs through their names one after another ("Welcome to the ladybug
+    podcast. I'm Kelly. I'm Allie. And I'm Emma"): the transcriber could not tell the voices apart in so
+    short a round and filed it under one label (often `Unknown Speaker`), so each named label hosts,
+    whoever's label the round sits under."""
+    text = html.unescape(text)
+    if not _HOSTING.search(text):
+        return []
+    intros = list(_SELF_INTRO.finditer(text))
+    names: list[str] = []
+    for a, b in zip(intros, intros[1:]):
+        if b.start() - a.end() <= _ROUND_GAP:  # the next name follows at once: one round of names
+            names += [a.group("name"), b.group("name")]
+    return [s for s in labels if any(same_name(s, n, fuzzy=True) for n in names)]
+
+
+_ROUND_GAP = 12  # characters between one self-introduction's name and the next "I'm" (". And ")
 
 
 _INLINE_LABEL = re.compile(r"^\(?(?P<name>[A-Z][\w'-]+):\s")
