@@ -1,8 +1,8 @@
 """Issue 20, session 6 (`otter`): a second or third host in an Otter export, read from the file alone
 (no other file of the study to say who hosts), on real dev files (evals/real/dev).
 
-Read alone, dev 121, 122 and 63 took a co-host for a guest, and dev 63's co-host's statements became
-evidence on interviewer speech. Only dev files are read (held-out files are measured by the lead).
+Read alone, dev 121, 122 and 63 took a co-host for a guest, and dev 63's and dev 51's co-hosts'
+statements became evidence on interviewer speech. Only dev files are read (held-out files are measured by the lead).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ REAL = Path(__file__).resolve().parents[1] / "evals" / "real"
 WELCOMER = "121_ladybug-podcast_42-hiring-diverse-workforce.md"  # Ali: "welcome Hillary ... Thank you for having me"
 ROUND = "63_ladybug-podcast_53-accessibility.md"  # `Unknown Speaker`: "I'm Kelly. I'm Allie. And I'm Emma"
 SPELLED = "122_ladybug-podcast_48-traveling-dev.md"  # the label `Ali`, said "I'm Allie" in the round
+MOSTLY_MIXED = "51_ladybug-podcast_42-black-lives-matter.md"  # all but two turns under `Unknown Speaker`
 
 
 def _alone(name: str, known=None):
@@ -71,3 +72,15 @@ def test_spoken_spellings_of_a_first_name_match_and_other_names_do_not():
     assert same_name("Ali", "Allie", fuzzy=True) and same_name("Kelly", "Kelli", fuzzy=True)
     assert not same_name("Amy", "Amir", fuzzy=True) and not same_name("Tom", "Tim", fuzzy=True)
     assert not same_name("Ali", "Allie", fuzzy=False)
+
+
+def test_named_turns_beside_a_label_both_sides_share_are_not_evidence():
+    # dev 51 read alone: `Unknown Speaker` carries 41 turns of hosts and guest, `Ali` two long turns a
+    # host's; nothing tells Ali's side, so its turns were a guest's evidence (2 items on interviewer speech)
+    t, _ = _alone(MOSTLY_MIXED)
+    ali = [u for u in t.turns if u.speaker == "Ali"]
+    assert len(ali) == 2 and all(u.role_guessed for u in ali)
+    assert any("unsure of the side of Ali" in w for w in t.warnings)
+    # where the study knows Ali hosts, the turns are the host's
+    t, _ = _alone(MOSTLY_MIXED, known=["Ali"])
+    assert t.speaker_roles["Ali"] == "interviewer"

@@ -185,9 +185,8 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     opened = list(dict.fromkeys([*opening_hosts(turns, labels), *described]))
     first = opener(turns, labels)
     guest, sure = guests(turns, labels, opened, given.names)
-    # whoever welcomes or introduces the guest by name hosts: "thanks for having me" in their turn is the
-    # guest's reply that the transcriber filed under the host's label ("welcome Hillary ... Thank you for
-    # having me"), not the host thanking anyone
+    # who welcomes the guest by name hosts: a "thanks for having me" in their turn is the guest's reply
+    # filed under the host's label ("welcome Hillary ... Thank you for having me")
     welcomed = [s for s, n in introductions(turns)[0] if any(same_name(g, n, fuzzy=True) for g in guest)]
     thanked = [s for s in says_guest(turns, labels)
                if s not in opened and s not in guest and s not in study and s not in welcomed]
@@ -330,6 +329,10 @@ def _decide(turns, given: _Given) -> Decision:
         >= MOSTLY_MIXED * sum(words)
     guest_labelled = sum(n for t, n in zip(turns, words) if t.speaker in per_label and t.speaker not in who) \
         >= GUEST_LABELLED * sum(words)
+    if mostly_mixed and pick.source not in (*EXPLICIT, "study"):
+        # nearly all the talk under a label both sides share: the few named turns' side is a guess (dev/51)
+        pick.unsure += [s for s in per_label if s not in pick.unsure]
+        pick.cues = pick.cues or "nearly all the talk is under a label both sides share"
     called = [*title_names(given.names), *(n for _, n in introductions(turns)[0])] if not per_label else []
     for i, (t, hint) in enumerate(zip(turns, hints)):
         role = out.speaker_roles[t.speaker]
