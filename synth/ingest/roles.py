@@ -21,6 +21,7 @@ gets a certainty too: an interviewee turn guessed unsurely, or reading as an int
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -32,6 +33,7 @@ from .sequence import GUEST_LABELLED, alone_sure, cut_sentence_side, guarded, st
 from .several_speakers import Split, says_guest, split
 from .talk import (
     LabelStats,
+    cue_text,
     host_monologue,
     hosts_turn,
     introductions,
@@ -95,10 +97,13 @@ class _Given:
     hosts: tuple[str, ...] = ()
 
 
-@dataclass
-class _Said:
-    speaker: str
-    text: str
+def _as_read(t, speaker: str):
+    """A turn as the cues read it: under `speaker` (a short label taken to its person, `aliases`), its
+    text with typographic quotes straightened (talk.cue_text: `I’m Jerod` is `I'm Jerod`); its times,
+    marks and notes flag as read. A copy: the turn itself keeps its text for the evidence."""
+    said = copy.copy(t)
+    said.speaker, said.text = speaker, cue_text(t.text)
+    return said
 
 
 def _initials(label: str) -> str:
@@ -136,9 +141,9 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
                    dict(corrections or {}), hints, tuple(n for n in names if n), tuple(n for n in hosts if n))
     labels = list(dict.fromkeys(t.speaker for t in turns))
     alias = {k: v for k, v in aliases(labels).items() if k not in given.corrections and v not in given.corrections}
+    out = _decide([_as_read(t, alias.get(t.speaker, t.speaker)) for t in turns], given)
     if not alias:
-        return _decide(list(turns), given)
-    out = _decide([_Said(alias.get(t.speaker, t.speaker), t.text) for t in turns], given)
+        return out
     for short, full in alias.items():  # the short label takes its person's role
         out.speaker_roles[short] = out.speaker_roles[full]
         if full in out.interviewers:

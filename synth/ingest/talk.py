@@ -31,6 +31,17 @@ _SENT = re.compile(r"[^.?!]+[.?!]*")
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
 
 
+# typographic quotes as the straight ones the cues are written with: `I’m Jerod`, `I’ll be moderating`
+# (one character for one, so a position in the cue text is the same position in the turn)
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def cue_text(text: str) -> str:
+    """A turn's text as the role cues read it: typographic quotes straightened. Only for matching;
+    evidence keeps the text as written."""
+    return text.translate(_QUOTES)
+
+
 def is_mixed_label(label: str) -> bool:
     return bool(_MIXED_LABEL.match(label.strip()))
 
