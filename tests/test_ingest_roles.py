@@ -99,7 +99,7 @@ def test_decide_states_its_keyword_arguments_once():
     src = inspect.getsource(roles_mod)
     assert src.count("fm_interviewee: Optional[str] = None") == 1
     assert list(inspect.signature(roles_mod.decide).parameters)[1:] == [
-        "option", "fm_interviewer", "fm_interviewee", "roles", "known", "corrections", "hints", "names", "hosts"]
+        "option", "fm_interviewer", "fm_interviewee", "roles", "known", "corrections", "hints", "names", "hosts", "titles"]
 
 
 REAL = Path(__file__).resolve().parents[1] / "evals" / "real"

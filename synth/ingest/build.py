@@ -163,7 +163,8 @@ def build_transcript(path: str | Path, raw: bytes, encoding: str, parsed: Parsed
     decided = roles_mod.decide(turns, option=interviewer, fm_interviewer=fm_interviewer,
                                fm_interviewee=meta.interviewee, roles=roles, known=known,
                                corrections=corrections, hints=[t.role for t in turns],
-                               names=[*_about(parsed.meta, meta, Path(path)), *guests], hosts=hosts)
+                               names=[*_about(parsed.meta, meta, Path(path)), *guests], hosts=hosts,
+                               titles=titles)
     # the fix names this file, ready to paste
     fix = f"synth speakers {shlex.quote(Path(path).name)}"
     warnings += [w.replace("synth speakers FILE", fix) for w in decided.warnings]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from . import speakers as speakers_mod
+from .aliases import aliases
 from .answer_runs import RUN_SURE, answers_only
 from .corrections import apply_corrections, label_summary
 from .guests import best_asker, close_call, dominant_voice, extra_interviewers, guests, leads, regulars, same_crowd
@@ -106,41 +107,22 @@ def _as_read(t, speaker: str):
     return said
 
 
-def _initials(label: str) -> str:
-    return "".join(w[0] for w in label.split() if w[:1].isalpha()).upper()
-
-
-def aliases(labels: Sequence[str]) -> dict[str, str]:
-    """`John` -> `John Newbery` when exactly one longer label starts with that first name, `PM` ->
-    `Peter McCormack` when exactly one is that name's initials: one person labelled two ways in one
-    file (`John Newbery:` once, then `John:`; `Peter McCormack (PM):` once, then `PM:`)."""
-    out = {}
-    for s in labels:
-        if " " in s or is_mixed_label(s) or s == NOTES_SPEAKER:
-            continue
-        longer = [x for x in labels if x != s and x.split()[0] == s and not is_mixed_label(x)]
-        if not longer and 2 <= len(s) <= 3 and s.isupper():
-            longer = [x for x in labels if " " in x and _initials(x) == s and not is_mixed_label(x)]
-        if len(longer) == 1:
-            out[s] = longer[0]
-    return out
-
-
 def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None,
            fm_interviewee: Optional[str] = None, roles: Optional[dict[str, str]] = None,
            known: Iterable[str] = (), corrections: Optional[dict[str, str]] = None,
            hints: Optional[Sequence[Optional[str]]] = None, names: Sequence[str] = (),
-           hosts: Sequence[str] = ()) -> Decision:
+           hosts: Sequence[str] = (), titles: Optional[dict[str, str]] = None) -> Decision:
     """Decide roles for `turns` (objects with .speaker and .text). `option`: `--interviewer` names;
     `fm_interviewer` / `fm_interviewee`: front matter; `roles`: a reader's label -> role (Q/A,
     Interviewer:); `known`: labels that interview in other files of the study; `corrections`:
     label -> interviewer|interviewee stored by the user; `hints`: a reader's per-turn role (md_qa
     questions), None where it has none; `names`: who the file is about (title, file name, front
-    matter); `hosts`: who a front matter description says runs it."""
+    matter); `hosts`: who a front matter description says runs it; `titles`: a label -> what its
+    parentheses say (`Peter McCormack (PM):`)."""
     given = _Given(option, fm_interviewer, fm_interviewee, dict(roles or {}), frozenset(known),
                    dict(corrections or {}), hints, tuple(n for n in names if n), tuple(n for n in hosts if n))
     labels = list(dict.fromkeys(t.speaker for t in turns))
-    alias = {k: v for k, v in aliases(labels).items() if k not in given.corrections and v not in given.corrections}
+    alias = {k: v for k, v in aliases(labels, titles).items() if k not in given.corrections and v not in given.corrections}
     out = _decide([_as_read(t, alias.get(t.speaker, t.speaker)) for t in turns], given)
     if not alias:
         return out
