@@ -169,7 +169,13 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     if base.source in EXPLICIT:
         return _Pick([*base.interviewers, *(s for s in study if s not in base.interviewers)], base.source, 1.0)
     described = [s for s in labels if any(same_name(s, n, fuzzy=False) for n in given.hosts)]
-    opened = list(dict.fromkeys([*opening_hosts(turns, labels), *described]))
+    # whom the talk puts among those who answer: a clean pairwise vote, or with two people a vote sure
+    # enough to decide the file alone. Their name in the first words is not a welcome: a cold open, the
+    # guest's clip, gives it as often as a host does
+    duo = vote(turns, *labels) if len(labels) == 2 else None
+    answering = ([duo.interviewee] if duo.confidence >= LOW_CONFIDENCE else []) if duo is not None else \
+        [s for s in labels if several is not None and several.clean and several.answers(s)]
+    opened = list(dict.fromkeys([*opening_hosts(turns, labels, answering=answering), *described]))
     first = opener(turns, labels)
     guest, sure = guests(turns, labels, opened, given.names)
     # who welcomes the guest by name hosts: a "thanks for having me" in their turn is the guest's reply

@@ -166,10 +166,12 @@ _MODERATES = re.compile(r"\b(?:i(?:'ll| will| am going to|'m going to)? (?:be )?
                         r"i(?:'m| am) (?:your|the|today's) moderator)\b", re.I)
 
 
-def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
+def opening_hosts(turns, labels: Sequence[str], head: int = 10, answering: Sequence[str] = ()) -> list[str]:
     """Labels that open the conversation as its hosts: in the first turns they welcome people and
     introduce themselves by the name on their label ("Welcome to the Ladybug podcast. I'm Kelly."),
-    or say they moderate it (a panel's moderator need not say their name)."""
+    or say they moderate it (a panel's moderator need not say their name). `answering`: labels the
+    talk clearly puts among those who answer; their name in the first words, with no welcome, is a
+    guest's clip before the show ("Hi, I'm Vida Williams, and unless you're ..."), not its host."""
     hosts: list[str] = []
     chain = False  # co-hosts answer a host's welcome with their names, one short turn each
     first = next((t for t in turns if t.speaker in labels), None)
@@ -186,7 +188,7 @@ def opening_hosts(turns, labels: Sequence[str], head: int = 10) -> list[str]:
         intros = [m for m in _SELF_INTRO.finditer(text) if same_name(t.speaker, m.group("name"), fuzzy=True)]
         # the conversation's very first words, the speaker giving their own name ("We are backstage.
         # I'm Jerod, Adam's here"): the host, welcome or not
-        opens = not hosts and t is first and intros and intros[0].start() <= 40
+        opens = not hosts and t is first and intros and intros[0].start() <= 40 and t.speaker not in answering
         if intros and (_HOSTING.search(text) or opens or (chain and intros[0].start() <= 40)):
             hosts += [t.speaker] if t.speaker not in hosts else []
             chain = not _HANDS_OVER.search(text)
