@@ -4,7 +4,9 @@ Only dev files are read (held-out files are measured by the lead, never opened b
 """
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,36 @@ def test_sniffing_needs_several_otter_headers_not_one_line_with_a_time():
     assert not looks_like_transcript("Meeting notes  10:30\nWe talked about the launch.\n")
     head = (REAL / "dev" / SUFFIXLESS).read_text(encoding="utf-8")[:3000]
     assert looks_like_transcript(head)
+
+
+def test_a_suffixless_export_is_read_once(tmp_path, monkeypatch):
+    # the sniff looks at the bytes load_transcript reads, not at a read of its own before them
+    p = tmp_path / SUFFIXLESS
+    shutil.copy(REAL / "dev" / SUFFIXLESS, p)
+    opened: list[Path] = []
+    real_open = Path.open  # Path.read_bytes opens through it
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
+    t = load_transcript(p)
+    assert t.layout == "otter" and opened == [p]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_folder_walk_does_not_open_a_suffixless_fifo_or_a_link_out_to_sniff_them(tmp_path):
+    # opening a FIFO blocks until someone writes to it: the walk would hang; a link out of the study is
+    # not read, not even its opening
+    study, outside = tmp_path / "study", tmp_path / "outside"
+    study.mkdir()
+    outside.mkdir()
+    shutil.copy(REAL / "dev" / SUFFIXLESS, study / SUFFIXLESS)
+    shutil.copy(REAL / "dev" / SUFFIXLESS, outside / "export")
+    os.mkfifo(study / "pipe")
+    (study / "elsewhere").symlink_to(outside / "export")
+    done: list = []
+    walk = threading.Thread(target=lambda: done.append(discover([study])), daemon=True)
+    walk.start()
+    walk.join(10)
+    assert done, "discover blocked opening the FIFO"
+    files, errors = done[0]
+    assert [f.name for f in files] == [SUFFIXLESS] and errors == []
+    with pytest.raises(IngestError, match="not a regular file"):
+        load_transcript(study / "pipe")

@@ -43,7 +43,10 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
     user stored with `synth speakers` (roles.py)."""
     p = Path(path)
     ext = p.suffix.lower()
-    if ext not in EXTENSIONS and not suffixless_transcript(p):
+    # a file with no suffix is read only if its opening sniffs as a transcript: from the bytes read
+    # here, not a read of its own before them
+    sniffed = ext not in EXTENSIONS
+    if sniffed and (p.suffix or p.name.startswith(".") or p.is_dir()):
         raise _unsupported(p)
     if p.is_dir():
         raise IngestError(p, "is a directory, not a transcript file")
@@ -53,10 +56,14 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
             raise IngestError(p, not_regular(st.st_mode))
         size = st.st_size
         if size > MAX_BYTES:
+            if sniffed and not suffixless_transcript(p):
+                raise _unsupported(p)
             raise IngestError(p, f"file too large ({size // (1024 * 1024)} MiB; limit {MAX_BYTES // (1024 * 1024)} MiB)")
         raw = p.read_bytes()
     except OSError as e:
         raise IngestError(p, f"cannot read file: {e.strerror or e}") from None
+    if sniffed and not suffixless_transcript(p, raw):
+        raise _unsupported(p)
     text, encoding = decode(raw, p)
     # by content, not suffix: captions saved as .txt/.md are still captions
     if ext == ".json":
@@ -79,10 +86,13 @@ def load_transcript(path: str | Path, interviewer: Optional[Sequence[str] | str]
                             corrections=corrections)
 
 
-def _skip(name: str, folder: Path) -> bool:
+def _skip(name: str, folder: Path, study: Path, follow_links: bool) -> bool:
+    """A suffix-less file is sniffed only where it may be read at all (files.refusal): a link out of
+    the study or a FIFO is not opened to find out (skipped, like any other file that is not a transcript)."""
     low = name.lower()
     return (name.startswith(".") or low == "accounts.csv" or low.startswith("readme")
-            or (Path(low).suffix not in EXTENSIONS and not suffixless_transcript(folder / name)))
+            or (Path(low).suffix not in EXTENSIONS and (refusal(folder / name, study, follow_links) is not None
+                                                       or not suffixless_transcript(folder / name))))
 
 
 def discover(paths: Sequence[str | Path], follow_links: bool = False) -> tuple[list[Path], list[IngestError]]:
@@ -112,7 +122,7 @@ def discover(paths: Sequence[str | Path], follow_links: bool = False) -> tuple[l
                 walked.add(Path(root).resolve())
                 dirs[:] = [d for d in dirs if not d.startswith(".") and _walk_into(Path(root) / d, p, walked,
                                                                                  follow_links, errors)]
-                found += [Path(root) / n for n in names if not _skip(n, Path(root))]
+                found += [Path(root) / n for n in names if not _skip(n, Path(root), p, follow_links)]
             if not found:
                 errors.append(IngestError(p, f"no transcripts found in directory (looked for {', '.join(EXTENSIONS)})"))
             for f in sorted(found, key=lambda x: x.as_posix().lower()):

@@ -9,8 +9,10 @@ as before (prose with `Name:` labels is too like a config or a licence to be tak
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from .cues import looks_like_cue_lines
+from .files import not_regular
 from .labels import match_otter
 from .srt import looks_like_srt
 from .tsv import looks_like_whisper_tsv
@@ -36,14 +38,19 @@ def looks_like_transcript(text: str) -> bool:
     return False
 
 
-def suffixless_transcript(path: Path) -> bool:
-    """A regular file with no suffix whose opening sniffs as a transcript. Unreadable files are not
-    (they are skipped like any other non-transcript; an explicit path gets load_transcript's error)."""
+def suffixless_transcript(path: Path, head: Optional[bytes] = None) -> bool:
+    """A regular file with no suffix whose opening sniffs as a transcript. `head`: the file's bytes
+    where the caller has read them already (load_transcript reads a file once). Unreadable files are
+    not (they are skipped like any other non-transcript; an explicit path gets load_transcript's
+    error), nor a FIFO, socket or device: opening a FIFO to sniff it would block forever."""
     if path.suffix or path.name.startswith("."):
         return False
-    try:
-        with path.open("rb") as f:
-            head = f.read(SNIFF_BYTES)
-    except OSError:
-        return False
-    return looks_like_transcript(head.decode("utf-8", errors="replace"))
+    if head is None:
+        try:
+            if not_regular(path.stat().st_mode):
+                return False
+            with path.open("rb") as f:
+                head = f.read(SNIFF_BYTES)
+        except OSError:
+            return False
+    return looks_like_transcript(head[:SNIFF_BYTES].decode("utf-8", errors="replace"))
