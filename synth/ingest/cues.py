@@ -15,7 +15,8 @@ from typing import Optional
 
 from .build import UNKNOWN, Parsed, RawTurn
 from .errors import IngestError
-from .labels import match_label, parse_clock, role_of
+from .label_words import role_of
+from .labels import match_label, parse_clock
 from .sequence import UNLABELED_GAP
 
 CUE_TS = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"

@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .labels import BULLET_LINE, NOT_SPEAKERS, Label, role_of
+from .label_words import NOT_SPEAKERS, role_of
+from .labels import BULLET_LINE, Label
 from .lines import HEADING
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")

@@ -14,6 +14,7 @@ import re
 from typing import Callable, Optional
 
 from .build import UNKNOWN
+from .label_words import role_of
 from .labels import (
     BULLET_CHARS,
     BULLET_LINE,
@@ -24,7 +25,6 @@ from .labels import (
     match_tag,
     numbered_family,
     parse_times,
-    role_of,
     valid_name,
 )
 from .lines import HEADING, RULE, Lines, TurnAcc

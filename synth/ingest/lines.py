@@ -5,7 +5,8 @@ import re
 from typing import Optional
 
 from .build import UNKNOWN, Parsed, RawTurn
-from .labels import Label, parse_times, role_of
+from .label_words import role_of
+from .labels import Label, parse_times
 from .markup import MappedText
 
 HEADING = re.compile(r"^#{1,6}(\s|$)")

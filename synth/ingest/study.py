@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from synth.ingest import IngestError, discover, join_accounts, load_accounts, load_transcript
 from synth.ingest.files import refusal
-from synth.ingest.labels import role_of
+from synth.ingest.label_words import role_of
 from synth.ingest.roles import is_mixed_label
 from synth.models import AccountRow, Transcript
 from synth.workspace import Workspace

@@ -17,6 +17,7 @@ import yaml
 from . import layouts
 from .build import UNKNOWN, Parsed
 from .label_checks import QUOTE, ROLE_SHARE, lowercase_labels, match_nick, not_speakers, quoted_side
+from .label_words import role_of
 from .labels import (
     SPEAKER_TAG_RE,
     Label,
@@ -24,7 +25,6 @@ from .labels import (
     match_otter,
     match_prompt,
     parse_times,
-    role_of,
 )
 from .lines import HEADING as _HEADING
 from .lines import RULE as _RULE
