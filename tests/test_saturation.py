@@ -235,6 +235,21 @@ def test_the_resampled_grouping_is_seeded_and_counts_every_statement():
     assert np.array_equal(a, statement_groups(x, interview, seed=4))
 
 
+def test_the_seed_sets_never_overlap_and_fresh_ones_are_new():
+    """`--pools --seeds fresh|check`: seed ranges no earlier measure used, apart from the tuning seeds, the
+    dev seeds and the held-out pool's seeds (a seed set reused for tuning is no longer an estimate)."""
+    from evals.saturation import DEV_SEEDS, HELDOUT_SEEDS, POOL_SEED_SETS, POOL_SEEDS, main
+
+    sets = [set(DEV_SEEDS) | set(POOL_SEEDS), set(HELDOUT_SEEDS), set(POOL_SEED_SETS["fresh"]),
+            set(POOL_SEED_SETS["check"])]
+    assert all(not a & b for i, a in enumerate(sets) for b in sets[i + 1:])
+    assert POOL_SEED_SETS["tune"] == POOL_SEEDS and len(POOL_SEED_SETS["fresh"]) == 100
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--pools", "--seeds", "heldout"])
+
+
 def test_the_validation_pools_are_dev_side_and_honest():
     """`--pools`: every pool is dealt by the same generator (its rules hold), BANKING77 studies have 6-9
     intents of 4-9 messages, the mixed pool 7 dev themes; nothing is read from the held-out study."""
