@@ -17,7 +17,7 @@ from typing import Optional
 from synth.extract import local_cues as cues
 from synth.models import Transcript
 
-RULES_VERSION = "speech-v5"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
+RULES_VERSION = "speech-v6"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
 
 # ------------------------------------------------------------------------------------ words
 
@@ -266,7 +266,14 @@ _FELT_STRONG_WORDS = (
     r"(?:wasn't|isn't|not) (?:clear|obvious|easy|intuitive)|hard(?:er)? (?:to|for)|difficult|tough|impossible|"
     r"(?:stopped|quits?) working|haven't (?:figured|found|been able)|unable|stress\w*|scar(?:y|ed|es)|"
     r"burn(?:ed|t)? ?out|burnout|burn(?:ed|t) (?:me|us|myself) out|waste\w*|kill(?:s|ing)? me|sucks?|bother\w*|"
-    r"headache|obnoxious|drives? me (?:nuts|crazy|insane)|overwhelm\w*|exhaust\w*|anxi\w*")
+    r"headache|obnoxious|drives? me (?:nuts|crazy|insane)|overwhelm\w*|exhaust\w*|anxi\w*|"
+    # a letdown, an awkward or tricky spot, the hardest part, resistance, a cost or a loss of face, in the words
+    # real guests use for them ("a bit of a letdown", "super awkward", "we got a lot of pushback", "a bad rap",
+    # "the process is broken", "I had no idea what I was doing", "really expensive"); chosen on one half of the
+    # corpus's dev files and checked on the other (evals/real/findings/README.md)
+    r"let ?down|disappoint\w*|awkward|trick(?:y|iness)|hardest|unforgiving|(?:not (?:very )?|im)practical|"
+    r"no idea|(?:very|so|super|really) costly|push ?back|bad rap|(?:is|was|are|were) broken|so mad|"
+    r"(?:really|very|super|too|extremely) expensive|burn(?:ing|ed|t)? out")
 _FELT_STRONG = re.compile(r"\b(?:" + _FELT_STRONG_WORDS + r")\b", re.I)
 # a problem the speaker feels, in the words real speech uses for it ("that is annoying", "I can't stand",
 # "it quits working", "I haven't figured out", "wasn't clear", "a bit of a problem"): the classifier, trained
