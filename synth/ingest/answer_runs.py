@@ -29,7 +29,7 @@ import re
 from typing import Optional, Sequence
 
 from .sequence import interviewer_move, pronoun_lean
-from .talk import question_turn
+from .talk import TAG_QUESTION, question_turn
 
 # a run of fewer words than this after a question is not taken for an answer: the asker finishing the question
 # (dev 50: 8 words); the characters let through on dev 50, 94, 95 barely move between 10 and 20
@@ -39,9 +39,6 @@ RUN_WORDS = 10
 # (98.7%), 0.7 17.5K (98.3%); before answer runs, every sure guess: 27.6K (91.9%)
 RUN_SURE = 0.7
 
-# a tag on a statement ("..., right?", "..., you know?", "isn't it?"): not a question the other side answers
-_TAG = re.compile(r"(?:^|[,;]\s*|\s)(?:right|you know|isn't it|aren't they|don't you think|correct|yeah|huh|no|"
-                  r"okay|ok|eh)\?\s*$", re.I)
 _SENT_END = re.compile(r"(?<=[.?!])\s+")
 # a prompt that asks without a question mark ("Tell me about ...", "So walk us through ...")
 _PROMPT = re.compile(r"^(?:(?:so|and|okay|ok|yeah|well|right|now|alright|all right)[,.!]?\s+)*"
@@ -58,7 +55,7 @@ def asks(text: str) -> bool:
         return False
     last = _SENT_END.split(s)[-1]
     if last.endswith("?"):
-        return not _TAG.search(last)
+        return not TAG_QUESTION.search(last)
     return question_turn(s) or bool(_PROMPT.match(last))
 
 

@@ -28,6 +28,14 @@ _QSTART = re.compile(r"^(?:(?:so|and|okay|ok|right|great|cool|yeah|got it|intere
                      r"(?:what|how|why|when|where|who|which|can you|could you|would you|do you|did you|"
                      r"are you|is there|is it|have you|tell me|walk me|talk me|describe)\b", re.I)
 _SENT = re.compile(r"[^.?!]+[.?!]*")
+# a tag on a statement ("..., right?", "..., you know?", "isn't it?"): not a question the other side answers
+TAG_QUESTION = re.compile(r"(?:^|[,;]\s*|\s)(?:right|you know|isn't it|aren't they|don't you think|correct|yeah|huh|no|"
+                          r"okay|ok|eh)\?\s*$", re.I)
+# an interviewer sets out the context (what they read, a story, their idea) before asking: a turn that ends
+# with a real question (not a tag) asks however many statements come first, up to about a minute and a half
+# of speech (dev 51: a host's 87- and 102-word framings under `Unknown Speaker`); past that it is a talk that
+# ends on a question (dev 42: a guest's 500-word answer). Dev per-turn and evidence the same from 150 to 400.
+FRAMING_WORDS = 200
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -61,7 +69,8 @@ def is_audience_label(label: str) -> bool:
 
 
 def question_turn(text: str) -> bool:
-    """Does this turn ask (an interviewer's turn in a label that carries both sides)?"""
+    """Does this turn ask (an interviewer's turn in a label that carries both sides)? A short turn that
+    ends asking, a long one mostly of questions, or a framing that ends with a real question (`FRAMING_WORDS`)."""
     words = len(text.split())
     if not words:
         return False
@@ -71,7 +80,8 @@ def question_turn(text: str) -> bool:
     if not asks:
         return False
     q_share = sum(s.endswith("?") for s in sents) / max(1, len(sents))
-    return words <= 60 or q_share >= 0.5
+    return (words <= 60 or q_share >= 0.5
+            or (words <= FRAMING_WORDS and last.endswith("?") and not TAG_QUESTION.search(last)))
 
 
 @dataclass
