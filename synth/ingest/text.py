@@ -126,10 +126,12 @@ def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.add(i)
 
 
-def _labels_by_line(src: Lines, first: int, family: set[str]) -> dict[int, Label]:
+def _labels_by_line(src: Lines, first: int, family: set[str]) -> tuple[dict[int, Label], set[int]]:
     """The speaker label each line of the body opens with (line index -> label); the file's numbered
     prompts (`family`) are left to the reader, and labels that do not behave like speakers (label_checks)
-    left out."""
+    left out. And the lines of excerpts quoted inside a turn: a blockquote whose lines carry speaker
+    labels that are not a side of this conversation (`> ERNEST: ...`, a researcher pasting what other
+    participants said, dev 44): other people's words, not the turn's speaker's."""
     nicks = lowercase_labels(src.lines[first:])
     tags = layouts.bare_tags(src.lines, first)
     out: dict[int, Label] = {}
@@ -148,15 +150,30 @@ def _labels_by_line(src: Lines, first: int, family: set[str]) -> dict[int, Label
             lab = None  # `[Product] is great`: a bracketed word used once is a placeholder, not a speaker
         if lab is not None and not match_prompt(ln):
             out[i] = lab
+    excerpts: set[int] = set()
     if quoted_side(out, quoted):
         out.update(quoted)  # `> P11: ...`: one side of the session written as quotes
+    elif len(quoted) < len(out):  # the unquoted labels are the conversation (a file all in quotes is not excerpts)
+        for i in quoted:  # the whole blockquote around a quoted label, `>` lines up and down
+            a = b = i
+            while a - 1 >= first and QUOTE.match(src.lines[a - 1]):
+                a -= 1
+            while b + 1 < len(src) and QUOTE.match(src.lines[b + 1]):
+                b += 1
+            excerpts.update(range(a, b + 1))
     dropped = not_speakers(src.lines, {i: lab for i, lab in out.items() if lab.name not in family})
-    return {i: lab for i, lab in out.items() if lab.name not in dropped}
+    return {i: lab for i, lab in out.items() if lab.name not in dropped}, excerpts
 
 
 def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
     family = layouts.prompt_family(src.lines, first)
-    labelled = _labels_by_line(src, first, family)
+    labelled, excerpts = _labels_by_line(src, first, family)
+    if excerpts:
+        starts = [i for i in sorted(excerpts) if i - 1 not in excerpts]
+        spans = [f"{a + 1}-{next(j for j in range(a, len(src)) if j + 1 not in excerpts) + 1}" for a in starts]
+        acc.p.warnings.append(f"lines {', '.join(spans[:5])}{' ...' if len(spans) > 5 else ''}: {len(spans)} "
+                              "blockquoted excerpt(s) with other speakers' labels, quoted from other conversations; "
+                              "left out of the turns, not speech")
     # `**Q:** question?` with the answer below it unlabelled: a file labelled by roles (Q/A, not names) whose
     # answers mostly are not (fewer answer labels than half the questions): a paragraph after a question
     # is its answer
@@ -171,6 +188,9 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.blank = acc.cur is not None
             continue
         if _HEADING.match(s) or _RULE.match(s) or _OTTER_FOOTER.match(s):
+            continue
+        if i in excerpts:  # quoted from other interviews: the turn goes on after the quote
+            acc.blank = acc.cur is not None
             continue
         times = parse_times(s.strip("[]()*"))
         if times:  # Meet/Teams: a time alone on its line before the turns it starts
