@@ -165,6 +165,31 @@ def _labels_by_line(src: Lines, first: int, family: set[str]) -> tuple[dict[int,
     return {i: lab for i, lab in out.items() if lab.name not in dropped}, excerpts
 
 
+# In a file labelled by roles (`Q:` / `A:`), an unlabelled paragraph goes on the turn above it, except two
+# short asides that belong to the other side: a bare thanks after an answer is the asker's ("Thank you.",
+# "Thank you very much Jihan."), and, after a question, a line passing it on to someone by name is the
+# answering side's ("Gregory?", "Gregory would you like to answer that?"; the same file labels one such
+# hand-off `A:`).
+_THANKS_ALONE = re.compile(r"^(?:(?:ok(?:ay)?|alright|all right|great|cool)[,.!]?\s+)?(?:thanks|thank you)"
+                           r"(?:\s+(?:so|very) much)?(?:,?\s+(?:again|everyone|all|guys))?"
+                           r"(?:,?\s+[A-Z][\w'-]*){0,2}\s*[.!]*$", re.I)
+_HAND_OFF = re.compile(r"^(?P<name>[A-Z][\w'-]+)(?:,?\s+(?:(?:would|could|can|do) you (?:please |like to |want to )*"
+                       r"(?:take|answer|handle|comment on) (?:this|that|it)(?: one)?(?: please)?))?\s*\?$")
+_NOT_A_NAME = {"yes", "no", "anyone", "anybody", "someone", "really", "what", "why", "how", "who", "ok", "okay",
+               "right", "sorry", "hello", "hi", "and", "so", "questions", "question", "thoughts", "comments"}
+
+
+def _aside_of(text: str, side: str) -> str:
+    """The side ('interviewer'/'respondent') a short unlabelled paragraph belongs to after a turn of
+    `side`, when it is one of the asides above; '' when it goes on that turn."""
+    if side == "respondent" and _THANKS_ALONE.match(text):
+        return "interviewer"
+    m = _HAND_OFF.match(text) if side == "interviewer" else None
+    if m and m.group("name").casefold() not in _NOT_A_NAME:
+        return "respondent"
+    return ""
+
+
 def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
     family = layouts.prompt_family(src.lines, first)
     labelled, excerpts = _labels_by_line(src, first, family)
@@ -180,6 +205,8 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
     roles = [role_of(lab.name) for lab in labelled.values()]
     asks, answers = roles.count("interviewer"), roles.count("respondent")
     bare_answers = asks >= 2 and answers < 0.5 * asks and asks + answers >= ROLE_SHARE * len(roles)
+    role_file = asks >= 2 and answers >= 2 and asks + answers >= ROLE_SHARE * len(roles)
+    last: dict[str, str] = {}  # role -> the label that last spoke in it (`Q`, `A`)
     asking = ""  # "prompt"/"question": the current turn asks, the answer is the next unlabelled text
     for i in range(first, len(src)):
         ln = src.lines[i]
@@ -206,6 +233,12 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
         elif lab:
             acc.start(lab, i)
             asking = "question" if bare_answers and role_of(lab.name) == "interviewer" else ""
+            if role_of(lab.name):
+                last[role_of(lab.name)] = lab.name
+        elif (role_file and acc.blank and acc.cur is not None and (side := role_of(acc.cur.speaker))
+              and (other := _aside_of(s, side)) in last):
+            acc.new(last[other], i)  # a thanks or a hand-off: the other side's, under its label
+            acc.add(i)
         else:
             asked = acc.cur is not None and acc.cur.mapped.text.endswith("?")
             # a labelled question may run over paragraphs: its answer starts after the one ending in '?'
@@ -286,8 +319,10 @@ def parse_text(text: str, path: str | Path, fmt: str) -> Parsed:
         parsed.turns.clear()
         del parsed.warnings[n_warnings:]
         layout = layouts.sniff(lines, i, labels=False)
-    if layout in ("qa_bullets", "paragraphs") and _named_notes(lines, i, Path(path)):
-        layout = "notes"  # "Guerilla Testing Notes": questions with observed bullets are still notes
+    if layout in ("qa_bullets", "paragraphs", "md_qa") and _named_notes(lines, i, Path(path)):
+        # "Guerilla Testing Notes": questions with observed bullets are still notes; "Usability Session
+        # Notes": the guide's questions in bold with the replies the note-taker kept below them too
+        layout = "notes"
     layouts.READERS[layout](src, i, acc)
     parsed.layout = layout
     return parsed
