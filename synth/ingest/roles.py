@@ -155,8 +155,10 @@ class _Pick:
     unsure: list[str] = field(default_factory=list)  # labels whose side the talk leaves open
 
 
-def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _Given) -> _Pick:
-    """The interviewer labels, from the strongest evidence the file has."""
+def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _Given,
+          duo: Optional[Vote]) -> _Pick:
+    """The interviewer labels, from the strongest evidence the file has. `duo`: the two labels' vote,
+    where there are two."""
     talker = max(labels, key=lambda x: stats[x].words, default=None)
     several = split(turns, labels, stats) if len(labels) >= 3 else None
     # a label that interviews in other files, unless here it does most of the talking and asks less
@@ -172,7 +174,6 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     # whom the talk puts among those who answer: a clean pairwise vote, or with two people a vote sure
     # enough to decide the file alone. Their name in the first words is not a welcome: a cold open, the
     # guest's clip, gives it as often as a host does
-    duo = vote(turns, *labels) if len(labels) == 2 else None
     answering = ([duo.interviewee] if duo.confidence >= LOW_CONFIDENCE else []) if duo is not None else \
         [s for s in labels if several is not None and several.clean and several.answers(s)]
     opened = list(dict.fromkeys([*opening_hosts(turns, labels, answering=answering), *described]))
@@ -293,9 +294,9 @@ def _decide(turns, given: _Given) -> Decision:
     base = speakers_mod.assign(base_turns, option=given.option, fm_interviewer=given.fm_interviewer,
                                fm_interviewee=given.fm_interviewee, roles=given.roles)
     stats = label_stats(base_turns)
-    pick = _pick(turns, per_label, stats, base, given)
-    duo = vote(base_turns, *per_label) if len(per_label) == 2 and pick.source == "heuristic" else None
-    if duo is not None:
+    duo = vote(base_turns, *per_label) if len(per_label) == 2 else None
+    pick = _pick(turns, per_label, stats, base, given, duo)
+    if duo is not None and pick.source == "heuristic":
         pick = _weigh_vote(pick, duo)
     out = Decision(interviewers=list(pick.interviewers), source=pick.source, warnings=list(base.warnings))
     corrected = {k for k in given.corrections if k in speakers}

@@ -126,7 +126,7 @@ def _read_otter(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.add(i)
 
 
-def _labels_by_line(src: Lines, first: int, family: set[str]) -> tuple[dict[int, Label], set[int]]:
+def _labels_by_line(src: Lines, first: int, family: set[str]) -> tuple[dict[int, Label], list[range]]:
     """The speaker label each line of the body opens with (line index -> label); the file's numbered
     prompts (`family`) are left to the reader, and labels that do not behave like speakers (label_checks)
     left out. And the lines of excerpts quoted inside a turn: a blockquote whose lines carry speaker
@@ -150,17 +150,19 @@ def _labels_by_line(src: Lines, first: int, family: set[str]) -> tuple[dict[int,
             lab = None  # `[Product] is great`: a bracketed word used once is a placeholder, not a speaker
         if lab is not None and not match_prompt(ln):
             out[i] = lab
-    excerpts: set[int] = set()
+    excerpts: list[range] = []
     if quoted_side(out, quoted):
         out.update(quoted)  # `> P11: ...`: one side of the session written as quotes
     elif len(quoted) < len(out):  # the unquoted labels are the conversation (a file all in quotes is not excerpts)
-        for i in quoted:  # the whole blockquote around a quoted label, `>` lines up and down
+        for i in sorted(quoted):  # the whole blockquote around a quoted label, `>` lines up and down
+            if excerpts and i in excerpts[-1]:
+                continue
             a = b = i
             while a - 1 >= first and QUOTE.match(src.lines[a - 1]):
                 a -= 1
             while b + 1 < len(src) and QUOTE.match(src.lines[b + 1]):
                 b += 1
-            excerpts.update(range(a, b + 1))
+            excerpts.append(range(a, b + 1))
     dropped = not_speakers(src.lines, {i: lab for i, lab in out.items() if lab.name not in family})
     return {i: lab for i, lab in out.items() if lab.name not in dropped}, excerpts
 
@@ -192,10 +194,10 @@ def _aside_of(text: str, side: str) -> str:
 
 def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
     family = layouts.prompt_family(src.lines, first)
-    labelled, excerpts = _labels_by_line(src, first, family)
-    if excerpts:
-        starts = [i for i in sorted(excerpts) if i - 1 not in excerpts]
-        spans = [f"{a + 1}-{next(j for j in range(a, len(src)) if j + 1 not in excerpts) + 1}" for a in starts]
+    labelled, blocks = _labels_by_line(src, first, family)
+    excerpts = {i for block in blocks for i in block}
+    if blocks:
+        spans = [f"{b.start + 1}-{b.stop}" for b in blocks]
         acc.p.warnings.append(f"lines {', '.join(spans[:5])}{' ...' if len(spans) > 5 else ''}: {len(spans)} "
                               "blockquoted excerpt(s) with other speakers' labels, quoted from other conversations; "
                               "left out of the turns, not speech")
@@ -233,8 +235,8 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
         elif lab:
             acc.start(lab, i)
             asking = "question" if bare_answers and role_of(lab.name) == "interviewer" else ""
-            if role_of(lab.name):
-                last[role_of(lab.name)] = lab.name
+            if role := role_of(lab.name):
+                last[role] = lab.name
         elif (role_file and acc.blank and acc.cur is not None and (side := role_of(acc.cur.speaker))
               and (other := _aside_of(s, side)) in last):
             acc.new(last[other], i)  # a thanks or a hand-off: the other side's, under its label
