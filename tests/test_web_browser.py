@@ -91,12 +91,18 @@ def test_review_in_chromium_and_every_decision_survives(served, driver):
 
     def go(element) -> None:
         """Click a link or submit button and wait for the next page (a click returns before it loads)."""
-        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        old = driver.find_element(By.TAG_NAME, "html")
+        # A mark on the old page's window: the next page has a new window object without it. Waiting for the
+        # old <html> to go stale instead failed in CI: chromium answered the staleness probe, mid-navigation,
+        # with "Node with given id does not belong to the document", an error selenium does not map to stale.
+        driver.execute_script("window.__before_click = true;")
         element.click()
-        WebDriverWait(driver, 30).until(EC.staleness_of(old))
+        loaded = "return window.__before_click === undefined && document.readyState === 'complete';"
+        WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script(loaded)
+        )
 
     def page(check_flash: str | None = None):
         errors.extend(e for e in driver.get_log("browser") if e.get("level") == "SEVERE")
