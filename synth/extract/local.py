@@ -22,6 +22,7 @@ import numpy as np
 
 from synth.embed import Embedder
 from synth.extract import local_cues as cues
+from synth.extract import local_forms as forms
 from synth.extract import local_model
 from synth.extract import local_speech as speech
 from synth.extract.consolidate import consolidate, embedding_similarity
@@ -170,10 +171,10 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
             continue
         d = dict(d)
         # events in time and ways of coping, as real speech says them: below every scored pick of the category
-        if "trigger" not in d and len(d) < 2 and speech.speech_trigger(u.text):
-            d["trigger"] = RULE_SCORE - RULE_WEAKER * (2 - speech.trigger_strength(u.text))
-        if "alternative" not in d and len(d) < 2 and speech.speech_alternative(u.text):
-            d["alternative"] = RULE_SCORE
+        if "trigger" not in d and len(d) < 2:
+            _add_event(u.text, d, long_interview)
+        if "alternative" not in d and len(d) < 2:
+            _add_coping(u.text, d, long_interview)
         # a problem the speaker says they feel ranks ahead of every pain picked by score alone, the
         # classifier's own order kept within each group
         felt = speech.felt_strength(u.text)
@@ -184,6 +185,25 @@ def classify_units(us: list[speech.Unit], vectors: np.ndarray, model_path: Optio
         out.append(d)
     _added_scores(us, vectors, model_path, out)
     return out
+
+
+def _add_event(s: str, d: dict[str, float], long_interview: bool = True) -> None:
+    """An event in time (local_speech) or, in a long interview, another's act that set the speaker going
+    (local_forms): under every scored trigger, the surer ones first."""
+    if speech.speech_trigger(s):
+        d["trigger"] = RULE_SCORE - RULE_WEAKER * (2 - speech.trigger_strength(s))
+    elif long_interview and forms.set_going(s):
+        d["trigger"] = RULE_SCORE
+
+
+def _add_coping(s: str, d: dict[str, float], long_interview: bool = True) -> None:
+    """A way of coping said in speech (local_forms): under every scored alternative, the surer forms first.
+    The weaker forms count only in a long interview, as felt problems do (local_speech.LONG_INTERVIEW_WORDS):
+    in a short written answer the classifier, trained on such answers, finds the alternatives (dev study
+    recall 0.54), and what these forms add there is not one ("Seats go through Stripe, that's easy.")."""
+    strength = forms.coping(s)
+    if strength == 2 or (strength and long_interview):
+        d["alternative"] = RULE_SCORE - RULE_WEAKER * (2 - strength)
 
 
 def added_categories() -> list[str]:
@@ -258,7 +278,9 @@ def _item(c: str, s: str, ev: Evidence, dismissed: bool, vendors: list[str], int
             return None  # "AWS, EKS, Terraform, GitLab CI": a stack listing, not a way of coping
         name = cues.vendor_in(s, vendors)
         kind = "competitor" if name else cues.kind_of(s, cues.ALT_KINDS, "")
-        if not kind and speech.speech_alternative(s):
+        if not kind and forms.named_tool(s):
+            name, kind = forms.named_tool(s), "competitor"  # a service named mid-sentence ("through My HealtheVet")
+        elif not kind and forms.coping(s):
             kind = "manual"  # a workaround said in speech ("I text it to myself", "I call when ...")
         if not kind:
             return None  # no product named and no manual/spreadsheet/homegrown cue: not an alternative

@@ -17,7 +17,7 @@ from typing import Optional
 from synth.extract import local_cues as cues
 from synth.models import Transcript
 
-RULES_VERSION = "speech-v6"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
+RULES_VERSION = "speech-v7"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
 
 # ------------------------------------------------------------------------------------ words
 
@@ -338,3 +338,4 @@ MOST_PER_INTERVIEW = {"pain": 15, "trigger": 8, "alternative": 10}
 
 # the word lists offline theme labels share (synth.themes.label): public names for another stage
 MEASURE_WORDS, NUMBER_WORDS, STOP_WORDS = _MEASURE, _NUMBER_WORDS, _STOP
+PRICE_ONLY = _PRICE_ONLY  # a price or willingness to pay: never an alternative (local_forms)
