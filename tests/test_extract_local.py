@@ -155,7 +155,7 @@ def test_extract_local_on_a_small_interview(embedder):
         for e in it.evidence:
             assert t.text[e.char_start:e.char_end] == e.quote
             assert e.speaker == "Ben"
-    assert ex.prompt_version == "local-examples-v2+local-classifier-v1.1+speech-v7"
+    assert ex.prompt_version == "local-examples-v2+local-classifier-v1.1+speech-v8"
 
 
 def test_examples_are_embedded_by_the_model_that_embeds_the_transcript(monkeypatch):

@@ -17,7 +17,7 @@ from typing import Optional
 from synth.extract import local_cues as cues
 from synth.models import Transcript
 
-RULES_VERSION = "speech-v7"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
+RULES_VERSION = "speech-v8"  # in the extraction cache key: a changed rule re-extracts, never reuses old items
 
 # ------------------------------------------------------------------------------------ words
 
@@ -80,10 +80,41 @@ def is_bare_quantity(s: str) -> bool:
     return not [w for w in content_words(s) if w not in _MEASURE]
 
 
+# The interviewer's moves that read like a statement. Where ingest takes an interviewer's turn for the
+# interviewee's (a few turns in a long file are enough), these are what the extractor would quote as the
+# interviewee's words: the asker restating the other side ("something you said earlier was ...", "so you're
+# saying ...", "you're right"), or pitching and hypothesising to them ("what if it ...", "let's say you ...",
+# "would you ever ..."). An interviewee agreeing with the host ("as you mentioned, we ...", "like you said",
+# "because you're right, we ...") is not one: there the listener's words lead in to the speaker's own point.
+_RESTATES = re.compile(
+    r"(?<!\bas )(?<!\blike )\b(?:(?:something|what|things?) you(?:'ve| have)? (?:just |already |also )?"
+    r"(?:said|mentioned|described|brought up)|you (?:said|mentioned|described|brought up|talked about) "
+    r"(?:earlier|before|that|a (?:minute|moment|second) ago|at the (?:start|beginning))|"
+    r"you(?:'re| are) (?:absolutely |totally |so )?right(?=[.!]*$)|^(?:(?:so|and|but|okay|ok|right|yeah)[, ]+)*"
+    r"(?:what )?you(?:'re| are| were) (?:saying|telling (?:me|us))|what you(?:'re| are) saying is|"
+    r"(?:^|\b(?:it|that) )sounds like you(?:'re| are| were| have|'ve)?\b|"
+    r"(?:why|when|what) i asked (?:you|what|about)|your willingness|what i'm hearing|if i (?:understand|heard) you|"
+    r"to sum(?:mari[sz]e)? up what you)\b", re.I)
+_PITCH = re.compile(
+    r"^(?:(?:so|and|but|okay|ok|well|now|like|yeah|right)[, ]+)*(?:what if|imagine (?:if|that|you|a|we)|"
+    r"let's say (?:you|your|it|we|there's)|suppose|say you|picture (?:this|yourself|a))\b|"
+    r"\b(?:would you (?:ever|be willing|consider|pay|use|want)|how would you feel|if you could (?:wave|have|change)|if (?:we|i) (?:built|made|gave you|offered)|"
+    r"it would (?:let|allow|help|enable) you|you(?:'d| would) be able to|the idea (?:is|would be) (?:that )?(?:you|it|we)|"
+    r"(?:our|my) (?:idea|product|tool|app|prototype|solution|platform) (?:is|would|will|lets|helps))\b", re.I)
+
+
+def asker_move(s: str) -> bool:
+    """Does a sentence restate the listener's words or pitch a hypothetical to them (the asker's move)?"""
+    s = s.replace("’", "'")
+    return bool(_RESTATES.search(s) or _PITCH.search(s))
+
+
 def not_an_item(s: str) -> Optional[str]:
     """Why a sentence can never be an item by itself (None: it can)."""
     if is_question(s):
         return "question"
+    if asker_move(s):
+        return "the asker's move"
     if is_bare_quantity(s):
         return "bare quantity"
     n = len(content_words(s))
@@ -161,6 +192,27 @@ def _last_question(text: str) -> str:
     return (qs[-1] if qs else parts[-1] if parts else "")[-300:]
 
 
+# a check-in that closes the speaker's own point ("does that make sense?", "you know what I mean?"): not asking
+_CHECK_IN = re.compile(r"\b(?:make[s]? sense|know what i mean|if that makes|does that answer|answer your question|"
+                       r"you know\??$|right\??$|(?:isn't|wasn't|don't|didn't) (?:it|you|they|we)\??$)", re.I)
+_LISTENER = re.compile(r"\b(?:you|your|yours|yourself|you're|you've|you'd|you'll)\b", re.I)
+
+
+# how many sentences before a turn's closing question set it up ("So it would remind you every week. Would you
+# use that?"); further back is the speaker's own talk: panelists end answers asking each other (dev: with the
+# whole turn taken as set-up, a guest's 20-sentence answer that closed by asking the host lost its pains)
+SETUP_SENTENCES = 2
+
+
+def asks_listener(text: str) -> bool:
+    """Does a turn end by asking the listener something about themselves ("... would you use it?", "how do you
+    handle that today?"), not with a check-in on the speaker's own point? The few sentences before such a
+    question set it up (`SETUP_SENTENCES`): the asker's, whichever side ingest gave the turn."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip().replace("’", "'")) if p.strip()]
+    last = parts[-1] if parts else ""
+    return last.endswith("?") and bool(_LISTENER.search(last)) and not _CHECK_IN.search(last)
+
+
 def units(t: Transcript) -> list[Unit]:
     """The interviewee's sentences in order, each with the interviewer's preceding question; a bare
     number answer after another sentence of the same turn is joined to it ("I fix those by hand.
@@ -174,10 +226,17 @@ def units(t: Transcript) -> list[Unit]:
         if not turn.evidence_ok:  # ingest's evidence guard: its side was guessed unsurely
             continue
         first = True
-        for a, b in cues.sentences(turn.text):
+        spans = cues.sentences(turn.text)
+        # where the set-up of a closing question to the listener starts: its last few statements before it
+        setup_from = len(spans)
+        if asks_listener(turn.text):
+            said = [i for i, (a, b) in enumerate(spans) if not is_question(turn.text[a:b])]
+            setup_from = said[-SETUP_SENTENCES] if len(said) >= SETUP_SENTENCES else (said[0] if said else setup_from)
+        for k, (a, b) in enumerate(spans):
             s = turn.text[a:b]
+            why = not_an_item(s) or ("the asker's setup" if k >= setup_from else None)
             u = Unit(turn=turn.index, start=a, end=b, text=s, question=question, first_in_turn=first,
-                     why_not=not_an_item(s), kinds=question_kinds(question))
+                     why_not=why, kinds=question_kinds(question))
             prev = out[-1] if out and out[-1].turn == turn.index else None
             if u.why_not == "bare quantity" and prev is not None and prev.why_not is None:
                 prev.end, prev.text = b, turn.text[prev.start:b]
