@@ -28,6 +28,15 @@ def embed_model():
     return load_model(None, None)
 
 
+REAL_DEV = Path(__file__).resolve().parents[1] / "evals" / "real" / "dev"
+
+
+def dev_file(prefix: str) -> str:
+    """The text of the real dev corpus file numbered `prefix` (tests quote real speech from it)."""
+    (path,) = [p for p in REAL_DEV.iterdir() if p.name.startswith(prefix + "_")]
+    return path.read_text(encoding="utf-8")
+
+
 def make_transcript(lines, file_name="t.txt", date=None):
     """Build a Transcript from (speaker, is_interviewer, text[, start]) tuples."""
     from synth.models import Transcript, TranscriptMeta, Turn

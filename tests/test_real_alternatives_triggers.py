@@ -5,21 +5,13 @@ annotation that the offline extractor missed before these forms (synth/extract/l
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import dev_file
 
 from synth.extract import local
 from synth.extract import local_forms as forms
 from synth.extract import local_speech as speech
 from synth.models import Evidence
-
-DEV = Path(__file__).resolve().parents[1] / "evals" / "real" / "dev"
-
-
-def _dev_file(prefix: str) -> str:
-    (path,) = [p for p in DEV.iterdir() if p.name.startswith(prefix + "_")]
-    return path.read_text(encoding="utf-8")
 
 
 def _alternative(s: str):
@@ -36,7 +28,7 @@ def _alternative(s: str):
     ("02", "So I started collating data in the spreadsheets, and that kind of stuff", None),
 ])
 def test_a_way_of_coping_in_real_speech_is_an_alternative(prefix, sentence, name):
-    assert sentence in _dev_file(prefix)  # the guest's own words, not ours
+    assert sentence in dev_file(prefix)  # the guest's own words, not ours
     assert not speech.speech_alternative(sentence)  # the adoption verbs alone miss it
     d: dict[str, float] = {}
     local._add_coping(sentence, d)
@@ -55,7 +47,7 @@ def test_a_price_or_a_place_is_not_an_alternative(sentence):
 
 def test_paying_attention_is_not_a_price():
     sentence = "Yeah, Calm is a great app; I'm on multiple apps, and done hundreds of different meditations"
-    assert sentence in _dev_file("110")
+    assert sentence in dev_file("110")
     assert forms.coping(sentence + ", paying attention to the breath.") == 1
 
 
@@ -66,7 +58,7 @@ def test_paying_attention_is_not_a_price():
     ("84", "we were pushed in this direction because of our users and our customers."),
 ])
 def test_anothers_act_that_set_the_speaker_going_is_a_trigger(prefix, sentence):
-    assert sentence in _dev_file(prefix)
+    assert sentence in dev_file(prefix)
     assert not speech.speech_trigger(sentence)  # no time word: the event rule alone misses it
     d: dict[str, float] = {}
     local._add_event(sentence, d)
@@ -81,7 +73,7 @@ def test_an_editors_bracketed_aside_is_not_the_speakers_coping():
     # dev 45: an editor's note and an inline one; the web domain in them is not a tool the speaker names
     note = "[Ed: Nick later wrote that, courtesy of Aurynn Shaw as per the tweet at https://twitter.com/"
     inline = "I think it's called Open Collective [Ed: yes, it is - http://opencollective.com]."
-    text = _dev_file("45")
+    text = dev_file("45")
     assert note in text and inline in text
     assert forms.coping(note) == 0 and forms.named_tool(note) is None
     assert forms.named_tool(inline) == "Open Collective"

@@ -6,19 +6,10 @@ read as the interviewee's (`python -m evals.real.leak`); the interviewee's own l
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import make_transcript
+from conftest import dev_file, make_transcript
 
 from synth.extract import local_speech as speech
-
-DEV = Path(__file__).resolve().parents[1] / "evals" / "real" / "dev"
-
-
-def _dev_file(prefix: str) -> str:
-    (path,) = [p for p in DEV.iterdir() if p.name.startswith(prefix + "_")]
-    return path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("prefix, sentence", [
@@ -29,7 +20,7 @@ def _dev_file(prefix: str) -> str:
     ("131", "it sounds like you're gonna ultimately put the same amount of CPU load on"),
 ])
 def test_an_interviewers_restatement_is_not_an_item(prefix, sentence):
-    assert sentence in _dev_file(prefix)  # the interviewer's own words, not ours
+    assert sentence in dev_file(prefix)  # the interviewer's own words, not ours
     assert speech.asker_move(sentence)
     assert speech.not_an_item(sentence) == "the asker's move"
 
@@ -43,12 +34,12 @@ def test_an_interviewers_restatement_is_not_an_item(prefix, sentence):
     ("100", "It's very hard to keep your trading strategy proprietary whether at a fund or working on your own."),
 ])
 def test_an_interviewees_own_point_is_not_a_move(prefix, sentence):
-    assert sentence in _dev_file(prefix)
+    assert sentence in dev_file(prefix)
     assert not speech.asker_move(sentence)
 
 
 def _turn(prefix: str, starts: str) -> str:
-    (line,) = [ln for ln in _dev_file(prefix).splitlines() if ln.startswith(starts)]
+    (line,) = [ln for ln in dev_file(prefix).splitlines() if ln.startswith(starts)]
     return line
 
 

@@ -4,18 +4,10 @@ and each is a pain of that file's findings annotation that the offline extractor
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import dev_file
 
 from synth.extract import local_speech as speech
-
-DEV = Path(__file__).resolve().parents[1] / "evals" / "real" / "dev"
-
-
-def _dev_file(prefix: str) -> str:
-    (path,) = [p for p in DEV.iterdir() if p.name.startswith(prefix + "_")]
-    return path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("prefix, sentence", [
@@ -30,7 +22,7 @@ def _dev_file(prefix: str) -> str:
     ("124", "it can be really expensive."),
 ])
 def test_a_real_guests_felt_problem_ranks_with_the_strong_ones(prefix, sentence):
-    assert sentence in _dev_file(prefix)  # the guest's own words, not ours
+    assert sentence in dev_file(prefix)  # the guest's own words, not ours
     assert speech.felt_problem(sentence)
     assert speech.felt_strength(sentence) == 2
 
