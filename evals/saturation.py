@@ -277,10 +277,12 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", choices=sorted(POOL_SEED_SETS), default="tune",
                     help="with --pools: tune 0-59, fresh 200-299, check 300-399 (measured once at the end)")
     ap.add_argument("--out", help="with --pools: write each pool's per-seed rows (planted, found) to this JSON file")
+    ap.add_argument("--model-path", default=None, help="a sentence-transformers model folder instead of the "
+                    "bundled MiniLM (an experiment: evals/README.md, ninth session)")
     args = ap.parse_args(argv)
     if args.sweep and not args.dev:
         ap.error("--sweep is for tuning: dev seeds only (add --dev)")
-    emb = Embedder()
+    emb = Embedder(model_path=args.model_path)
     if args.pools:
         seeds = POOL_SEED_SETS[args.seeds]
         res = validate(load_gold(STUDIES["dev"]), seeds, emb)
