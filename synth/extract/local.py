@@ -278,8 +278,8 @@ def _item(c: str, s: str, ev: Evidence, dismissed: bool, vendors: list[str], int
             return None  # "AWS, EKS, Terraform, GitLab CI": a stack listing, not a way of coping
         name = cues.vendor_in(s, vendors)
         kind = "competitor" if name else cues.kind_of(s, cues.ALT_KINDS, "")
-        if not kind and forms.named_tool(s):
-            name, kind = forms.named_tool(s), "competitor"  # a service named mid-sentence ("through My HealtheVet")
+        if not kind and (tool := forms.named_tool(s)):
+            name, kind = tool, "competitor"  # a service named mid-sentence ("through My HealtheVet")
         elif not kind and forms.coping(s):
             kind = "manual"  # a workaround said in speech ("I text it to myself", "I call when ...")
         if not kind:

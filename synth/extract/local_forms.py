@@ -72,10 +72,9 @@ def coping(s: str) -> int:
     price or a willingness to pay with no tool named is none."""
     if speech.speech_alternative(s):
         return 2
-    named, workaround = named_tool(s), bool(_WORKAROUND.search(spoken(s)))
-    if named:
+    if named_tool(s):
         return 1  # a tool they pay for is still a tool they use ("we pay for X")
-    return 1 if workaround and not speech.PRICE_ONLY.search(_PAYING_ATTENTION.sub("", s)) else 0
+    return 1 if _WORKAROUND.search(spoken(s)) and not speech.PRICE_ONLY.search(_PAYING_ATTENTION.sub("", s)) else 0
 
 
 # ------------------------------------------------------------------------------------ triggers

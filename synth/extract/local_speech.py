@@ -185,9 +185,14 @@ class Unit:
     kinds: dict[str, bool] = field(default_factory=dict)
 
 
+def _turn_sentences(text: str) -> list[str]:
+    """A turn's sentences by their end marks, stripped (a rough split: for its last question or last sentence)."""
+    return [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
+
+
 def _last_question(text: str) -> str:
     """The interviewer turn's last question (its last sentence when it asks none)."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
+    parts = _turn_sentences(text)
     qs = [p for p in parts if p.endswith("?")]
     return (qs[-1] if qs else parts[-1] if parts else "")[-300:]
 
@@ -208,7 +213,7 @@ def asks_listener(text: str) -> bool:
     """Does a turn end by asking the listener something about themselves ("... would you use it?", "how do you
     handle that today?"), not with a check-in on the speaker's own point? The few sentences before such a
     question set it up (`SETUP_SENTENCES`): the asker's, whichever side ingest gave the turn."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip().replace("’", "'")) if p.strip()]
+    parts = _turn_sentences(text.replace("’", "'"))
     last = parts[-1] if parts else ""
     return last.endswith("?") and bool(_LISTENER.search(last)) and not _CHECK_IN.search(last)
 
@@ -231,7 +236,7 @@ def units(t: Transcript) -> list[Unit]:
         setup_from = len(spans)
         if asks_listener(turn.text):
             said = [i for i, (a, b) in enumerate(spans) if not is_question(turn.text[a:b])]
-            setup_from = said[-SETUP_SENTENCES] if len(said) >= SETUP_SENTENCES else (said[0] if said else setup_from)
+            setup_from = said[-SETUP_SENTENCES:][0] if said else setup_from
         for k, (a, b) in enumerate(spans):
             s = turn.text[a:b]
             why = not_an_item(s) or ("the asker's setup" if k >= setup_from else None)
