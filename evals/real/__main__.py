@@ -104,6 +104,10 @@ def summarize(rs: list[FileResult]) -> dict:
         "guessed_evidence_char_precision": pct(sum(r.guessed_evidence_chars_right for r in ok),
                                                sum(r.guessed_evidence_chars for r in ok)),
         "guessed_evidence_recall": pct(sum(r.guessed_evidence_right for r in ok), sum(r.guessed_interviewee for r in ok)),
+        "role_trouble": sum(r.role_trouble for r in ok),
+        "role_trouble_warned": sum(r.role_trouble and r.warned for r in ok),
+        "warned": sum(r.warned for r in ok),
+        "items_interviewer_unwarned": sum(r.items_interviewer_unwarned for r in ok),
     }
 
 
@@ -120,16 +124,32 @@ def _guard(s: dict) -> str:
             f"({_p(s['guessed_evidence_char_precision'])} of chars) / {_p(s['guessed_evidence_recall'])}")
 
 
+def _told(s: dict) -> str:
+    """Files with roles off that carry a role warning, of those with roles off; and all warned files."""
+    if "role_trouble" not in s:  # a results file from before the column
+        return "-"
+    return f"{s['role_trouble_warned']}/{s['role_trouble']} (warned {s['warned']})"
+
+
+def _ev(s: dict) -> str:
+    unwarned = s.get("items_interviewer_unwarned")
+    return str(s["items_interviewer"]) + ("" if unwarned is None else f" ({unwarned} unwarned)")
+
+
+HEAD = ("layout", "files", "dialogue read", "notes seen", "label acc", "turn acc", "invented", "items",
+        "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision (by chars) / recall",
+        "roles off: warned")
+
+
 def table(title: str, groups: dict[str, dict]) -> str:
-    head = ("layout", "files", "dialogue read", "notes seen", "label acc", "turn acc", "invented",
-            "items", "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision (by chars) / recall")
+    head = HEAD
     rows = [head]
     for name, s in groups.items():
         rows.append((name, str(s["files"]) + (f" ({s['failed']} failed)" if s["failed"] else ""),
                      f"{s['dialogue_read']}/{s['dialogue_files']}", f"{s['notes_recognised']}/{s['notes_files']}",
                      f"{_p(s['label_accuracy'])} of {s['labels']}", f"{_p(s['turn_accuracy'])} of {s['turns']}",
-                     str(s["invented_speakers"]), str(s["items"]), str(s["items_interviewer"]),
-                     str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']}", _guard(s)))
+                     str(s["invented_speakers"]), str(s["items"]), _ev(s),
+                     str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']}", _guard(s), _told(s)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = [title, "  ".join(h.ljust(w) for h, w in zip(head, widths))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows[1:]]
@@ -138,15 +158,14 @@ def table(title: str, groups: dict[str, dict]) -> str:
 
 def markdown(title: str, groups: dict[str, dict]) -> str:
     """The same table as `table`, as markdown (evals/README.md's real-transcripts section)."""
-    head = ("layout", "files", "dialogue read", "notes seen", "label acc", "turn acc", "invented", "items",
-            "interviewer ev", "not-speech ev", "markup quotes", "guessed ev: precision (by chars) / recall")
+    head = HEAD
     lines = [f"**{title}**", "", "| " + " | ".join(head) + " |", "|---" + "|--:" * (len(head) - 1) + "|"]
     for name, s in sorted(groups.items(), key=lambda kv: (kv[0] == "ALL", kv[0])):
         cells = (f"**{name}**" if name == "ALL" else name, str(s["files"]), f"{s['dialogue_read']}/{s['dialogue_files']}",
                  f"{s['notes_recognised']}/{s['notes_files']}", f"{_p(s['label_accuracy'])} of {s['labels']}",
                  f"{_p(s['turn_accuracy'])} of {s['turns']:,}", str(s["invented_speakers"]), f"{s['items']:,}",
-                 str(s["items_interviewer"]), str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']:,}",
-                 _guard(s))
+                 _ev(s), str(s["items_not_speech"]), f"{s['quotes_markup']}/{s['quotes']:,}",
+                 _guard(s), _told(s))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -167,6 +186,8 @@ def file_line(r: FileResult) -> str:
         bits.append(f"invented {r.invented}")
     if r.wrong_labels:
         bits.append(f"wrong {r.wrong_labels}")
+    if r.role_trouble or r.warned:
+        bits.append(("roles off, " if r.role_trouble else "") + ("warned" if r.warned else "NOT WARNED"))
     if r.guessed_evidence or r.guessed_interviewee:
         bits.append(f"guessed ev {r.guessed_evidence_right}/{r.guessed_evidence} (of {r.guessed_interviewee} interviewee)")
     if r.items:

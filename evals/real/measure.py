@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from synth.ingest.build import clean_speaker
-from synth.ingest.roles import NOTES_SPEAKER, UNKNOWN
+from synth.ingest.roles import LOW_CONFIDENCE, NOTES_SPEAKER, UNKNOWN
 from synth.models import Extraction, Transcript
 
 # what a quote must not contain: the exporter's markup, not anyone's words
 MARKUP = re.compile(r"\*\*|__|(?:^|\s)#{1,6}\s|[●○•▪◦■]|\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->|"
                     r"\[(?:speaker|spk)[ _-]?\d+\]|\]\(|\]\[|\\\[|^\s*[-*+]\s|\[\d{1,2}:\d{2}", re.I)
 NOT_A_LABEL = {UNKNOWN.casefold(), NOTES_SPEAKER.casefold()}
+# every role warning ends with roles.FIX, whose `synth speakers FILE` ingest fills in: this part stays as it is
+ROLE_FIX = "`--interviewer NAME` at ingest"
+ROLE_TROUBLE = 0.95  # the per-turn bar of issue 20: a file under it has roles a reader must check
 
 
 def _key(label: str) -> str:
@@ -54,7 +57,15 @@ class FileResult:
     guessed_evidence_chars: int = 0  # characters of the file under guessed turns let through as evidence
     guessed_evidence_chars_right: int = 0  # ... that lie in annotated interviewee turns
     wrong_labels: list[str] = field(default_factory=list)
+    # does the user hear of it? a file whose roles are off (ROLE_TROUBLE) should carry ingest's role warning
+    warned: bool = False  # a role warning (it names the fix) or a role confidence under LOW_CONFIDENCE
+    role_trouble: bool = False  # a label read on the wrong side (or not found), or under ROLE_TROUBLE of its turns right
     error: Optional[str] = None
+
+    @property
+    def items_interviewer_unwarned(self) -> int:
+        """Items on interviewer speech in a file the user was not warned about: the ones nobody is told to check."""
+        return 0 if self.warned else self.items_interviewer
 
 
 class Gold:
@@ -155,6 +166,10 @@ def measure_file(t: Transcript, ann: dict, split: str, ex: Optional[Extraction] 
                 r.turns_right += role is not None and u.is_interviewer == (role == "interviewer")
     if kind != "notes" and gold.turn_lines and line_starts:
         _guard_precision(r, t, gold, line_starts)
+    r.warned = t.role_confidence < LOW_CONFIDENCE or any(ROLE_FIX in w for w in t.warnings)
+    # a label read as shared by both sides is judged by its turns, not as a wrong label
+    r.role_trouble = r.dialogue_expected and (any(not w.endswith(" read mixed") for w in r.wrong_labels) or (
+        r.turns_total > 0 and r.turns_right < ROLE_TROUBLE * r.turns_total))
     if ex is not None:
         for it in ex.items():
             r.items += 1
