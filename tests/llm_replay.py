@@ -32,6 +32,11 @@ def restate_request(body: dict) -> bool:
     return "<findings>" in user_text(body)
 
 
+def role_request(body: dict) -> bool:
+    """A speaker-role check (synth/extract/roles_llm.py): it shows the file's labels, not a chunk."""
+    return bool(re.match(r"Interview file: .+?\. Labels: ", user_text(body)))
+
+
 def extraction_requests(reqs) -> list:
     """The recorded requests that asked for a chunk's extraction (statement re-asks left out)."""
     return [r for r in reqs if not restate_request(r.body)]
@@ -47,6 +52,8 @@ def responder(responses: dict[str, dict], pick: Optional[Callable[[str], str]] =
             args = responses[key]
         elif "<findings>" in user_text(body):
             args = {"fixes": []}  # a statement re-ask (synth/extract/restate.py): this model restates nothing
+        elif role_request(body):
+            args = {}  # a speaker-role check (synth/extract/roles_llm.py): this model names nobody, ingest's roles stay
         else:
             raise LookupError("request names no interview file")
         tokens = (len(user_text(body)) // 4, len(json.dumps(args)) // 4)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE as SAMPLE_DIR
 from conftest import make_transcript
-from llm_replay import SAMPLE, provider, responder, user_text
+from llm_replay import SAMPLE, provider, responder, role_request, user_text
 from typer.testing import CliRunner
 
 from synth import pipeline
@@ -152,7 +152,10 @@ def test_ingest_and_extract_go_on_past_every_bad_file_and_a_rerun_is_a_no_op(fol
         run1 = _invoke(["extract", "-w", ws_dir], env=env)
         assert run1.exit_code == 0, run1.stderr
         bodies = [r.body for r in srv.chat_requests()]
-        assert len(srv.completed()) == len(bodies) == len(INGESTED)  # one chunk each
+        roles = [b for b in bodies if role_request(b)]
+        # one chunk each, and one role check for the file with no labels, whose sides were only guessed
+        assert len(srv.completed()) == len(bodies) == len(INGESTED) + 1
+        assert [user_text(b).split(".")[0] for b in roles] == ["Interview file: no_speakers"]
         assert srv.errors == []
         # the injection and the HTML travel as delimited data; the delimiter is not closable
         inj = next(user_text(b) for b in bodies if "injection.txt" in user_text(b))
@@ -183,7 +186,7 @@ def test_ingest_and_extract_go_on_past_every_bad_file_and_a_rerun_is_a_no_op(fol
         assert run2.exit_code == 0
         assert len(srv.requests) == n_before  # nothing re-sent
         rerun = json.loads(run2.stdout)
-        assert rerun["totals"]["calls"] == 0 and rerun["totals"]["cache_hits"] == len(INGESTED)
+        assert rerun["totals"]["calls"] == 0 and rerun["totals"]["cache_hits"] == len(INGESTED) + 1  # + the role check
     with Workspace(ws_dir) as ws:
         after = {e.file: e.model_dump(exclude={"stats"}) for e in ws.latest_extractions()}
     assert after == {k: v.model_dump(exclude={"stats"}) for k, v in ex.items()}

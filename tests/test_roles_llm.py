@@ -3,6 +3,8 @@ turns it names, cached and counted in the dry run. The replies here are HAND-WRI
 from a model), served in the OpenAI wire format by tests/support/fakeopenai.py."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from llm_replay import provider, user_text
 
 from synth import pipeline
@@ -67,15 +69,87 @@ def _guessed_stream(tmp_path):
 
 def test_a_checked_per_turn_answer_settles_the_guess_and_guarded_turns_are_not_shown_as_interviewee(tmp_path):
     from synth.extract.chunking import render_turn
-    from synth.extract.roles_llm import apply_answer
+    from synth.extract.roles_llm import Checked, apply_answer
 
     t = _guessed_stream(tmp_path)
     unsure = [u for u in t.turns if not u.is_interviewer]
     assert unsure and all("(SPEAKER UNSURE)" in render_turn(u) for u in unsure)
-    checked = apply_answer(t, [], {0})
+    checked = apply_answer(t, Checked([], {0}, {1}))
     asked, answered = checked.turns
     assert asked.is_interviewer and not answered.is_interviewer
     assert answered.evidence_ok and "(INTERVIEWEE)" in render_turn(answered)
     # without a per-turn answer the guess stands: the turn is still not the interviewee's evidence
-    still = apply_answer(t, ["Nobody"], set())
+    still = apply_answer(t, Checked(["Nobody"]))
     assert still is None or not any(u.evidence_ok for u in still.turns)
+
+
+# A real Otter export (evals/real dev 51): 41 of its 43 turns under `Unknown Speaker`, hosts and guest alike.
+# The role replies below are WRITTEN FROM THE CORPUS ANNOTATION (evals/real/roles_check.py `oracle_answer`),
+# not by a model: they stand for a reader who knows who speaks, to test the path around the answer.
+REAL_51 = "51_ladybug-podcast_42-black-lives-matter.md"
+
+
+def test_every_window_of_guessed_turns_gets_its_own_checked_call_and_the_answers_stay(tmp_path):
+    import re
+    import shutil
+
+    import yaml
+
+    from evals.real.measure import Gold
+    from evals.real.roles_check import oracle_answer
+    from synth.extract.roles_llm import WINDOW, windows
+    from synth.ingest.roles import is_mixed_label
+
+    real = Path(__file__).resolve().parents[1] / "evals" / "real"
+    d = tmp_path / "study"
+    d.mkdir()
+    shutil.copy(real / "dev" / REAL_51, d / REAL_51)
+    gold = Gold(yaml.safe_load((real / "annotations" / f"{REAL_51}.yaml").read_text(encoding="utf-8")))
+    ws = Workspace(tmp_path / "ws")
+    pipeline.ingest([d], ws)
+    before = ws.transcripts()[0]
+    shared = [u for u in before.turns if is_mixed_label(u.speaker)]
+    assert len(before.turns) > WINDOW and not any(u.evidence_ok for u in shared)  # nothing of it is evidence
+    assert windows(before) == [(0, WINDOW), (WINDOW, len(before.turns))]
+
+    def respond(body: dict) -> dict:
+        text = user_text(body)
+        if "Labels:" in text:
+            shown = [int(n) for n in re.findall(r"^\[#(\d+)\]", text, re.M)]
+            args = oracle_answer(before, gold, (min(shown), max(shown) + 1)).model_dump()
+        else:
+            args = {"pains": []}
+        if body.get("tools"):
+            return tool_call_completion(body["tools"][0]["function"]["name"], args, model=body.get("model", "m"))
+        return json_completion(args, model=body.get("model", "m"))
+
+    with FakeOpenAI(respond) as srv:
+        cfg = provider(srv.base_url)
+        est = estimate(ws.transcripts(), ws, cfg, ExtractOptions())
+        assert est.chunks - est.cached >= 3 and srv.requests == []  # the chunks + two role windows, nothing sent
+        chunk_calls = est.calls - 2
+        pipeline.extract(ws, cfg)
+        sent = [user_text(r.body) for r in srv.requests if isinstance(r.body, dict) and r.body.get("messages")]
+    role_calls = [s for s in sent if "Labels:" in s]
+    assert len(role_calls) == 2 and f"Turns {WINDOW}-{len(before.turns) - 1} of {len(before.turns)}." in role_calls[1]
+    assert len(sent) - 2 == chunk_calls
+    t = ws.transcripts()[0]
+    assert t.interviewer_source == "llm"
+    freed = [u for u in t.turns if is_mixed_label(u.speaker) and u.evidence_ok]
+    assert len(freed) >= 15  # the guest's answers under `Unknown Speaker` are evidence now ...
+    assert all(gold.role_of_turn(u.speaker, u.source_line) == "interviewee" for u in freed)  # ... and only theirs
+    pipeline.ingest([d], ws)  # re-reading the same bytes keeps the checked sides and the guard as the check left it
+    again = ws.transcripts()[0]
+    assert [(u.is_interviewer, u.evidence_ok) for u in again.turns] == [(u.is_interviewer, u.evidence_ok)
+                                                                        for u in t.turns]
+
+
+def test_a_per_turn_answer_is_checked_against_the_turns_it_names(tmp_path):
+    from synth.extract.roles_llm import RoleAnswer, checked
+
+    t = _guessed_stream(tmp_path)  # turn 0 asks "How do you close the books each month?", turn 1 answers
+    # the question named the interviewee's, the answer named on both sides, a turn that is not shown: all dropped
+    found = checked(t, RoleAnswer(interviewer_turns=[1, 7], interviewee_turns=[0, 1]))
+    assert not found
+    found = checked(t, RoleAnswer(interviewer_turns=[0], interviewee_turns=[1]))
+    assert found.interviewer_turns == {0} and found.interviewee_turns == {1}

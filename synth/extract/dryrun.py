@@ -17,6 +17,7 @@ from synth.extract.chunking import chunk_transcript
 from synth.extract.request import build_messages, cache_key, chunk_context
 from synth.extract.roles_llm import RoleAnswer, needs_check, role_messages
 from synth.extract.roles_llm import cache_key as roles_cache_key
+from synth.extract.roles_llm import windows as role_windows
 from synth.extract.schema import chunk_schema
 from synth.llm.prices import is_local, load_prices
 from synth.llm.probe import known_mode, stored
@@ -109,14 +110,15 @@ def estimate(transcripts: list[Transcript], workspace: Workspace, cfg: ProviderC
             first += 1
             tin += request_tokens(build_messages(text, ctx), chunk_schema(), mode, cfg.model,
                                   tools_in_prompt=tools_in_prompt)
-        if needs_check(t):  # the one role check a file ingest is unsure of gets first (roles_llm.py)
-            chunks += 1
+        if needs_check(t):  # the role checks of a file ingest is unsure of go first (roles_llm.py)
             redact = red.redact if red else None
-            if workspace.cache_get(roles_cache_key(t, cfg, mode, redact)) is not None:
-                cached += 1
-            else:
+            for window in role_windows(t):
+                chunks += 1
+                if workspace.cache_get(roles_cache_key(t, cfg, mode, redact, window)) is not None:
+                    cached += 1
+                    continue
                 first += 1
-                tin += request_tokens(role_messages(t, redact), RoleAnswer, mode, cfg.model,
+                tin += request_tokens(role_messages(t, redact, window), RoleAnswer, mode, cfg.model,
                                       tools_in_prompt=tools_in_prompt)
     rate = reask_rate(workspace, cfg.model)
     calls, tokens = round(first * rate.calls), round(tin * rate.tokens)

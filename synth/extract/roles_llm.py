@@ -1,17 +1,26 @@
-"""One small LLM call for a file whose speaker roles ingest is unsure of (`Transcript.role_confidence`
-below `synth.ingest.roles.LOW_CONFIDENCE`): which labels (or, for a label both sides share, which
-turns) are the interviewer's. Typed, cached like every call, counted in a dry run. Its answer is
-checked against the turns it names: a label that never asks and does most of the talking is not taken
-as an interviewer, a turn number must be a shown turn of a shared label; with nothing left the
-heuristic roles stay. It lives in the extract stage because ingest comes before the LLM stage.
+"""Small LLM calls for a file whose speaker roles ingest is unsure of: which labels, and which turns of a
+label both sides share, are the interviewer's. Typed, cached like every call, counted in a dry run.
+
+A file gets them when its role confidence is under `synth.ingest.roles.LOW_CONFIDENCE`, or when turns of a
+shared label (`Unknown Speaker`, a caption stream with no labels) had their side guessed and are kept out
+of evidence for it (`Turn.role_guessed`). The first call shows the opening `WINDOW` turns; a file whose
+guessed turns go on past it gets one more call per later window that holds any, so a caption stream of
+300 cues is decided all through, not in its first minutes only.
+
+Each answer is checked against the turns it names: a label that never asks and does most of the talking
+is not taken as an interviewer; a turn number must be a shown turn of a shared label in that window; a
+turn named on both sides, or named the interviewee's while it asks a question, is left as ingest guessed
+it. With nothing left the heuristic roles stay. It lives in the extract stage because ingest comes before
+the LLM stage.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from pydantic import BaseModel, Field
 
-from synth.ingest.roles import LOW_CONFIDENCE, is_mixed_label, question_turn
+from synth.ingest.roles import LOW_CONFIDENCE, NOTES_SPEAKER, is_mixed_label, question_turn
 from synth.llm.caller import LlmCaller
 from synth.llm.keys import llm_cache_key
 from synth.llm.provider import ProviderConfig
@@ -19,9 +28,9 @@ from synth.llm.providers import StructMode
 from synth.models import Transcript
 from synth.resources import load_prompt
 
-PROMPT_FILE = "speaker_roles_v1.md"
+PROMPT_FILE = "speaker_roles_v2.md"
 PROMPT_NAME = "speaker_roles"
-SHOWN_TURNS = 40
+WINDOW = 40  # turns shown per call: enough to see who asks, small enough to stay one cheap call
 TURN_CHARS = 300
 SETTLED = ("correction", "option", "front_matter", "labels", "llm")
 
@@ -29,36 +38,65 @@ SETTLED = ("correction", "option", "front_matter", "labels", "llm")
 class RoleAnswer(BaseModel):
     interviewer_labels: list[str] = Field(default_factory=list, description="labels, exactly as shown")
     interviewer_turns: list[int] = Field(default_factory=list, description="turn numbers N of a shared label")
+    interviewee_turns: list[int] = Field(default_factory=list, description="turn numbers N of a shared label")
 
 
 def prompt_version() -> str:
     return load_prompt(PROMPT_FILE).version
 
 
+def _guessed(t: Transcript) -> list[int]:
+    """Turns of a shared label kept out of evidence because their side was only guessed."""
+    return [u.index for u in t.turns if u.role_guessed and is_mixed_label(u.speaker)]
+
+
 def needs_check(t: Transcript) -> bool:
-    return t.kind != "notes" and t.role_confidence < LOW_CONFIDENCE and t.interviewer_source not in SETTLED
+    if t.kind == "notes" or t.interviewer_source in SETTLED:
+        return False
+    return t.role_confidence < LOW_CONFIDENCE or bool(_guessed(t))
 
 
-def role_messages(t: Transcript, redact: Optional[Callable[[str], str]] = None) -> list[dict]:
-    """The request: the first turns, numbered; with `--redact`, names and contacts redacted first."""
+def windows(t: Transcript) -> list[tuple[int, int]]:
+    """The turn ranges the calls show: the opening always, then each later window holding a guessed turn."""
+    later = sorted({i // WINDOW for i in _guessed(t) if i >= WINDOW})
+    return [(0, min(WINDOW, len(t.turns))), *((k * WINDOW, min((k + 1) * WINDOW, len(t.turns))) for k in later)]
+
+
+def role_messages(t: Transcript, redact: Optional[Callable[[str], str]] = None,
+                  window: tuple[int, int] = (0, WINDOW)) -> list[dict]:
+    """One request: the window's turns, numbered; with `--redact`, names and contacts redacted first."""
     red = redact or (lambda x: x)
+    a, b = window
     shown = "\n".join(f"[#{u.index}] {red(u.speaker)}: {red(' '.join(u.text.split())[:TURN_CHARS])}"
-                      for u in t.turns[:SHOWN_TURNS])
+                      for u in t.turns[a:b])
     shown = shown.replace("</transcript>", "</ transcript>").replace("<transcript>", "< transcript>")
-    user = (f"Interview file: {red(t.file_name)}. Labels: {', '.join(red(x) for x in t.speakers)}.\n"
+    where = "" if a == 0 else f" Turns {a}-{min(b, len(t.turns)) - 1} of {len(t.turns)}."
+    user = (f"Interview file: {red(t.file_name)}. Labels: {', '.join(red(x) for x in t.speakers)}.{where}\n"
             f"<transcript>\n{shown}\n</transcript>")
     return [{"role": "system", "content": load_prompt(PROMPT_FILE).text}, {"role": "user", "content": user}]
 
 
-def cache_key(t: Transcript, cfg: ProviderConfig, mode: StructMode, redact=None) -> str:
+def cache_key(t: Transcript, cfg: ProviderConfig, mode: StructMode, redact=None,
+              window: tuple[int, int] = (0, WINDOW)) -> str:
     return llm_cache_key(prompt=PROMPT_NAME, prompt_version=prompt_version(), provider=cfg.provider,
                          model=cfg.model, mode=mode.value, response_model=RoleAnswer,
-                         messages=role_messages(t, redact))
+                         messages=role_messages(t, redact, window))
 
 
-def checked(t: Transcript, answer: RoleAnswer) -> tuple[list[str], set[int]]:
-    """What of the answer the transcript bears out: labels that exist and ask at least once (or talk
-    less than someone else); turn numbers that are shown turns of a shared label."""
+@dataclass
+class Checked:
+    """What of the answers the transcript bears out."""
+    labels: list[str] = field(default_factory=list)
+    interviewer_turns: set[int] = field(default_factory=set)
+    interviewee_turns: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.labels or self.interviewer_turns or self.interviewee_turns)
+
+
+def checked(t: Transcript, answer: RoleAnswer, window: tuple[int, int] = (0, WINDOW)) -> Checked:
+    """Labels that exist and ask at least once (or talk less than someone else); turn numbers that are
+    shown turns of a shared label, named on one side only, and no question filed as the interviewee's."""
     words: dict[str, int] = {}
     for u in t.turns:
         words[u.speaker] = words.get(u.speaker, 0) + len(u.text.split())
@@ -69,23 +107,27 @@ def checked(t: Transcript, answer: RoleAnswer) -> tuple[list[str], set[int]]:
 
     labels = [s for s in dict.fromkeys(answer.interviewer_labels) if s in t.speakers and not is_mixed_label(s)
               and borne_out(s)]
-    shown = {u.index for u in t.turns[:SHOWN_TURNS] if is_mixed_label(u.speaker)}
-    return labels, {i for i in answer.interviewer_turns if i in shown}
+    shown = {u.index for u in t.turns[window[0]:window[1]] if is_mixed_label(u.speaker)}
+    asks, answers = set(answer.interviewer_turns) & shown, set(answer.interviewee_turns) & shown
+    both = asks & answers
+    text = {u.index: u.text for u in t.turns}
+    answers = {i for i in answers - both if not question_turn(text[i])}
+    return Checked(labels, asks - both, answers)
 
 
-def apply_answer(t: Transcript, labels: list[str], turns: set[int]) -> Optional[Transcript]:
-    if not labels and not turns:
+def apply_answer(t: Transcript, found: Checked) -> Optional[Transcript]:
+    if not found:
         return None
-    named = {u.speaker for u in t.turns if not is_mixed_label(u.speaker) and u.speaker != "Interviewer's notes"}
+    named = {u.speaker for u in t.turns if not is_mixed_label(u.speaker) and u.speaker != NOTES_SPEAKER}
     roles = dict(t.speaker_roles)
-    if labels:
-        roles.update({s: ("interviewer" if s in labels else "interviewee") for s in named})
+    if found.labels:
+        roles.update({s: ("interviewer" if s in found.labels else "interviewee") for s in named})
     new_turns = []
     for u in t.turns:
         decided = False  # the checked answer settles this turn's side, so ingest's per-turn guess is moot
         if roles.get(u.speaker) == "mixed":
-            decided = bool(turns) and u.index < SHOWN_TURNS
-            mine = u.index in turns if decided else u.is_interviewer
+            decided = u.index in found.interviewer_turns or u.index in found.interviewee_turns
+            mine = u.index in found.interviewer_turns if decided else u.is_interviewer
         elif u.speaker in named:
             mine = roles[u.speaker] == "interviewer"
         else:
@@ -94,7 +136,9 @@ def apply_answer(t: Transcript, labels: list[str], turns: set[int]) -> Optional[
         changed = mine != u.is_interviewer or guessed != u.role_guessed
         new_turns.append(u.model_copy(update={"is_interviewer": mine, "role_guessed": guessed}) if changed else u)
     interviewers = [s for s in t.speakers if roles.get(s) == "interviewer"]
-    note = (f"speaker roles checked by the LLM ({', '.join(labels) or 'per turn'}); "
+    per_turn = len(found.interviewer_turns | found.interviewee_turns)
+    what = ", ".join([*found.labels, *([f"{per_turn} turns of a shared label"] if per_turn else [])])
+    note = (f"speaker roles checked by the LLM ({what}); "
             "`synth speakers FILE` shows them, --interviewer/--interviewee corrects them")
     return t.model_copy(update={"turns": new_turns, "speaker_roles": roles, "interviewers": interviewers,
                                 "interviewer_source": "llm", "role_confidence": max(t.role_confidence, 0.8),
@@ -102,7 +146,13 @@ def apply_answer(t: Transcript, labels: list[str], turns: set[int]) -> Optional[
 
 
 async def check_roles(t: Transcript, caller: LlmCaller, redact=None) -> Transcript:
-    """`t` with the LLM's checked answer applied, or `t` unchanged."""
-    res = await caller.structured(role_messages(t, redact), RoleAnswer, purpose="speaker_roles", prompt=PROMPT_NAME,
-                                  prompt_version=prompt_version())
-    return apply_answer(t, *checked(t, res.parsed)) or t
+    """`t` with the LLM's checked answers applied (one call per window), or `t` unchanged."""
+    found = Checked()
+    for window in windows(t):
+        res = await caller.structured(role_messages(t, redact, window), RoleAnswer, purpose="speaker_roles",
+                                      prompt=PROMPT_NAME, prompt_version=prompt_version())
+        part = checked(t, res.parsed, window)
+        found.labels += [s for s in part.labels if s not in found.labels]
+        found.interviewer_turns |= part.interviewer_turns
+        found.interviewee_turns |= part.interviewee_turns
+    return apply_answer(t, found) or t

@@ -102,7 +102,9 @@ def _keep_checked_roles(workspace: Workspace, t: Transcript) -> Transcript:
     old = workspace.transcript(t.content_hash)
     if old is None or old.interviewer_source != "llm" or [u.speaker for u in old.turns] != [u.speaker for u in t.turns]:
         return t
-    turns = [u.model_copy(update={"is_interviewer": o.is_interviewer}) for u, o in zip(t.turns, old.turns)]
+    # the side and the guard both: a turn the check decided is evidence again, as the check left it
+    turns = [u.model_copy(update={"is_interviewer": o.is_interviewer, "role_guessed": o.role_guessed})
+             for u, o in zip(t.turns, old.turns)]
     return t.model_copy(update={"turns": turns, "speaker_roles": old.speaker_roles, "interviewers": old.interviewers,
                                 "interviewer_source": "llm", "role_confidence": old.role_confidence,
                                 "warnings": old.warnings})
