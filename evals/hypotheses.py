@@ -7,6 +7,8 @@ against the gold coverage (which interviews have an annotated item of that theme
                                                      # threshold chosen by `choose_threshold`
     python -m evals.hypotheses --subsets --study dev --no-oracle   # dev: does the operating point move
                                                      # with the hypothesis set? (`set_stability`)
+    python -m evals.hypotheses --no-oracle --base-url http://127.0.0.1:8000/v1 --model gemma3-270m \
+        --out /tmp/model.json                        # the LLM path with a real model (llama_cpp.server)
 
 Offline: ingest -> local extractor -> `check_hypotheses(method="related")` in a temporary workspace.
 Oracle: the same study through the real LLM path (openai client, instructor, cache, grounding, support
@@ -195,7 +197,8 @@ def oracle_responder(study):
     return respond
 
 
-def run_study(name: str, sweep: bool = False, oracle: bool = True, subsets: bool = False) -> dict:
+def run_study(name: str, sweep: bool = False, oracle: bool = True, subsets: bool = False,
+              server: Optional[dict] = None) -> dict:
     from pydantic import SecretStr
 
     from evals.gold import STUDIES, load_gold
@@ -236,6 +239,16 @@ def run_study(name: str, sweep: bool = False, oracle: bool = True, subsets: bool
                                      "calls": run.calls, "quotes_proposed": run.quotes_proposed,
                                      "quotes_grounded": run.quotes_grounded, "quotes_off_topic": run.quotes_off_topic,
                                      "failed_chunks": run.failed_chunks}
+            if server:  # a real model behind an OpenAI-compatible server: the same path, the same scoring
+                cfg = ProviderConfig(provider="compatible", model=server["model"], api_key=SecretStr("sk-local"),
+                                     base_url=server["base_url"], mode=server["mode"], timeout_s=900.0,
+                                     max_attempts=2)
+                t0 = time.perf_counter()
+                run = check_hypotheses(ws, hyps, provider=cfg)
+                out["model"] = {**score(run, study), "seconds": round(time.perf_counter() - t0, 1),
+                                "calls": run.calls, "quotes_proposed": run.quotes_proposed,
+                                "quotes_grounded": run.quotes_grounded, "quotes_off_topic": run.quotes_off_topic,
+                                "failed_chunks": run.failed_chunks, "name": server["model"], "mode": server["mode"]}
         finally:
             ws.close()
     return out
@@ -253,15 +266,20 @@ def main(argv=None) -> int:
                                                                "hypothesis subsets and with unrelated hypotheses")
     ap.add_argument("--no-oracle", action="store_true")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--base-url", help="also run the LLM path against a real model behind this OpenAI-compatible "
+                                       "server (python -m llama_cpp.server); with --model and --mode")
+    ap.add_argument("--model", default="gemma3-270m")
+    ap.add_argument("--mode", default="json_object_schema")
     args = ap.parse_args(argv)
+    server = {"base_url": args.base_url, "model": args.model, "mode": args.mode} if args.base_url else None
     names = ["heldout", "dev"] if args.study == "both" else [args.study]
     results = {}
     for n in names:
         if (args.sweep or args.subsets) and n == "heldout":
             raise SystemExit("--sweep and --subsets are for the dev study only: the held-out study is only measured")
-        results[n] = run_study(n, sweep=args.sweep, oracle=not args.no_oracle, subsets=args.subsets)
+        results[n] = run_study(n, sweep=args.sweep, oracle=not args.no_oracle, subsets=args.subsets, server=server)
         r = results[n]
-        for kind in ("offline", "oracle"):
+        for kind in ("offline", "oracle", "model"):
             if kind in r:
                 s = r[kind]
                 print(f"{n} {kind}: P {_f(s['precision'])} R {_f(s['recall'])} agreement {_f(s['agreement'])} "
@@ -277,7 +295,8 @@ def main(argv=None) -> int:
         if "chosen_threshold" in r:
             print(f"  chosen (widest margin to P >= {BAR_PRECISION} and R >= {BAR_RECALL}): "
                   f"{r['chosen_threshold']:.2f}")
-    if not (args.sweep or args.subsets):
+    # a model run is a side measure: written only to an --out of its own
+    if not (args.sweep or args.subsets) and (server is None or args.out != RESULTS):
         previous = json.loads(args.out.read_text()) if args.out.exists() else {}
         previous.update({"hypotheses": results})
         args.out.write_text(json.dumps(previous, indent=1, default=str) + "\n")

@@ -53,7 +53,8 @@ def responder(responses: dict[str, dict], pick: Optional[Callable[[str], str]] =
         elif "<findings>" in user_text(body):
             args = {"fixes": []}  # a statement re-ask (synth/extract/restate.py): this model restates nothing
         elif role_request(body):
-            args = {}  # a speaker-role check (synth/extract/roles_llm.py): this model names nobody, ingest's roles stay
+            # a speaker-role check (synth/extract/roles_llm.py): this model can tell no one, ingest's roles stay
+            args = {"interviewer_labels": [], "interviewer_turns": [], "interviewee_turns": []}
         else:
             raise LookupError("request names no interview file")
         tokens = (len(user_text(body)) // 4, len(json.dumps(args)) // 4)

@@ -226,6 +226,24 @@ def test_no_hypotheses_no_run(ws):
     assert run.results == [] and run.interviews == len(STUDY)
 
 
+def test_a_reply_cut_off_at_the_token_cap_loses_that_chunk_not_the_run(ws, embed_model):
+    """gemma-3-270m in JSON mode echoes the schema until max_tokens (seen recording evals/recorded/): the
+    reply for 01_acme is cut off (finish_reason "length", hand-written here); the other chunks are decided."""
+    def cut_for_acme(body: dict) -> dict:
+        user = "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+        if "Interview file: 01_acme.txt" in user:
+            return json_completion('{"type": "object", "properties": {"findings": {"type": "array", "items"',
+                                   finish_reason="length")
+        return _responder(body)
+
+    with FakeOpenAI(cut_for_acme) as srv:
+        run = check_hypotheses(ws, HYPS, provider=provider(srv.base_url, mode="json"))
+    assert run.failed_chunks == 1 and any(n.startswith("01_acme.txt chunk 1:") and "token cap" in n
+                                          for n in run.notes)
+    h1 = {row.file: row for row in run.results[0].interviews}
+    assert h1["03_gamma.txt"].stance == "contradicts"  # the others are decided as without the cut
+
+
 def test_dry_run_counts_re_asks_from_the_call_log(ws, embed_model):
     """Every first answer invalid (hand-written): each chunk costs two requests, and the next dry run of a
     hypothesis set not yet asked counts them, as `synth extract --dry-run` does."""

@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from synth.ingest.roles import LOW_CONFIDENCE, NOTES_SPEAKER, is_mixed_label, question_turn
 from synth.llm.caller import LlmCaller
+from synth.llm.errors import ChunkFailed, Truncated
 from synth.llm.keys import llm_cache_key
 from synth.llm.provider import ProviderConfig
 from synth.llm.providers import StructMode
@@ -39,6 +40,16 @@ class RoleAnswer(BaseModel):
     interviewer_labels: list[str] = Field(default_factory=list, description="labels, exactly as shown")
     interviewer_turns: list[int] = Field(default_factory=list, description="turn numbers N of a shared label")
     interviewee_turns: list[int] = Field(default_factory=list, description="turn numbers N of a shared label")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names_its_lists(cls, data):
+        # "{}", or the schema echoed back (gemma3-270m does both), is a model that answered nothing, not one
+        # that is unsure of every turn (that one returns the lists empty): refused, so instructor re-asks
+        if isinstance(data, dict) and not any(k in data for k in cls.model_fields):
+            raise ValueError(f"the answer names none of {', '.join(cls.model_fields)}: return all three lists, "
+                             "empty where you cannot tell")
+        return data
 
 
 def prompt_version() -> str:
@@ -146,13 +157,26 @@ def apply_answer(t: Transcript, found: Checked) -> Optional[Transcript]:
 
 
 async def check_roles(t: Transcript, caller: LlmCaller, redact=None) -> Transcript:
-    """`t` with the LLM's checked answers applied (one call per window), or `t` unchanged."""
-    found = Checked()
+    """`t` with the LLM's checked answers applied (one call per window), or `t` unchanged. A window the
+    model gives no usable answer for keeps ingest's roles and says so: the check is a second look, so its
+    failure never fails the file (what was answered is cached; a refused or timed-out window is asked again
+    by the next run, a cut-off one is cached as cut off)."""
+    found, failed = Checked(), []
     for window in windows(t):
-        res = await caller.structured(role_messages(t, redact, window), RoleAnswer, purpose="speaker_roles",
-                                      prompt=PROMPT_NAME, prompt_version=prompt_version())
+        try:
+            res = await caller.structured(role_messages(t, redact, window), RoleAnswer, purpose="speaker_roles",
+                                          prompt=PROMPT_NAME, prompt_version=prompt_version())
+        except (ChunkFailed, Truncated) as exc:  # refused every try, timed out, or rambled past the token cap
+            failed.append(f"turns {window[0]}-{window[1] - 1}: {exc}")
+            continue
         part = checked(t, res.parsed, window)
         found.labels += [s for s in part.labels if s not in found.labels]
         found.interviewer_turns |= part.interviewer_turns
         found.interviewee_turns |= part.interviewee_turns
-    return apply_answer(t, found) or t
+    out = apply_answer(t, found) or t
+    if failed:
+        note = (f"the LLM role check got no usable answer ({'; '.join(failed)}); ingest's roles stand there: "
+                "a larger model, or `synth speakers FILE`, settles them")
+        out = out.model_copy(update={"warnings": [*(w for w in out.warnings if not w.startswith(
+            "the LLM role check got no usable answer")), note]})
+    return out

@@ -125,6 +125,7 @@ def llm_stances(hypotheses: list[Hypothesis], interviews: list[Interview], ws, c
 
 async def _all(hypotheses, interviews, ws, cfg, embedder, run, client, concurrency):
     from synth.llm.caller import ChunkFailed, FatalProviderError, LlmCaller
+    from synth.llm.errors import Truncated
 
     version = load_prompt(PROMPT_FILE).version
     run.model, run.prompt_version = cfg.model, version
@@ -136,8 +137,8 @@ async def _all(hypotheses, interviews, ws, cfg, embedder, run, client, concurren
         try:
             res = await caller.structured(msgs, ChunkFindings, purpose="hypotheses", prompt=PROMPT_NAME,
                                           prompt_version=version)
-        except ChunkFailed as exc:
-            run.failed_chunks += 1
+        except (ChunkFailed, Truncated) as exc:  # a reply past the token cap (a small model echoing the schema
+            run.failed_chunks += 1                 # until it is cut off) is a lost chunk, not the end of the run
             run.notes.append(f"{iv.file} chunk {ch.index + 1}: {exc}")
             return
         run.calls += 0 if res.cached else 1
