@@ -41,6 +41,7 @@ def test_a_real_small_model_gets_partial_results_clear_messages_and_exit_1(tmp_p
     flat = " ".join(res.stderr.split())
     assert f"partial {FILES[0]}: chunk 1 of 1: the model's reply ran to the token cap" in flat
     assert f"partial {FILES[1]}: chunk 1 of 3: the model answered with an empty object" in flat
+    assert f"roles {FILES[1]}: the LLM role check got no usable answer (turns 0-39" in flat  # told, not buried
     with Workspace(ws) as w:
         t = {x.file_name: x for x in w.transcripts()}[FILES[1]]
     # the role check got "{}" for both windows: ingest's roles stand, the file says so, and it was still extracted

@@ -43,6 +43,8 @@ def test_unsure_file_gets_one_checked_role_call_cached_and_counted(tmp_path):
         run = pipeline.extract(ws, cfg)
         sent = [user_text(r.body) for r in srv.requests if isinstance(r.body, dict) and r.body.get("messages")]
     assert not run.failures and any("Labels: Ann, Bo" in s for s in sent)
+    assert run.roles == ["call.txt: speaker roles checked by the LLM (Ann); `synth speakers FILE` shows them, "
+                         "--interviewer/--interviewee corrects them"]
     t = ws.transcripts()[0]
     assert t.interviewer_source == "llm" and t.interviewers == ["Ann"]  # "Nobody" and turn 99 dropped
     assert [u.is_interviewer for u in t.turns] == [True, False, True, False]

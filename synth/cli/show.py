@@ -62,6 +62,8 @@ def print_extract_problems(run, fatal_note: str = "") -> None:
     for e in getattr(run, "extractions", []):
         for c in e.failed_chunks:  # a partial file: its other chunks are kept and shown
             err.print(f"[yellow]partial[/yellow] {esc(e.file)}: chunk {c.chunk} of {c.chunks}: {esc(c.error)}")
+    for note in getattr(run, "roles", []):  # what the role check did to who is speaking: the user should know
+        err.print(f"[yellow]roles[/yellow] {esc(note)}")
     if run.fatal:
         err.print(f"[red]fatal[/red] {esc(run.fatal)}{fatal_note}")
         raise typer.Exit(1)

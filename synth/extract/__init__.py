@@ -58,6 +58,8 @@ class ExtractRun(BaseModel):
     price_note: Optional[str] = None
     partial: list[str] = Field(default_factory=list, description="files extracted with some chunks lost "
                                                                  "(Extraction.failed_chunks; asked again next run)")
+    roles: list[str] = Field(default_factory=list, description="`FILE: note` per file the LLM role check "
+                                                               "settled or could not (roles_llm.py)")
 
 
 def mark_notes(ex: Extraction, t: Transcript) -> Extraction:
@@ -179,6 +181,7 @@ async def _extract_all(transcripts, workspace, accounts, options, progress, call
                 checked_t = await check_roles(t, caller, red.redact if red else None)
                 if checked_t is not t:
                     workspace.put_transcript(checked_t)
+                    run.roles += [f"{t.file_name}: {w}" for w in checked_t.warnings if w not in t.warnings]
                     t = checked_t
             ex = await extract_transcript_llm(t, caller, accounts.get(t.file_name),
                                               budget=options.budget_tokens, overlap=options.overlap_turns,
