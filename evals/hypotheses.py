@@ -197,6 +197,13 @@ def oracle_responder(study):
     return respond
 
 
+def _llm_scores(run, study, t0: float) -> dict:
+    """An LLM-path run's scores, time and call counts (the oracle's and a real model's alike)."""
+    return {**score(run, study), "seconds": round(time.perf_counter() - t0, 1), "calls": run.calls,
+            "quotes_proposed": run.quotes_proposed, "quotes_grounded": run.quotes_grounded,
+            "quotes_off_topic": run.quotes_off_topic, "failed_chunks": run.failed_chunks}
+
+
 def run_study(name: str, sweep: bool = False, oracle: bool = True, subsets: bool = False,
               server: Optional[dict] = None) -> dict:
     from pydantic import SecretStr
@@ -234,21 +241,14 @@ def run_study(name: str, sweep: bool = False, oracle: bool = True, subsets: bool
                     cfg = ProviderConfig(provider="openai", model="gpt-4o-mini", api_key=SecretStr("sk-oracle-0000"),
                                          base_url=srv.base_url, mode="tools", timeout_s=10.0, max_attempts=2)
                     t0 = time.perf_counter()
-                    run = check_hypotheses(ws, hyps, provider=cfg)
-                    out["oracle"] = {**score(run, study), "seconds": round(time.perf_counter() - t0, 1),
-                                     "calls": run.calls, "quotes_proposed": run.quotes_proposed,
-                                     "quotes_grounded": run.quotes_grounded, "quotes_off_topic": run.quotes_off_topic,
-                                     "failed_chunks": run.failed_chunks}
+                    out["oracle"] = _llm_scores(check_hypotheses(ws, hyps, provider=cfg), study, t0)
             if server:  # a real model behind an OpenAI-compatible server: the same path, the same scoring
                 cfg = ProviderConfig(provider="compatible", model=server["model"], api_key=SecretStr("sk-local"),
                                      base_url=server["base_url"], mode=server["mode"], timeout_s=900.0,
                                      max_attempts=2)
                 t0 = time.perf_counter()
-                run = check_hypotheses(ws, hyps, provider=cfg)
-                out["model"] = {**score(run, study), "seconds": round(time.perf_counter() - t0, 1),
-                                "calls": run.calls, "quotes_proposed": run.quotes_proposed,
-                                "quotes_grounded": run.quotes_grounded, "quotes_off_topic": run.quotes_off_topic,
-                                "failed_chunks": run.failed_chunks, "name": server["model"], "mode": server["mode"]}
+                out["model"] = {**_llm_scores(check_hypotheses(ws, hyps, provider=cfg), study, t0),
+                                "name": server["model"], "mode": server["mode"]}
         finally:
             ws.close()
     return out

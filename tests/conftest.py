@@ -37,6 +37,18 @@ def dev_file(prefix: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def dev_measured(name: str, known=None):
+    """A real dev file read alone (no other file of its study) and measured against its annotation."""
+    import yaml
+
+    from evals.real.measure import measure_file
+    from synth.ingest import load_transcript
+
+    t = load_transcript(REAL_DEV / name, known=known)
+    ann = yaml.safe_load((REAL_DEV.parent / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
+    return t, measure_file(t, ann, "dev")
+
+
 def make_transcript(lines, file_name="t.txt", date=None):
     """Build a Transcript from (speaker, is_interviewer, text[, start]) tuples."""
     from synth.models import Transcript, TranscriptMeta, Turn

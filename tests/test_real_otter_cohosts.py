@@ -6,31 +6,20 @@ statements became evidence on interviewer speech. Only dev files are read (held-
 """
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import dev_measured
 
-import yaml
-
-from evals.real.measure import measure_file
-from synth.ingest import load_transcript
 from synth.ingest.talk import opening_hosts, same_name
 
-REAL = Path(__file__).resolve().parents[1] / "evals" / "real"
 WELCOMER = "121_ladybug-podcast_42-hiring-diverse-workforce.md"  # Ali: "welcome Hillary ... Thank you for having me"
 ROUND = "63_ladybug-podcast_53-accessibility.md"  # `Unknown Speaker`: "I'm Kelly. I'm Allie. And I'm Emma"
 SPELLED = "122_ladybug-podcast_48-traveling-dev.md"  # the label `Ali`, said "I'm Allie" in the round
 MOSTLY_MIXED = "51_ladybug-podcast_42-black-lives-matter.md"  # all but two turns under `Unknown Speaker`
 
 
-def _alone(name: str, known=None):
-    t = load_transcript(REAL / "dev" / name, known=known)
-    ann = yaml.safe_load((REAL / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
-    return t, measure_file(t, ann, "dev")
-
-
 def test_who_welcomes_the_guest_by_name_hosts_though_the_guests_thanks_sit_in_their_turn():
     # before: Ali's welcome turn holds the guest's "Thank you for having me", so Ali was taken for a
     # second guest (per turn 51/66, Ali's 10 turns on the wrong side)
-    t, r = _alone(WELCOMER)
+    t, r = dev_measured(WELCOMER)
     assert t.speaker_roles["Ali"] == "interviewer" and t.speaker_roles["Hilliary Turnipseed"] == "interviewee"
     assert r.wrong_labels == [] and r.turns_right >= 62
 
@@ -38,7 +27,7 @@ def test_who_welcomes_the_guest_by_name_hosts_though_the_guests_thanks_sit_in_th
 def test_a_round_of_names_under_unknown_speaker_names_the_hosts():
     # before: Kelly speaks twice under her own label (a tip and a shout-out, 79 and 107 words) and was
     # read as a guest; her two turns gave items on interviewer speech
-    t, r = _alone(ROUND)
+    t, r = dev_measured(ROUND)
     assert t.speaker_roles["Kelly"] == "interviewer" and t.speaker_roles["Wendy Fox"] == "interviewee"
     assert r.wrong_labels == []
     kelly = [u for u in t.turns if u.speaker == "Kelly"]
@@ -48,7 +37,7 @@ def test_a_round_of_names_under_unknown_speaker_names_the_hosts():
 def test_a_label_spelled_otherwise_than_its_name_is_said_is_still_named():
     # as in the study, where the other files say Emma hosts: before, the guest-like vote of Ali (a
     # co-host who mostly reacts) put Ali with the guest (per turn 73/83); the round names "Allie"
-    t, r = _alone(SPELLED, known=["Emma"])
+    t, r = dev_measured(SPELLED, known=["Emma"])
     assert t.speaker_roles["Ali"] == "interviewer" and t.speaker_roles["Rachel Nabors"] == "interviewee"
     assert r.turns_right == r.turns_total == 83
 
@@ -77,10 +66,10 @@ def test_spoken_spellings_of_a_first_name_match_and_other_names_do_not():
 def test_named_turns_beside_a_label_both_sides_share_are_not_evidence():
     # dev 51 read alone: `Unknown Speaker` carries 41 turns of hosts and guest, `Ali` two long turns a
     # host's; nothing tells Ali's side, so its turns were a guest's evidence (2 items on interviewer speech)
-    t, _ = _alone(MOSTLY_MIXED)
+    t, _ = dev_measured(MOSTLY_MIXED)
     ali = [u for u in t.turns if u.speaker == "Ali"]
     assert len(ali) == 2 and all(u.role_guessed for u in ali)
     assert any("unsure of the side of Ali" in w for w in t.warnings)
     # where the study knows Ali hosts, the turns are the host's
-    t, _ = _alone(MOSTLY_MIXED, known=["Ali"])
+    t, _ = dev_measured(MOSTLY_MIXED, known=["Ali"])
     assert t.speaker_roles["Ali"] == "interviewer"

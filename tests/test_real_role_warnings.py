@@ -7,24 +7,14 @@ right) and dev 01 (50%, 93%). Only dev files are read (held-out files are measur
 """
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import dev_measured
 
-import yaml
+from evals.real.measure import ROLE_FIX
 
-from evals.real.measure import ROLE_FIX, measure_file
-from synth.ingest import load_transcript
-
-REAL = Path(__file__).resolve().parents[1] / "evals" / "real"
 MOSTLY_UNKNOWN = "51_ladybug-podcast_42-black-lives-matter.md"
 HALF_UNKNOWN = "01_ladybug-podcast_62-security.md"
 QA_FRAMED = "04_btctranscripts-edgedev_wallet-architecture.md"  # `Q:` labels, the answers unlabelled
 LABELLED = "47_hitsave_Q-Cubed - Interview with Carolyn Lu at Cludosian Games.md"
-
-
-def _read(name: str):
-    t = load_transcript(REAL / "dev" / name)
-    ann = yaml.safe_load((REAL / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
-    return t, measure_file(t, ann, "dev")
 
 
 def _share_warnings(t) -> list[str]:
@@ -32,7 +22,7 @@ def _share_warnings(t) -> list[str]:
 
 
 def test_an_otter_export_mostly_under_unknown_speaker_warns_with_the_share_the_label_and_the_fix():
-    t, r = _read(MOSTLY_UNKNOWN)
+    t, r = dev_measured(MOSTLY_UNKNOWN)
     (w,) = _share_warnings(t)
     assert w.startswith("97% of the words are under Unknown Speaker") and ROLE_FIX in w
     assert f"synth speakers {t.file_name} --interviewer LABEL" in w and "each of its 41 turns" in w
@@ -40,7 +30,7 @@ def test_an_otter_export_mostly_under_unknown_speaker_warns_with_the_share_the_l
 
 
 def test_half_the_words_under_unknown_speaker_warns_too():
-    t, r = _read(HALF_UNKNOWN)
+    t, r = dev_measured(HALF_UNKNOWN)
     (w,) = _share_warnings(t)
     assert w.startswith("50% of the words are under Unknown Speaker")
     assert r.warned
@@ -48,10 +38,10 @@ def test_half_the_words_under_unknown_speaker_warns_too():
 
 def test_unlabelled_answers_framed_by_role_labels_do_not_warn():
     # half the words are unlabelled answers after `Q:` prompts, every turn right: nothing to check
-    t, r = _read(QA_FRAMED)
+    t, r = dev_measured(QA_FRAMED)
     assert _share_warnings(t) == [] and not r.role_trouble
 
 
 def test_a_file_with_every_turn_labelled_does_not_warn():
-    t, r = _read(LABELLED)
+    t, r = dev_measured(LABELLED)
     assert _share_warnings(t) == [] and not r.warned and not r.role_trouble

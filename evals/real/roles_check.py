@@ -67,10 +67,7 @@ def _checked(t, gold: Gold, version: str):
         wins = R.windows(t)
     found = R.Checked()
     for w in wins:
-        part = R.checked(t, oracle_answer(t, gold, w), w)
-        found.labels += [s for s in part.labels if s not in found.labels]
-        found.interviewer_turns |= part.interviewer_turns
-        found.interviewee_turns |= part.interviewee_turns
+        found.add(R.checked(t, oracle_answer(t, gold, w), w))
     return R.apply_answer(t, found) or t, len(wins)
 
 

@@ -104,6 +104,12 @@ class Checked:
     def __bool__(self) -> bool:
         return bool(self.labels or self.interviewer_turns or self.interviewee_turns)
 
+    def add(self, part: "Checked") -> None:
+        """Another window's checked answer joined to this file's."""
+        self.labels += [s for s in part.labels if s not in self.labels]
+        self.interviewer_turns |= part.interviewer_turns
+        self.interviewee_turns |= part.interviewee_turns
+
 
 def checked(t: Transcript, answer: RoleAnswer, window: tuple[int, int] = (0, WINDOW)) -> Checked:
     """Labels that exist and ask at least once (or talk less than someone else); turn numbers that are
@@ -169,10 +175,7 @@ async def check_roles(t: Transcript, caller: LlmCaller, redact=None) -> Transcri
         except (ChunkFailed, Truncated) as exc:  # refused every try, timed out, or rambled past the token cap
             failed.append(f"turns {window[0]}-{window[1] - 1}: {exc}")
             continue
-        part = checked(t, res.parsed, window)
-        found.labels += [s for s in part.labels if s not in found.labels]
-        found.interviewer_turns |= part.interviewer_turns
-        found.interviewee_turns |= part.interviewee_turns
+        found.add(checked(t, res.parsed, window))
     out = apply_answer(t, found) or t
     if failed:
         note = (f"the LLM role check got no usable answer ({'; '.join(failed)}); ingest's roles stand there: "
