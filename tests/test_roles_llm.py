@@ -154,7 +154,24 @@ def test_a_per_turn_answer_is_checked_against_the_turns_it_names(tmp_path):
     found = checked(t, RoleAnswer(interviewer_turns=[1, 7], interviewee_turns=[0, 1]))
     assert not found
     found = checked(t, RoleAnswer(interviewer_turns=[0], interviewee_turns=[1]))
-    assert found.interviewer_turns == {0} and found.interviewee_turns == {1}
+    assert found.interviewer_turns == {0} and found.interviewee_turns == {1} and not found.unplaced
+
+
+def test_a_turn_the_answer_saw_and_could_not_place_is_not_evidence_however_sure_ingest_was(tmp_path):
+    from synth.extract.roles_llm import RoleAnswer, apply_answer, checked
+
+    t = _guessed_stream(tmp_path)
+    sure = [u.model_copy(update={"role_guessed": False}) if not u.is_interviewer else u for u in t.turns]
+    t = t.model_copy(update={"turns": sure})
+    assert [u.evidence_ok for u in t.turns] == [False, True]  # ingest let the answer through as evidence
+    # the model places the question and names the answer on neither side: it could not tell whose it is
+    found = checked(t, RoleAnswer(interviewer_turns=[0]))
+    assert found.unplaced == {1}
+    after = apply_answer(t, found)
+    assert after.turns[0].is_interviewer and not after.turns[1].evidence_ok
+    # an answer that places no turn at all is no reading of the window: ingest's guard stands as it was
+    nothing = RoleAnswer(interviewer_labels=[], interviewer_turns=[], interviewee_turns=[])
+    assert not checked(t, nothing).unplaced and apply_answer(t, checked(t, nothing)) is None
 
 
 def test_a_real_small_model_that_answers_nothing_leaves_the_roles_and_the_file_goes_on(tmp_path):

@@ -8,9 +8,11 @@ guessed turns go on past it gets one more call per later window that holds any, 
 300 cues is decided all through, not in its first minutes only.
 
 Each answer is checked against the turns it names: a label that never asks and does most of the talking
-is not taken as an interviewer; a turn number must be a shown turn of a shared label in that window; a
-turn named on both sides, or named the interviewee's while it asks a question, is left as ingest guessed
-it. With nothing left the heuristic roles stay. It lives in the extract stage because ingest comes before
+is not taken as an interviewer; a turn number must be a shown turn of a shared label in that window. A
+window's answer that places some of its shared-label turns is a reading of that window, so a turn it leaves
+unplaced (named on neither side, on both, or as the interviewee's while it asks a question) is not evidence,
+however sure ingest's guess was: two readers, one of them unable to tell. With nothing placed the heuristic
+roles stay. It lives in the extract stage because ingest comes before
 the LLM stage.
 """
 from __future__ import annotations
@@ -100,6 +102,7 @@ class Checked:
     labels: list[str] = field(default_factory=list)
     interviewer_turns: set[int] = field(default_factory=set)
     interviewee_turns: set[int] = field(default_factory=set)
+    unplaced: set[int] = field(default_factory=set)  # shown shared-label turns a placing answer left open
 
     def __bool__(self) -> bool:
         return bool(self.labels or self.interviewer_turns or self.interviewee_turns)
@@ -109,6 +112,7 @@ class Checked:
         self.labels += [s for s in part.labels if s not in self.labels]
         self.interviewer_turns |= part.interviewer_turns
         self.interviewee_turns |= part.interviewee_turns
+        self.unplaced |= part.unplaced
 
 
 def checked(t: Transcript, answer: RoleAnswer, window: tuple[int, int] = (0, WINDOW)) -> Checked:
@@ -128,8 +132,9 @@ def checked(t: Transcript, answer: RoleAnswer, window: tuple[int, int] = (0, WIN
     asks, answers = set(answer.interviewer_turns) & shown, set(answer.interviewee_turns) & shown
     both = asks & answers
     text = {u.index: u.text for u in t.turns}
-    answers = {i for i in answers - both if not question_turn(text[i])}
-    return Checked(labels, asks - both, answers)
+    placed = bool(asks or answers)
+    asks, answers = asks - both, {i for i in answers - both if not question_turn(text[i])}
+    return Checked(labels, asks, answers, shown - asks - answers if placed else set())
 
 
 def apply_answer(t: Transcript, found: Checked) -> Optional[Transcript]:
@@ -149,12 +154,14 @@ def apply_answer(t: Transcript, found: Checked) -> Optional[Transcript]:
             mine = roles[u.speaker] == "interviewer"
         else:
             mine = u.is_interviewer
-        guessed = u.role_guessed and not decided
+        # a turn the answer saw and could not place is not evidence, whatever ingest guessed
+        guessed = (u.role_guessed and not decided) or u.index in found.unplaced
         changed = mine != u.is_interviewer or guessed != u.role_guessed
         new_turns.append(u.model_copy(update={"is_interviewer": mine, "role_guessed": guessed}) if changed else u)
     interviewers = [s for s in t.speakers if roles.get(s) == "interviewer"]
     per_turn = len(found.interviewer_turns | found.interviewee_turns)
-    what = ", ".join([*found.labels, *([f"{per_turn} turns of a shared label"] if per_turn else [])])
+    what = ", ".join([*found.labels, *([f"{per_turn} turns of a shared label"] if per_turn else []),
+                      *([f"{len(found.unplaced)} it could not place kept out of evidence"] if found.unplaced else [])])
     note = (f"speaker roles checked by the LLM ({what}); "
             "`synth speakers FILE` shows them, --interviewer/--interviewee corrects them")
     return t.model_copy(update={"turns": new_turns, "speaker_roles": roles, "interviewers": interviewers,
