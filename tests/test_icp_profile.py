@@ -208,3 +208,19 @@ def test_crm_rows_get_what_their_interview_said_by_file_or_company():
     assert trig.codes[1] == 0                                     # no interview: unknown, not unmatched
     champ = t.column("champion_title")
     assert champ.categories[champ.codes[2]] == "Senior SRE"
+
+
+def test_interviews_with_no_company_are_no_accounts_in_the_narrative_or_the_icp_hypotheses():
+    """A consumer study (no accounts.csv, no company named): its interviews are counted for their traits, but
+    the narrative does not call them accounts and the ICP's hypotheses claim nothing about won accounts."""
+    from synth.icp.hypotheses import icp_hypotheses
+
+    p = build_profile([], extractions(), THEMES, {})
+    assert p.accounts == 0 and p.interviews == 5 and p.reference == "all"
+    text = narrative(p)
+    assert text.startswith("ICP drawn from 5 interviews and no accounts") and "5 accounts" not in text
+    hyps = icp_hypotheses(p, synthesize_rules(p))
+    assert hyps and not any(h.text.startswith("Won accounts") for h in hyps)
+    # the same interviews with a company each are accounts again, open ones
+    named = build_profile([], extractions(), THEMES, {e.file: e.file.removesuffix(".txt").title() for e in extractions()})
+    assert named.accounts == 5 and named.open == 5 and narrative(named).startswith("ICP drawn from 5 accounts (no wins")

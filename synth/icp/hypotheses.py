@@ -18,10 +18,12 @@ from .traits import IcpProfile, ProfileTrait
 INTERVIEW_ATTRIBUTES = {"behavioral": "alternative", "trigger": "trigger", "dmu": "dmu"}
 
 
-def _text(t: ProfileTrait) -> str:
+def _text(t: ProfileTrait, reference: str = "won") -> str:
     if t.direction == "negative":
         return f"Lost accounts, more than won ones: {t.label}"
-    return f"Won accounts have: {t.label}"
+    # with no won account the profile describes the interviews it has (IcpProfile.reference "all"): a claim
+    # about won accounts would be one no interview can support
+    return f"Won accounts have: {t.label}" if reference == "won" else f"Interviewees have: {t.label}"
 
 
 def icp_hypotheses(profile: IcpProfile, rules: IcpRules) -> list[Hypothesis]:
@@ -31,7 +33,7 @@ def icp_hypotheses(profile: IcpProfile, rules: IcpRules) -> list[Hypothesis]:
     for c in [*rules.criteria, *rules.disqualifiers]:
         t = next((t for t in traits if t.field == c.field and t.value == c.value), None)
         if t is not None:
-            out.append(Hypothesis(id=c.id, text=_text(t), category=INTERVIEW_ATTRIBUTES[t.attribute], source="icp",
+            out.append(Hypothesis(id=c.id, text=_text(t, profile.reference), category=INTERVIEW_ATTRIBUTES[t.attribute], source="icp",
                                   item_ids=list(t.item_ids)))
     return out
 

@@ -184,8 +184,12 @@ def build_profile(accounts: list[AccountRow], extractions: list[Extraction], the
     accts, file_key = _load_accounts(accounts, exs, account_by_file)
     ctx = TraitContext(accts, min_support, min_diff, min_share)
     outcomes = Counter(a.outcome for a in accts.values())
-    prof = IcpProfile(accounts=len(accts), won=outcomes["won"], lost=outcomes["lost"],
-                      open=len(accts) - outcomes["won"] - outcomes["lost"], interviews=len(exs),
+    # an interview with no company is counted for its traits under its file's name, but it is no account
+    # (synth.vocab.companies): the narrative must not call three consumer interviews "3 accounts"
+    named = {_norm_text(r.company) for r in accounts} | {norm_text(c) for c in account_by_file.values()}
+    known = sum(1 for k in accts if k in named)
+    prof = IcpProfile(accounts=known, won=outcomes["won"], lost=outcomes["lost"],
+                      open=known - outcomes["won"] - outcomes["lost"], interviews=len(exs),
                       reference=ctx.reference)
     if ctx.reference == "all":
         prof.notes.append("no won accounts: the profile describes the accounts you have, not proven wins")

@@ -106,9 +106,12 @@ def narrative(profile: IcpProfile) -> str:
         return [t.label for t in traits]
 
     p = profile
-    basis = (f"{p.won} won of {p.accounts} accounts" if p.reference == "won"
-             else f"{p.accounts} accounts (no wins yet)")
-    out = [f"ICP drawn from {basis} and {p.interviews} interviews."]
+    if not p.accounts:
+        out = [f"ICP drawn from {p.interviews} interviews and no accounts (no interview names a company)."]
+    else:
+        basis = (f"{p.won} won of {p.accounts} accounts" if p.reference == "won"
+                 else f"{p.accounts} accounts (no wins yet)")
+        out = [f"ICP drawn from {basis} and {p.interviews} interviews."]
     firmo = labels(p.firmographic)
     if firmo:
         out.append(f"Firmographic: {_join(firmo)}.")
