@@ -167,6 +167,10 @@ def test_every_quote_is_the_interviewees_verbatim_words(all_extractions):
     ("Maybe an hour or two a week", False),
     ("We rebuild the invoices in a…", False),
     ("Invoices are rebuilt by hand and", False),
+    # the demo's label before: a sentence, and how long something took
+    ("Last quarter it was probably two full days", False),
+    ("We're paying too much", False),
+    ("Audit evidence", True),
 ])
 def test_label_problem_refuses_questions_fragments_and_frequencies(label, ok):
     from synth.themes.label import label_problem
@@ -183,6 +187,22 @@ def test_offline_label_is_a_short_phrase_in_the_members_words():
     stmts = docs[0].split(" . ")
     label = deterministic_label(ph[0], stmts[0], statements=stmts, weights=tw[0])
     assert label.lower() in " ".join(stmts).lower() and len(label.split()) <= 5 and "cost reporting" in label.lower()
+
+
+def test_an_offline_label_is_a_noun_phrase_not_a_clause_and_amounts_are_named_by_their_kind():
+    from synth.themes.label import deterministic_label, quantity_label, term_weights
+
+    # candidates that end on a past verb or an adverb, or start on a verb, give way to a noun phrase
+    stmts = ["Auditors want evidence attached to every ticket", "We pull the audit evidence by hand"]
+    label = deterministic_label([], stmts[0], statements=stmts, weights=term_weights([" . ".join(stmts), "other"])[0])
+    assert label == "Audit evidence"
+    # members that mostly say how much: the kind of amount, never one member's number or a sentence
+    assert quantity_label(["Last quarter it was probably two full days",
+                           "Every quarter, me and one colleague, it takes us about three days each"]) == "Time it takes"
+    assert quantity_label(["The bill was around eighteen thousand dollars before we caught it",
+                           "We're paying around a hundred and eighty thousand a year today"]) == "Cost and spend"
+    # one amount in two members is no majority: the words decide
+    assert quantity_label(["We run it when we remember, maybe twice a year", "Nobody owns the rotation"]) is None
 
 
 def test_every_label_offline_names_a_theme(all_extractions):

@@ -27,7 +27,10 @@ _EXTRA_STOP = {"um", "uh", "yeah", "like", "just", "really", "know", "think", "m
                "thousand", "hundred", "million", "hour", "hours", "day", "days", "week", "weeks",
                "month", "months", "year", "years", "quarter", "quarters", "time", "bit", "people",
                "probably", "whole", "big", "new", "old", "good", "bad", "little", "ago", "now", "today",
-               "one", "two", "three", "four", "five", "six", "ten", "twenty", "thirty", "fifty"}
+               "one", "two", "three", "four", "five", "six", "ten", "twenty", "thirty", "fifty",
+               "percent", "dollar", "dollars", "cents", "bucks", "seven", "eight",
+               "nine", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+               "nineteen", "forty", "sixty", "seventy", "eighty", "ninety", "billion", "dozen", "half"}
 
 
 def keyphrases(class_docs: list[str], top: int = 3) -> list[list[str]]:
@@ -82,6 +85,16 @@ because like just really very about into onto over our my your their his her its
 those is are was were be been being do does did have has had can could would should will not no""".split())
 
 
+# "Last quarter it was probably two full days": someone and what they did is a sentence, and a number of days
+# says how long, not what about; neither names a theme
+_CLAUSE = re.compile(r"\b(?:i|we|you|they|he|she|it)(?:'(?:m|re|s|ve|d|ll)\b|\s+(?:am|are|is|was|were|have|has|had|do|"
+                     r"does|did|can|could|will|would|should|just|really|probably|never|always|also|still|need|use|"
+                     r"get|got|spend|spent|take|took|want|think|know|feel|felt)\b)", re.I)
+_HAS_NUMBER = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
+                         r"forty|fifty|hundred|a couple of|a few)\b", re.I)
+_TIME_MEASURE = re.compile(r"\b(?:minutes?|hours?|days?|weeks?|months?|quarters?|years?|times)\b", re.I)
+
+
 def label_problem(label: str) -> Optional[str]:
     """Why `label` cannot name a theme (None: it can): a question, a sentence cut off mid-way, a bare
     frequency or duration, or a sentence rather than a phrase. The same check runs on offline labels
@@ -99,8 +112,10 @@ def label_problem(label: str) -> Optional[str]:
     ws = words(t)
     if ws and ws[-1] in _BAD_EDGE:
         return f"ends mid-sentence (on {ws[-1]!r})"
-    if is_bare_quantity(t) or not content_words(t):
+    if is_bare_quantity(t) or not content_words(t) or (_HAS_NUMBER.search(t) and _TIME_MEASURE.search(t)):
         return "a frequency or duration, not a theme"
+    if _CLAUSE.search(t):
+        return "a sentence, not a label (a subject and its verb)"
     if len(ws) > 12:
         return f"a sentence, not a label ({len(ws)} words)"
     return None
@@ -155,12 +170,43 @@ def term_weights(class_docs: list[str]) -> list[dict[str, float]]:
     return [{terms[j]: float(row[j]) for j in np.nonzero(row)[0]} for row in w]
 
 
+# a verb's -ing form in front is an action, not a subject ("using view"); "pricing model", "billing errors" stay
+_VERB_ING = frozenset("""using getting having doing making trying going taking giving looking seeing saying telling
+coming keeping putting letting finding thinking knowing wanting needing""".split())
+# words that end on -ed but are no past verb; and verbs that run into a noun phrase unmarked
+_ED_NOUNS = frozenset("need needs speed feed seed breed bleed greed shred bed red bred shed weed deed".split())
+# (only words that are seldom a noun: "stop", "work", "help" name things too)
+_MORE_VERBS = frozenset("""realize realise realized realised understand understood stay stays stayed bring brings
+brought liked likes loved enjoy enjoyed hoped believe believed remember remembered decide decided learned learnt
+bought paid helped worked moved stopped switched checked figured reached dealt handled wrote written""".split())
+
+
+def _noun_phrase_edges(low: list[str]) -> bool:
+    """A candidate ("manual cost reporting", "automated reports") neither ends on a past verb, an adverb or a
+    verb ("evidence attached", "pet projects accidentally", "understand code") nor starts on an adverb, a verb
+    or a verb's -ing form ("finally realize", "using view"). Without a part-of-speech tagger these are the
+    word shapes that give a clause away; a gerund ending ("cost reporting") and an -ed adjective in front
+    ("automated reports") stay."""
+    first, last = low[0], low[-1]
+    if last.endswith("ly") or last in _MORE_VERBS or (last.endswith("ed") and len(last) > 4 and last not in _ED_NOUNS):
+        return False
+    if last.endswith("ing") and len(low) >= 2 and low[-2].endswith("s") and not low[-2].endswith("ss"):
+        return False  # "students complaining", "emails getting": a plural and what it does
+    if first.endswith("ly") or first in _MORE_VERBS or first in _VERB_ING:
+        return False
+    return True
+
+
 def phrase_label(weights: dict[str, float], statements: list[str]) -> Optional[str]:
     """A short noun phrase in the members' own words: the run of two to five content words, as one
     member said it, whose words weigh most for this theme (c-TF-IDF), counted once per member that
     says it. None when no such run exists."""
     if not weights:
         return None
+    return _best_run(weights, statements, strict=True) or _best_run(weights, statements, strict=False)
+
+
+def _best_run(weights: dict[str, float], statements: list[str], strict: bool) -> Optional[str]:
     cands: dict[str, tuple[float, str, set]] = {}
     for k, st in enumerate(statements):
         for run in _runs(st):
@@ -169,6 +215,8 @@ def phrase_label(weights: dict[str, float], statements: list[str]) -> Optional[s
                     low = [w.lower() for w in run[i:j]]
                     if not (weights.get(low[0]) and weights.get(low[-1])):
                         continue  # a phrase starts and ends on words that mark this theme
+                    if strict and not _noun_phrase_edges(low):
+                        continue
                     key = " ".join(low)
                     score = sum(weights.get(w, 0.0) for w in low) / (j - i) ** 0.5
                     _, text, who = cands.get(key, (score, " ".join(run[i:j]), set()))
@@ -180,13 +228,35 @@ def phrase_label(weights: dict[str, float], statements: list[str]) -> Optional[s
     return text[:1].upper() + text[1:]
 
 
+_MONEY = re.compile(r"\$|€|£|\b(?:dollars?|euros?|pounds|bucks|budget|bill|invoice|quote|paying|paid|pay|costs?|price|"
+                    r"spend|figures|thousand|million|k a year)\b", re.I)
+_DURATION = re.compile(r"\b(?:\d+|an?|one|two|three|four|five|six|ten|twenty|thirty|forty|few|couple of|full)\s+"
+                       r"(?:(?:full|whole|working|business|more)\s+)?(?:minutes?|hours?|days?|weeks?)\b", re.I)
+_OFTEN = re.compile(r"\b(?:once|twice|\w+ times) (?:a|an|per|every)\b|\bevery (?:day|week|month|quarter|year)\b", re.I)
+QUANTITY_LABELS = {"money": "Cost and spend", "time": "Time it takes", "often": "How often it comes up"}
+
+
+def quantity_label(statements: list[str]) -> Optional[str]:
+    """A theme whose members mostly say how much ("two full days", "eighteen thousand dollars", "twice a
+    year") is about that amount, and its words name nothing else: it is labelled by the kind of amount
+    ("Time it takes"), never by one member's number. None unless more than half the members say one kind."""
+    kinds = [("money" if _MONEY.search(x) else "time" if _DURATION.search(x) else "often" if _OFTEN.search(x)
+              else None) for x in statements]
+    top = max(QUANTITY_LABELS, key=lambda k: (kinds.count(k), k == "money", k == "time"))
+    return QUANTITY_LABELS[top] if kinds.count(top) * 2 > len(statements) else None
+
+
 def deterministic_label(phrases: list[str], medoid_statement: str, limit: int = 72,
                         statements: Optional[list[str]] = None, weights: Optional[dict[str, float]] = None) -> str:
-    """A short noun phrase from the members' own words (`phrase_label`); else the medoid statement when
-    it is short and passes `label_problem`; else the keyphrases. Never a question, a clipped sentence
+    """A short noun phrase from the members' own words (`phrase_label`); else, for members that mostly say
+    how much, the kind of amount (`quantity_label`); else the medoid statement when it is short and passes
+    `label_problem`; else the keyphrases. Never a question, a clipped sentence
     or a frequency: the theme's best quote is shown under its label, not in it."""
     label = phrase_label(weights or {}, statements or [medoid_statement])
     if label and not label_problem(label):
+        return label
+    label = quantity_label(statements or [medoid_statement])
+    if label:
         return label
     s = " ".join(medoid_statement.split()).strip(" .")
     if s and len(s) <= limit and len(s.split()) <= 8 and not label_problem(s):
