@@ -88,11 +88,6 @@ def test_field_labels_in_a_session_header_are_not_speakers():
     assert not {"Room", "Day & Time"} & set(t.speakers)
 
 
-def test_speaker_tags_with_times():
-    t, r = read("28_oxide-and-friends_A Requiem for SPARC with Tom Lyon_transcript.txt")
-    assert t.speakers[:3] == ["Speaker 1", "Speaker 2", "Speaker 3"]
-
-
 def test_unlabelled_vtt_of_a_show_with_no_guest_is_all_host_speech():
     t, r = read("18_talkpython_000_tptm_introducing_the_show.vtt")
     assert all(u.is_interviewer for u in t.turns) and any("nothing of it is evidence" in w for w in t.warnings)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-import pytest
-
 from synth.ingest import load_transcript
 from synth.ingest import roles as roles_mod
 from synth.ingest.talk import answerer, introductions, title_names
@@ -101,18 +99,6 @@ def test_decide_states_its_keyword_arguments_once():
     assert list(inspect.signature(roles_mod.decide).parameters)[1:] == [
         "option", "fm_interviewer", "fm_interviewee", "roles", "known", "corrections", "hints", "names", "hosts", "titles"]
 
-
-REAL = Path(__file__).resolve().parents[1] / "evals" / "real"
-
-
-def test_real_diarized_podcast_co_host_is_an_interviewer():
-    name = "28_oxide-and-friends_A Requiem for SPARC with Tom Lyon_transcript.txt"
-    if not (REAL / "dev" / name).exists():
-        pytest.skip("corpus file not present")
-    t = load_transcript(REAL / "dev" / name)
-    assert t.speaker_roles["Speaker 1"] == t.speaker_roles["Speaker 2"] == "interviewer"
-    assert t.speaker_roles["Speaker 3"] == "interviewee"
-    assert not any(t.speaker_roles[f"Speaker {n}"] == "interviewer" for n in range(4, 13))
 
 
 def test_close_call_goes_to_who_opens_in_short_turns(tmp_path):

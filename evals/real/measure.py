@@ -26,8 +26,9 @@ ROLE_TROUBLE = 0.95  # the per-turn bar of issue 20: a file under it has roles a
 
 
 def _key(label: str) -> str:
-    """A label as its words: case, spacing and the tag's brackets (`[Nick]` is the label Nick) aside."""
-    return " ".join(clean_speaker(label).strip("[] ").casefold().split())
+    """A label as its words: case, spacing, the tag's brackets (`[Nick]` is the label Nick) and a trailing
+    affiliation (`Justin Florentine (Besu):`, which ingest keeps as the label's title) aside."""
+    return " ".join(re.sub(r"\s*\([^()]*\)\s*$", "", clean_speaker(label).strip("[] ")).casefold().split())
 
 
 @dataclass

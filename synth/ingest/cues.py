@@ -72,9 +72,33 @@ def _clean(s: str) -> str:
     return " ".join(html.unescape(TAG_RE.sub("", s)).split())
 
 
-def cue_segments(lines: list[str], marks: Optional[list[int]] = None) -> list[tuple[Optional[str], str]]:
+# Zoom puts each participant's display name before the cue's text, and a display name may be a lower-case
+# handle (`nixo: Morning, everyone.`, dev 161), which a label elsewhere never is (`note: ...` is prose). In
+# a cue file whose other cues are labelled, a lower-case prefix that opens HANDLE_CUES or more cues is a name.
+_HANDLE = re.compile(r"^(?P<name>[a-z][\w.&'|-]{0,20}(?: [\w.&'|()-]{1,20}){0,2}):[ \t]+(?P<text>\S.*)$")
+HANDLE_CUES = 3
+
+
+def cue_handles(blocks: list[tuple[int, list[str]]]) -> frozenset[str]:
+    """Lower-case display names that open several cues of a file whose other cues carry labels."""
+    counts: dict[str, int] = {}
+    labelled = 0
+    for _, lines in blocks:
+        idx = next((k for k in (0, 1) if k < len(lines) and "-->" in lines[k]), None)
+        text = _clean(lines[idx + 1]) if idx is not None and idx + 1 < len(lines) else ""
+        lab = match_label(text) if text else None
+        if lab is not None and lab.text:
+            labelled += 1
+        elif (m := _HANDLE.match(text)) is not None:
+            counts[m.group("name")] = counts.get(m.group("name"), 0) + 1
+    return frozenset(n for n, c in counts.items() if c >= HANDLE_CUES) if labelled >= HANDLE_CUES else frozenset()
+
+
+def cue_segments(lines: list[str], marks: Optional[list[int]] = None,
+                 handles: frozenset[str] = frozenset()) -> list[tuple[Optional[str], str]]:
     """(speaker or None, text) pieces of one cue's payload. `marks` gets the indexes of the pieces that
-    open at a speaker-change mark (`>>`, `- `) where the cue names no speaker."""
+    open at a speaker-change mark (`>>`, `- `) where the cue names no speaker; `handles`: the file's
+    lower-case display names (`cue_handles`)."""
     payload = ASS_RE.sub("", "\n".join(lines))
     voices = list(VOICE_RE.finditer(payload))
     segs: list[tuple[Optional[str], str]] = []
@@ -96,7 +120,9 @@ def cue_segments(lines: list[str], marks: Optional[list[int]] = None) -> list[tu
         if not line:
             continue
         lab = match_label(line)
-        if lab and lab.text:
+        if lab is None and handles and (h := _HANDLE.match(line)) is not None and h.group("name") in handles:
+            segs.append((h.group("name"), h.group("text")))
+        elif lab and lab.text:
             segs.append((lab.name, lab.text))
         elif lab:
             segs.append((lab.name, ""))
@@ -120,6 +146,7 @@ def read_cues(blocks: list[tuple[int, list[str]]], warnings: list[str], *, vtt: 
     """Parse cue blocks. Returns (good cues, number of broken cues)."""
     cues: list[Cue] = []
     broken = 0
+    handles = cue_handles(blocks)
     for line_no, lines in blocks:
         first = lines[0].strip()
         if vtt and re.match(r"^(NOTE|STYLE|REGION)(\s|$)", first):
@@ -145,7 +172,7 @@ def read_cues(blocks: list[tuple[int, list[str]]], warnings: list[str], *, vtt: 
             warnings.append(f"line {timing_line}: cue ends before it starts; end time ignored")
             end = None
         marks: list[int] = []
-        segs = cue_segments(lines[idx + 1:], marks)
+        segs = cue_segments(lines[idx + 1:], marks, handles)
         if not segs:
             warnings.append(f"line {timing_line}: empty cue; skipped")
             broken += 1

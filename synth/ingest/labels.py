@@ -45,9 +45,18 @@ LABEL_RE = re.compile(
 # (a no-break space is how some editors and converters keep Otter's two spaces)
 # a copy pasted into Markdown may make each header a heading (`### Name  0:03`); a heading that is only a
 # name and a clock is a header even with one space before the time (the editor trimmed the double space)
+# The whole header may be inside the bold (`**Richard L  0:00**`, dev 170: a podcast's Markdown copy), where one
+# space before the time is enough too: the bold marks the line as a header.
 OTTER_RE = re.compile(r"^(?P<h>#{1,6}[ \t]+)?(?P<b>\*\*|__)?(?P<name>[^\W\d_#][^\n*]{0,59}?)(?P=b)?"
-                      r"(?:[ \t\u00a0]{2,}|\t|\u00a0|(?<=\*\*)[ \t]+|(?<=\S)(?(h)[ \t]+|(?!)))"
-                      r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
+                      r"(?:[ \t\u00a0]{2,}|\t|\u00a0|(?<=\*\*)[ \t]+|(?<=\S)(?(h)[ \t]+|(?!))"
+                      r"|(?<=[^\s*])(?(b)[ \t]+(?=\d{1,2}:\d{2}(?::\d{2})?(?:\*\*|__)[ \t]*$)|(?!)))"
+                      r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)(?(b)(?:\*\*|__)?)[ \t]*$")
+# Teams' transcript as a document spells the time out: `Michael Greene (POWERSHELL) 1 minute 13 seconds` (dev 165)
+TEAMS_SPELLED_RE = re.compile(r"^(?P<name>[^\W\d_][^\n*:]{0,59}?)[ \t]+(?=\d)(?:(?P<hh>\d{1,2}) hours? )?"
+                              r"(?:(?P<mm>\d{1,3}) minutes? )?(?P<ss>\d{1,2}) seconds?[ \t]*$")  # always the seconds
+# Krisp's notes export: `**Colin McNamara | 00:18  ` with the bold closed at the start of the text's line (dev 160)
+PIPE_TIMED_RE = re.compile(r"^(?:\*\*|__)?(?P<name>[^\W\d_][^\n*|]{0,59}?)[ \t]+\|[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)"
+                           r"[ \t]*(?:\*\*|__)?[ \t]*$")
 # a converter's copy of an Otter export: each header line prefixed with a time (`0:00 Emma  0:03`)
 OTTER_PREFIXED_RE = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t]+(?P<b>\*\*|__)?"
                                r"(?P<name>[^\W\d_][^\n*:]{0,59}?)(?P=b)?[ \t]+"
@@ -131,6 +140,11 @@ _POST_NOMINAL = re.compile(r",\s*(?:[A-Z][a-z]{0,2}[A-Z][A-Za-z]{0,3}|[A-Z]{2,5}
 def valid_name(name: str) -> bool:
     """Does `name` look like a speaker label (not prose, URL or heading word)?"""
     name = name.strip()
+    # a display name with its team after a bar (`Akash | ECH:`, `Luis Pinto | Besu:`, Zoom, dev 161 and 163): the
+    # person is what is before it
+    head, bar, team = name.partition(" | ")
+    if bar and head.strip() and 0 < len(team.split()) <= 3 and "|" not in team:
+        name = head.strip()
     while post := _POST_NOMINAL.search(name):
         name = name[:post.start()]  # the person's name is what is before it
     if not name or len(name) > 40:
@@ -314,10 +328,18 @@ def match_header(line: str) -> Optional[Label]:
 
 def match_otter(line: str) -> Optional[Label]:
     """Otter header line: `Name  0:03` (name, two or more spaces, m:ss or h:mm:ss)."""
-    m = OTTER_RE.match(line) or OTTER_PREFIXED_RE.match(line)
+    m = OTTER_RE.match(line) or OTTER_PREFIXED_RE.match(line) or PIPE_TIMED_RE.match(line)
     if not m:
-        return None
+        return _match_teams_spelled(line)
     name = m.group("name").strip()
     if not valid_name(name):
         return None
     return Label(name=name, text="", start=parse_clock(m.group("ts")))
+
+
+def _match_teams_spelled(line: str) -> Optional[Label]:
+    m = TEAMS_SPELLED_RE.match(line.rstrip())
+    if not m or not valid_name(m.group("name").strip()):
+        return None
+    hh, mm, ss = (int(m.group(g) or 0) for g in ("hh", "mm", "ss"))
+    return Label(name=m.group("name").strip(), text="", start=float(hh * 3600 + mm * 60 + ss))
