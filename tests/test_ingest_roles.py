@@ -6,6 +6,8 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+import yaml
+
 from synth.ingest import load_transcript
 from synth.ingest import roles as roles_mod
 from synth.ingest.talk import answerer, introductions, title_names
@@ -227,3 +229,29 @@ def test_a_cold_open_quoting_the_guest_does_not_make_the_guest_the_host(tmp_path
     t = load_transcript(_write(tmp_path, "relay-12.txt", body))
     assert t.speaker_roles == {"Wren Ito": "interviewee", "Ada": "interviewer", "Bo": "interviewer",
                                "Cy": "interviewer"}
+
+
+def test_a_first_name_and_a_full_name_that_both_go_on_are_two_people():
+    from synth.ingest.aliases import aliases
+
+    labels = ["Adam Lehman", "Adam", "Tim"]
+    # the host `Adam` and the guest `Adam Lehman` take turns all through (dev 181)
+    assert aliases(labels, None, ["Adam Lehman", "Tim", "Adam", "Adam Lehman", "Adam", "Tim"]) == {}
+    # one person labelled in full once, then by the first name (dev 40's `John Newbery:` then `John:`)
+    assert aliases(labels, None, ["Adam Lehman", "Tim", "Adam", "Tim", "Adam"]) == {"Adam": "Adam Lehman"}
+    assert aliases(labels) == {"Adam": "Adam Lehman"}  # no order known: as before
+
+
+def test_co_hosts_who_speak_only_around_a_named_guest_are_not_the_interviewee():
+    # dev 180 (Working Code 52, real): the title names the guest; co-hosts Carol and Tim speak only in the
+    # intro and the after-show, after the guest's cold open, in 10 and 8 short turns
+    from evals.real.measure import measure_file
+
+    real = Path(__file__).resolve().parents[1] / "evals" / "real"
+    name = "180_workingcode_052-starting-your-own-business-with-steve-rittler.md"
+    t = load_transcript(real / "dev" / name)
+    assert t.speaker_roles["Steve"] == "interviewee"
+    assert t.speaker_roles["Carol"] == t.speaker_roles["Tim"] == t.speaker_roles["Adam"] == "interviewer"
+    ann = yaml.safe_load((real / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
+    r = measure_file(t, ann, "dev")
+    assert r.labels_right == r.labels_total and not any(u.evidence_ok for u in t.turns if u.speaker in ("Carol", "Tim"))

@@ -29,6 +29,9 @@ def guests(turns, labels: list[str], hosts: list[str], names: Sequence[str]) -> 
     label that answers when the others call the guest by name."""
     # named in the title: the guest, even one who answers the host's welcome with their own name
     found = [s for s in labels if any(same_name(s, n, fuzzy=False) for n in names)]
+    # a first name that another label gives in full is someone else by then (aliases.py merges one person's
+    # two labels before this): the host `Adam` beside the guest `Adam Lehman` of the title (dev 181)
+    found = [s for s in found if not any(x != s and x.startswith(s + " ") for x in found)]
     if found:
         return found, 0.9
     introduced, cohosts = introductions(turns)
@@ -45,16 +48,23 @@ def guests(turns, labels: list[str], hosts: list[str], names: Sequence[str]) -> 
             return [who], 0.8
     return [], 0.0
 
+OPENING = 0.1  # the share of a conversation's turns that is its opening (the hosts' intro)
+
+
 def regulars(stats: dict[str, LabelStats], labels: list[str], guest: list[str]) -> list[str]:
-    """Who runs a conversation about `guest`: every other label that takes part throughout (or
-    speaks before the guest does), not a `**Break:**` or an audience member's one question."""
+    """Who runs a conversation about `guest`: every other label that takes part throughout, or speaks
+    before the guest does or in the opening tenth of the turns, not a `**Break:**` or an audience
+    member's one question. The opening tenth: a show that starts on the guest's cold open introduces
+    its co-hosts after it, and co-hosts who speak only in the intro and the after-show (dev 180: 10 and 8
+    short turns from turn 6 of 195) were read as the interviewee, their words evidence; a captioner's
+    aside in the middle of the talk (dev 43) is still neither."""
     rest = [s for s in labels if s not in guest and not is_crowd_label(s)
             and (stats[s].turns >= 2 or stats[s].questions) and stats[s].words >= 3 * stats[s].turns]
     if len(rest) <= 1:
         return rest
     words = sum(stats[s].words for s in labels) or 1
     turns = sum(stats[s].turns for s in labels) or 1
-    opens = min(stats[g].first for g in guest)
+    opens = max(min(stats[g].first for g in guest), OPENING * turns)
     return [s for s in rest if stats[s].first < opens or stats[s].words >= 0.06 * words
             or stats[s].turns >= 0.06 * turns]
 

@@ -140,7 +140,7 @@ def decide(turns, *, option: Optional[Sequence[str]] = None, fm_interviewer=None
     given = _Given(option, fm_interviewer, fm_interviewee, dict(roles or {}), frozenset(known),
                    dict(corrections or {}), hints, tuple(n for n in names if n), tuple(n for n in hosts if n))
     labels = list(dict.fromkeys(t.speaker for t in turns))
-    alias = {k: v for k, v in aliases(labels, titles).items() if k not in given.corrections and v not in given.corrections}
+    alias = {k: v for k, v in aliases(labels, titles, [t.speaker for t in turns]).items() if k not in given.corrections and v not in given.corrections}
     out = _decide([_as_read(t, alias.get(t.speaker, t.speaker)) for t in turns], given)
     if not alias:
         return out
