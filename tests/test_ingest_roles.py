@@ -255,3 +255,12 @@ def test_co_hosts_who_speak_only_around_a_named_guest_are_not_the_interviewee():
     ann = yaml.safe_load((real / "annotations" / f"{name}.yaml").read_text(encoding="utf-8"))
     r = measure_file(t, ann, "dev")
     assert r.labels_right == r.labels_total and not any(u.evidence_ok for u in t.turns if u.speaker in ("Carol", "Tim"))
+
+
+def test_a_host_who_talks_like_the_guest_the_title_names_is_still_a_host_and_the_file_warns():
+    # dev 181 (Working Code 53, real): "Tim interviews Adam Lehman"; co-host Adam chats at length and asks little
+    real = Path(__file__).resolve().parents[1] / "evals" / "real"
+    t = load_transcript(real / "dev" / "181_workingcode_053-product-management-with-adam-lehman.md")
+    assert t.speaker_roles["Adam Lehman"] == "interviewee"
+    assert t.speaker_roles["Adam"] == t.speaker_roles["Tim"] == "interviewer"
+    assert t.role_confidence < roles_mod.LOW_CONFIDENCE and any("fix:" in w for w in t.warnings)

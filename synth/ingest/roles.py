@@ -63,6 +63,7 @@ UNSURE = round(LOW_CONFIDENCE - 0.05, 2)  # ... this sure: under LOW_CONFIDENCE,
 # a label that interviews in other files keeps that side unless it takes a real part here (this many
 # turns) and the talk clearly puts it among those who answer
 STUDY_OVERRULED_TURNS = 5
+NAMED_GUEST = 0.9  # guests.guests' sureness for a guest the title, file name or front matter names
 UNSURE_TURN = 0.99  # a labelled turn in a file unsure of its roles: guarded only where it asks, moves or is
 # a reaction of a few words (sequence.guarded at a sureness above SURE_EVIDENCE)
 EXPLICIT = ("option", "front_matter", "labels")
@@ -225,9 +226,13 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
     opened = [s for s in opened if s not in guest]
     if guest and len(guest) < len(labels):
         # a podcast or panel: whoever is not the guest and takes part runs the conversation, except
-        # a label the pairwise vote puts with the guests rather than with the hosts: another guest
+        # a label the pairwise vote puts with the guests rather than with the hosts: another guest, unless the
+        # title or front matter named the guests (sure 0.9): then it is a host who talks as a guest does (dev
+        # 181's host Adam beside the guest Adam Lehman the title names), and the vote against the names makes
+        # the file unsure below, so it warns; a second guest the title left out is read as a host, which
+        # loses their words rather than taking a host's for evidence
         hosts = [s for s in dict.fromkeys([*opened, *study, *regulars(stats, labels, guest)]) if s not in guest]
-        more = [s for s in hosts if s not in opened and s not in study and several is not None
+        more = [s for s in hosts if sure < NAMED_GUEST and s not in opened and s not in study and several is not None
                 and several.with_guests(s, guest, [*opened, *study])]
         hosts = [s for s in hosts if s not in more]
         guest += more
