@@ -264,3 +264,11 @@ def test_a_host_who_talks_like_the_guest_the_title_names_is_still_a_host_and_the
     assert t.speaker_roles["Adam Lehman"] == "interviewee"
     assert t.speaker_roles["Adam"] == t.speaker_roles["Tim"] == "interviewer"
     assert t.role_confidence < roles_mod.LOW_CONFIDENCE and any("fix:" in w for w in t.warnings)
+
+
+def test_a_label_whose_one_turn_asks_the_named_guests_is_a_host():
+    # dev 103 (Let's Talk Bitcoin, real): a third host's single long question to the two guests
+    real = Path(__file__).resolve().parents[1] / "evals" / "real"
+    t = load_transcript(real / "dev" / "103_btctranscripts-letstalkbitcoin_2019-06-09-ltb-pieter-wuille-jonas-nick.md")
+    assert t.speaker_roles["Jonathan"] == "interviewer"
+    assert t.speaker_roles["Pieter"] == t.speaker_roles["Jonas"] == "interviewee"

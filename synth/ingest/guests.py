@@ -57,7 +57,8 @@ def regulars(stats: dict[str, LabelStats], labels: list[str], guest: list[str]) 
     member's one question. The opening tenth: a show that starts on the guest's cold open introduces
     its co-hosts after it, and co-hosts who speak only in the intro and the after-show (dev 180: 10 and 8
     short turns from turn 6 of 195) were read as the interviewee, their words evidence; a captioner's
-    aside in the middle of the talk (dev 43) is still neither."""
+    aside in the middle of the talk (dev 43) is still neither. A label whose every turn asks is an asker too,
+    however little it says (dev 103: a third host's one long question)."""
     rest = [s for s in labels if s not in guest and not is_crowd_label(s)
             and (stats[s].turns >= 2 or stats[s].questions) and stats[s].words >= 3 * stats[s].turns]
     if len(rest) <= 1:
@@ -66,7 +67,7 @@ def regulars(stats: dict[str, LabelStats], labels: list[str], guest: list[str]) 
     turns = sum(stats[s].turns for s in labels) or 1
     opens = max(min(stats[g].first for g in guest), OPENING * turns)
     return [s for s in rest if stats[s].first < opens or stats[s].words >= 0.06 * words
-            or stats[s].turns >= 0.06 * turns]
+            or stats[s].turns >= 0.06 * turns or stats[s].questions >= stats[s].turns]
 
 def dominant_voice(stats: dict[str, LabelStats], labels: list[str], first: Optional[str]) -> Optional[str]:
     """Three or more voices and nobody named as the guest: one who does not open the talk but
