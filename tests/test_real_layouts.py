@@ -317,3 +317,12 @@ def test_otter_headers_wholly_inside_bold():
     assert t.format == "otter" and set(t.speakers) >= {"Eriol", "Kelsey", "Lucie", "Saptak"} and r.invented == []
     assert t.speaker_roles["Eriol"] == t.speaker_roles["Kelsey"] == "interviewer"
     assert t.speaker_roles["Lucie"] == t.speaker_roles["Saptak"] == "interviewee"
+
+
+def test_a_note_field_word_alone_on_its_line_taking_turns_is_a_speaker():
+    # 'Team:' alone on its line, the paragraph below, taking turns with 'Customer:' (a student team's customer
+    # meeting, dev 172): the team's questions were read as words of the customer's answers
+    t, r = _measured("172_innopolis-sidescroller_transition-report.md")
+    assert t.speaker_roles == {"Team": "interviewer", "Customer": "interviewee"}
+    assert r.labels_right == r.labels_total and r.turns_right == r.turns_total
+    assert not any(u.speaker == "Customer" and "?" in u.text.split(".")[-1] for u in t.turns[:4])

@@ -119,6 +119,31 @@ def quoted_side(plain: dict[int, Label], quoted: dict[int, Label]) -> bool:
 _NICK_RE = re.compile(r"^([a-z][a-z0-9_.\-]{1,19}):[ \t]+(\S.*)$")
 
 
+_ALONE = re.compile(r"^\ufeff?[ \t]*(?:\*\*|__|_|\*)?([A-Z][a-z]{1,20})(?:\*\*|__|_|\*)?[ \t]*:[ \t]*(?:\*\*|__|_|\*)?[ \t]*$")
+ALONE_TURNS = 3  # a word alone on its line this often, beside a speaker's label alone on its line as often, speaks
+
+
+def field_words_as_speakers(lines: list[str]) -> set[str]:
+    """A note field's word used as a speaker label: `Team:` alone on its line, the paragraph below, taking
+    turns with `Customer:` (dev 172, a student team's customer meeting). As a field (`Team: Platform`) it
+    carries its value after the colon; alone on its line, recurring, beside another label written the same
+    way, it is one side of the talk. Without this the team's questions were read as words of the customer's
+    answer above them."""
+    counts: dict[str, int] = {}
+    for ln in lines:
+        m = _ALONE.match(ln)
+        if m:
+            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    fields = {w for w, n in counts.items() if n >= ALONE_TURNS and w.lower() in NOT_SPEAKERS}
+    people = {w for w, n in counts.items() if n >= ALONE_TURNS and w.lower() not in NOT_SPEAKERS}
+    return fields if people else set()
+
+
+def match_field_speaker(line: str, words: set[str]) -> Optional[Label]:
+    m = _ALONE.match(line) if words else None
+    return Label(name=m.group(1), text="") if m and m.group(1) in words else None
+
+
 def lowercase_labels(lines: list[str]) -> set[str]:
     """Lower-case nicknames used as labels (`pgp: I am here.`, chat and IRC logs): a word that opens
     at least three lines with a colon and is no field or front-matter key. Where the file has such

@@ -16,7 +16,16 @@ import yaml
 
 from . import layouts
 from .build import UNKNOWN, Parsed
-from .label_checks import QUOTE, ROLE_SHARE, lowercase_labels, match_nick, not_speakers, quoted_side
+from .label_checks import (
+    QUOTE,
+    ROLE_SHARE,
+    field_words_as_speakers,
+    lowercase_labels,
+    match_field_speaker,
+    match_nick,
+    not_speakers,
+    quoted_side,
+)
 from .label_words import role_of
 from .labels import (
     SPEAKER_TAG_RE,
@@ -133,6 +142,7 @@ def _labels_by_line(src: Lines, first: int, family: set[str]) -> tuple[dict[int,
     labels that are not a side of this conversation (`> ERNEST: ...`, a researcher pasting what other
     participants said, dev 44): other people's words, not the turn's speaker's."""
     nicks = lowercase_labels(src.lines[first:])
+    field_speakers = field_words_as_speakers(src.lines[first:])
     tags = layouts.bare_tags(src.lines, first)
     out: dict[int, Label] = {}
     quoted: dict[int, Label] = {}
@@ -144,7 +154,7 @@ def _labels_by_line(src: Lines, first: int, family: set[str]) -> tuple[dict[int,
         s = ln.strip()
         if not s or _HEADING.match(s) or _RULE.match(s) or _OTTER_FOOTER.match(s) or parse_times(s.strip("[]()*")):
             continue
-        lab = line_label(ln) or match_nick(ln, nicks)
+        lab = line_label(ln) or match_nick(ln, nicks) or match_field_speaker(ln, field_speakers)
         if (lab is not None and lab.start is None and ln.lstrip()[:1] == "[" and tags.get(lab.name, 0) < 2
                 and not SPEAKER_TAG_RE.match(ln)):
             lab = None  # `[Product] is great`: a bracketed word used once is a placeholder, not a speaker
