@@ -272,3 +272,17 @@ def test_a_label_whose_one_turn_asks_the_named_guests_is_a_host():
     t = load_transcript(real / "dev" / "103_btctranscripts-letstalkbitcoin_2019-06-09-ltb-pieter-wuille-jonas-nick.md")
     assert t.speaker_roles["Jonathan"] == "interviewer"
     assert t.speaker_roles["Pieter"] == t.speaker_roles["Jonas"] == "interviewee"
+
+
+def test_a_title_that_says_with_the_guest_keeps_them_the_guest_though_their_clip_opens_the_show():
+    # dev 183 (Working Code 84, real): "... with Jason Henriksen", the label spelt `Jason Henrikson`; the
+    # episode opens on the guest's clip, which read as the guest running the show (every label inverted)
+    from synth.ingest.talk import nearly_full_name, titled_as_guest
+
+    assert nearly_full_name("Jason Henrikson", "Jason Henriksen") and not nearly_full_name("Jason", "Jason Henriksen")
+    assert titled_as_guest("Jason Henrikson", ["084: The Architectural Support Team with Jason Henriksen"])
+    assert not titled_as_guest("Joe Rogan", ["The Joe Rogan Experience #1234"])
+    real = Path(__file__).resolve().parents[1] / "evals" / "real"
+    t = load_transcript(real / "dev" / "183_workingcode_084-the-architectural-support-team-with-jason-henriksen.md")
+    assert t.speaker_roles["Jason Henrikson"] == "interviewee"
+    assert all(t.speaker_roles[s] == "interviewer" for s in ("Carol", "Adam", "Ben", "Tim"))

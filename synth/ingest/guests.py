@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from .talk import LabelStats, answerer, introductions, is_crowd_label, same_name, title_names
+from .talk import LabelStats, answerer, introductions, is_crowd_label, nearly_full_name, same_name, title_names
 
 
 def leads(stats: dict[str, LabelStats], labels: list[str], first: Optional[str] = None) -> bool:
@@ -32,6 +32,7 @@ def guests(turns, labels: list[str], hosts: list[str], names: Sequence[str]) -> 
     # a first name that another label gives in full is someone else by then (aliases.py merges one person's
     # two labels before this): the host `Adam` beside the guest `Adam Lehman` of the title (dev 181)
     found = [s for s in found if not any(x != s and x.startswith(s + " ") for x in found)]
+    found = found or [s for s in labels if any(nearly_full_name(s, n) for n in names)]
     if found:
         return found, 0.9
     introduced, cohosts = introductions(turns)

@@ -48,6 +48,7 @@ from .talk import (
     same_name,
     speaks_as,
     title_names,
+    titled_as_guest,
 )
 from .two_speakers import Vote, vote
 
@@ -218,10 +219,12 @@ def _pick(turns, labels: list[str], stats: dict[str, LabelStats], base, given: _
             guest, sure = [], 0.0
     top = max(labels, key=lambda x: (stats[x].share, stats[x].questions), default=None)
     answers = several is not None and several.clean and not any(g in several.interviewers for g in guest)
-    if not answers and ((top in guest and stats[top].share >= 0.3)
-                        or (guest and (first or labels[0]) in guest and leads(stats, labels, first))):
+    if not answers and not any(titled_as_guest(g, given.names) for g in guest) \
+            and ((top in guest and stats[top].share >= 0.3)
+                 or (guest and (first or labels[0]) in guest and leads(stats, labels, first))):
         # the person the title names runs it (asks most; opens and carries it): not a guest, unless
-        # every cue of the pairwise vote puts them among those who answer
+        # every cue of the pairwise vote puts them among those who answer, or the title says they are the
+        # guest ("... with Jason Henriksen": a show that opens on its guest's clip, dev 183)
         guest = []
     opened = [s for s in opened if s not in guest]
     if guest and len(guest) < len(labels):

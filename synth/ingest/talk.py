@@ -125,6 +125,31 @@ def same_name(label: str, name: str, fuzzy: bool) -> bool:
     return all(w in nt for w in lt)
 
 
+_WITH_GUEST = re.compile(r"\b(?:with|featuring|feat\.|ft\.|guest|guests|interview(?:ing)?|joined by|"
+                         r"conversation with|talks? to|meets?)\b[:\s]+(?P<who>[^,;:|()\[\]]{2,80})", re.I)
+
+
+def titled_as_guest(label: str, names: Sequence[str]) -> bool:
+    """Does a title say this label is the guest ("... with Jason Henriksen", "Interview with Carolyn Lu",
+    "featuring X"), not merely name them (a show named after its host)?"""
+    for n in names:
+        for m in _WITH_GUEST.finditer(n or ""):
+            if same_name(label, m.group("who"), fuzzy=False) or nearly_full_name(label, m.group("who")):
+                return True
+    return False
+
+
+def nearly_full_name(label: str, name: str) -> bool:
+    """A full-name label that a title spells a little differently: the first name the same, every other word
+    nearly (`Jason Henrikson` for the title's "Jason Henriksen", dev 183). One word is not enough: a first
+    name alone is anybody's."""
+    lt = [w.casefold() for w in _TOKEN.findall(label)]
+    nt = [w.casefold() for w in _TOKEN.findall(name)]
+    if len(lt) < 2 or lt[0] not in nt:
+        return False
+    return all(any(difflib.SequenceMatcher(None, a, b).ratio() >= 0.8 for b in nt) for a in lt[1:])
+
+
 def _sound(word: str) -> str:
     """A first name as it sounds, for a transcriber's spelling of it: doubled letters once, and a
     closing -ie / -ey / -y / -i as one ending (the label `Ali`, spoken and written "Allie")."""
