@@ -126,12 +126,31 @@ def bare_name(s: str) -> Optional[str]:
     return name
 
 
+def _time_line(s: str) -> bool:
+    """`**01:27-01:56**`, `00:03`, `[00:00:11 - 00:00:30]` alone on a line: when a turn was said."""
+    return bool(parse_times(s.strip().strip("[]()*_ ")))
+
+
+def _text_below(lines: list[str], j: int) -> Optional[int]:
+    """The line of the paragraph a name alone on line `j` stands over: the next line, or, past a blank line
+    and a time alone on its line, the first line after them (`Adám Brudzewsky` / `**01:27-01:56**` / text,
+    dev 193). None when nothing follows."""
+    k = j + 1
+    if k < len(lines) and lines[k].strip() and not _time_line(lines[k]):
+        return k
+    while k < len(lines) and k <= j + 4 and (not lines[k].strip() or _time_line(lines[k])):
+        k += 1
+    timed = any(_time_line(lines[x]) for x in range(j + 1, min(k, len(lines))))
+    return k if timed and k < len(lines) and k <= j + 4 else None
+
+
 def _name_line_hits(lines: list[str], first: int) -> dict[str, int]:
     hits: dict[str, int] = {}
     for j in range(first, len(lines) - 1):
         prev_blank = j == first or not lines[j - 1].strip()
         name = bare_name(lines[j]) if prev_blank else None
-        if name and lines[j + 1].strip() and bare_name(lines[j + 1]) is None:
+        below = _text_below(lines, j) if name else None
+        if name and below is not None and bare_name(lines[below]) is None:
             hits[name] = hits.get(name, 0) + 1
     return hits
 
@@ -356,7 +375,7 @@ def read_name_lines(src: Lines, first: int, acc: TurnAcc) -> None:
     known = name_line_speakers(src.lines, first)
     for i in range(first, len(src)):
         s = src.lines[i].strip()
-        if _skippable(s):
+        if _skippable(s) or (acc.cur is not None and _time_line(s)):
             acc.blank = acc.cur is not None
             continue
         name = name_line_at(src.lines, i, first, known)
