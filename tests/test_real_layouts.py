@@ -331,6 +331,9 @@ def test_a_note_field_word_alone_on_its_line_taking_turns_is_a_speaker():
 def test_a_name_alone_then_a_time_alone_then_the_paragraph():
     # 'Adám Brudzewsky' / '**01:27-01:56**' / text (ArrayCast, dev 194): the time between a name and its paragraph
     # hid the layout, and the whole transcript was one unknown speaker's paragraphs
+    # the page's `**Host:**` and `**Panel:**` lines name who runs it; the guest's label quotes his nickname
     t, r = _measured("194_arraycast_2025-09-27-Tacit-to-the-Limit.md")
     assert t.layout == "name_lines" and t.speaker_roles["Conor Hoekstra"] == "interviewer"
+    assert t.speaker_roles["'Pepe' Quintana"] == "interviewee" and t.speaker_roles["Bob Therriault"] == "interviewer"
+    assert r.turns_right == r.turns_total
     assert not any(re.fullmatch(r"\*?\*?\d{1,2}:\d{2}-\d{1,2}:\d{2}\*?\*?", u.text) for u in t.turns)

@@ -121,7 +121,9 @@ def bare_name(s: str) -> Optional[str]:
     if not s or len(s) > 40 or _BULLET.match(s) or HEADING.match(s):
         return None
     name = s.strip("*_ ").rstrip(":").strip()
-    if not name or name[-1] in ".?!," or not valid_name(name):
+    # a nickname in quotes is part of the name (`'Pepe' Quintana`, dev 194)
+    plain = re.sub(r"(?<!\w)['‘’\"“”]([^\W\d_][\w-]*)['‘’\"“”](?!\w)", r"\1", name)
+    if not name or name[-1] in ".?!," or not valid_name(plain):
         return None
     return name
 

@@ -261,8 +261,8 @@ def _read_labels(src: Lines, first: int, acc: TurnAcc) -> None:
             acc.add(i)
 
 
-_RUNS_IT = re.compile(r"^\W{0,4}(?:session\s+)?(?:facilitators?|moderators?|hosts?|interviewers?|"
-                     r"researchers?)(?:\s*\(s\))?\W{0,4}\s*:\s*(?P<names>[^:]{2,120})$", re.I)
+_RUNS_IT = re.compile(r"^\W{0,4}(?:session\s+)?(?:facilitators?|moderators?|hosts?|co-?hosts?|interviewers?|"
+                     r"researchers?|panel|panelists?)(?:\s*\(s\))?\W{0,4}\s*:\s*(?P<names>[^:]{2,120})$", re.I)
 
 
 _PERSON = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
@@ -276,14 +276,18 @@ _LABELLED = re.compile(r"^\W{0,4}[\w .'’-]{1,40}\W{0,4}:\s")  # a speaker's li
 def _facilitators(lines: list[str], first: int) -> str:
     """`Session facilitator(s): Gina Boysun, Justin Myers` (or "Interviewer is Jonas Rosland.") in a
     header: who runs the conversation."""
+    # a podcast page lists its host and its panel on lines of their own (`**Host:** Conor Hoekstra`,
+    # `**Panel:** Marshall Lochbaum, Bob Therriault, ...`, dev 194): all of them run it
+    found: list[str] = []
     for ln in lines[first:first + 15]:
         m = _RUNS_IT.match(ln.strip().replace("**", ""))
-        if m and len(m.group("names").split()) <= 10 and not m.group("names").rstrip().endswith((".", "?")):
-            return m.group("names").strip()
+        if m and len(m.group("names").split()) <= 12 and not m.group("names").rstrip().endswith((".", "?")):
+            found.append(m.group("names").strip())
+            continue
         m = _RUNS_IT_SAID.search(ln.replace("**", ""))
-        if m and not _LABELLED.match(ln):
+        if m and not _LABELLED.match(ln) and not found:
             return m.group("names").strip()
-    return ""
+    return ", ".join(found)
 
 
 _NOTES_WORD = re.compile(r"(?<![a-z])notes?(?![a-z])", re.I)
