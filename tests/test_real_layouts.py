@@ -337,3 +337,12 @@ def test_a_name_alone_then_a_time_alone_then_the_paragraph():
     assert t.speaker_roles["'Pepe' Quintana"] == "interviewee" and t.speaker_roles["Bob Therriault"] == "interviewer"
     assert r.turns_right == r.turns_total
     assert not any(re.fullmatch(r"\*?\*?\d{1,2}:\d{2}-\d{1,2}:\d{2}\*?\*?", u.text) for u in t.turns)
+
+
+def test_a_time_then_the_speaker_in_brackets_alone_on_its_line():
+    # '00:00:22 [Conor Hoekstra]' for a speaker's first turn, '00:01:02 [CH]' after it, the text below (ArrayCast,
+    # dev 193): read as one unknown speaker's paragraphs before
+    t, r = _measured("193_arraycast_2025-03-29-The-Goal-Array-Language-.md")
+    assert t.format == "otter" and t.speaker_roles["YFR"] == t.speaker_roles["Yon Fernández de Retana"] == "interviewee"
+    assert t.speaker_roles["CH"] == t.speaker_roles["ML"] == "interviewer"
+    assert r.labels_right == r.labels_total and r.turns_right == r.turns_total and r.invented == []

@@ -57,6 +57,9 @@ TEAMS_SPELLED_RE = re.compile(r"^(?P<name>[^\W\d_][^\n*:]{0,59}?)[ \t]+(?=\d)(?:
 # Krisp's notes export: `**Colin McNamara | 00:18  ` with the bold closed at the start of the text's line (dev 160)
 PIPE_TIMED_RE = re.compile(r"^(?:\*\*|__)?(?P<name>[^\W\d_][^\n*|]{0,59}?)[ \t]+\|[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)"
                            r"[ \t]*(?:\*\*|__)?[ \t]*$")
+# a time, then the speaker in brackets, alone on the line: `00:00:22 [Conor Hoekstra]`, later `00:01:02 [CH]`
+# (ArrayCast's transcripts, dev 193); the text follows on the next lines, as in an Otter export
+TIME_BRACKET_RE = re.compile(r"^[ \t]*(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]+\[(?P<name>[^\W\d_][^\[\]\n]{0,59})\][ \t]*$")
 # a converter's copy of an Otter export: each header line prefixed with a time (`0:00 Emma  0:03`)
 OTTER_PREFIXED_RE = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t]+(?P<b>\*\*|__)?"
                                r"(?P<name>[^\W\d_][^\n*:]{0,59}?)(?P=b)?[ \t]+"
@@ -328,7 +331,7 @@ def match_header(line: str) -> Optional[Label]:
 
 def match_otter(line: str) -> Optional[Label]:
     """Otter header line: `Name  0:03` (name, two or more spaces, m:ss or h:mm:ss)."""
-    m = OTTER_RE.match(line) or OTTER_PREFIXED_RE.match(line) or PIPE_TIMED_RE.match(line)
+    m = OTTER_RE.match(line) or OTTER_PREFIXED_RE.match(line) or PIPE_TIMED_RE.match(line) or TIME_BRACKET_RE.match(line)
     if not m:
         return _match_teams_spelled(line)
     name = m.group("name").strip()
